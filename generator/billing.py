@@ -1,0 +1,146 @@
+"""Rules 1-3: the charges a unit owes (fee bills, opening arrears, one-off charges) and their order."""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from .dates import days_in_month, month_index, month_start
+from .diagnostics import Pos
+from .model import Fee, OneOffCharge, Unit
+from .money import round_cents
+
+KIND_OPENING, KIND_FEE, KIND_CHARGE = 0, 1, 2
+KIND_NAMES = {KIND_OPENING: "opening", KIND_FEE: "fee", KIND_CHARGE: "charge"}
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """Something the unit owes: amount, when it exists (issued) and when it is due."""
+
+    unit: str
+    kind: int  # KIND_OPENING | KIND_FEE | KIND_CHARGE
+    item: str
+    period: str
+    amount: Decimal
+    issued: date
+    due: date
+    order: tuple  # rule 3: (due, issued, kind, fee order or load order)
+    fee_id: str | None = None
+    months: Fraction | None = None  # billed month count, for fee bills
+    monthly_base: Fraction | None = None
+    pos: Pos | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable id for the charge, used in document numbers and page anchors."""
+        if self.kind == KIND_OPENING:
+            return "opening"
+        if self.kind == KIND_FEE:
+            return f"{self.fee_id}-{self.period}"
+        path, index = self.order[-1]
+        return f"charge-{zlib.crc32(path.encode()):08x}-{index}"
+
+
+def monthly_base(fee: Fee, unit: Unit) -> Fraction:
+    """rate x area (or x 1), x vacant_factor for vacant units; exact."""
+    rate = fee.rate_for(unit.type)
+    base = Fraction(rate) if rate is not None else Fraction(0)
+    if fee.basis == "area":
+        base *= Fraction(unit.area or 0)
+    if unit.occupancy == "vacant":
+        base *= Fraction(fee.vacant_factor)
+    return base
+
+
+def period_label(first: int, last: int) -> str:
+    start = month_start(first)
+    if first == last:
+        return f"{start.year}-{start.month:02d}"
+    end = month_start(last)
+    return f"{start.year}-{start.month:02d}~{end.year}-{end.month:02d}"
+
+
+def fee_bills(fee: Fee, unit: Unit, as_of: date) -> list[Charge]:
+    """Rule 1: the bills of one fee version for one unit that exist at ``as_of``."""
+    start = unit.billing_start
+    base = monthly_base(fee, unit)
+    if base == 0:
+        return []
+    cycle = fee.cycle
+    first_month = month_index(start)
+    first_cycle = first_month - first_month % cycle
+    if fee.valid_from is not None:
+        from_month = month_index(fee.valid_from)
+        if from_month > first_cycle:
+            first_cycle = from_month - from_month % cycle
+            if first_cycle < from_month:
+                first_cycle += cycle
+    last_month = month_index(as_of)
+    full_amount = round_cents(base * cycle)
+    bills: list[Charge] = []
+    cycle_month = first_cycle
+    while cycle_month <= last_month:
+        cycle_start = month_start(cycle_month)
+        if fee.valid_until is not None and cycle_start > fee.valid_until:
+            break
+        if fee.valid_from is not None and cycle_start < fee.valid_from:
+            cycle_month += cycle
+            continue
+        issued = max(cycle_start, start)
+        if issued > as_of:
+            break
+        due = max(date(cycle_start.year, cycle_start.month, fee.due_day), start)
+        if issued == cycle_start:
+            months = Fraction(cycle)
+            amount = full_amount
+        else:  # the first cycle, entered at billing_start
+            whole = cycle_month + cycle - 1 - first_month
+            dim = days_in_month(start.year, start.month)
+            if start.day == 1:
+                months = Fraction(whole + 1)
+            else:
+                months = whole + Fraction(dim - start.day + 1, dim)
+            amount = round_cents(base * months)
+        if amount > 0:
+            bills.append(
+                Charge(
+                    unit=unit.id, kind=KIND_FEE, item=fee.name,
+                    period=period_label(cycle_month, cycle_month + cycle - 1),
+                    amount=amount, issued=issued, due=due,
+                    order=(due, issued, KIND_FEE, (fee.order, "")),
+                    fee_id=fee.id, months=months, monthly_base=base, pos=fee.pos,
+                )
+            )
+        cycle_month += cycle
+    return bills
+
+
+def one_off(charge: OneOffCharge) -> Charge:
+    return Charge(
+        unit=charge.unit, kind=KIND_CHARGE, item=charge.item, period=charge.period,
+        amount=charge.amount, issued=charge.issued, due=charge.due,
+        order=(charge.due, charge.issued, KIND_CHARGE, charge.seq), pos=charge.pos,
+    )
+
+
+def unit_charges(unit: Unit, fees: tuple[Fee, ...], extra: list[OneOffCharge], as_of: date) -> list[Charge]:
+    """Rules 1-3: every charge of the unit that exists at ``as_of``, in charge order."""
+    charges: list[Charge] = []
+    if unit.opening is not None and unit.opening.due <= as_of:
+        due = unit.opening.due
+        charges.append(
+            Charge(
+                unit=unit.id, kind=KIND_OPENING, item="期初欠费", period=f"{due.year}-{due.month:02d}前",
+                amount=unit.opening.amount, issued=due, due=due,
+                order=(due, due, KIND_OPENING, (0, "")), pos=unit.opening.pos,
+            )
+        )
+    for fee in fees:
+        charges.extend(fee_bills(fee, unit, as_of))
+    charges.extend(one_off(c) for c in extra if c.issued <= as_of)
+    charges.sort(key=lambda c: c.order)
+    return charges
+

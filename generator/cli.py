@@ -1,0 +1,122 @@
+"""The ``cuijiao`` command: Chinese messages for people, exit codes for scripts.
+
+Exit codes: 0 success, 1 the data has errors, 2 the command was used wrongly.
+"""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from . import pipeline
+from .report import to_json
+
+
+class Context:
+    def __init__(self, root: Path, as_of: date, today: date, use_cache: bool) -> None:
+        self.root = root
+        self.as_of = as_of
+        self.today = today
+        self.use_cache = use_cache
+
+    def checked(self) -> pipeline.Checked:
+        return pipeline.check(self.root, self.as_of, self.today, self.use_cache)
+
+    def desk_or_exit(self):
+        """The computed desk, or print the errors and exit 1: numbers from bad data are never shown."""
+        checked = self.checked()
+        if checked.errors:
+            for problem in checked.errors:
+                click.echo(problem.render(), err=True)
+            click.echo(f"数据有 {len(checked.errors)} 处错误，请先改正（运行 cuijiao check 查看全部问题）。", err=True)
+            sys.exit(1)
+        return pipeline.desk_for(checked, self.as_of)
+
+
+def _parse_date(ctx, param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是有效日期，请写成 YYYY-MM-DD，例如 2026-11-22") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+              help="小区文件夹（含 ledger/ 和 owners/）")
+@click.option("--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD", help="按哪一天计算，默认今天")
+@click.option("--no-cache", is_flag=True, help="不使用读取缓存（.cuijiao-cache/）")
+@click.pass_context
+def main(ctx: click.Context, root: Path, as_of: date | None, no_cache: bool) -> None:
+    """物业费催缴台账：校验数据、计算欠费、生成网站和催缴函件。"""
+    today = date.today()
+    if not root.is_dir():
+        raise click.BadParameter(f"找不到文件夹“{root}”", param_hint="--root")
+    ctx.obj = Context(root, as_of or today, today, not no_cache)
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="有警告也算失败")
+@click.pass_obj
+def check(obj: Context, strict: bool) -> None:
+    """校验全部数据，列出每一处问题。"""
+    checked = obj.checked()
+    for problem in checked.problems:
+        click.echo(problem.render())
+    errors, warnings = len(checked.errors), len(checked.warnings)
+    if errors or (strict and warnings):
+        click.echo(f"发现 {errors} 处错误、{warnings} 条警告。", err=True)
+        sys.exit(1)
+    ledger = checked.ledger
+    assert ledger is not None
+    contacts = sum(len(u.contacts) for u in ledger.units)
+    click.echo(
+        f"检查通过：{len(ledger.units)} 户，{len(ledger.payments)} 笔缴费，{len(ledger.charges)} 笔一次性收费，"
+        f"{len(ledger.waivers)} 笔减免，{len(ledger.plans)} 份分期协议，{contacts} 条催收记录"
+        + (f"；{warnings} 条警告" if warnings else "") + "。"
+    )
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式")
+@click.pass_obj
+def report(obj: Context, fmt: str) -> None:
+    """欠费报表：终端表格，或 --format json 输出规范中的 JSON。"""
+    desk = obj.desk_or_exit()
+    if fmt == "json":
+        sys.stdout.write(to_json(desk))
+        return
+    from .terminal import print_report
+
+    print_report(desk)
+
+
+def run() -> None:
+    """Entry point that turns click's English usage errors into Chinese, exit 2."""
+    try:
+        main.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已取消。", err=True)
+        sys.exit(1)
+    except click.UsageError as exc:
+        click.echo(f"用法错误：{_chinese_usage(exc)}", err=True)
+        click.echo("运行 cuijiao --help 查看用法。", err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+def _chinese_usage(exc: click.UsageError) -> str:
+    message = exc.format_message()
+    if isinstance(exc, click.NoSuchOption):
+        return f"没有这个选项：{exc.option_name}"
+    if isinstance(exc, click.BadParameter):
+        return message.replace("Invalid value for", "参数无效").replace("'", "")
+    if "No such command" in message:
+        return message.replace("No such command", "没有这个命令")
+    if "Missing" in message:
+        return message.replace("Missing argument", "缺少参数").replace("Missing option", "缺少选项")
+    return message

@@ -1,0 +1,57 @@
+"""Problems found in the data, as values that carry their source position.
+
+Like Beancount's errors: nothing raises for bad data; every stage returns
+the diagnostics it found and the CLI prints them sorted by place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+SEVERITY_WORD = {"error": "错误", "warning": "警告"}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pos:
+    """A place in a data file: path relative to the community root, 1-based line and column."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col}"
+        return f"{self.path}:1:1"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    pos: Pos
+    severity: Severity
+    message: str
+    hint: str = ""
+
+    def render(self) -> str:
+        text = f"{self.pos}: {SEVERITY_WORD[self.severity]}: {self.message}"
+        if self.hint:
+            text += f"（{self.hint}）"
+        return text
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.pos.path, self.pos.line, self.pos.col, self.severity != "error", self.message)
+
+
+def error(pos: Pos, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(pos, "error", message, hint)
+
+
+def warning(pos: Pos, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(pos, "warning", message, hint)
+
+
+def sorted_diagnostics(diagnostics) -> list[Diagnostic]:
+    return sorted(set(diagnostics), key=lambda d: d.sort_key)

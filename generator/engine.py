@@ -1,0 +1,217 @@
+"""The pipeline's compute step: apply rules 1-11 to a loaded ledger as of one day.
+
+``compute`` is a pure function of (ledger, as_of): anything dated after
+``as_of`` is ignored, so any past day can be recomputed.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .aging import aging
+from .allocation import Piece, allocate, credit_order
+from .billing import Charge, unit_charges
+from .dunning import current_stage
+from .followup import REACHED_OUTCOMES, NextAction, PromiseState, next_action, promise_states
+from .latefee import LateFeeLine, charge_late_fee, unit_late_fee
+from .limitation import EXPIRED, ChargeLimitation, Interruption, charge_limitation, unit_interruptions, worst
+from .model import Contact, Ledger, Payment, Plan, Policy, Stage, Unit, Waiver
+from .money import ZERO
+from .plans import PlanState, latest_plan
+from .stats import collection_rate
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeState:
+    charge: Charge
+    pieces: tuple[Piece, ...]
+    unpaid: Decimal
+    paid: Decimal  # settled by payments
+    waived: Decimal  # settled by principal waivers
+    overdue: bool
+    days_overdue: int | None
+    late_fee: LateFeeLine | None
+    limitation: ChargeLimitation | None  # only for unpaid overdue charges
+
+
+@dataclass(frozen=True, slots=True)
+class UnitLimitation:
+    earliest_expiry: date | None
+    status: str | None
+    expired_amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class UnitState:
+    unit: Unit
+    charges: tuple[ChargeState, ...]
+    payments: tuple[Payment, ...]
+    waivers: tuple[Waiver, ...]
+    plans: tuple[Plan, ...]
+    contacts: tuple[Contact, ...]  # dated <= as_of, by date
+    charged: Decimal
+    paid: Decimal
+    waived: Decimal
+    late_fee_waived: Decimal
+    outstanding: Decimal
+    not_due: Decimal
+    credit: Decimal
+    late_fee: Decimal
+    oldest_due: date | None
+    days_overdue: int | None
+    aging: dict[str, Decimal]
+    stage: Stage | None
+    plan: PlanState | None
+    limitation: UnitLimitation
+    promises: tuple[PromiseState, ...]
+    next_action: NextAction
+    reasons: tuple[str, ...]  # arrears reasons from the contact log, most recent first
+    last_reached: date | None  # the last contact that reached the owner
+
+    @property
+    def in_arrears(self) -> bool:
+        return self.outstanding > 0
+
+    @property
+    def broken_promises(self) -> int:
+        return sum(1 for p in self.promises if p.broken)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    charged: Decimal
+    paid: Decimal
+    waived: Decimal
+    outstanding: Decimal
+    not_due: Decimal
+    credit: Decimal
+    late_fee: Decimal
+    units_in_arrears: int
+    collection_rate: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """Everything computed for one day: what the site, letters and reports show."""
+
+    as_of: date
+    policy: Policy
+    units: tuple[UnitState, ...]
+    totals: Totals
+
+    def unit(self, unit_id: str) -> UnitState | None:
+        for state in self.units:
+            if state.unit.id == unit_id:
+                return state
+        return None
+
+
+def _by_unit(records, as_of: date, date_of) -> dict[str, list]:
+    grouped: dict[str, list] = defaultdict(list)
+    for record in records:
+        if date_of(record) <= as_of:
+            grouped[record.unit].append(record)
+    return grouped
+
+
+def compute(ledger: Ledger, as_of: date) -> Desk:
+    policy = ledger.policy
+    payments = _by_unit(ledger.payments, as_of, lambda p: p.date)
+    waivers = _by_unit(ledger.waivers, as_of, lambda w: w.date)
+    charges = _by_unit(ledger.charges, as_of, lambda c: c.issued)
+    plans = _by_unit(ledger.plans, as_of, lambda p: p.signed)
+    states = [
+        unit_state(policy, unit, payments.get(unit.id, []), waivers.get(unit.id, []), charges.get(unit.id, []), plans.get(unit.id, []), as_of)
+        for unit in ledger.units
+    ]
+    return Desk(as_of, policy, tuple(states), totals(states, as_of))
+
+
+def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: list[Waiver], extra, plans: list[Plan], as_of: date) -> UnitState:
+    charges = unit_charges(unit, policy.fees, extra, as_of)
+    principal_waivers = [w for w in waivers if w.applies_to == "principal"]
+    allocation = allocate(charges, credit_order(payments, principal_waivers))
+    contacts = tuple(sorted((c for c in unit.contacts if c.date <= as_of), key=lambda c: c.date))
+    unit_events = unit_interruptions(contacts, plans, as_of)
+
+    states: list[ChargeState] = []
+    outstanding = not_due = ZERO
+    overdue_rows: list[tuple[int, Decimal]] = []
+    oldest_due: date | None = None
+    for charge, pieces, unpaid in zip(charges, allocation.pieces, allocation.unpaid):
+        overdue = charge.due < as_of
+        days = (as_of - charge.due).days if overdue else None
+        late = charge_late_fee(policy.late_fee, charge, pieces, unpaid, as_of) if policy.late_fee else None
+        limit = None
+        if overdue and unpaid > 0:
+            outstanding += unpaid
+            overdue_rows.append((days, unpaid))
+            if oldest_due is None or charge.due < oldest_due:
+                oldest_due = charge.due
+            events = unit_events + [_payment_event(p) for p in pieces if p.by_payment]
+            limit = charge_limitation(charge.due, events, policy.limitation, as_of)
+        elif unpaid > 0:
+            not_due += unpaid
+        paid = sum((p.amount for p in pieces if p.by_payment), ZERO)
+        waived = sum((p.amount for p in pieces if not p.by_payment), ZERO)
+        states.append(ChargeState(charge, pieces, unpaid, paid, waived, overdue, days, late, limit))
+
+    limits = [s for s in states if s.limitation is not None]
+    limitation = UnitLimitation(
+        earliest_expiry=min((s.limitation.expiry for s in limits), default=None),
+        status=worst(s.limitation.status for s in limits),
+        expired_amount=sum((s.unpaid for s in limits if s.limitation.status == EXPIRED), ZERO),
+    )
+    late_fee_waived = sum((w.amount for w in waivers if w.applies_to == "late_fee"), ZERO)
+    late_fee = unit_late_fee([s.late_fee for s in states if s.late_fee], late_fee_waived) if policy.late_fee else ZERO
+    stage = current_stage(policy.dunning, contacts, oldest_due, as_of)
+    plan = latest_plan(plans, payments, as_of)
+    promises = promise_states(contacts, payments, as_of)
+    action = next_action(
+        stages=policy.dunning, stage=stage, contacts=contacts, oldest_due=oldest_due,
+        outstanding=outstanding, plan=plan, promises=promises, as_of=as_of,
+    )
+    reasons: list[str] = []
+    for contact in reversed(contacts):
+        if contact.reason and contact.reason not in reasons:
+            reasons.append(contact.reason)
+    last_reached = max((c.date for c in contacts if c.outcome in REACHED_OUTCOMES), default=None)
+    return UnitState(
+        unit=unit, charges=tuple(states), payments=tuple(payments), waivers=tuple(waivers), plans=tuple(plans),
+        contacts=contacts,
+        charged=sum((c.amount for c in charges), ZERO),
+        paid=sum((p.amount for p in payments), ZERO),
+        waived=sum((w.amount for w in principal_waivers), ZERO),
+        late_fee_waived=late_fee_waived,
+        outstanding=outstanding, not_due=not_due, credit=allocation.credit, late_fee=late_fee,
+        oldest_due=oldest_due, days_overdue=(as_of - oldest_due).days if oldest_due else None,
+        aging=aging(overdue_rows), stage=stage, plan=plan, limitation=limitation,
+        promises=tuple(promises), next_action=action, reasons=tuple(reasons), last_reached=last_reached,
+    )
+
+
+def _payment_event(piece: Piece) -> Interruption:
+    return Interruption(piece.credit_date, "payment", f"缴费 {piece.credit_date}（{piece.source.receipt or '无收据号'}）")
+
+
+def totals(states: list[UnitState], as_of: date) -> Totals:
+    year_start = date(as_of.year, 1, 1)
+    rows = [
+        (c.charge.amount, c.paid, c.waived)
+        for s in states
+        for c in s.charges
+        if year_start <= c.charge.due <= as_of
+    ]
+    return Totals(
+        charged=sum((s.charged for s in states), ZERO),
+        paid=sum((s.paid for s in states), ZERO),
+        waived=sum((s.waived for s in states), ZERO),
+        outstanding=sum((s.outstanding for s in states), ZERO),
+        not_due=sum((s.not_due for s in states), ZERO),
+        credit=sum((s.credit for s in states), ZERO),
+        late_fee=sum((s.late_fee for s in states), ZERO),
+        units_in_arrears=sum(1 for s in states if s.outstanding > 0),
+        collection_rate=collection_rate(rows),
+    )

@@ -1,0 +1,131 @@
+"""What a collector should do next for a unit, and when: derived rules beyond the spec.
+
+Priority: an installment plan in force, then a promise to pay (kept waiting
+or broken), then the dunning ladder (do the stage's action, wait out a
+letter's ``wait_days`` or a lawyer letter's ``deadline_days``, repeat what
+the next stage ``requires``, or escalate when its ``after_days`` come).
+The user guide (docs/guide/rules.md) describes the same rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .dunning import fulfilment_counts, fulfils
+from .model import Contact, Payment, Stage
+from .money import ZERO, fmt_grouped
+from .plans import BEHIND, ON_TRACK, PlanState
+
+REACHED_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered", "paid"})
+CHANNEL_WORDS = {
+    "sms": "短信", "wechat": "微信", "phone": "电话", "visit": "上门", "letter": "书面通知",
+    "registered_mail": "挂号信/EMS", "lawyer_letter": "律师函", "court": "起诉或申请支付令", "other": "其他方式",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PromiseState:
+    contact: Contact
+    paid: Decimal  # paid from the promise's contact day up to min(promise day, as_of)
+    kept: bool
+    broken: bool  # due date passed and not kept
+    superseded: bool  # a later contact followed up the broken promise
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    kind: str  # none | upcoming | do_stage | wait | repeat | escalate | final | plan | plan_behind | promise | promise_broken
+    date: date | None
+    text: str
+    why: str
+    stage: str | None = None  # the stage whose action this is
+    letter: str | None = None  # the letter this action sends, if any
+
+
+def channels_text(stage: Stage) -> str:
+    return "、".join(CHANNEL_WORDS.get(c, c) for c in stage.channels)
+
+
+def promise_states(contacts: tuple[Contact, ...], payments: list[Payment], as_of: date) -> list[PromiseState]:
+    states = []
+    for contact in contacts:
+        if contact.outcome != "promised" or contact.promise is None or contact.date > as_of:
+            continue
+        promise = contact.promise
+        end = min(promise.date, as_of)
+        paid = sum((p.amount for p in payments if contact.date <= p.date <= end), ZERO)
+        kept = paid > 0 if promise.amount is None else paid >= promise.amount
+        broken = not kept and promise.date < as_of
+        superseded = broken and any(promise.date < c.date <= as_of for c in contacts)
+        states.append(PromiseState(contact, paid, kept, broken, superseded))
+    states.sort(key=lambda s: s.contact.date)
+    return states
+
+
+def next_action(
+    *,
+    stages: tuple[Stage, ...],
+    stage: Stage | None,
+    contacts: tuple[Contact, ...],
+    oldest_due: date | None,
+    outstanding: Decimal,
+    plan: PlanState | None,
+    promises: list[PromiseState],
+    as_of: date,
+) -> NextAction:
+    if outstanding <= 0 or oldest_due is None:
+        return NextAction("none", None, "无需催缴", "没有逾期欠费")
+    if plan is not None and plan.status == ON_TRACK and plan.next_installment:
+        due, amount = plan.next_installment
+        return NextAction("plan", due, f"按分期协议跟进：{due} 前应付 {fmt_grouped(amount)} 元", f"分期协议（{plan.plan.signed} 签订）按期履行中，暂停升级催缴")
+    if plan is not None and plan.status == BEHIND:
+        short = plan.due_so_far - plan.paid
+        return NextAction("plan_behind", as_of, f"分期逾期：联系业主补缴已到期的 {fmt_grouped(short)} 元", f"分期协议（{plan.plan.signed} 签订）已到期 {fmt_grouped(plan.due_so_far)} 元，只付了 {fmt_grouped(plan.paid)} 元")
+    if promises:
+        latest = promises[-1]
+        promise = latest.contact.promise
+        assert promise is not None
+        amount = f" {fmt_grouped(promise.amount)} 元" if promise.amount is not None else ""
+        if not latest.kept and not latest.broken:
+            return NextAction("promise", promise.date, f"等待业主兑现承诺：{promise.date} 前付{amount}", f"{latest.contact.date} {latest.contact.by or ''}联系时业主承诺付款".replace("  ", " "))
+        if latest.broken and not latest.superseded:
+            return NextAction("promise_broken", promise.date + timedelta(days=1), f"承诺未兑现：再次联系业主，约定新的付款日期和金额", f"业主承诺 {promise.date} 前付{amount}，到期只付了 {fmt_grouped(latest.paid)} 元")
+    return _ladder(stages, stage, contacts, oldest_due, as_of)
+
+
+def _ladder(stages: tuple[Stage, ...], stage: Stage | None, contacts: tuple[Contact, ...], oldest_due: date, as_of: date) -> NextAction:
+    days = (as_of - oldest_due).days
+    if not stages:
+        return NextAction("do_stage", as_of, "联系业主催缴", "政策未设催缴阶段")
+    if stage is None:
+        first = stages[0]
+        when = oldest_due + timedelta(days=first.after_days)
+        return NextAction("upcoming", max(when, as_of), f"{first.name}：通过{channels_text(first)}联系", f"逾期 {days} 天，未到“{first.name}”阶段（逾期 {first.after_days} 天起）", first.id, first.letter)
+    counts = fulfilment_counts(stages, contacts, oldest_due, as_of)
+    done = [c for c in contacts if fulfils(c, stage, oldest_due, as_of)]
+    if not done:
+        return _do(stage, as_of, f"逾期 {days} 天，已到“{stage.name}”阶段，尚未记录这一步")
+    last = max(c.date for c in done)
+    window = stage.wait_days or stage.deadline_days or 0
+    if window and last + timedelta(days=window) >= as_of:
+        end = last + timedelta(days=window)
+        word = "等待期" if stage.wait_days else "函件限期"
+        return NextAction("wait", end, f"等待业主回应：{stage.name}于 {last} 发出，{word}至 {end}", f"{stage.name}后给业主 {window} 天{word}", stage.id)
+    position = stages.index(stage)
+    if position + 1 == len(stages):
+        return NextAction("final", as_of, f"{stage.name}：推进中，跟进案件进度", f"已到最后阶段“{stage.name}”", stage.id, stage.letter)
+    upcoming = stages[position + 1]
+    for needed, count in upcoming.requires:
+        if counts.get(needed, 0) < count:
+            target = next(s for s in stages if s.id == needed)
+            have = counts.get(needed, 0)
+            return NextAction("repeat", as_of, f"再次{target.name}（第 {have + 1} 次，进入“{upcoming.name}”前需 {count} 次）：{channels_text(target)}", f"“{upcoming.name}”要求先完成 {count} 次“{target.name}”，目前 {have} 次", target.id, target.letter)
+    when = oldest_due + timedelta(days=upcoming.after_days)
+    if when > as_of:
+        return NextAction("escalate", when, f"{when} 起进入“{upcoming.name}”：{channels_text(upcoming)}；此前继续{stage.name}", f"逾期满 {upcoming.after_days} 天进入下一阶段，目前 {days} 天", upcoming.id, upcoming.letter)
+    return _do(upcoming, as_of, f"逾期 {days} 天，可进入“{upcoming.name}”")
+
+
+def _do(stage: Stage, as_of: date, why: str) -> NextAction:
+    return NextAction("do_stage", as_of, f"{stage.name}：{channels_text(stage)}", why, stage.id, stage.letter)

@@ -1,0 +1,20 @@
+"""Chinese words for the data's English enums: one vocabulary for CLI, site and letters."""
+from __future__ import annotations
+
+from .followup import CHANNEL_WORDS
+
+CHANNEL = CHANNEL_WORDS
+OUTCOME = {
+    "no_answer": "无人接听", "reached": "已联系上", "promised": "承诺付款", "refused": "拒绝缴费",
+    "disputed": "有异议", "delivered": "已送达", "returned": "被退回", "unreachable": "联系不上", "paid": "已缴费",
+}
+REASON = {
+    "forgot": "忘记缴费", "service_complaint": "对服务不满", "housing_defect": "房屋质量问题", "vacant": "房屋空置",
+    "hardship": "经济困难", "rented_out": "出租（租户未缴）", "legacy_dispute": "历史遗留纠纷", "refuses": "恶意拒缴",
+    "unreachable": "联系不上", "other": "其他",
+}
+OCCUPANCY = {"self": "自住", "rented": "出租", "vacant": "空置"}
+METHOD = {"wechat": "微信", "alipay": "支付宝", "bank": "银行转账", "cash": "现金", "pos": "刷卡", "other": "其他"}
+APPLIES_TO = {"principal": "本金", "late_fee": "违约金"}
+PLAN_STATUS = {"completed": "已履行完毕", "behind": "逾期未付", "on_track": "按期履行"}
+LIMITATION_STATUS = {"ok": "正常", "warning": "即将届满", "expired": "已过时效"}

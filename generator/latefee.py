@@ -1,0 +1,44 @@
+"""Rule 6: the late fee (违约金) of a charge, from how long each piece of it was late."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .allocation import Piece
+from .billing import Charge
+from .model import LateFee
+from .money import ZERO, round_cents
+
+
+@dataclass(frozen=True, slots=True)
+class LateFeeLine:
+    """How one charge's late fee came about, for the statement and the letters."""
+
+    principal_days: Decimal  # sum of (principal x days late)
+    uncapped: Decimal  # daily_rate x principal_days, before the cap
+    cap: Decimal  # cap x amount
+    amount: Decimal  # rounded, capped late fee
+    capped: bool
+
+
+def days_late(settled: date, due: date, grace_days: int) -> int:
+    return max(0, (settled - due).days - grace_days)
+
+
+def charge_late_fee(rule: LateFee, charge: Charge, pieces: tuple[Piece, ...], unpaid: Decimal, as_of: date) -> LateFeeLine:
+    principal_days = Decimal(0)
+    for piece in pieces:
+        principal_days += piece.amount * days_late(piece.settled, charge.due, rule.grace_days)
+    if unpaid > 0:
+        principal_days += unpaid * days_late(as_of, charge.due, rule.grace_days)
+    uncapped = rule.daily_rate * principal_days
+    cap = rule.cap * charge.amount
+    capped = uncapped > cap
+    return LateFeeLine(principal_days, uncapped, cap, round_cents(min(cap, uncapped)), capped)
+
+
+def unit_late_fee(lines: list[LateFeeLine], waived: Decimal) -> Decimal:
+    """max(0, sum of the charges' late fees - late-fee waivers)."""
+    total = sum((line.amount for line in lines), ZERO)
+    return max(ZERO, total - waived)

@@ -1,0 +1,69 @@
+"""Rule 10: the limitation period (诉讼时效) of each unpaid overdue charge.
+
+Each billing period is its own debt with its own clock (民法典第一百八十八条);
+a proven demand, the owner's acknowledgement or a plan interrupts every
+clock of the unit (第一百九十五条); a payment towards a charge interrupts
+that charge's clock (诉讼时效规定第十四条).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .dates import add_years
+from .model import Contact, LimitationRule, Plan
+
+INTERRUPTING_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered"})
+OK, WARNING, EXPIRED = "ok", "warning", "expired"
+SEVERITY = {None: 0, OK: 1, WARNING: 2, EXPIRED: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Interruption:
+    """An event that restarts the clock, with what proves it."""
+
+    date: date
+    kind: str  # contact | plan | payment
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeLimitation:
+    last: date
+    interruption: Interruption | None  # None: the clock runs from the due date
+    expiry: date
+    status: str
+
+
+def unit_interruptions(contacts: tuple[Contact, ...], plans: list[Plan], as_of: date) -> list[Interruption]:
+    events = [
+        Interruption(c.date, "contact", c.evidence)
+        for c in contacts
+        if c.date <= as_of and c.evidence.strip() and c.outcome in INTERRUPTING_OUTCOMES
+    ]
+    events += [Interruption(p.signed, "plan", f"分期付款协议（{p.signed} 签订）") for p in plans if p.signed <= as_of]
+    return events
+
+
+def charge_limitation(due: date, events: list[Interruption], rule: LimitationRule, as_of: date) -> ChargeLimitation:
+    latest: Interruption | None = None
+    for event in events:
+        if event.date > due and (latest is None or event.date > latest.date):
+            latest = event
+    last = latest.date if latest else due
+    expiry = add_years(last, rule.years)
+    if expiry < as_of:
+        status = EXPIRED
+    elif (expiry - as_of).days <= rule.warn_days:
+        status = WARNING
+    else:
+        status = OK
+    return ChargeLimitation(last, latest, expiry, status)
+
+
+def worst(statuses) -> str | None:
+    result = None
+    for status in statuses:
+        if SEVERITY[status] > SEVERITY[result]:
+            result = status
+    return result

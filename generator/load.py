@@ -1,0 +1,170 @@
+"""Load a community folder: find the files, read each (or take it from the cache), assemble.
+
+The cache holds, per file, the records and diagnostics that reading it gave,
+keyed by path and the SHA-256 of its bytes, so an unchanged file is never
+parsed twice; reading a file is a pure function of (path, bytes), so the
+cache cannot change any result, only how fast it comes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Pos, error, warning
+from .model import Entries, Ledger, Policy, Unit
+from .schema import Reader, read_entries, read_policy, read_unit
+from .yamlsource import compose
+
+POLICY_PATH = "ledger/policy.yaml"
+CACHE_VERSION = 1  # bump when the records or the reading rules change
+CACHE_DIR_NAME = ".cuijiao-cache"
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What reading one file gave: a policy, a unit or entries, and its problems."""
+
+    kind: str  # policy | unit | entries
+    record: Policy | Unit | Entries | None
+    problems: tuple[Diagnostic, ...]
+
+
+def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Every data file, as sorted posix paths relative to ``root``."""
+    paths: list[str] = []
+    notes: list[Diagnostic] = []
+    for folder in ("ledger", "owners"):
+        base = root / folder
+        if not base.is_dir():
+            notes.append(error(Pos(folder + "/"), f"找不到 {folder}/ 文件夹", "用 --root 指向含有 ledger/ 和 owners/ 的小区文件夹"))
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in filenames:
+                rel = Path(dirpath, name).relative_to(root).as_posix()
+                if name.startswith("."):
+                    continue
+                if name.endswith(".yaml"):
+                    if folder == "owners" and "/" in rel[len("owners/"):]:
+                        notes.append(warning(Pos(rel), "owners/ 下的子文件夹不会被读取", "每户一个文件，直接放在 owners/ 里"))
+                        continue
+                    paths.append(rel)
+                elif name.endswith(".yml"):
+                    notes.append(warning(Pos(rel), "扩展名 .yml 的文件不会被读取", "请改名为 .yaml"))
+    paths.sort()
+    return paths, notes
+
+
+def read_file(path: str, raw: bytes) -> FileResult:
+    """Read one file by its place in the tree. Pure: same path and bytes, same result."""
+    source, problems = compose(path, raw)
+    reader = Reader(path)
+    if path == POLICY_PATH:
+        kind = "policy"
+        record = read_policy(reader, source.node) if not problems else None
+    elif path.startswith("owners/"):
+        kind = "unit"
+        record = read_unit(reader, source.node, Path(path).stem) if not problems else None
+    else:
+        kind = "entries"
+        record = read_entries(reader, source.node) if not problems else Entries()
+    return FileResult(kind, record, tuple(problems) + tuple(reader.problems))
+
+
+class FileCache:
+    """A pickle of FileResults by (path, sha256); best effort, never required."""
+
+    def __init__(self, root: Path, enabled: bool = True) -> None:
+        self.enabled = enabled
+        override = os.environ.get("CUIJIAO_CACHE_DIR")
+        self.folder = Path(override) if override else root / CACHE_DIR_NAME
+        self.file = self.folder / f"files-v{CACHE_VERSION}.pickle"
+        self.entries: dict[str, tuple[str, FileResult]] = {}
+        self.dirty = False
+        if enabled:
+            try:
+                with open(self.file, "rb") as handle:
+                    self.entries = pickle.load(handle)
+            except Exception:  # a missing or stale cache is simply rebuilt
+                self.entries = {}
+
+    def get(self, path: str, digest: str) -> FileResult | None:
+        hit = self.entries.get(path)
+        if hit is not None and hit[0] == digest:
+            return hit[1]
+        return None
+
+    def put(self, path: str, digest: str, result: FileResult) -> None:
+        self.entries[path] = (digest, result)
+        self.dirty = True
+
+    def save(self, live_paths: set[str]) -> None:
+        stale = set(self.entries) - live_paths
+        for path in stale:
+            del self.entries[path]
+        if not self.enabled or not (self.dirty or stale):
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+        except OSError:
+            pass  # a read-only checkout still works, only slower
+
+
+def load(root: Path, use_cache: bool = True) -> tuple[Ledger | None, list[Diagnostic]]:
+    """Read every file of the community; the Ledger is None when the policy is unusable."""
+    paths, problems = discover(root)
+    cache = FileCache(root, enabled=use_cache)
+    results: list[tuple[str, FileResult]] = []
+    for path in paths:
+        raw = (root / path).read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        result = cache.get(path, digest)
+        if result is None:
+            result = read_file(path, raw)
+            cache.put(path, digest, result)
+        results.append((path, result))
+    cache.save(set(paths))
+    return assemble(results, problems)
+
+
+def assemble(results: list[tuple[str, FileResult]], problems: list[Diagnostic]) -> tuple[Ledger | None, list[Diagnostic]]:
+    """Put the per-file records together in load order."""
+    policy: Policy | None = None
+    units: list[Unit] = []
+    payments, charges, waivers, plans = [], [], [], []
+    have_policy_file = False
+    for path, result in results:
+        problems.extend(result.problems)
+        if result.kind == "policy":
+            have_policy_file = True
+            policy = result.record  # type: ignore[assignment]
+        elif result.kind == "unit":
+            if result.record is not None:
+                units.append(result.record)  # type: ignore[arg-type]
+        elif result.record is not None:
+            entries: Entries = result.record  # type: ignore[assignment]
+            payments.extend(entries.payments)
+            charges.extend(entries.charges)
+            waivers.extend(entries.waivers)
+            plans.extend(entries.plans)
+    if not have_policy_file:
+        problems.append(error(Pos(POLICY_PATH), "缺少 ledger/policy.yaml", "每个小区都需要一份收费政策文件，可从示例小区复制后修改"))
+    if policy is None:
+        return None, problems
+    units.sort(key=lambda u: u.id)
+    ledger = Ledger(
+        policy=policy, units=tuple(units), payments=tuple(payments), charges=tuple(charges),
+        waivers=tuple(waivers), plans=tuple(plans), files=tuple(p for p, _ in results),
+    )
+    return ledger, problems
