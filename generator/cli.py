@@ -17,6 +17,7 @@ from .report import to_json
 class Context:
     def __init__(self, root: Path, as_of: date, today: date, use_cache: bool) -> None:
         self.root = root
+        self.work_dir = root / ".cuijiao-cache"
         self.as_of = as_of
         self.today = today
         self.use_cache = use_cache
@@ -94,6 +95,56 @@ def report(obj: Context, fmt: str) -> None:
     print_report(desk)
 
 
+def _site_into(obj: Context, desk, site_dir: Path, letters=()) -> int:
+    from .charts import NoCJKFont
+    from .site import SiteBuildError, SiteInputs, build_site
+
+    try:
+        return build_site(desk, SiteInputs(obj.root, obj.work_dir / "site", tuple(letters)), site_dir)
+    except (SiteBuildError, NoCJKFont) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True, help="输出文件夹")
+@click.pass_obj
+def site(obj: Context, out: Path) -> None:
+    """只生成网站（OUT/site/）。"""
+    from .outputs import publish
+
+    desk = obj.desk_or_exit()
+    result = publish(out / "site", lambda tmp: _site_into(obj, desk, tmp))
+    click.echo(f"网站已生成：{result.path}/index.html（更新 {result.written} 个文件，{result.kept} 个未变）")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True, help="输出文件夹")
+@click.pass_obj
+def build(obj: Context, out: Path) -> None:
+    """生成网站和全部函件（OUT/site/ 与 OUT/letters/）；数据有错误时不生成。"""
+    from .outputs import publish
+
+    desk = obj.desk_or_exit()
+
+    def produce(tmp: Path) -> None:
+        links = _letters_into(obj, desk, tmp / "letters")
+        _site_into(obj, desk, tmp / "site", links)
+
+    result = publish(out, produce)
+    click.echo(f"已生成：网站 {result.path}/site/index.html，函件 {result.path}/letters/（更新 {result.written} 个文件，{result.kept} 个未变）")
+
+
+def _letters_into(obj: Context, desk, folder: Path) -> list:
+    """Render the letters if the letters module is present; returns links for the site."""
+    try:
+        from .letters import render_letters  # noqa: F401
+    except ImportError:
+        return []
+    from .letters import site_links_for_build
+
+    return site_links_for_build(obj, desk, folder)
+
+
 def run() -> None:
     """Entry point that turns click's English usage errors into Chinese, exit 2."""
     try:
@@ -107,6 +158,9 @@ def run() -> None:
         sys.exit(2)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(exc.format_message(), err=True)
+        sys.exit(1)
 
 
 def _chinese_usage(exc: click.UsageError) -> str:
