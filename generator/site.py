@@ -13,6 +13,7 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -21,8 +22,8 @@ from . import labels
 from .aging import BUCKET_NAMES
 from .charts import aging_chart, cjk_family, rate_chart
 from .dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
-from .engine import Desk
-from .money import fmt_grouped
+from .engine import Desk, UnitState
+from .money import ZERO, fmt_grouped
 from .outputs import sync_tree
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -83,6 +84,48 @@ def _percent(value, missing: str = "—") -> str:
     return f"{value * 100:.2f}%"
 
 
+@dataclass(frozen=True, slots=True)
+class YearSummary:
+    year: int
+    count: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class UnitHistory:
+    """A unit's history as its page shows it: recent and unpaid items in full, older settled ones per year."""
+
+    charges: tuple  # ChargeState, newest first
+    older_charges: tuple[YearSummary, ...]
+    payments: tuple  # Payment, newest first
+    older_payments: tuple[YearSummary, ...]
+
+
+HISTORY_DAYS = 365
+
+
+def unit_history(state: UnitState, as_of) -> UnitHistory:
+    cutoff = as_of - timedelta(days=HISTORY_DAYS)
+    recent, older = [], {}
+    for c in reversed(state.charges):
+        if c.unpaid > 0 or c.charge.due >= cutoff:
+            recent.append(c)
+        else:
+            count, amount = older.get(c.charge.due.year, (0, ZERO))
+            older[c.charge.due.year] = (count + 1, amount + c.charge.amount)
+    payments, older_payments = [], {}
+    for p in sorted(state.payments, key=lambda p: (p.date, p.seq), reverse=True):
+        if p.date >= cutoff:
+            payments.append(p)
+        else:
+            count, amount = older_payments.get(p.date.year, (0, ZERO))
+            older_payments[p.date.year] = (count + 1, amount + p.amount)
+    return UnitHistory(
+        tuple(recent), tuple(YearSummary(y, *older[y]) for y in sorted(older, reverse=True)),
+        tuple(payments), tuple(YearSummary(y, *older_payments[y]) for y in sorted(older_payments, reverse=True)),
+    )
+
+
 def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:
     """Every generated file of the docs folder, by relative path."""
     env = environment(inputs.root)
@@ -110,7 +153,7 @@ def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:
         )
     for state in desk.units:
         files[f"units/{state.unit.id}.md"] = unit_template.render(
-            common, s=state, u=state.unit, letters=letters_by_unit.get(state.unit.id, [])
+            common, s=state, u=state.unit, h=unit_history(state, desk.as_of), letters=letters_by_unit.get(state.unit.id, [])
         )
     family = cjk_family()
     files["charts/aging.svg"] = aging_chart(board.aging, family)

@@ -1,0 +1,116 @@
+"""The demo site in a real headless Chromium: numbers render, search finds owners, the list sorts,
+nothing is requested from outside the site, and the console stays clean."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from generator.money import fmt_grouped
+from tests.sitebuild import PROJECT, build, serve
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (./run test installs it)")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    if not any((PROJECT / "owners").glob("*.yaml")):
+        pytest.skip("demo community not present")
+    out = tmp_path_factory.mktemp("browser") / "site"
+    desk, _ = build(PROJECT, out)
+    return desk, out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Watched:
+    """A page that records every request and every console error."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.base = base
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page = browser.new_page()
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def outside(self) -> list[str]:
+        return [u for u in self.requests if not (u.startswith(self.base) or u.startswith("data:") or u.startswith("blob:") or u == "about:blank")]
+
+
+def test_dashboard_and_unit_page_render_the_engine_numbers(demo, browser):
+    desk, site = demo
+    with serve(site) as base:
+        w = Watched(browser, base)
+        w.page.goto(base + "index.html")
+        assert w.page.text_content('[data-total="outstanding"]').strip() == fmt_grouped(desk.totals.outstanding)
+        assert w.page.text_content('[data-total="paid"]').strip() == fmt_grouped(desk.totals.paid)
+        unit = max((s for s in desk.units if s.in_arrears), key=lambda s: s.outstanding)
+        w.page.goto(base + f"units/{unit.unit.id}.html")
+        assert w.page.text_content('[data-unit="outstanding"]').strip() == fmt_grouped(unit.outstanding)
+        assert w.page.text_content('[data-unit="late_fee"]').strip() == fmt_grouped(unit.late_fee)
+        assert w.outside() == []
+        assert w.errors == []
+
+
+def test_search_finds_a_unit_by_owner_name_unit_number_and_phone(demo, browser):
+    desk, site = demo
+    unit = next(s for s in desk.units if s.in_arrears)
+    owner = unit.unit.owners[0]
+    with serve(site) as base:
+        w = Watched(browser, base)
+        w.page.goto(base + "index.html")
+        for query in (owner.name, unit.unit.id, owner.phone):
+            w.page.click("label.md-search__icon, label[for='__search']")
+            box = w.page.locator("input.md-search__input")
+            box.fill("")
+            box.type(query, delay=20)
+            link = w.page.locator(f".md-search-result__item a[href*='units/{unit.unit.id}.html']")
+            link.first.wait_for(timeout=15000)
+            w.page.keyboard.press("Escape")
+        assert w.outside() == []
+        assert w.errors == []
+
+
+def test_search_works_from_the_file_system_too(demo, browser):
+    desk, site = demo
+    unit = next(s for s in desk.units if s.in_arrears)
+    w = Watched(browser, "file://")
+    w.page.goto((site / "index.html").as_uri())
+    w.page.click("label.md-search__icon, label[for='__search']")
+    w.page.locator("input.md-search__input").type(unit.unit.owners[0].name, delay=20)
+    w.page.locator(f".md-search-result__item a[href*='units/{unit.unit.id}.html']").first.wait_for(timeout=15000)
+    assert [u for u in w.requests if not u.startswith("file://")] == []
+
+
+def test_arrears_list_sorts_by_amount_when_the_header_is_clicked(demo, browser):
+    desk, site = demo
+    amounts = sorted(s.outstanding for s in desk.units if s.in_arrears)
+    with serve(site) as base:
+        w = Watched(browser, base)
+        w.page.goto(base + "arrears.html")
+        header = w.page.locator("#arrears-table th", has_text="欠费（元）")
+        header.click()
+        first = w.page.locator("#arrears-table tbody tr").first.locator("td").nth(1).text_content()
+        assert first.strip() == fmt_grouped(amounts[0])
+        header.click()
+        first = w.page.locator("#arrears-table tbody tr").first.locator("td").nth(1).text_content()
+        assert first.strip() == fmt_grouped(amounts[-1])
+        w.page.fill("input.cj-filter", desk.units[0].unit.id.split("-")[0] + "-")
+        visible = w.page.locator("#arrears-table tbody tr:not([hidden])").count()
+        assert 0 < visible <= len(amounts)
+        assert w.outside() == []
+        assert w.errors == []
