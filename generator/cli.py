@@ -61,12 +61,14 @@ def main(ctx: click.Context, root: Path, as_of: date | None, no_cache: bool) -> 
 
 @main.command()
 @click.option("--strict", is_flag=True, help="有警告也算失败")
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="github：输出 GitHub Actions 注释，错误会标在拉取请求的对应行上")
 @click.pass_obj
-def check(obj: Context, strict: bool) -> None:
+def check(obj: Context, strict: bool, fmt: str) -> None:
     """校验全部数据，列出每一处问题。"""
     checked = obj.checked()
     for problem in checked.problems:
-        click.echo(problem.render())
+        click.echo(problem.render() if fmt == "text" else problem.github_annotation())
     errors, warnings = len(checked.errors), len(checked.warnings)
     if errors or (strict and warnings):
         click.echo(f"发现 {errors} 处错误、{warnings} 条警告。", err=True)

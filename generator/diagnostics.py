@@ -40,9 +40,24 @@ class Diagnostic:
             text += f"（{self.hint}）"
         return text
 
+    def github_annotation(self) -> str:
+        """A GitHub Actions workflow command, so the message shows on the line in the pull request."""
+        level = "error" if self.severity == "error" else "warning"
+        text = self.message + (f"（{self.hint}）" if self.hint else "")
+        props = f"file={_escape_property(self.pos.path)},line={self.pos.line or 1},col={self.pos.col or 1},title={_escape_property('催缴台账数据' + SEVERITY_WORD[self.severity])}"
+        return f"::{level} {props}::{_escape_data(text)}"
+
     @property
     def sort_key(self) -> tuple:
         return (self.pos.path, self.pos.line, self.pos.col, self.severity != "error", self.message)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def error(pos: Pos, message: str, hint: str = "") -> Diagnostic:
