@@ -189,15 +189,24 @@ def test_a_community_can_override_a_page_template(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("zensical") is None, reason="zensical not installed")
-def test_zensical_builds_the_same_configuration(demo_site, tmp_path):
-    """The successor engine must build our mkdocs.yml and generated pages as they are."""
+def test_zensical_builds_the_same_configuration(demo_site):
+    """The successor engine must build our mkdocs.yml and generated pages as they are.
+
+    Zensical wants docs_dir and site_dir inside the folder of its config, so the
+    config is written beside the generated docs; nothing else changes.
+    """
     desk, site = demo_site
-    work = site.parent / "site-work" / "docs"
+    work = site.parent / "site-work"
     config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("custom_dir: site_templates/overrides", f"custom_dir: {PROJECT / 'site_templates' / 'overrides'}")
-    config += f"\ndocs_dir: {work}\nsite_dir: {tmp_path / 'z'}\n"
-    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
-    result = subprocess.run(["zensical", "build", "--clean", "-f", str(tmp_path / "mkdocs.yml")], capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"})
+    config += "\ndocs_dir: docs\nsite_dir: zensical-site\n"
+    (work / "zensical.yml").write_text(config, encoding="utf-8")
+    result = subprocess.run(["zensical", "build", "--clean", "-f", "zensical.yml"], capture_output=True, text=True, cwd=work, env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (tmp_path / "z" / "index.html").is_file()
-    assert (tmp_path / "z" / "units" / f"{desk.units[0].unit.id}.html").is_file()
+    built = work / "zensical-site"
+    assert (built / "index.html").is_file()
+    assert (built / "units" / f"{desk.units[0].unit.id}.html").is_file()
+    index = (built / "index.html").read_text(encoding="utf-8")
+    assert 'name="robots" content="noindex' in index
+    for attr in re.findall(r'(?:src|href)="([^"]+)"', index):
+        assert not re.match(r"(https?:)?//", attr), attr
