@@ -147,6 +147,16 @@ def _letters_into(obj: Context, desk, folder: Path) -> list:
     return site_links_for_build(obj, desk, folder)
 
 
+# The Git workflow's commands (issue 6) live beside their logic; registered here.
+from . import diff as _diff, edit as _edit, importer as _importer, jsonschema as _jsonschema  # noqa: E402
+
+main.add_command(_diff.command)
+for _command in _edit.COMMANDS:
+    main.add_command(_command)
+main.add_command(_importer.command)
+main.add_command(_jsonschema.command)
+
+
 def run() -> None:
     """Entry point that turns click's English usage errors into Chinese, exit 2."""
     try:

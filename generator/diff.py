@@ -1,0 +1,412 @@
+"""The money diff: what a change to the data does to the money, in Chinese Markdown.
+
+Both sides go through the one pipeline (``pipeline.check`` then
+``pipeline.desk_for``) at the same as-of date. A Git revision is
+materialised with ``git archive`` (only ``ledger/`` and ``owners/``) into a
+temporary folder; the working tree is read in place. When a side has data
+errors the diff lists them instead of numbers: numbers from bad data are
+never shown.
+"""
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+import tempfile
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from . import labels, pipeline
+from .engine import Desk, UnitState, compute
+from .model import Ledger, Policy
+from .money import ZERO, fmt_grouped
+from .validate import validate
+
+DATA_FOLDERS = ("ledger", "owners")
+WORKTREE = None  # the HEAD side when no revision is given
+MAX_ERRORS = 50
+
+
+class GitError(Exception):
+    """A revision that cannot be read; the message is Chinese."""
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    label: str  # how the Markdown names this side
+    checked: pipeline.Checked
+    desk: Desk | None  # None when the data has errors
+
+
+# -- Git ---------------------------------------------------------------------
+
+def _git(repo: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+    except FileNotFoundError:
+        raise GitError("找不到 git 命令，请先安装 Git") from None
+    if done.returncode != 0:
+        raise GitError(done.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} 失败")
+    return done.stdout
+
+
+def git_location(root: Path) -> tuple[Path, str]:
+    """The repository's top folder and the community's path inside it ('' or 'sub/dir/')."""
+    try:
+        top = _git(root, "rev-parse", "--show-toplevel").decode().strip()
+        prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
+    except GitError:
+        raise GitError(f"“{root}”不在 Git 仓库里，无法比较版本") from None
+    return Path(top), prefix
+
+
+def resolve(root: Path, revision: str) -> str:
+    """The commit id of a revision, or GitError in Chinese."""
+    try:
+        return _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}").decode().strip()
+    except GitError:
+        raise GitError(f"找不到版本“{revision}”（可以是分支名、标签或提交号；在 CI 里请先 git fetch）") from None
+
+
+def materialise(root: Path, commit: str, dest: Path) -> Path:
+    """Write ledger/ and owners/ of ``commit`` under ``dest``; returns the community folder there."""
+    top, prefix = git_location(root)
+    wanted = [prefix + folder for folder in DATA_FOLDERS]
+    present = _git(top, "ls-tree", "--name-only", commit, "--", *wanted).decode("utf-8").split()
+    community = dest / prefix if prefix else dest
+    community.mkdir(parents=True, exist_ok=True)
+    if present:
+        tar = _git(top, "archive", "--format=tar", commit, "--", *present)
+        with tarfile.open(fileobj=io.BytesIO(tar), mode="r:") as archive:
+            archive.extractall(dest, filter="data")
+    return community
+
+
+# -- the two sides -------------------------------------------------------------
+
+def read_side(root: Path, label: str, as_of: date, today: date, use_cache: bool) -> Side:
+    checked = pipeline.check(root, as_of, today, use_cache)
+    desk = pipeline.desk_for(checked, as_of) if not checked.errors else None
+    return Side(label, checked, desk)
+
+
+@contextmanager
+def sides(root: Path, base: str, head: str | None, as_of: date, today: date, use_cache: bool = True) -> Iterator[tuple[Side, Side]]:
+    base_commit = resolve(root, base)
+    head_commit = resolve(root, head) if head is not None else None
+    with tempfile.TemporaryDirectory(prefix="cuijiao-diff-") as tmp:
+        before_root = materialise(root, base_commit, Path(tmp) / "base")
+        before = read_side(before_root, f"`{base}`（{base_commit[:7]}）", as_of, today, use_cache=False)
+        if head_commit is None:
+            after = read_side(root, "工作区", as_of, today, use_cache)
+        else:
+            after_root = materialise(root, head_commit, Path(tmp) / "head")
+            after = read_side(after_root, f"`{head}`（{head_commit[:7]}）", as_of, today, use_cache=False)
+        yield before, after
+
+
+# -- Markdown ---------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]{}()#+!|~>"} | {"<": "&lt;", "&": "&amp;"})
+
+
+def md(text: object) -> str:
+    """Data text made inert in Markdown (names, notes, approvals come from the committee)."""
+    return str(text).replace("\n", " ").translate(_MARKDOWN_SPECIAL)
+
+
+def money(amount: Decimal) -> str:
+    return fmt_grouped(amount)
+
+
+def _values(record, skip: tuple[str, ...] = ("pos", "seq")) -> tuple:
+    """A record's data without its place in the files, for comparing two versions."""
+    return tuple(getattr(record, f.name) for f in fields(record) if f.name not in skip)
+
+
+def _changes(before, after) -> tuple[list, list]:
+    """Records added and removed, compared by value (moving an entry between files is no change)."""
+    old = Counter(_values(r) for r in before)
+    new = Counter(_values(r) for r in after)
+    added_keys, removed_keys = new - old, old - new
+    added = [r for r in after if _take(added_keys, _values(r))]
+    removed = [r for r in before if _take(removed_keys, _values(r))]
+    return added, removed
+
+
+def _take(counter: Counter, key) -> bool:
+    if counter[key] > 0:
+        counter[key] -= 1
+        return True
+    return False
+
+
+def _stage_name(state: UnitState | None) -> str:
+    return state.stage.name if state is not None and state.stage is not None else "无"
+
+
+def _action(state: UnitState | None) -> str:
+    if state is None:
+        return "无"
+    action = state.next_action
+    if action.date is None or str(action.date) in action.text:
+        return action.text
+    return f"{action.text}（{action.date}）"
+
+
+def _plan(state: UnitState | None) -> str:
+    if state is None or state.plan is None:
+        return "无"
+    return labels.PLAN_STATUS.get(state.plan.status, state.plan.status)
+
+
+def _arrow(before: str, after: str) -> str:
+    return f"{before} → {after}" if before != after else f"{after}（不变）"
+
+
+def unit_lines(unit_id: str, old: UnitState | None, new: UnitState | None) -> list[str]:
+    """The Markdown lines for one unit, or [] when nothing about its money changed."""
+    def amount(state, name):
+        return money(getattr(state, name)) if state is not None else "—"
+
+    rows = [
+        ("违约金", amount(old, "late_fee"), amount(new, "late_fee")),
+        ("未到期", amount(old, "not_due"), amount(new, "not_due")),
+        ("预缴余额", amount(old, "credit"), amount(new, "credit")),
+        ("催缴阶段", _stage_name(old), _stage_name(new)),
+        ("分期协议", _plan(old), _plan(new)),
+        ("下一步", md(_action(old)), md(_action(new))),
+    ]
+    head_old, head_new = amount(old, "outstanding"), amount(new, "outstanding")
+    if head_old == head_new and all(b == a for _, b, a in rows):
+        return []
+    mark = "（新增）" if old is None else "（已删除）" if new is None else ""
+    lines = [f"- {unit_id}{mark}: 欠费 {_arrow(head_old, head_new)}"]
+    lines += [f"  - {name}：{b} → {a}" for name, b, a in rows if b != a]
+    return lines
+
+
+def _totals_lines(before: Desk, after: Desk) -> list[str]:
+    b, a = before.totals, after.totals
+    rows = [
+        ("欠费合计", money(b.outstanding), money(a.outstanding)),
+        ("违约金合计", money(b.late_fee), money(a.late_fee)),
+        ("欠费户数", str(b.units_in_arrears), str(a.units_in_arrears)),
+        ("已缴合计", money(b.paid), money(a.paid)),
+        ("减免合计", money(b.waived), money(a.waived)),
+    ]
+    return [f"| {name} | {x} | {y} | {'' if x == y else '有变化'} |" for name, x, y in rows]
+
+
+def _entry_sections(before: Ledger, after: Ledger) -> list[str]:
+    out: list[str] = []
+
+    def section(title: str, added: list[str], removed: list[str]) -> None:
+        if not added and not removed:
+            return
+        out.extend(["", f"### {title}", ""])
+        out.extend(f"- 新增 {line}" for line in added)
+        out.extend(f"- 删除 {line}" for line in removed)
+
+    added, removed = _changes(before.payments, after.payments)
+    section("缴费", [_payment(p) for p in added], [_payment(p) for p in removed])
+    added, removed = _changes(before.charges, after.charges)
+    section("一次性收费", [_charge(c) for c in added], [_charge(c) for c in removed])
+    added, removed = _changes(before.waivers, after.waivers)
+    section("减免", [_waiver(w) for w in added], [_waiver(w) for w in removed])
+    unprotected = sorted({w.pos.path for w in added if not w.pos.path.startswith("ledger/waivers/")})
+    if unprotected:
+        out.extend(["", f"> 注意：新增的减免写在 ledger/waivers/ 以外的文件里（{md('、'.join(unprotected))}），"
+                        "不受 CODEOWNERS 的第二审批人保护，请特别留意审核。"])
+    added, removed = _changes(before.plans, after.plans)
+    section("分期协议", [_plan_line(p) for p in added], [_plan_line(p) for p in removed])
+    old_contacts = [(u.id, c) for u in before.units for c in u.contacts]
+    new_contacts = [(u.id, c) for u in after.units for c in u.contacts]
+    added, removed = _changes_pairs(old_contacts, new_contacts)
+    section("催收记录", [_contact(u, c) for u, c in added], [_contact(u, c) for u, c in removed])
+    return out
+
+
+def _changes_pairs(before: list[tuple[str, object]], after: list[tuple[str, object]]):
+    old = Counter((u, _values(c)) for u, c in before)
+    new = Counter((u, _values(c)) for u, c in after)
+    added_keys, removed_keys = new - old, old - new
+    return ([(u, c) for u, c in after if _take(added_keys, (u, _values(c)))],
+            [(u, c) for u, c in before if _take(removed_keys, (u, _values(c)))])
+
+
+def _payment(p) -> str:
+    receipt = f"，收据 {md(p.receipt)}" if p.receipt else ""
+    return f"{p.unit} {p.date} 缴费 {money(p.amount)} 元（{labels.METHOD.get(p.method, p.method)}{receipt}）"
+
+
+def _charge(c) -> str:
+    period = f"（{md(c.period)}）" if c.period else ""
+    return f"{c.unit} {md(c.item)}{period} {money(c.amount)} 元，{c.due} 到期"
+
+
+def _waiver(w) -> str:
+    return (f"{w.unit} {w.date} 减免{labels.APPLIES_TO.get(w.applies_to, w.applies_to)} {money(w.amount)} 元，"
+            f"批准：{md(w.approved_by)}，理由：{md(w.reason)}")
+
+
+def _plan_line(p) -> str:
+    steps = "、".join(f"{i.due} {money(i.amount)}" for i in p.installments)
+    return f"{p.unit} {p.signed} 签订，共 {len(p.installments)} 期 {money(p.total)} 元（{steps}）"
+
+
+def _contact(unit_id: str, c) -> str:
+    parts = [f"{unit_id} {c.date} {labels.CHANNEL.get(c.channel, c.channel)}，{labels.OUTCOME.get(c.outcome, c.outcome)}"]
+    if c.promise is not None:
+        amount = f" {money(c.promise.amount)} 元" if c.promise.amount is not None else ""
+        parts.append(f"承诺 {c.promise.date} 前付{amount}")
+    if c.by:
+        parts.append(f"经办：{md(c.by)}")
+    if c.evidence:
+        parts.append(f"证据：{md(c.evidence)}")
+    return "，".join(parts)
+
+
+# -- policy ------------------------------------------------------------------------
+
+def policy_lines(before: Policy, after: Policy) -> list[str]:
+    """One line per changed part of the policy; [] when the policy is the same."""
+    lines: list[str] = []
+    if before.community != after.community:
+        lines.append(f"- 小区名称：{md(before.community)} → {md(after.community)}")
+    if before.issuer != after.issuer:
+        lines.append(f"- 落款单位：{md(before.issuer.name)} → {md(after.issuer.name)}")
+    if before.payment_channels != after.payment_channels:
+        lines.append("- 缴费方式（印在函件上）有修改")
+    old_fees = {(f.id, f.valid_from): f for f in before.fees}
+    new_fees = {(f.id, f.valid_from): f for f in after.fees}
+    for key in sorted(old_fees.keys() | new_fees.keys(), key=lambda k: (k[0], str(k[1]))):
+        old, new = old_fees.get(key), new_fees.get(key)
+        since = f"（{key[1]} 起）" if key[1] else ""
+        if old is None:
+            lines.append(f"- 新增收费项目 {md(new.name)}{since}：{_fee_text(new)}")
+        elif new is None:
+            lines.append(f"- 删除收费项目 {md(old.name)}{since}")
+        elif _values(old, ("pos", "order")) != _values(new, ("pos", "order")):
+            lines.append(f"- 收费项目 {md(new.name)}{since}：{_fee_text(old)} → {_fee_text(new)}")
+    if before.late_fee != after.late_fee:
+        lines.append(f"- 违约金：{_late_fee_text(before)} → {_late_fee_text(after)}")
+    old_stages = [_values(s) for s in before.dunning]
+    new_stages = [_values(s) for s in after.dunning]
+    if old_stages != new_stages:
+        lines.append(f"- 催缴阶段：{_stages_text(before)} → {_stages_text(after)}")
+    if before.limitation != after.limitation:
+        b, a = before.limitation, after.limitation
+        lines.append(f"- 诉讼时效：{b.years} 年、提前 {b.warn_days} 天提醒 → {a.years} 年、提前 {a.warn_days} 天提醒")
+    if before.publish_unit_amounts != after.publish_unit_amounts:
+        word = {True: "公示房号和金额", False: "只公示总数"}
+        lines.append(f"- 公示栏：{word[before.publish_unit_amounts]} → {word[after.publish_unit_amounts]}")
+    return lines
+
+
+def _fee_text(fee) -> str:
+    if fee.rate is not None:
+        rate = str(fee.rate)
+    else:
+        rate = "、".join(f"{md(name)} {value}" for name, value in fee.rates)
+    basis = "元/平方米/月" if fee.basis == "area" else "元/户/月"
+    extra = f"，空置系数 {fee.vacant_factor}" if fee.vacant_factor != 1 else ""
+    until = f"，至 {fee.valid_until}" if fee.valid_until else ""
+    return f"{rate} {basis}，每 {fee.cycle} 个月一期，{fee.due_day} 日到期{extra}{until}"
+
+
+def _late_fee_text(policy: Policy) -> str:
+    lf = policy.late_fee
+    if lf is None:
+        return "不计"
+    return f"每日 {lf.daily_rate}，宽限 {lf.grace_days} 天，上限 {lf.cap} 倍"
+
+
+def _stages_text(policy: Policy) -> str:
+    return "、".join(f"{md(s.name)}（{s.after_days} 天）" for s in policy.dunning) or "无"
+
+
+def policy_affected(before: Ledger, after_policy: Policy, before_desk: Desk, as_of: date, today: date) -> int | None:
+    """How many units the policy change alone moves: the old data under the new policy, compared with the old desk."""
+    trial = replace(before, policy=after_policy)
+    if any(p.severity == "error" for p in validate(trial, max(today, as_of))):
+        return None
+    trial_desk = compute(trial, as_of)
+    old = {s.unit.id: s for s in before_desk.units}
+    return sum(1 for s in trial_desk.units if unit_lines(s.unit.id, old.get(s.unit.id), s))
+
+
+# -- the whole report ----------------------------------------------------------------
+
+def _errors_section(side: Side, which: str) -> list[str]:
+    errors = side.checked.errors
+    lines = ["", f"> **{which}（{side.label}）的数据有 {len(errors)} 处错误，无法计算金额变化。** 请先改正：", ""]
+    lines += [f"- `{str(p.pos).replace('`', '')}` {md(p.message)}" + (f"（{md(p.hint)}）" if p.hint else "") for p in errors[:MAX_ERRORS]]
+    if len(errors) > MAX_ERRORS:
+        lines.append(f"- ……另有 {len(errors) - MAX_ERRORS} 处，运行 cuijiao check 查看全部")
+    return lines
+
+
+def render(before: Side, after: Side, as_of: date, today: date) -> str:
+    lines = [f"## 金额变化（按 {as_of} 计算）", "", f"比较：{before.label} → {after.label}"]
+    if before.desk is None or after.desk is None:
+        if after.desk is None:
+            lines += _errors_section(after, "改动后")
+        if before.desk is None:
+            lines += _errors_section(before, "改动前")
+        return "\n".join(lines) + "\n"
+    old_ledger, new_ledger = before.checked.ledger, after.checked.ledger
+    assert old_ledger is not None and new_ledger is not None
+    old = {s.unit.id: s for s in before.desk.units}
+    new = {s.unit.id: s for s in after.desk.units}
+    unit_section: list[str] = []
+    for unit_id in sorted(old.keys() | new.keys()):
+        unit_section += unit_lines(unit_id, old.get(unit_id), new.get(unit_id))
+    entries = _entry_sections(old_ledger, new_ledger)
+    policy = policy_lines(old_ledger.policy, new_ledger.policy)
+    if not unit_section and not entries and not policy:
+        lines += ["", "这次改动不影响任何金额、阶段或催收记录。"]
+        return "\n".join(lines) + "\n"
+    lines += ["", "| 合计 | 改动前 | 改动后 | |", "|---|---:|---:|---|"] + _totals_lines(before.desk, after.desk)
+    if unit_section:
+        lines += ["", f"### 各户变化（{sum(1 for l in unit_section if l.startswith('- '))} 户）", ""] + unit_section
+    if policy:
+        affected = policy_affected(old_ledger, new_ledger.policy, before.desk, as_of, today)
+        count = f"单看政策改动，影响 {affected} 户的金额、阶段或下一步。" if affected is not None else "新政策与改动前的数据不兼容，无法单独统计影响户数。"
+        lines += ["", "### 收费政策", ""] + policy + ["", count]
+    lines += entries
+    return "\n".join(lines) + "\n"
+
+
+# -- the command ------------------------------------------------------------------------
+
+@click.command("diff")
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="把结果写入这个文件（CI 里追加到 $GITHUB_STEP_SUMMARY）")
+@click.pass_obj
+def command(obj, base: str, head: str | None, output: Path | None) -> None:
+    """金额变化：比较两个 Git 版本（HEAD 不写则为当前工作区），按同一天计算每户欠费、违约金、阶段和下一步。
+
+    \b
+    例：cuijiao diff main            当前改动对金额的影响
+        cuijiao diff origin/main HEAD 拉取请求的改动
+    数据有错误时，结果里列出错误而不列金额；退出码仍为 0（由 cuijiao check 负责判定失败）。
+    """
+    try:
+        with sides(obj.root, base, head, obj.as_of, obj.today, obj.use_cache) as (before, after):
+            text = render(before, after, obj.as_of, obj.today)
+    except GitError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"金额变化已写入 {output}")

@@ -1,0 +1,564 @@
+"""Editing helpers: append a contact, payment, waiver or plan to the YAML for the committee.
+
+Each change is made with ruamel.yaml's round-trip mode, so the comments,
+quoting and layout of the file stay as they were, and the new entry takes
+the style of the entries before it (flow ``{...}`` or block). Before
+anything is written the whole community is checked through the same
+reading and validation as ``cuijiao check``, with the changed file taken
+from memory; on any error nothing is written. A final guard re-reads the
+new text with the validator's own YAML reader and makes sure every value
+that was there before is still there, unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import click
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from . import labels, pipeline
+from .diagnostics import sorted_diagnostics
+from .load import FileCache, assemble, discover, read_file
+from .model import APPLIES_TO, CHANNELS, METHODS, OUTCOMES, REASONS
+from .money import fmt, fmt_grouped
+from .validate import validate
+from .yamlsource import MappingNode, ScalarNode, SequenceNode, compose
+
+# where each kind of entry goes when the community has no file for it yet
+DEFAULT_LAYOUT = {"payments": "month", "waivers": "year", "plans": "year", "charges": "month"}
+HEADER = {
+    "payments": "缴费记录",
+    "waivers": "减免记录（每笔都要写明批准人和理由）",
+    "plans": "分期付款协议",
+    "charges": "一次性收费",
+}
+_MONTH_FILE = re.compile(r"\d{4}-\d{2}\.yaml")
+_YEAR_FILE = re.compile(r"\d{4}\.yaml")
+_MONEY = re.compile(r"\d+(?:\.\d{1,2})?")
+
+
+class EditError(Exception):
+    """The change cannot be made; the message is Chinese and says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    path: str  # posix path relative to the community root
+    text: str  # the whole new content of the file
+    created: bool
+
+
+# -- values from the command line ---------------------------------------------------
+
+def parse_money(text: str) -> Decimal:
+    """An amount typed by a person: 1200, 1200.5, 1,200.50 -> Decimal('1200.50'); ValueError in Chinese."""
+    cleaned = text.strip().replace(",", "").replace("，", "").removesuffix("元").strip()
+    if not _MONEY.fullmatch(cleaned):
+        raise ValueError(f"“{text}”不是有效金额，请写成数字，最多两位小数，例如 1200.50")
+    try:
+        amount = Decimal(cleaned).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError(f"“{text}”不是有效金额") from None
+    if amount <= 0:
+        raise ValueError(f"金额必须大于 0：“{text}”")
+    return amount
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"“{text}”不是有效日期，请写成 YYYY-MM-DD，例如 2026-11-22") from None
+
+
+def parse_installment(text: str) -> tuple[date, Decimal]:
+    """``2026-12-01:1000`` -> (date, amount)."""
+    due, sep, amount = text.replace("：", ":").partition(":")
+    if not sep:
+        raise ValueError(f"“{text}”应写成 日期:金额，例如 2026-12-01:1000.00")
+    return parse_date(due), parse_money(amount)
+
+
+def money_text(amount: Decimal) -> DoubleQuotedScalarString:
+    return DoubleQuotedScalarString(fmt(amount))
+
+
+# -- where entries go ---------------------------------------------------------------------
+
+def entries_file(root: Path, kind: str, when: date) -> str:
+    """The file a new entry of ``kind`` dated ``when`` belongs in, following the community's own naming.
+
+    ``ledger/<kind>/`` with month files (``2026-11.yaml``) or year files
+    (``2026.yaml``) gets the file for ``when``; a single ``ledger/<kind>.yaml``
+    gets everything; otherwise the default layout (payments by month,
+    waivers and plans by year).
+    """
+    folder = root / "ledger" / kind
+    names = sorted(p.name for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    if any(_MONTH_FILE.fullmatch(n) for n in names):
+        layout = "month"
+    elif any(_YEAR_FILE.fullmatch(n) for n in names):
+        layout = "year"
+    elif not names and (root / "ledger" / f"{kind}.yaml").is_file():
+        return f"ledger/{kind}.yaml"
+    else:
+        layout = DEFAULT_LAYOUT[kind]
+    stem = f"{when:%Y-%m}" if layout == "month" else f"{when:%Y}"
+    return f"ledger/{kind}/{stem}.yaml"
+
+
+# -- round-trip YAML --------------------------------------------------------------------
+
+def _yaml(text: str) -> YAML:
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long note
+    try:
+        _, sequence, offset = load_yaml_guess_indent(text) if text.strip() else (None, None, None)
+    except YAMLError:
+        sequence, offset = None, None
+    if sequence is None or offset is None:
+        sequence, offset = 4, 2  # the layout of the format description: "  - {...}"
+    yaml.indent(mapping=max(sequence - offset, 2), sequence=sequence, offset=offset)
+    return yaml
+
+
+def _dump(yaml: YAML, data) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _style_like(item: CommentedMap, previous, default_flow: bool, flow_children: tuple[str, ...] = ()) -> CommentedMap:
+    """Give the new entry the style of the entry before it (or the default)."""
+    flow = previous.fa.flow_style() if isinstance(previous, (CommentedMap,)) else default_flow
+    if flow:
+        item.fa.set_flow_style()
+    else:
+        item.fa.set_block_style()
+        for key in flow_children:  # nested small things stay on one line: promise: {date: ..., amount: ...}
+            child = item.get(key)
+            if isinstance(child, (CommentedMap, CommentedSeq)):
+                child.fa.set_flow_style()
+    return item
+
+
+def append_item(path: str, old_text: str | None, section: str, item: CommentedMap, *,
+                default_flow: bool, flow_children: tuple[str, ...] = (), header: str = "") -> Edit:
+    """The file with ``item`` appended to its top-level list ``section``, comments and layout kept."""
+    if old_text is None:
+        yaml = _yaml("")
+        data = CommentedMap()
+        data[section] = CommentedSeq()
+        _style_like(item, None, default_flow, flow_children)
+        data[section].append(item)
+        return Edit(path, header + _dump(yaml, data), created=True)
+    crlf = "\r\n" in old_text
+    text = old_text.lstrip("\ufeff").replace("\r\n", "\n")
+    yaml = _yaml(text)
+    try:
+        data = yaml.load(text)
+    except YAMLError as exc:
+        raise EditError(f"无法读取 {path}：{exc.__class__.__name__}，请先运行 cuijiao check 改正这个文件") from None
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, CommentedMap):
+        raise EditError(f"{path} 的顶层不是“键: 值”的映射，请先运行 cuijiao check 改正这个文件")
+    entries = data.get(section)
+    if entries is None or (isinstance(entries, CommentedSeq) and not entries and entries.fa.flow_style()):
+        entries = CommentedSeq()  # "payments:" or "payments: []" becomes a block list
+        data[section] = entries
+    if not isinstance(entries, CommentedSeq):
+        raise EditError(f"{path} 里的 {section} 不是列表，请先运行 cuijiao check 改正这个文件")
+    _style_like(item, entries[-1] if entries else None, default_flow, flow_children)
+    entries.append(item)
+    new_text = _dump(yaml, data)
+    _guard(path, text, new_text, section, list(item.keys()))
+    if crlf:
+        new_text = new_text.replace("\n", "\r\n")
+    return Edit(path, new_text, created=False)
+
+
+def _plain(node):
+    """Nodes as the validator sees them: every scalar is its text."""
+    if node is None:
+        return None
+    if type(node) is ScalarNode:
+        return node.value
+    if type(node) is SequenceNode:
+        return [_plain(child) for child in node.value]
+    if type(node) is MappingNode:
+        return {k.value if type(k) is ScalarNode else repr(k): _plain(v) for k, v in node.value}
+    raise TypeError(node)
+
+
+def _parse(path: str, text: str):
+    source, problems = compose(path, text.encode("utf-8"))
+    if problems:
+        raise EditError(f"无法读取 {path}：{problems[0].message}，请先运行 cuijiao check 改正这个文件")
+    return _plain(source.node)
+
+
+def _guard(path: str, old_text: str, new_text: str, section: str, keys: list[str]) -> None:
+    """Everything the validator read before is read the same after; only the new entry was added."""
+    before, after = _parse(path, old_text), _parse(path, new_text)
+    before = before if isinstance(before, dict) else {}
+    try:
+        added = after[section].pop()
+    except (KeyError, AttributeError, IndexError, TypeError):
+        added = None
+    if not before.get(section):
+        # an empty or missing list becomes a list with the one entry
+        if section in before:
+            before[section] = before[section] or []
+        else:
+            before[section] = []
+    if after != before or not isinstance(added, dict) or list(added) != keys:
+        raise EditError(f"写入 {path} 时会改动原有内容，已停止，未写入任何文件（请把这个文件报告给维护者）")
+
+
+# -- the check before writing --------------------------------------------------------------
+
+def check_with(root: Path, edits: list[Edit], as_of: date, today: date, use_cache: bool = True) -> pipeline.Checked:
+    """``pipeline.check`` of the community as it would be with ``edits`` applied, without writing anything."""
+    overrides = {e.path: e.text.encode("utf-8") for e in edits}
+    paths, problems = discover(root)
+    paths = sorted(set(paths) | set(overrides))
+    cache = FileCache(root, enabled=use_cache)
+    results = []
+    for path in paths:
+        raw = overrides[path] if path in overrides else (root / path).read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        result = cache.get(path, digest) or read_file(path, raw)
+        results.append((path, result))
+    ledger, problems = assemble(results, problems)
+    if ledger is not None:
+        problems = problems + validate(ledger, max(today, as_of))
+    return pipeline.Checked(ledger, tuple(sorted_diagnostics(problems)))
+
+
+def write(root: Path, edits: list[Edit]) -> None:
+    """Write each file atomically (a half-written ledger file is worse than none)."""
+    for edit in edits:
+        target = root / edit.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cuijiao-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(edit.text)
+            if target.exists():
+                os.chmod(tmp, target.stat().st_mode & 0o777)
+            else:
+                os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def read_text(root: Path, path: str) -> str | None:
+    file = root / path
+    if not file.is_file():
+        return None
+    try:
+        return file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise EditError(f"{path} 不是 UTF-8 编码，请先运行 cuijiao check 改正这个文件") from None
+
+
+# -- the four changes -------------------------------------------------------------------------
+
+def _header(root: Path, path: str, kind: str, when: date, layout_hint: str) -> str:
+    """The comment that opens a new entries file; keeps a sibling's yaml-language-server line."""
+    lines = []
+    folder = (root / path).parent
+    siblings = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if siblings:
+        first = siblings[-1].read_text(encoding="utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0]
+        if first.startswith("# yaml-language-server:"):
+            lines.append(first)
+    elif (root / "schemas" / "entries.schema.json").is_file():
+        lines.append(f"# yaml-language-server: $schema={'../' * path.count('/')}schemas/entries.schema.json")
+    period = f"{when.year}年{when.month}月" if layout_hint == "month" else f"{when.year}年"
+    lines.append(f"# {period}{HEADER[kind]}。可以用 cuijiao 命令追加，也可以直接编辑；金额加引号、写两位小数。")
+    return "\n".join(lines) + "\n"
+
+
+def _entry_edit(root: Path, kind: str, when: date, item: CommentedMap, file: str | None, **style) -> Edit:
+    path = file or entries_file(root, kind, when)
+    if not path.startswith("ledger/") or not path.endswith(".yaml") or path == "ledger/policy.yaml":
+        raise EditError(f"“{path}”不是账目文件：应在 ledger/ 下、以 .yaml 结尾，且不能是 policy.yaml")
+    old = read_text(root, path)
+    layout = "month" if _MONTH_FILE.fullmatch(Path(path).name) else "year"
+    header = _header(root, path, kind, when, layout) if old is None else ""
+    return append_item(path, old, kind, item, header=header, **style)
+
+
+def payment_edit(root: Path, unit: str, amount: Decimal, when: date, method: str,
+                 receipt: str = "", note: str = "", file: str | None = None) -> Edit:
+    item = CommentedMap(unit=unit, date=when, amount=money_text(amount), method=method)
+    if receipt:
+        item["receipt"] = receipt
+    if note:
+        item["note"] = note
+    return _entry_edit(root, "payments", when, item, file, default_flow=True)
+
+
+def waiver_edit(root: Path, unit: str, amount: Decimal, when: date, applies_to: str, approved_by: str,
+                reason: str, file: str | None = None) -> Edit:
+    item = CommentedMap(unit=unit, date=when, amount=money_text(amount), applies_to=applies_to,
+                        approved_by=approved_by, reason=reason)
+    return _entry_edit(root, "waivers", when, item, file, default_flow=True)
+
+
+def plan_edit(root: Path, unit: str, signed: date, installments: list[tuple[date, Decimal]],
+              note: str = "", file: str | None = None) -> Edit:
+    steps = CommentedSeq()
+    for due, amount in installments:
+        step = CommentedMap(due=due, amount=money_text(amount))
+        step.fa.set_flow_style()
+        steps.append(step)
+    item = CommentedMap(unit=unit, signed=signed, installments=steps)
+    if note:
+        item["note"] = note
+    return _entry_edit(root, "plans", signed, item, file, default_flow=False, flow_children=("installments",))
+
+
+def contact_edit(root: Path, unit: str, when: date, channel: str, outcome: str, *, by: str = "",
+                 promise_date: date | None = None, promise_amount: Decimal | None = None,
+                 reason: str = "", evidence: str = "", note: str = "") -> Edit:
+    path = f"owners/{unit}.yaml"
+    old = read_text(root, path)
+    if old is None:
+        raise EditError(f"找不到房号 {unit}：没有 {path}（房号写成 3-2-1802 这样，与 owners/ 里的文件名一致）")
+    item = CommentedMap(date=when, channel=channel)
+    if by:
+        item["by"] = by
+    item["outcome"] = outcome
+    if promise_date is not None:
+        promise = CommentedMap(date=promise_date)
+        if promise_amount is not None:
+            promise["amount"] = money_text(promise_amount)
+        item["promise"] = promise
+    for key, value in (("reason", reason), ("evidence", evidence), ("note", note)):
+        if value:
+            item[key] = value
+    return append_item(path, old, "contacts", item, default_flow=False, flow_children=("promise",))
+
+
+def apply(root: Path, edits: list[Edit], as_of: date, today: date, use_cache: bool = True) -> pipeline.Checked:
+    """Check the community with the edits; write them only when there is no error."""
+    checked = check_with(root, edits, as_of, today, use_cache)
+    if not checked.errors:
+        write(root, edits)
+    return checked
+
+
+# -- the commands: cuijiao log / pay / waive / plan ---------------------------------------------
+_CHOICE_WORDS = {
+    "channel": (CHANNELS, labels.CHANNEL), "outcome": (OUTCOMES, labels.OUTCOME), "reason": (REASONS, labels.REASON),
+    "method": (METHODS, labels.METHOD), "applies_to": (APPLIES_TO, labels.APPLIES_TO),
+}
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _choices_text(name: str) -> str:
+    choices, words = _CHOICE_WORDS[name]
+    return "、".join(f"{c}（{words[c]}）" for c in choices)
+
+
+def _choice(name: str):
+    def convert(text: str) -> str:
+        choices, words = _CHOICE_WORDS[name]
+        value = text.strip()
+        by_word = {w: c for c, w in words.items()}
+        value = by_word.get(value, value)
+        if value not in choices:
+            raise ValueError(f"“{text}”不在可选范围内，可选：{_choices_text(name)}")
+        return value
+    return convert
+
+
+def _callback(convert):
+    """A click callback that converts with a Chinese message (exit 2 on a bad value)."""
+    def callback(ctx, param, value):
+        if value is None or value == ():
+            return value
+        try:
+            if isinstance(value, tuple):
+                return tuple(convert(v) for v in value)
+            return convert(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return callback
+
+
+def ask(value, option: str, question: str, convert=lambda s: s.strip(), *, required: bool = True):
+    """The option's value, or ask for it in a terminal; a usage error (exit 2) when no one can answer."""
+    if value is not None:
+        return value
+    if not _interactive():
+        if not required:
+            return None
+        raise click.UsageError(f"缺少选项 {option}（{question}）；在终端里运行时会逐项询问")
+    while True:
+        answer = click.prompt(question + ("" if required else "（可留空）"), default="", show_default=False)
+        if not answer.strip():
+            if not required:
+                return None
+            click.echo("这一项必须填写。", err=True)
+            continue
+        try:
+            return convert(answer)
+        except ValueError as exc:
+            click.echo(str(exc), err=True)
+
+
+def _finish(obj, edits: list[Edit], unit: str, done: str) -> None:
+    """Check with the change, write or refuse, and tell what it did to the unit."""
+    try:
+        checked = apply(obj.root, edits, obj.as_of, obj.today, obj.use_cache)
+    except EditError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in checked.problems:
+        click.echo(problem.render(), err=True)
+    if checked.errors:
+        click.echo(f"未写入任何文件：改动后的数据有 {len(checked.errors)} 处错误（见上）。", err=True)
+        sys.exit(1)
+    for edit in edits:
+        click.echo(f"已{'新建' if edit.created else '写入'} {edit.path}：{done}")
+    state = pipeline.desk_for(checked, obj.as_of).unit(unit)
+    if state is not None:
+        late = f"，违约金 {fmt_grouped(state.late_fee)} 元" if state.late_fee else ""
+        click.echo(f"{unit} 按 {obj.as_of} 计算：欠费 {fmt_grouped(state.outstanding)} 元{late}；下一步：{state.next_action.text}")
+
+
+_date_option = click.option("--date", "when", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="日期，默认今天")
+_file_option = click.option("--file", "file", metavar="ledger/….yaml", help="写入哪个账目文件，默认按小区现有的文件命名")
+
+
+@click.command("log")
+@click.argument("unit")
+@_date_option
+@click.option("--channel", callback=_callback(_choice("channel")), help="联系方式：" + _choices_text("channel"))
+@click.option("--outcome", callback=_callback(_choice("outcome")), help="结果：" + _choices_text("outcome"))
+@click.option("--by", help="经办人")
+@click.option("--promise-date", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="承诺付款日期（结果为 promised 时）")
+@click.option("--promise-amount", callback=_callback(parse_money), metavar="金额", help="承诺付款金额")
+@click.option("--reason", callback=_callback(_choice("reason")), help="欠费原因：" + _choices_text("reason"))
+@click.option("--evidence", help="证据：录音文件名、快递单号、签收单等（有证据才中断诉讼时效）")
+@click.option("--note", help="备注")
+@click.pass_obj
+def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amount, reason, evidence, note) -> None:
+    """记一条催收记录（写入 owners/房号.yaml 的 contacts）。"""
+    channel = ask(channel, "--channel", f"联系方式（{_choices_text('channel')}）", _choice("channel"))
+    outcome = ask(outcome, "--outcome", f"结果（{_choices_text('outcome')}）", _choice("outcome"))
+    if outcome == "promised" and promise_date is None:
+        promise_date = ask(None, "--promise-date", "承诺付款日期（YYYY-MM-DD）", parse_date, required=False)
+        if promise_date is not None and promise_amount is None:
+            promise_amount = ask(None, "--promise-amount", "承诺付款金额", parse_money, required=False)
+    if (promise_date or promise_amount) and outcome != "promised":
+        raise click.UsageError("只有 --outcome promised 时才能写承诺日期和金额")
+    if promise_amount is not None and promise_date is None:
+        raise click.UsageError("写了 --promise-amount 就要同时写 --promise-date")
+    when = when or obj.today
+    try:
+        edit = contact_edit(obj.root, unit, when, channel, outcome, by=by or "", promise_date=promise_date,
+                            promise_amount=promise_amount, reason=reason or "", evidence=evidence or "", note=note or "")
+    except EditError as exc:
+        raise click.ClickException(str(exc)) from None
+    _finish(obj, [edit], unit, f"{unit} {when} {labels.CHANNEL[channel]}，{labels.OUTCOME[outcome]}")
+
+
+@click.command("pay")
+@click.argument("unit")
+@click.argument("amount", callback=_callback(parse_money))
+@_date_option
+@click.option("--method", callback=_callback(_choice("method")), help="缴费方式：" + _choices_text("method"))
+@click.option("--receipt", help="收据号（写了就不能重复）")
+@click.option("--note", help="备注")
+@_file_option
+@click.pass_obj
+def pay_command(obj, unit, amount, when, method, receipt, note, file) -> None:
+    """记一笔缴费（追加到当月的缴费文件，例如 ledger/payments/2026-11.yaml）。"""
+    method = ask(method, "--method", f"缴费方式（{_choices_text('method')}）", _choice("method"))
+    when = when or obj.today
+    try:
+        edit = payment_edit(obj.root, unit, amount, when, method, receipt or "", note or "", file)
+    except EditError as exc:
+        raise click.ClickException(str(exc)) from None
+    _finish(obj, [edit], unit, f"{unit} {when} 缴费 {fmt_grouped(amount)} 元（{labels.METHOD[method]}）")
+
+
+@click.command("waive")
+@click.argument("unit")
+@click.argument("amount", callback=_callback(parse_money))
+@_date_option
+@click.option("--applies-to", "applies_to", callback=_callback(_choice("applies_to")), help="减免对象：" + _choices_text("applies_to"))
+@click.option("--approved-by", "approved_by", help="批准人，例如 业委会2026年第3次会议")
+@click.option("--reason", help="减免理由")
+@_file_option
+@click.pass_obj
+def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, file) -> None:
+    """记一笔减免（须写明批准人和理由；默认写入 ledger/waivers/年份.yaml）。"""
+    applies_to = ask(applies_to, "--applies-to", f"减免对象（{_choices_text('applies_to')}）", _choice("applies_to"))
+    approved_by = ask(approved_by, "--approved-by", "批准人（例如 业委会2026年第3次会议）")
+    reason = ask(reason, "--reason", "减免理由")
+    when = when or obj.today
+    try:
+        edit = waiver_edit(obj.root, unit, amount, when, applies_to, approved_by, reason, file)
+    except EditError as exc:
+        raise click.ClickException(str(exc)) from None
+    _finish(obj, [edit], unit, f"{unit} {when} 减免{labels.APPLIES_TO[applies_to]} {fmt_grouped(amount)} 元（批准：{approved_by}）")
+
+
+@click.command("plan")
+@click.argument("unit")
+@click.option("--signed", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="签订日期，默认今天")
+@click.option("--installment", "installments", multiple=True, callback=_callback(parse_installment), metavar="日期:金额",
+              help="一期：到期日:金额，例如 2026-12-01:1000.00；可写多次")
+@click.option("--note", help="备注")
+@_file_option
+@click.pass_obj
+def plan_command(obj, unit, signed, installments, note, file) -> None:
+    """记一份分期付款协议（默认写入 ledger/plans/年份.yaml）。"""
+    steps = list(installments)
+    if not steps:
+        if not _interactive():
+            raise click.UsageError("缺少选项 --installment（每期的 日期:金额，可写多次）")
+        while True:
+            step = ask(None, "--installment", f"第 {len(steps) + 1} 期（日期:金额，例如 2026-12-01:1000；留空结束）",
+                       parse_installment, required=False)
+            if step is None:
+                if steps:
+                    break
+                click.echo("至少要有一期。", err=True)
+                continue
+            steps.append(step)
+    signed = signed or obj.today
+    try:
+        edit = plan_edit(obj.root, unit, signed, steps, note or "", file)
+    except EditError as exc:
+        raise click.ClickException(str(exc)) from None
+    total = sum((amount for _, amount in steps), Decimal("0.00"))
+    _finish(obj, [edit], unit, f"{unit} {signed} 签订分期协议，共 {len(steps)} 期 {fmt_grouped(total)} 元")
+
+
+COMMANDS = (log_command, pay_command, waive_command, plan_command)

@@ -1,0 +1,311 @@
+"""JSON Schemas for editors, generated from the validator's own field specs.
+
+``schema.py`` describes every key of every data file once, as
+``{key: (converter, required)}``. This module walks those dicts and turns
+each converter into the JSON Schema of what it accepts, so VS Code's YAML
+extension completes keys and flags mistakes with the same rules that
+``cuijiao check`` applies. Keys whose value ``schema.py`` reads later
+(``_any``) are resolved by ``NESTED`` below; a key missing from ``NESTED``
+or from the Chinese ``WORDS`` table is a programming error, caught by the
+tests, so a new key in ``schema.py`` cannot silently go undocumented.
+
+Editors parse YAML 1.2: ``2026-03-15`` is a string, ``1200.50`` a number
+and ``"1200.50"`` a string. The schemas accept what the validator accepts
+(it reads every scalar as text), e.g. money as a number or a quoted string.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import labels, schema
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+
+# file name -> (top-level spec name, context, title, description)
+FILES = {
+    "policy": ("_POLICY_SPEC", "policy", "收费政策 ledger/policy.yaml",
+               "小区名称、落款单位、收费项目、违约金、催缴阶段和诉讼时效。"),
+    "owner": ("_UNIT_SPEC", "unit", "房屋文件 owners/<房号>.yaml",
+              "一户一个文件：房屋信息、业主、期初欠费和催收记录。"),
+    "entries": ("_ENTRIES_SPEC", "entries", "账目文件 ledger/**/*.yaml",
+                "缴费、一次性收费、减免和分期协议；policy.yaml 以外的每个 ledger 文件。"),
+}
+
+# (context, key) -> (context of the nested spec, spec name, is a list), for keys read later by schema.py
+NESTED = {
+    ("policy", "issuer"): ("issuer", "_ISSUER_SPEC", False),
+    ("policy", "fees"): ("fee", "_FEE_SPEC", True),
+    ("policy", "late_fee"): ("late_fee", "_LATE_FEE_SPEC", False),
+    ("policy", "dunning"): ("stage", "_STAGE_SPEC", True),
+    ("policy", "limitation"): ("limitation", "_LIMITATION_SPEC", False),
+    ("policy", "notice_board"): ("notice_board", "_NOTICE_BOARD_SPEC", False),
+    ("unit", "opening"): ("opening", "_OPENING_SPEC", False),
+    ("unit", "contacts"): ("contact", "_CONTACT_SPEC", True),
+    ("contact", "promise"): ("promise", "_PROMISE_SPEC", False),
+    ("entries", "payments"): ("payment", "_PAYMENT_SPEC", True),
+    ("entries", "charges"): ("charge", "_CHARGE_SPEC", True),
+    ("entries", "waivers"): ("waiver", "_WAIVER_SPEC", True),
+    ("entries", "plans"): ("plan", "_PLAN_SPEC", True),
+    ("plan", "installments"): ("installment", "_INSTALLMENT_SPEC", True),
+}
+
+# nested specs built inline by schema.py (``_nested``): key -> context
+INLINE_CONTEXT = {"owners": "person", "tenant": "person"}
+
+# Chinese title and description per key; (context, key) overrides key
+WORDS: dict[str | tuple[str, str], tuple[str, str]] = {
+    "$schema": ("JSON Schema 地址", "供编辑器使用，例如 ../schemas/owner.schema.json；cuijiao 忽略它"),
+    # policy
+    "community": ("小区名称", "印在网站和函件上，例如 示例花园"),
+    "issuer": ("落款单位", "函件的落款：名称必填，地址、电话可选"),
+    "payment_channels": ("缴费方式", "印在函件上的缴费途径，每行一种"),
+    "fees": ("收费项目", "每户都要交的周期性费用，如物业服务费；费率调整时写成同一 id 的两个版本"),
+    "late_fee": ("违约金", "不写则不计违约金"),
+    "dunning": ("催缴阶段", "按逾期天数由轻到重排列的催缴步骤"),
+    "limitation": ("诉讼时效", "民法典第一百八十八条：一般为三年"),
+    "notice_board": ("公示设置", "小区公示栏汇总的显示方式"),
+    ("issuer", "name"): ("单位名称", "例如 示例花园业主委员会"),
+    ("issuer", "address"): ("地址", "落款单位的地址"),
+    ("issuer", "phone"): ("电话", "落款单位的联系电话，请加引号"),
+    ("fee", "id"): ("收费项目标识", "英文标识，如 property；同一项目的不同费率版本用同一个 id"),
+    ("fee", "name"): ("收费项目名称", "例如 物业服务费"),
+    "basis": ("计费方式", "按面积每月 费率 × 面积，按户每月 费率"),
+    "rate": ("费率", "每月每平方米（或每户）的金额；可写一个数，或按房屋类型写表，如 {高层: \"2.20\", 洋房: \"2.80\"}"),
+    "cycle": ("计费周期（月）", "每张账单几个月：1、3、6 或 12，按自然月对齐"),
+    "due_day": ("缴费日", "账单首月的第几天到期，1 到 28"),
+    "vacant_factor": ("空置系数", "空置房按此系数收费，例如 0.7；不写为 1"),
+    "from": ("起始日期", "这个费率版本从哪个计费周期开始，必须是周期第一天"),
+    "until": ("截止日期", "这个费率版本到哪天为止"),
+    "daily_rate": ("日违约金率", "每天按逾期本金的比例，例如 0.0003（万分之三）"),
+    "grace_days": ("宽限天数", "到期后多少天内不计违约金，默认 0"),
+    "cap": ("违约金上限倍数", "每笔欠费的违约金不超过其金额的多少倍，默认 1"),
+    ("stage", "id"): ("阶段标识", "英文标识，如 reminder、notice、lawyer"),
+    ("stage", "name"): ("阶段名称", "例如 催缴通知书"),
+    "after_days": ("逾期天数", "最早一笔欠费逾期满多少天进入本阶段"),
+    "channels": ("催缴方式", "哪些联系方式算完成了本阶段"),
+    "letter": ("函件模板", "本阶段寄出的函件：notice（催缴通知书）或 lawyer（律师函）"),
+    "wait_days": ("等待天数", "寄出函件后等待多少天再进行下一步"),
+    "deadline_days": ("限期天数", "律师函给业主的付款期限（天）"),
+    "requires": ("前置条件", "进入本阶段前必须完成的阶段及次数，如 {notice: 2}"),
+    "years": ("时效年数", "默认 3 年"),
+    "warn_days": ("提前提醒天数", "时效届满前多少天开始提醒，默认 180"),
+    "list_units": ("公示房号和金额", "true：公示栏列出欠费房号和金额；false：只公示总数"),
+    # owners
+    "unit": ("房号", "只含字母、数字和“-”，如 3-2-1802；房屋文件里须与文件名一致"),
+    "type": ("房屋类型", "须是收费项目费率表里的一种，如 高层、洋房"),
+    "area": ("建筑面积（平方米）", "按面积计费时必填，请加引号，如 \"89.50\""),
+    "billing_start": ("计费开始日", "从这一天起按收费政策计费"),
+    "occupancy": ("居住状态", "空置房按空置系数计费；不写为自住"),
+    "owners": ("业主", "至少一位；每位写姓名、电话、地址"),
+    "tenant": ("租户", "出租时的租户联系方式，可不写"),
+    "tags": ("标签", "自由填写的标签，如 有小孩、老人，用于匹配催缴话术"),
+    "opening": ("期初欠费", "计费开始前的旧欠款，作为一笔欠费计算"),
+    "contacts": ("催收记录", "每次联系业主记一条，顺序不限"),
+    ("person", "name"): ("姓名", ""),
+    ("person", "phone"): ("电话", "请加引号，如 \"13800000000\"，以免开头的 0 丢失"),
+    ("person", "address"): ("地址", "函件的收件地址"),
+    ("opening", "amount"): ("期初欠费金额", "请加引号并写两位小数，如 \"2400.00\""),
+    ("opening", "due"): ("期初欠费到期日", "必须早于计费开始日"),
+    ("contact", "date"): ("联系日期", ""),
+    "channel": ("联系方式", ""),
+    "by": ("经办人", "谁联系的"),
+    "outcome": ("结果", "承诺付款时请同时填写 promise"),
+    "promise": ("还款承诺", "仅在结果为 promised 时填写：承诺日期和金额"),
+    ("promise", "date"): ("承诺付款日期", ""),
+    ("promise", "amount"): ("承诺金额", "可不写；请加引号并写两位小数"),
+    "reason": ("欠费原因", "业主不缴费的原因，用于统计和匹配话术"),
+    "evidence": ("证据", "能证明这次联系的材料：录音文件名、快递单号、签收单等；有证据的联系才中断诉讼时效"),
+    "note": ("备注", ""),
+    # entries
+    "payments": ("缴费", "每笔缴费一行"),
+    "charges": ("一次性收费", "收费政策以外的费用，如公摊水电"),
+    "waivers": ("减免", "每笔减免都要写明谁批准、为什么"),
+    "plans": ("分期协议", "与业主签订的分期付款协议"),
+    ("payment", "date"): ("缴费日期", ""),
+    ("payment", "amount"): ("缴费金额", "请加引号并写两位小数，如 \"1200.00\""),
+    "method": ("缴费方式", ""),
+    "receipt": ("收据号", "可不写；写了就不能重复"),
+    "item": ("收费名称", "例如 公摊水电"),
+    "period": ("所属期间", "例如 2026-02"),
+    ("charge", "amount"): ("收费金额", "请加引号并写两位小数"),
+    ("charge", "due"): ("到期日", ""),
+    "issued": ("开具日期", "这笔费用从哪天起存在，默认等于到期日"),
+    ("waiver", "date"): ("减免日期", ""),
+    ("waiver", "amount"): ("减免金额", "请加引号并写两位小数"),
+    "applies_to": ("减免对象", "减免本金还是违约金"),
+    "approved_by": ("批准人", "谁批准的减免，例如 业委会2026年第3次会议"),
+    ("waiver", "reason"): ("减免理由", "例如 漏水维修期间"),
+    "signed": ("签订日期", "分期协议的签订日"),
+    "installments": ("分期明细", "每期的到期日和金额，至少一期"),
+    ("installment", "due"): ("本期到期日", ""),
+    ("installment", "amount"): ("本期金额", "请加引号并写两位小数"),
+}
+
+# Chinese words for the values of each enum key, shown by the editor when completing
+ENUM_LABELS = {
+    "basis": {"area": "按面积", "unit": "按户"},
+    "occupancy": labels.OCCUPANCY,
+    "channel": labels.CHANNEL,
+    "channels": labels.CHANNEL,
+    "outcome": labels.OUTCOME,
+    "reason": labels.REASON,
+    "method": labels.METHOD,
+    "applies_to": labels.APPLIES_TO,
+}
+
+_MONEY_TEXT = r"^\d+(\.\d{1,2})?$"
+_DECIMAL_TEXT = r"^\d+(\.\d{1,8})?$"
+
+
+def words(context: str, key: str) -> tuple[str, str]:
+    found = WORDS.get((context, key)) or WORDS.get(key)
+    if found is None:
+        raise KeyError(f"no Chinese title for {context}.{key}: add it to generator/jsonschema.py WORDS")
+    return found
+
+
+def _closure(fn: Callable) -> dict[str, Any]:
+    return inspect.getclosurevars(fn).nonlocals if fn.__closure__ else {}
+
+
+def _converter_name(fn: Callable) -> str:
+    if fn.__name__ == "<lambda>":  # a lambda that only forwards to a named converter
+        named = [n for n in fn.__code__.co_names if callable(getattr(schema, n, None))]
+        if len(named) == 1:
+            return named[0]
+    return fn.__qualname__.split(".<locals>")[0]
+
+
+def value_schema(fn: Callable, context: str, key: str) -> dict:
+    """The JSON Schema of what one converter of schema.py accepts."""
+    name = _converter_name(fn)
+    cells = _closure(fn)
+    if name == "_any":
+        nested = NESTED.get((context, key))
+        if nested is None:
+            raise KeyError(f"schema.py reads {context}.{key} itself: describe it in generator/jsonschema.py NESTED")
+        inner_context, spec_name, is_list = nested
+        inner = object_schema(getattr(schema, spec_name), inner_context)
+        if is_list:
+            return {"type": "array", "items": inner, **({"minItems": 1} if key == "installments" else {})}
+        return inner
+    if name == "_nested":
+        return object_schema(cells["spec"], INLINE_CONTEXT.get(key, key))
+    if name == "list_of":
+        return {"type": "array", "items": _strip_words(value_schema(cells["item"], context, key))}
+    if name == "enum":
+        choices = list(cells["choices"])
+        names = ENUM_LABELS[key]
+        return {"type": "string", "enum": choices, "enumDescriptions": [names[c] for c in choices]}
+    if name == "integer":
+        bounds = {"minimum": cells["low"]}
+        if cells["high"] is not None:
+            bounds["maximum"] = cells["high"]
+        return {"type": "integer", **bounds}
+    simple = {
+        "text": {"type": ["string", "number"], "minLength": 1},
+        "optional_text": {"type": ["string", "number", "null"]},
+        "a_date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"},
+        "money": {"anyOf": [{"type": "string", "pattern": _MONEY_TEXT}, {"type": "number", "exclusiveMinimum": 0}]},
+        "a_decimal": {"anyOf": [{"type": "string", "pattern": _DECIMAL_TEXT}, {"type": "number", "minimum": 0}]},
+        "unit_id": {"type": ["string", "integer"], "pattern": r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"},
+        "stage_id": {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_-]*$"},
+        "_boolean": {"type": "boolean"},
+    }
+    if name in simple:
+        return dict(simple[name])
+    if name == "_rate":
+        number = value_schema(schema.a_decimal, context, key)
+        return {"anyOf": [number, {"type": "object", "minProperties": 1, "additionalProperties": number}]}
+    if name == "_requires":
+        return {
+            "type": "object",
+            "propertyNames": {"pattern": r"^[A-Za-z][A-Za-z0-9_-]*$"},
+            "additionalProperties": {"type": "integer", "minimum": 1},
+        }
+    raise KeyError(f"no JSON Schema for converter {name} ({context}.{key}): teach generator/jsonschema.py value_schema")
+
+
+def _strip_words(node: dict) -> dict:
+    return {k: v for k, v in node.items() if k not in ("title", "description")}
+
+
+def object_schema(spec: dict, context: str) -> dict:
+    properties = {}
+    for key, (fn, _required) in spec.items():
+        title, description = words(context, key)
+        value = value_schema(fn, context, key)
+        choices = value.get("enum") or value.get("items", {}).get("enum")
+        if choices:
+            names = ENUM_LABELS[key]
+            description += ("。" if description else "") + "可选：" + "、".join(f"{c}（{names[c]}）" for c in choices)
+        node = {"title": title}
+        if description:
+            node["description"] = description
+        node.update(value)
+        properties[key] = node
+    required = [key for key, (_fn, req) in spec.items() if req]
+    result: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        result["required"] = required
+    return result
+
+
+def build(kind: str) -> dict:
+    spec_name, context, title, description = FILES[kind]
+    body = object_schema(getattr(schema, spec_name), context)
+    return {"$schema": DRAFT, "$id": f"{kind}.schema.json", "title": title, "description": description, **body}
+
+
+def render(kind: str) -> str:
+    return json.dumps(build(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def file_name(kind: str) -> str:
+    return f"{kind}.schema.json"
+
+
+def stale(folder: Path) -> list[str]:
+    """The schema files in ``folder`` that are missing or differ from what the specs give."""
+    out = []
+    for kind in FILES:
+        path = folder / file_name(kind)
+        if not path.is_file() or path.read_text(encoding="utf-8") != render(kind):
+            out.append(path.name)
+    return out
+
+
+def write_all(folder: Path) -> list[str]:
+    """Write every schema that changed; returns the names written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in stale(folder):
+        kind = name.removesuffix(".schema.json")
+        (folder / name).write_text(render(kind), encoding="utf-8", newline="\n")
+        written.append(name)
+    return written
+
+
+# -- the command ------------------------------------------------------------------------
+
+@click.command("schemas")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹，默认 小区文件夹/schemas")
+@click.option("--check", "check_only", is_flag=True, help="只检查是否最新，不写文件（过期则退出码 1）")
+@click.pass_obj
+def command(obj, out: Path | None, check_only: bool) -> None:
+    """生成编辑器用的 JSON Schema（schemas/*.schema.json），与 cuijiao check 的规则一致。"""
+    folder = out or obj.root / "schemas"
+    if check_only:
+        old = stale(folder)
+        if old:
+            click.echo(f"{folder} 里的 {'、'.join(old)} 不是最新的，请运行 cuijiao schemas 重新生成。", err=True)
+            raise SystemExit(1)
+        click.echo(f"{folder} 里的 JSON Schema 都是最新的。")
+        return
+    written = write_all(folder)
+    click.echo(f"已更新 {folder}：{'、'.join(written)}" if written else f"{folder} 里的 JSON Schema 已是最新。")
