@@ -49,7 +49,7 @@ class Side:
 
 def _git(repo: Path, *args: str) -> bytes:
     try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+        done = subprocess.run(["git", "-C", str(repo), "-c", "core.quotePath=false", *args], capture_output=True, check=False)
     except FileNotFoundError:
         raise GitError("找不到 git 命令，请先安装 Git") from None
     if done.returncode != 0:
@@ -61,7 +61,7 @@ def git_location(root: Path) -> tuple[Path, str]:
     """The repository's top folder and the community's path inside it ('' or 'sub/dir/')."""
     try:
         top = _git(root, "rev-parse", "--show-toplevel").decode().strip()
-        prefix = _git(root, "rev-parse", "--show-prefix").decode().strip()
+        prefix = _git(root, "rev-parse", "--show-prefix").decode("utf-8").strip()
     except GitError:
         raise GitError(f"“{root}”不在 Git 仓库里，无法比较版本") from None
     return Path(top), prefix
@@ -79,7 +79,7 @@ def materialise(root: Path, commit: str, dest: Path) -> Path:
     """Write ledger/ and owners/ of ``commit`` under ``dest``; returns the community folder there."""
     top, prefix = git_location(root)
     wanted = [prefix + folder for folder in DATA_FOLDERS]
-    present = _git(top, "ls-tree", "--name-only", commit, "--", *wanted).decode("utf-8").split()
+    present = [p for p in _git(top, "ls-tree", "-z", "--name-only", commit, "--", *wanted).decode("utf-8").split("\0") if p]
     community = dest / prefix if prefix else dest
     community.mkdir(parents=True, exist_ok=True)
     if present:
@@ -114,7 +114,7 @@ def sides(root: Path, base: str, head: str | None, as_of: date, today: date, use
 
 # -- Markdown ---------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]{}()#+!|~>"} | {"<": "&lt;", "&": "&amp;"})
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]{}()#+!|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
 
 
 def md(text: object) -> str:

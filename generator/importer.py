@@ -346,9 +346,9 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
     for draft in drafts:
         if draft.skipped:
             problems.append(warning(Pos(name, draft.row, cols["unit"] + 1),
-                                    f"{draft.edit.path} 已存在，这一行跳过（导入不会覆盖已有的房屋文件）",
+                                    f"{draft.edit.path} 已存在，这一行跳过，导入不会覆盖已有的房屋文件",
                                     "要修改这户的信息，请直接编辑那个文件"))
-    return ImportResult(drafts, problems)
+    return ImportResult(drafts, sorted_diagnostics(problems))
 
 
 def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, start: date, cols: dict[str, int]) -> Draft:
@@ -422,7 +422,8 @@ def locate(draft: Draft, problem: Diagnostic, source_name: str, cols: dict[str, 
             column = draft.columns["billing_start"]
         else:
             column = draft.columns.get(top, column)
-    return Diagnostic(Pos(source_name, draft.row, column), problem.severity, f"{draft.unit}：{problem.message}", problem.hint)
+    message = problem.message if draft.unit in problem.message else f"{draft.unit}：{problem.message}"
+    return Diagnostic(Pos(source_name, draft.row, column), problem.severity, message, problem.hint)
 
 
 def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: bool = True) -> ImportResult:

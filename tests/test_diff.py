@@ -1,0 +1,136 @@
+"""The money diff between two Git revisions (or a revision and the working tree)."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.test_edit import POLICY, cli, make_community
+
+PAYMENT = '  - {unit: 1-1-101, date: 2026-11-20, amount: "600.00", method: wechat, receipt: R1}\n'
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch):
+    for key, value in {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.org",
+                       "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "t@example.org",
+                       "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}.items():
+        monkeypatch.setenv(key, value)
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = make_community(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "小区数据")
+    return root
+
+
+def diff(root: Path, *args: str) -> str:
+    result = cli(root, "diff", *args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_payment_between_two_commits_shows_as_money(repo):
+    with (repo / "ledger/payments/2026-03.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(PAYMENT)
+    commit(repo, "缴费")
+    lines = diff(repo, "HEAD~1", "HEAD").splitlines()
+    assert lines[0] == "## 金额变化（按 2026-11-22 计算）"
+    assert "- 1-1-101: 欠费 2,400.00 → 1,800.00" in lines
+    assert "  - 违约金：126.00 → 125.64" in lines
+    assert "- 新增 1-1-101 2026-11-20 缴费 600.00 元（微信，收据 R1）" in lines
+    assert "| 欠费合计 | 4,299.50 | 3,699.50 | 有变化 |" in lines
+    assert not any(line.startswith("- 1-1-102") for line in lines)  # unchanged units are not listed
+
+
+def test_head_defaults_to_the_working_tree(repo):
+    result = cli(repo, "waive", "1-1-101", "2400", "--date", "2026-11-22", "--applies-to", "principal",
+                 "--approved-by", "业委会2026年第3次会议", "--reason", "开发商遗留问题")
+    assert result.exit_code == 0, result.output
+    text = diff(repo, "main")
+    assert "比较：`main`（" in text and "→ 工作区" in text
+    assert "- 1-1-101: 欠费 2,400.00 → 0.00" in text
+    assert "  - 催缴阶段：催缴通知书 → 无" in text
+    assert "- 新增 1-1-101 2026-11-22 减免本金 2,400.00 元，批准：业委会2026年第3次会议，理由：开发商遗留问题" in text
+
+
+def test_contacts_and_plans_are_listed(repo):
+    assert cli(repo, "log", "1-1-102", "--date", "2026-11-21", "--channel", "phone", "--outcome", "promised",
+               "--promise-date", "2026-11-30", "--promise-amount", "500", "--by", "张敏").exit_code == 0
+    assert cli(repo, "plan", "1-1-101", "--signed", "2026-11-22", "--installment", "2026-12-15:2400").exit_code == 0
+    text = diff(repo, "HEAD")
+    assert "- 新增 1-1-102 2026-11-21 电话，承诺付款，承诺 2026-11-30 前付 500.00 元，经办：张敏" in text
+    assert "- 新增 1-1-101 2026-11-22 签订，共 1 期 2,400.00 元（2026-12-15 2,400.00）" in text
+    assert "  - 分期协议：无 → 按期履行" in text
+
+
+def test_a_policy_change_says_how_many_units_it_moves(repo):
+    policy = POLICY.replace('洋房: "2.50"', '洋房: "3.00"')
+    (repo / "ledger/policy.yaml").write_text(policy, encoding="utf-8")
+    text = diff(repo, "HEAD")
+    assert "### 收费政策" in text
+    assert "- 收费项目 物业服务费：高层 2.00、洋房 2.50 元/平方米/月" in text
+    assert "单看政策改动，影响 1 户的金额、阶段或下一步。" in text
+    assert "- 1-1-102: 欠费 1,899.50 → 2,379.50" in text
+
+
+def test_new_and_removed_units(repo):
+    (repo / "owners/1-1-102.yaml").unlink()
+    new = (repo / "owners/1-1-101.yaml").read_text(encoding="utf-8").replace("1-1-101", "1-1-103")
+    (repo / "owners/1-1-103.yaml").write_text(new, encoding="utf-8")
+    # 1-1-102's payments would now name a unit that does not exist: move them to 1-1-103
+    payments = repo / "ledger/payments/2026-03.yaml"
+    payments.write_text(payments.read_text(encoding="utf-8").replace("1-1-102", "1-1-103"), encoding="utf-8")
+    text = diff(repo, "HEAD")
+    assert "- 1-1-102（已删除）: 欠费 1,899.50 → —" in text
+    assert "- 1-1-103（新增）: 欠费 — → 1,899.50" in text
+
+
+def test_data_errors_are_listed_instead_of_numbers(repo):
+    (repo / "owners/1-1-101.yaml").write_text("unit: 1-1-101\ntype: 高层\n", encoding="utf-8")
+    text = diff(repo, "HEAD")
+    assert "改动后（工作区）的数据有 2 处错误，无法计算金额变化" in text
+    assert "- `owners/1-1-101.yaml:1:1` 房屋信息缺少必填项“billing\\_start”（请补上 billing\\_start: …）" in text
+    assert "欠费合计" not in text and "1-1-101: 欠费" not in text
+
+
+def test_no_change(repo):
+    assert "这次改动不影响任何金额、阶段或催收记录。" in diff(repo, "HEAD")
+
+
+def test_output_file_and_a_community_inside_a_subfolder(tmp_path):
+    top = tmp_path / "top"
+    root = make_community(top / "小区")
+    git(top, "init", "-q")
+    commit(top, "数据")
+    with (root / "ledger/payments/2026-03.yaml").open("a", encoding="utf-8") as handle:
+        handle.write(PAYMENT)
+    out = tmp_path / "summary.md"
+    result = cli(root, "diff", "HEAD", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "- 1-1-101: 欠费 2,400.00 → 1,800.00" in out.read_text(encoding="utf-8")
+
+
+def test_an_unknown_revision_is_a_usage_error(repo):
+    result = cli(repo, "diff", "no-such-branch")
+    assert result.exit_code == 2
+    assert "找不到版本“no-such-branch”" in result.output
+
+
+def test_data_text_cannot_inject_markdown():
+    from generator.diff import md
+
+    assert md("<img src=x> | **粗** [链接](javascript:x)") == "&lt;img src=x&gt; \\| \\*\\*粗\\*\\* \\[链接\\]\\(javascript:x\\)"
+
