@@ -408,6 +408,9 @@ def _key_spans(node, top: str | None = None, spans=None) -> list[tuple[tuple[int
     return spans
 
 
+_FIELD_WORDS = {"房屋类型": "type", "建筑面积": "area", "面积": "area"}
+
+
 def locate(draft: Draft, problem: Diagnostic, source_name: str, cols: dict[str, int]) -> Diagnostic:
     """A diagnostic in a generated owner file, moved to the row and column its value came from."""
     source, _ = compose(draft.edit.path, draft.edit.text.encode("utf-8"))
@@ -420,6 +423,9 @@ def locate(draft: Draft, problem: Diagnostic, source_name: str, cols: dict[str, 
             column = cols[key] + 1
         elif top == "opening" and key == "due":
             column = draft.columns["billing_start"]
+        elif top == "unit":  # the whole unit: the validator names the field in its message
+            field_name = next((k for word, k in _FIELD_WORDS.items() if word in problem.message), "unit")
+            column = cols.get(field_name, cols["unit"]) + 1
         else:
             column = draft.columns.get(top, column)
     message = problem.message if draft.unit in problem.message else f"{draft.unit}：{problem.message}"
@@ -427,12 +433,12 @@ def locate(draft: Draft, problem: Diagnostic, source_name: str, cols: dict[str, 
 
 
 def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: bool = True) -> ImportResult:
+    """What the import would write, and every problem: the rows' own and the validator's on the good rows."""
     rows = read_rows(source)
     result = draft_rows(root, source, rows)
-    if result.errors:
-        return result
     header = find_header(rows)
-    assert header is not None
+    if header is None or not result.drafts:
+        return result
     cols = header[1]
     new = [d for d in result.drafts if not d.skipped]
     checked = check_with(root, [d.edit for d in new], as_of, today, use_cache)
@@ -440,10 +446,7 @@ def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: b
     problems = list(result.problems)
     for problem in checked.problems:
         draft = by_path.get(problem.pos.path)
-        if draft is not None:
-            problems.append(locate(draft, problem, source.name, cols))
-        else:
-            problems.append(problem)
+        problems.append(locate(draft, problem, source.name, cols) if draft is not None else problem)
     result.problems = sorted_diagnostics(problems)
     result.checked = checked
     return result
