@@ -127,3 +127,22 @@ def test_schemas_reject_broken_files_as_the_validator_does(path, text, keyword):
     assert keyword in {e.validator for e in errors}, [e.message for e in errors]
     result = read_file(path, text.encode("utf-8"))
     assert any(p.severity == "error" for p in result.problems)
+
+
+def _glob(pattern: str) -> re.Pattern:
+    """A VS Code glob as a regular expression: ``*`` within a folder, ``**/`` any folders."""
+    out = ""
+    for part in re.split(r"(\*\*/|\*)", pattern):
+        out += {"**/": "(?:.*/)?", "*": "[^/]*"}.get(part, re.escape(part))
+    return re.compile(out)
+
+
+@pytest.mark.parametrize("path, kind", [
+    ("ledger/policy.yaml", "policy"), ("owners/1-1-101.yaml", "owner"), ("ledger/payments/2026-11.yaml", "entries"),
+    ("ledger/waivers/2026.yaml", "entries"), ("ledger/2026/plans/a.yaml", "entries"), ("ledger/payments.yaml", "entries"),
+])
+def test_vscode_settings_give_each_data_file_exactly_one_schema(path, kind):
+    settings = json.loads((PROJECT / ".vscode/settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
+    matched = [schema for schema, globs in settings.items() if any(_glob(g).fullmatch(path) for g in globs)]
+    assert matched == [f"./schemas/{js.file_name(kind)}"]
+    assert all((PROJECT / schema).is_file() for schema in settings)
