@@ -27,6 +27,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.util import load_yaml_guess_indent
 
 from . import labels, pipeline
 from .diagnostics import sorted_diagnostics
@@ -121,9 +122,7 @@ def entries_file(root: Path, kind: str, when: date) -> str:
 
 # -- round-trip YAML --------------------------------------------------------------------
 
-def _yaml(text: str) -> YAML:
-    from ruamel.yaml.util import load_yaml_guess_indent
-
+def yaml_for(text: str) -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a long note
@@ -137,7 +136,7 @@ def _yaml(text: str) -> YAML:
     return yaml
 
 
-def _dump(yaml: YAML, data) -> str:
+def dump(yaml: YAML, data) -> str:
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
@@ -145,7 +144,7 @@ def _dump(yaml: YAML, data) -> str:
 
 def _style_like(item: CommentedMap, previous, default_flow: bool, flow_children: tuple[str, ...] = ()) -> CommentedMap:
     """Give the new entry the style of the entry before it (or the default)."""
-    flow = previous.fa.flow_style() if isinstance(previous, (CommentedMap,)) else default_flow
+    flow = previous.fa.flow_style() if isinstance(previous, CommentedMap) else default_flow
     if flow:
         item.fa.set_flow_style()
     else:
@@ -161,15 +160,15 @@ def append_item(path: str, old_text: str | None, section: str, item: CommentedMa
                 default_flow: bool, flow_children: tuple[str, ...] = (), header: str = "") -> Edit:
     """The file with ``item`` appended to its top-level list ``section``, comments and layout kept."""
     if old_text is None:
-        yaml = _yaml("")
+        yaml = yaml_for("")
         data = CommentedMap()
         data[section] = CommentedSeq()
         _style_like(item, None, default_flow, flow_children)
         data[section].append(item)
-        return Edit(path, header + _dump(yaml, data), created=True)
+        return Edit(path, header + dump(yaml, data), created=True)
     crlf = "\r\n" in old_text
     text = old_text.lstrip("\ufeff").replace("\r\n", "\n")
-    yaml = _yaml(text)
+    yaml = yaml_for(text)
     try:
         data = yaml.load(text)
     except YAMLError as exc:
@@ -186,7 +185,7 @@ def append_item(path: str, old_text: str | None, section: str, item: CommentedMa
         raise EditError(f"{path} 里的 {section} 不是列表，请先运行 cuijiao check 改正这个文件")
     _style_like(item, entries[-1] if entries else None, default_flow, flow_children)
     entries.append(item)
-    new_text = _dump(yaml, data)
+    new_text = dump(yaml, data)
     _guard(path, text, new_text, section, list(item.keys()))
     if crlf:
         new_text = new_text.replace("\n", "\r\n")
@@ -221,12 +220,8 @@ def _guard(path: str, old_text: str, new_text: str, section: str, keys: list[str
         added = after[section].pop()
     except (KeyError, AttributeError, IndexError, TypeError):
         added = None
-    if not before.get(section):
-        # an empty or missing list becomes a list with the one entry
-        if section in before:
-            before[section] = before[section] or []
-        else:
-            before[section] = []
+    if not before.get(section):  # a missing or empty list becomes a list with the one entry
+        before[section] = []
     if after != before or not isinstance(added, dict) or list(added) != keys:
         raise EditError(f"写入 {path} 时会改动原有内容，已停止，未写入任何文件（请把这个文件报告给维护者）")
 

@@ -30,10 +30,11 @@ from pathlib import Path
 
 import click
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import labels, pipeline
 from .diagnostics import Diagnostic, Pos, error, sorted_diagnostics, warning
-from .edit import Edit, _dump, _yaml, check_with, money_text, write
+from .edit import Edit, check_with, dump, money_text, write, yaml_for
 from .model import OCCUPANCIES
 from .yamlsource import MappingNode, SequenceNode, compose
 
@@ -368,7 +369,7 @@ def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, star
         put("occupancy", values["occupancy"], "occupancy")
     owner = CommentedMap(name=values["owner"])
     if values.get("phone"):
-        owner["phone"] = _quoted(values["phone"])
+        owner["phone"] = DoubleQuotedScalarString(values["phone"])  # text, whatever it looks like
     if values.get("address"):
         owner["address"] = values["address"]
     owner.fa.set_flow_style()
@@ -382,14 +383,8 @@ def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, star
     if (root / "schemas" / "owner.schema.json").is_file():
         header += "# yaml-language-server: $schema=../schemas/owner.schema.json\n"
     header += f"# 由 cuijiao import 从 {source_name} 第 {row} 行导入\n"
-    text = header + _dump(_yaml(""), data)
+    text = header + dump(yaml_for(""), data)
     return Draft(unit, row, columns, Edit(path, text, created=True), skipped=(root / path).exists())
-
-
-def _quoted(text: str):
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    return DoubleQuotedScalarString(text)
 
 
 # -- validation, mapped back to the spreadsheet ------------------------------------------------
