@@ -26,11 +26,10 @@ import click
 from . import labels, pipeline
 from .engine import Desk, UnitState, compute
 from .model import Ledger, Policy
-from .money import ZERO, fmt_grouped
+from .money import fmt_grouped
 from .validate import validate
 
 DATA_FOLDERS = ("ledger", "owners")
-WORKTREE = None  # the HEAD side when no revision is given
 MAX_ERRORS = 50
 
 
