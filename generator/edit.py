@@ -405,16 +405,17 @@ def _callback(convert):
     return callback
 
 
-def ask(value, option: str, question: str, convert=lambda s: s.strip(), *, required: bool = True):
+def ask(value, option: str, what: str, convert=lambda s: s.strip(), *, hint: str = "", required: bool = True):
     """The option's value, or ask for it in a terminal; a usage error (exit 2) when no one can answer."""
     if value is not None:
         return value
     if not _interactive():
         if not required:
             return None
-        raise click.UsageError(f"缺少选项 {option}（{question}）；在终端里运行时会逐项询问")
+        raise click.UsageError(f"缺少选项 {option}（{what}）；在终端里运行时会逐项询问")
     while True:
-        answer = click.prompt(question + ("" if required else "（可留空）"), default="", show_default=False)
+        notes = "；".join(n for n in (hint, "" if required or "留空" in hint else "可留空") if n)
+        answer = click.prompt(what + (f"（{notes}）" if notes else ""), default="", show_default=False)
         if not answer.strip():
             if not required:
                 return None
@@ -463,10 +464,10 @@ _file_option = click.option("--file", "file", metavar="ledger/….yaml", help="�
 @click.pass_obj
 def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amount, reason, evidence, note) -> None:
     """记一条催收记录（写入 owners/房号.yaml 的 contacts）。"""
-    channel = ask(channel, "--channel", f"联系方式（{_choices_text('channel')}）", _choice("channel"))
-    outcome = ask(outcome, "--outcome", f"结果（{_choices_text('outcome')}）", _choice("outcome"))
+    channel = ask(channel, "--channel", "联系方式", _choice("channel"), hint=_choices_text("channel"))
+    outcome = ask(outcome, "--outcome", "结果", _choice("outcome"), hint=_choices_text("outcome"))
     if outcome == "promised" and promise_date is None:
-        promise_date = ask(None, "--promise-date", "承诺付款日期（YYYY-MM-DD）", parse_date, required=False)
+        promise_date = ask(None, "--promise-date", "承诺付款日期", parse_date, hint="YYYY-MM-DD", required=False)
         if promise_date is not None and promise_amount is None:
             promise_amount = ask(None, "--promise-amount", "承诺付款金额", parse_money, required=False)
     if (promise_date or promise_amount) and outcome != "promised":
@@ -493,7 +494,7 @@ def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amo
 @click.pass_obj
 def pay_command(obj, unit, amount, when, method, receipt, note, file) -> None:
     """记一笔缴费（追加到当月的缴费文件，例如 ledger/payments/2026-11.yaml）。"""
-    method = ask(method, "--method", f"缴费方式（{_choices_text('method')}）", _choice("method"))
+    method = ask(method, "--method", "缴费方式", _choice("method"), hint=_choices_text("method"))
     when = when or obj.today
     try:
         edit = payment_edit(obj.root, unit, amount, when, method, receipt or "", note or "", file)
@@ -513,8 +514,8 @@ def pay_command(obj, unit, amount, when, method, receipt, note, file) -> None:
 @click.pass_obj
 def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, file) -> None:
     """记一笔减免（须写明批准人和理由；默认写入 ledger/waivers/年份.yaml）。"""
-    applies_to = ask(applies_to, "--applies-to", f"减免对象（{_choices_text('applies_to')}）", _choice("applies_to"))
-    approved_by = ask(approved_by, "--approved-by", "批准人（例如 业委会2026年第3次会议）")
+    applies_to = ask(applies_to, "--applies-to", "减免对象", _choice("applies_to"), hint=_choices_text("applies_to"))
+    approved_by = ask(approved_by, "--approved-by", "批准人", hint="例如 业委会2026年第3次会议")
     reason = ask(reason, "--reason", "减免理由")
     when = when or obj.today
     try:
@@ -539,8 +540,8 @@ def plan_command(obj, unit, signed, installments, note, file) -> None:
         if not _interactive():
             raise click.UsageError("缺少选项 --installment（每期的 日期:金额，可写多次）")
         while True:
-            step = ask(None, "--installment", f"第 {len(steps) + 1} 期（日期:金额，例如 2026-12-01:1000；留空结束）",
-                       parse_installment, required=False)
+            step = ask(None, "--installment", f"第 {len(steps) + 1} 期", parse_installment,
+                       hint="日期:金额，例如 2026-12-01:1000；留空结束", required=False)
             if step is None:
                 if steps:
                     break
