@@ -180,7 +180,7 @@ def _chinese_usage(exc: click.UsageError) -> str:
     if isinstance(exc, click.NoSuchOption):
         return f"没有这个选项：{exc.option_name}"
     if isinstance(exc, click.MissingParameter):  # a BadParameter too: test it first
-        kind = "参数" if exc.param_type == "argument" else "选项"
+        kind = "参数" if (exc.param_type or getattr(exc.param, "param_type_name", "")) == "argument" else "选项"
         name = exc.param.human_readable_name if exc.param else ""
         return f"缺少{kind} {name}".rstrip()
     if isinstance(exc, click.BadParameter):
