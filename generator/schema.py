@@ -112,20 +112,25 @@ def _suggest(key: str, spec) -> str:
 
 # -- scalar converters (reader, node, key) -> value or BAD ---------------------
 
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
 def text(r: Reader, node, key: str):
-    value = r.scalar(node, key)
+    value = optional_text(r, node, key)
     if value is BAD:
         return BAD
-    value = value.strip()
     if not value:
         return r.error(node, f"“{key}”不能为空")
     return value
 
 
 def optional_text(r: Reader, node, key: str):
+    """Free text; YAML's null (``~``, ``null``, nothing) is no text, a quoted "~" is text."""
     value = r.scalar(node, key)
     if value is BAD:
         return BAD
+    if node.tag == _NULL_TAG:
+        return ""
     return value.strip()
 
 
