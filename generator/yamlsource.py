@@ -83,15 +83,25 @@ def compose(path: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(path, mark.line + 1, mark.column + 1) if mark else Pos(path, 1, 1)
         problem = (exc.problem or exc.context or "无法解析").strip()
-        return SourceFile(path, None), [
-            error(pos, f"YAML 格式错误：{problem}", _syntax_hint(problem))
-        ]
+        hint = _syntax_hint(problem)
+        if mark and _tab_at(text, mark.line, mark.column):
+            hint = _syntax_hint("tab")
+        return SourceFile(path, None), [error(pos, f"YAML 格式错误：{problem}", hint)]
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
         return SourceFile(path, None), [error(Pos(path, 1, 1), f"YAML 格式错误：{exc}")]
     if node is not None and ("!" in text or "*" in text):
         # An alias needs '*' and a tag needs '!'; most files have neither.
         problems.extend(_refuse_tags_and_aliases(path, node))
     return SourceFile(path, node), problems
+
+
+def _tab_at(text: str, line: int, column: int) -> bool:
+    """libyaml reports most tabs as "found character that cannot start any token": look at the text."""
+    lines = text.splitlines()
+    if line >= len(lines):
+        return False
+    current = lines[line]
+    return current[column : column + 1] == "\t" or "\t" in current[: len(current) - len(current.lstrip())]
 
 
 def _syntax_hint(problem: str) -> str:
