@@ -16,14 +16,11 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from .aging import BUCKET_NAMES  # noqa: E402
 from .dashboard import MonthRate  # noqa: E402
+from .fonts import INSTALL_HINT, NoCJKFont  # noqa: E402
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC")
 TEAL = "#00897b"
 ORANGE = "#e64a19"
-
-
-class NoCJKFont(RuntimeError):
-    """No Chinese font is installed: charts would show boxes instead of text."""
 
 
 def cjk_family() -> str:
@@ -31,7 +28,7 @@ def cjk_family() -> str:
     for family in CJK_FAMILIES:
         if family in installed:
             return family
-    raise NoCJKFont("找不到中文字体，图表无法显示中文。请安装：sudo apt-get install fonts-noto-cjk")
+    raise NoCJKFont("找不到中文字体，图表无法显示中文。" + INSTALL_HINT)
 
 
 def _render(figure: Figure) -> str:

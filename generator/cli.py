@@ -98,7 +98,7 @@ def report(obj: Context, fmt: str) -> None:
 
 
 def _site_into(obj: Context, desk, site_dir: Path, letters=()) -> int:
-    from .charts import NoCJKFont
+    from .fonts import NoCJKFont
     from .site import SiteBuildError, SiteInputs, build_site
 
     try:
@@ -137,14 +137,31 @@ def build(obj: Context, out: Path) -> None:
 
 
 def _letters_into(obj: Context, desk, folder: Path) -> list:
-    """Render the letters if the letters module is present; returns links for the site."""
-    try:
-        from .letters import render_letters  # noqa: F401
-    except ImportError:
-        return []
-    from .letters import site_links_for_build
+    """Render the day's letters into ``folder``; returns the links the unit pages show."""
+    from .fonts import NoCJKFont
+    from .outputs import sync_tree
+    from .print_run import LetterError, letter_folder, render_letters
+    from .site import LetterLink
 
-    return site_links_for_build(obj, desk, folder)
+    try:
+        files = render_letters(desk, obj.root, obj.work_dir)
+    except (LetterError, NoCJKFont) as exc:
+        raise click.ClickException(str(exc)) from None
+    sync_tree(folder, letter_folder(desk, files))
+    return [LetterLink(f.letter.unit, f.letter.title, "../letters/" + f.letter.file) for f in files if f.letter.unit]
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True, help="输出文件夹")
+@click.pass_obj
+def letters(obj: Context, out: Path) -> None:
+    """只生成函件（OUT/letters/）：通知书、律师函草稿、对账单、分期协议、公示、证据目录，合并打印文件和 manifest.json。"""
+    from .outputs import publish
+
+    desk = obj.desk_or_exit()
+    made: list = []
+    result = publish(out / "letters", lambda tmp: made.extend(_letters_into(obj, desk, tmp)))
+    click.echo(f"函件已生成：{result.path}/（更新 {result.written} 个文件，{result.kept} 个未变；清单见 manifest.json）")
 
 
 # The Git workflow's commands (issue 6) live beside their logic; registered here.

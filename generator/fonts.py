@@ -1,0 +1,110 @@
+"""The Chinese font embedded in the letters: found on the system, subset once, cached.
+
+A PDF that embeds a big CJK font directly weighs ~300 KB per page, because
+WeasyPrint keeps every glyph id up to the highest one used.  A font cut
+down once to GB 2312 (the 6,763 everyday hanzi, ASCII and Chinese
+punctuation) has small glyph ids, so a one-page letter weighs ~50 KB.  The
+cut depends only on the system font's bytes, never on the data, so the
+same letter gives the same bytes in any build.  Characters outside it (rare
+names) fall back to the full system font; a character no font has stops
+the build instead of printing a box.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+# (family, file name pattern): the first one installed wins
+CANDIDATES = (
+    ("Noto Sans CJK SC", "NotoSansCJK-Regular.ttc"),
+    ("Noto Sans CJK SC", "NotoSansCJKsc-Regular.otf"),
+    ("Source Han Sans SC", "SourceHanSansSC-Regular.otf"),
+    ("WenQuanYi Micro Hei", "wqy-microhei.ttc"),
+    ("WenQuanYi Zen Hei", "wqy-zenhei.ttc"),
+)
+INSTALL_HINT = "请安装中文字体：sudo apt-get install fonts-noto-cjk（或 fonts-wqy-microhei）"
+SUBSET_VERSION = "2"
+
+
+class NoCJKFont(RuntimeError):
+    """No Chinese font is installed: text would print as boxes."""
+
+
+@dataclass(frozen=True, slots=True)
+class SystemFont:
+    family: str
+    path: Path
+    index: int  # face number inside a .ttc collection
+
+
+@dataclass(frozen=True, slots=True)
+class LetterFont:
+    family: str  # the system family, the fallback for characters outside the subset
+    subset: Path  # the cached GB 2312 subset
+    digest: str  # sha256 of the subset: part of every letter's cache key
+    covered: frozenset[str]  # characters the subset or the system font can draw
+
+
+def find_system_font() -> SystemFont:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    for family, filename in CANDIDATES:
+        for folder in FONT_DIRS:
+            for path in sorted(Path(os.path.expanduser(folder)).rglob(filename)) if Path(os.path.expanduser(folder)).is_dir() else ():
+                if path.suffix == ".ttc":
+                    faces = TTCollection(str(path), lazy=True).fonts
+                else:
+                    faces = [TTFont(str(path), lazy=True)]
+                for index, face in enumerate(faces):
+                    if face["name"].getDebugName(1) == family:
+                        return SystemFont(family, path, index)
+    raise NoCJKFont("找不到中文字体，函件无法显示中文。" + INSTALL_HINT)
+
+
+def everyday_characters() -> list[str]:
+    """GB 2312 (symbols and both levels of hanzi) plus printable ASCII: what letters almost always use."""
+    chars = [chr(c) for c in range(0x20, 0x7F)]
+    for high in range(0xA1, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes((high, low)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    extra = [chr(c) for r in ((0x2010, 0x2027), (0x2030, 0x203B), (0x3000, 0x303F), (0xFF01, 0xFF5E)) for c in range(r[0], r[1] + 1)]
+    return chars + extra + ["￥", "№", "•", "℃", "©"]
+
+
+def letter_font(cache_dir: Path) -> LetterFont:
+    """The subset font for letters, built on first use (about 10 s) and cached by the source font's hash."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    source = find_system_font()
+    digest = hashlib.sha256(source.path.read_bytes() + f"|{source.index}|{SUBSET_VERSION}".encode()).hexdigest()
+    target = cache_dir / "fonts" / f"cjk-{digest[:16]}.otf"
+    full = TTFont(str(source.path), fontNumber=source.index, lazy=True)
+    system_chars = {chr(c) for c in full.getBestCmap()}
+    if not target.is_file():
+        font = TTFont(str(source.path), fontNumber=source.index)
+        options = subset.Options()
+        options.layout_features = []
+        options.notdef_outline = True
+        options.desubroutinize = True
+        options.drop_tables += ["GSUB", "GPOS", "BASE", "VORG", "vhea", "vmtx"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[ord(c) for c in everyday_characters()])
+        subsetter.subset(font)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        font.save(str(tmp))
+        os.replace(tmp, target)
+    subset_bytes = target.read_bytes()
+    return LetterFont(source.family, target, hashlib.sha256(subset_bytes).hexdigest(), frozenset(system_chars))
+
+
+def missing_characters(text: str, font: LetterFont) -> list[str]:
+    """Characters that would print as boxes (no font has them); whitespace and controls aside."""
+    return sorted({ch for ch in text if not ch.isspace() and ch.isprintable() and ch not in font.covered})

@@ -1,0 +1,114 @@
+"""HTML letters to PDF with WeasyPrint: many letters laid out as one document, split per letter.
+
+Laying out letters together costs about half of laying them out one by one.
+Each letter restarts its page numbers through a named page
+(``@page letter-start { counter-reset: page 1 }``) and prints its own page
+total from ``data-pages``; the first pass assumes the number of pages a
+letter had before (or 1), and letters that came out longer are laid out
+again with the right total.  A letter's PDF holds only its own pages and
+the glyphs they use, so its bytes do not depend on which letters shared its
+batch.
+
+WeasyPrint may fetch only files under the allowed folders (the letter
+templates and the cached font); anything else, ``file:`` or network, is
+refused, so text in the data can never pull a local file into a PDF.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_PASSES = 3
+
+
+class FetchRefused(ValueError):
+    """A letter asked for a resource outside the allowed folders."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    anchor: str  # the id of the letter's <section>
+    html: str
+    pages: int  # the page total printed in the letter's footer
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    anchor: str
+    pdf: bytes
+    pages: int
+
+
+def url_fetcher_for(allowed: tuple[str, ...]):
+    """A WeasyPrint URL fetcher that serves only files inside ``allowed`` folders."""
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import URLFetcher
+
+    roots = tuple(str(Path(folder).resolve()) + "/" for folder in allowed)
+
+    class AllowedFiles(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme == "file" and str(Path(unquote(parsed.path)).resolve()).startswith(roots):
+                return super().fetch(url, headers)
+            raise FetchRefused(f"refused to fetch {url!r}")
+
+    return AllowedFiles(allowed_protocols=("file",), allow_redirects=False)
+
+
+def render_sections(head: str, sections: list[Section], base_url: str, allowed: tuple[str, ...]) -> list[Rendered]:
+    """Lay out the sections as one document; re-lay out those whose page total was guessed wrong."""
+    import logging
+
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refused fetches are expected, not news
+    fetcher = url_fetcher_for(allowed)
+    fonts = FontConfiguration()
+    done: dict[str, Rendered] = {}
+    todo = list(sections)
+    for _ in range(MAX_PASSES):
+        if not todo:
+            break
+        document = HTML(string=_document(head, todo), base_url=base_url, url_fetcher=fetcher).render(font_config=fonts)
+        starts = _first_pages(document, [s.anchor for s in todo])
+        retry = []
+        for i, section in enumerate(todo):
+            first = starts[section.anchor]
+            last = starts[todo[i + 1].anchor] if i + 1 < len(todo) else len(document.pages)
+            count = last - first
+            if count != section.pages:
+                retry.append(Section(section.anchor, section.html, count))
+                continue
+            pdf = document.copy(document.pages[first:last]).write_pdf()
+            done[section.anchor] = Rendered(section.anchor, pdf, count)
+        todo = retry
+    if todo:  # page totals that never settle: keep the last layout's count
+        raise RuntimeError(f"page count did not settle for {[s.anchor for s in todo]}")
+    return [done[s.anchor] for s in sections]
+
+
+def _document(head: str, sections: list[Section]) -> str:
+    body = "".join(s.html.replace('data-pages="0"', f'data-pages="{s.pages}"', 1) for s in sections)
+    return f"<!DOCTYPE html><html lang=\"zh-CN\"><head>{head}</head><body>{body}</body></html>"
+
+
+def _first_pages(document, anchors: list[str]) -> dict[str, int]:
+    wanted = set(anchors)
+    found: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor in wanted and anchor not in found:
+                found[anchor] = number
+    missing = wanted - found.keys()
+    if missing:
+        raise RuntimeError(f"letters without a page: {sorted(missing)}")
+    return found
+
+
+def render_chunk(job: tuple) -> list[Rendered]:
+    """Worker entry point (picklable arguments only)."""
+    head, sections, base_url, allowed = job
+    return render_sections(head, sections, base_url, allowed)

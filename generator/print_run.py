@@ -1,0 +1,209 @@
+"""The print run: every letter of the day as PDF, combined print files and the manifest.
+
+Templates come from the community's ``letters/`` folder first, then the
+project's.  Each letter is cached under the hash of everything that shapes
+its bytes (its HTML, the shared head, the font, the WeasyPrint version), so
+a rebuild renders only letters whose content changed; new ones are laid out
+in batches across worker processes.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+
+from .engine import Desk
+from .fonts import LetterFont, letter_font, missing_characters
+from .letters import TITLES, Letter, filters, plan_all
+from .money import fmt
+from .pdf import Rendered, Section, render_chunk, render_sections
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CACHE_VERSION = "1"
+CHUNK = 40  # letters laid out together in one worker
+_TAGS = re.compile(r"<[^>]*>")
+
+
+class LetterError(RuntimeError):
+    """A letter cannot be made (a missing template, a character no font can print)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LetterFile:
+    letter: Letter
+    pdf: bytes
+    pages: int
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """The community's letter templates first, then the project's."""
+    dirs = [root / "letters", PROJECT_DIR / "letters"]
+    return [d for d in dirs if d.is_dir()]
+
+
+def environment(root: Path) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(root)]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(filters())
+    return env
+
+
+def _laws(root: Path):
+    from .legal import load_legal
+
+    return load_legal(root)
+
+
+def anchor(letter: Letter) -> str:
+    return "L-" + letter.doc_no
+
+
+def _html(env: Environment, letter: Letter) -> str:
+    try:
+        template = env.get_template(letter.template)
+    except TemplateNotFound:
+        raise LetterError(
+            f"找不到函件模板 letters/{letter.template}（催缴阶段要求发送“{letter.kind}”函件）。"
+            f"请在小区文件夹的 letters/ 里添加这个模板，或把政策中该阶段的 letter 改为 notice 或 lawyer"
+        ) from None
+    return template.render(letter.context, letter=letter, anchor=anchor(letter))
+
+
+def _head(env: Environment, font: LetterFont, kind: str) -> str:
+    return env.get_template("_head.html.j2").render(
+        title=TITLES.get(kind, kind), font_url=font.subset.as_uri(), fallback_family=font.family,
+    )
+
+
+def _cache_key(head: str, html: str, font: LetterFont) -> str:
+    import weasyprint
+
+    stamp = f"{CACHE_VERSION}|{weasyprint.__version__}|{font.digest}\n"
+    return hashlib.sha256((stamp + head + "\n" + html).encode("utf-8")).hexdigest()
+
+
+def _guess_pages(letter: Letter) -> int:
+    lines = len(letter.context.get("lines", ())) + len(letter.context.get("installments", ()))
+    return 1 + lines // 30
+
+
+def render_letters(desk: Desk, root: Path, cache_dir: Path, workers: int | None = None) -> list[LetterFile]:
+    """Every letter of the day, rendered or taken from the cache, in print order."""
+    env = environment(root)
+    font = letter_font(cache_dir)
+    letters = plan_all(desk, _laws(root))
+    heads: dict[str, str] = {}
+    jobs: dict[str, list[tuple[Letter, Section, str]]] = {}
+    cache = cache_dir / "letters"
+    found: dict[str, tuple[bytes, int]] = {}
+    for letter in letters:
+        head = heads.get(letter.kind) or heads.setdefault(letter.kind, _head(env, font, letter.kind))
+        html = _html(env, letter)
+        missing = missing_characters(_TAGS.sub("", html), font)
+        if missing:
+            where = f"{letter.unit} 的" if letter.unit else ""
+            raise LetterError(f"{where}{letter.title}里有字体无法显示的字：{'、'.join(missing)}。请安装 fonts-noto-cjk-extra，或检查数据里是否有错字")
+        key = _cache_key(head, html, font)
+        cached = cache / f"{key}.pdf"
+        if cached.is_file():
+            data = cached.read_bytes()
+            found[letter.doc_no + letter.kind] = (data, _page_count(cache, key))
+            continue
+        jobs.setdefault(letter.kind, []).append((letter, Section(anchor(letter), html, _guess_pages(letter)), key))
+    chunks = []
+    for kind, items in jobs.items():
+        for start in range(0, len(items), CHUNK):
+            chunks.append((heads[kind], items[start:start + CHUNK]))
+    allowed = tuple(str(d) for d in template_dirs(root)) + (str(font.subset.parent),)
+    base_url = template_dirs(root)[-1].as_uri() + "/"
+    args = [(head, [s for _l, s, _k in items], base_url, allowed) for head, items in chunks]
+    results = _run(args, workers)
+    cache.mkdir(parents=True, exist_ok=True)
+    for (head, items), rendered in zip(chunks, results):
+        for (letter, _section, key), result in zip(items, rendered):
+            _store(cache, key, result)
+            found[letter.doc_no + letter.kind] = (result.pdf, result.pages)
+    return [LetterFile(letter, *found[letter.doc_no + letter.kind]) for letter in letters]
+
+
+def _run(args: list[tuple], workers: int | None) -> list[list[Rendered]]:
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if len(args) <= 1 or workers <= 1:
+        return [render_sections(*a) for a in args]
+    with ProcessPoolExecutor(max_workers=min(workers, len(args)), mp_context=get_context("spawn")) as pool:
+        return list(pool.map(render_chunk, args))
+
+
+def _store(cache: Path, key: str, result: Rendered) -> None:
+    for suffix, data in ((".pdf", result.pdf), (".pages", str(result.pages).encode())):
+        tmp = cache / f"{key}{suffix}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, cache / f"{key}{suffix}")
+
+
+def _page_count(cache: Path, key: str) -> int:
+    try:
+        return int((cache / f"{key}.pages").read_text())
+    except (OSError, ValueError):
+        return 0
+
+
+def combined(files: list[LetterFile]) -> bytes:
+    """One PDF of several letters for batch printing (each keeps its own page numbers)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for f in files:
+        writer.append(PdfReader(io.BytesIO(f.pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def letter_folder(desk: Desk, files: list[LetterFile]) -> dict[str, bytes]:
+    """The letters folder: each letter, one combined PDF per kind, manifest.json."""
+    out: dict[str, bytes] = {f.letter.file: f.pdf for f in files}
+    by_kind: dict[str, list[LetterFile]] = {}
+    for f in files:
+        by_kind.setdefault(f.letter.kind, []).append(f)
+    combined_entries = []
+    for kind, group in by_kind.items():
+        name = f"print/{kind}-all.pdf"
+        out[name] = combined(group)
+        combined_entries.append({
+            "type": kind, "title": TITLES.get(kind, kind), "file": name, "letters": len(group),
+            "sha256": hashlib.sha256(out[name]).hexdigest(),
+        })
+    manifest = {
+        "community": desk.policy.community,
+        "issuer": desk.policy.issuer.name,
+        "as_of": desk.as_of.isoformat(),
+        "letters": [
+            {
+                "doc_no": f.letter.doc_no, "unit": f.letter.unit, "type": f.letter.kind, "title": f.letter.title,
+                "total": fmt(f.letter.total) if f.letter.total is not None else None,
+                "pages": f.pages, "file": f.letter.file, "sha256": f.sha256,
+            }
+            for f in files
+        ],
+        "combined": combined_entries,
+    }
+    out["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return out
