@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from datetime import date
+from pathlib import PurePosixPath
 
 from .diagnostics import Diagnostic, error, warning
 from .model import Ledger
@@ -74,9 +75,11 @@ def _check_entries(ledger: Ledger, today: date) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     known = {unit.id for unit in ledger.units}
     sorted_ids = sorted(known)
+    # An owners/<unit>.yaml that could not be read has its own error; do not repeat it on every entry.
+    unreadable = {PurePosixPath(path).stem for path in ledger.files if path.startswith("owners/")} - known
 
     def check_unit(record) -> None:
-        if record.unit not in known:
+        if record.unit not in known and record.unit not in unreadable:
             close = difflib.get_close_matches(record.unit, sorted_ids, n=1)
             hint = f"是不是“{close[0]}”？" if close else "先在 owners/ 下建立这户的文件"
             problems.append(error(record.pos, f"房号“{record.unit}”不存在", hint))
