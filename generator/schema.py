@@ -495,6 +495,11 @@ def _read_contact(r: Reader, node) -> Contact | None:
     )
 
 
+def _value_node(mapping, key: str):
+    """The value node of ``key`` in a mapping already read by ``Reader.fields``."""
+    return next(value for k, value in mapping.value if k.value == key)
+
+
 def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
     if node is None:
         r.problems.append(error(Pos(r.path, 1, 1), "房屋文件是空的", "至少写上 unit、type、billing_start 和 owners"))
@@ -503,11 +508,10 @@ def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
     if v is None:
         return None
     if v["unit"] != expected_id:
-        unit_node = next(vn for kn, vn in node.value if kn.value == "unit")
-        r.error(unit_node, f"房号“{v['unit']}”与文件名“{expected_id}.yaml”不一致", f"把文件改名为 {v['unit']}.yaml，或把 unit 改为 {expected_id}")
+        r.error(_value_node(node, "unit"), f"房号“{v['unit']}”与文件名“{expected_id}.yaml”不一致", f"把文件改名为 {v['unit']}.yaml，或把 unit 改为 {expected_id}")
         return None
     if not v["owners"]:
-        r.error(node, "owners 至少要有一位业主")
+        r.error(_value_node(node, "owners"), "owners 至少要有一位业主")
         return None
     opening = None
     if "opening" in v:
@@ -528,7 +532,7 @@ def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
         return None
     area = v.get("area")
     if area is not None and area <= 0:
-        r.error(node, "面积 area 必须大于 0")
+        r.error(_value_node(node, "area"), "面积 area 必须大于 0")
         return None
     return Unit(
         id=v["unit"], type=v["type"], area=area, billing_start=v["billing_start"],
