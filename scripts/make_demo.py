@@ -1283,7 +1283,7 @@ def _elderly_setup(demo: Demo, unit: Unit) -> None:
     unit.header.append("八十多岁独居老人，不会手机支付，以前常逾期；2024年底起由女儿绑定银行代缴")
     unit.occupancy, unit.tenant = "self", None
     unit.tags = ["老人", "独居"]
-    daughter = demo.name(female=True, surname=unit.owners[0]["name"][0])
+    daughter = demo.name(female=True)
     unit.header.append(f"代缴联系人：女儿{daughter}，电话 {demo.phone()}")
 
 
@@ -1296,7 +1296,8 @@ def elderly_late(demo: Demo, unit: Unit) -> None:
         when = due + timedelta(days=demo.rng.randint(20, 45))
         if demo.rng.random() < 0.5:
             demo.contact(unit, due + timedelta(days=12), "visit", WANG, "reached", reason="other",
-                         note=demo.rng.choice(["老人说等女儿周末回来帮着交", "老人不会用手机付款，说让女儿来交", "老人耳背，在门口说了好一会儿才明白"]))
+                         note=demo.rng.choice(["老人说等女儿周末回来帮着交", "老人不会用手机付款，说让女儿来交", "老人耳背，在门口说了好一会儿才明白",
+                                               "老人说现金放在女儿那里，让女儿下次来时带过来", "送去缴费通知单，老人说月底女儿回来就交"]))
         demo.pay(unit, when, demo.owed(unit, when, through), "cash")
     when = date(2024, 12, 10)
     demo.waive(unit, when, demo.late_fee_at(unit, when), "late_fee", "业委会2024年第6次会议",
