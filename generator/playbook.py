@@ -408,12 +408,16 @@ def script_values(unit_state, policy) -> dict[str, str]:
     }
 
 
-def describe(fits: tuple[Fits, ...], playbook: Playbook, unless: Fits | None = None) -> tuple[str, ...]:
-    """Plain-Chinese lines saying when a tactic fits (one line per alternative, then the exclusions)."""
-    lines = [_describe_one(alternative, playbook) for alternative in fits]
-    if unless is not None and not unless.empty:
-        lines.append("不适用：" + _describe_one(unless, playbook, joiner="，或"))
-    return tuple(lines)
+def describe(fits: tuple[Fits, ...], playbook: Playbook) -> tuple[str, ...]:
+    """Plain-Chinese lines saying when a tactic or segment fits, one per alternative."""
+    return tuple(_describe_one(alternative, playbook) for alternative in fits)
+
+
+def describe_unless(unless: Fits | None, playbook: Playbook) -> str:
+    """Plain Chinese for the exclusions of a tactic ("" when it has none)."""
+    if unless is None or unless.empty:
+        return ""
+    return _describe_one(unless, playbook, joiner="，或")
 
 
 def _describe_one(fits: Fits, playbook: Playbook, joiner: str = "，且") -> str:
@@ -430,8 +434,12 @@ def _describe_one(fits: Fits, playbook: Playbook, joiner: str = "，且") -> str
         names = []
         for s in fits.stages:
             guide = playbook.stage_guide(s)
-            names.append("尚未进入催缴阶段" if s == NO_STAGE else (guide.name if guide else s))
-        parts.append("处于" + "、".join(names) + "阶段")
+            if s != NO_STAGE:
+                names.append(guide.name if guide else s)
+        stages = "处于" + "、".join(names) + "阶段" if names else ""
+        if NO_STAGE in fits.stages:
+            stages = "尚未进入催缴阶段" + ("或" + stages if stages else "")
+        parts.append(stages)
     if fits.broken_promises is not None:
         parts.append(f"至少 {fits.broken_promises} 次承诺未兑现")
     if fits.limitation:
