@@ -22,9 +22,12 @@ from . import labels
 from .aging import BUCKET_NAMES
 from .charts import aging_chart, cjk_family, rate_chart
 from .dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
+from .diagnostics import sorted_diagnostics
 from .engine import Desk, UnitState
+from .legal import CHECKED_WORDS
 from .money import ZERO, fmt_grouped
 from .outputs import sync_tree
+from .playbook import PLAYBOOK_DIR, Match, Playbook, Segment, StageGuide, describe, describe_unless, load_playbook, match_segments, match_tactics, script_values
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 GUIDE_DIR = PROJECT_DIR / "docs" / "guide"
@@ -126,9 +129,96 @@ def unit_history(state: UnitState, as_of) -> UnitHistory:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class UnitAdvice:
+    """What the playbook says about one unit: fitting tactics (best first), segments, the stage's guide."""
+
+    matches: tuple[Match, ...]
+    segments: tuple[Segment, ...]
+    guide: StageGuide | None
+    values: dict  # script placeholders filled for this unit
+
+
+ADVICE_SHOWN = 3  # tactics shown in full on a unit page
+LETTER_CONTEXTS = {
+    "letter:notice": "催缴通知书", "letter:lawyer": "律师函", "letter:statement": "对账单",
+    "letter:plan": "分期协议", "letter:board": "欠费公示", "letter:evidence": "证据清单",
+}
+
+
+def unit_advice(state: UnitState, book: Playbook, policy) -> UnitAdvice:
+    return UnitAdvice(match_tactics(state, book), match_segments(state, book), book.guide_for(state.stage), script_values(state, policy))
+
+
+def playbook_or_error(root: Path) -> Playbook:
+    """The community's playbook and legal book; a SiteBuildError listing file:line:col when they have errors."""
+    book = load_playbook(root)
+    if book.errors:
+        lines = "\n".join("  " + p.render() for p in sorted_diagnostics(book.errors))
+        raise SiteBuildError(f"催收手册或法律依据的数据有错误：\n{lines}")
+    return book
+
+
+def cited_by(book: Playbook) -> dict[str, list[tuple[str, str | None]]]:
+    """Article id -> (label, link from the legal page) of every playbook entry and letter that cites it."""
+    out: dict[str, list[tuple[str, str | None]]] = {a.id: [] for a in book.legal.articles}
+    entries = [
+        *((g.laws, g.name + "阶段", f"playbook/stages.md#{g.id}") for g in book.stages),
+        *((t.laws, t.name, f"playbook/tactics.md#{t.id}") for t in book.tactics),
+        *((r.laws, "欠费原因：" + r.name, f"playbook/reasons.md#{r.id}") for r in book.reasons),
+        *((d.laws, f"禁止事项第 {i} 条", f"playbook/donts.md#{d.id}") for i, d in enumerate(book.donts, 1)),
+        *((ids, "函件：" + LETTER_CONTEXTS.get(context, context), None) for context, ids in book.legal.uses),
+    ]
+    for ids, label, href in entries:
+        for article_id in ids:
+            if article_id in out and (label, href) not in out[article_id]:
+                out[article_id].append((label, href))
+    return out
+
+
+def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: dict[str, UnitAdvice], root: Path) -> dict[str, str | bytes]:
+    """The 催收手册 section and the 法律依据 page."""
+    common = {"as_of": desk.as_of, "policy": desk.policy, "pb": book, "legal": book.legal}
+    files: dict[str, str | bytes] = {}
+    for folder in (root / PLAYBOOK_DIR, PROJECT_DIR / PLAYBOOK_DIR):  # the community's own index.md wins
+        if (folder / "index.md").is_file():
+            files["playbook/index.md"] = (folder / "index.md").read_bytes()
+            break
+    counts: dict[str, int] = {}
+    reason_counts: dict[str, int] = {}
+    firsts: dict[str, list[str]] = {}
+    for state in desk.units:
+        if not state.in_arrears:
+            continue
+        if state.stage is not None:
+            counts[state.stage.id] = counts.get(state.stage.id, 0) + 1
+        for reason in state.reasons:
+            reason_counts[reason] = reason_counts.get(reason, 0) + 1
+        matches = advice[state.unit.id].matches
+        if matches:
+            firsts.setdefault(matches[0].tactic.id, []).append(state.unit.id)
+    stage_rows = [(stage, book.guide_for(stage), counts.get(stage.id, 0)) for stage in desk.policy.dunning]
+    files["playbook/stages.md"] = env.get_template("playbook/stages.md.j2").render(
+        common, stage_rows=stage_rows, channels=lambda stage: "、".join(labels.CHANNEL.get(c, c) for c in stage.channels),
+    )
+    files["playbook/tactics.md"] = env.get_template("playbook/tactics.md.j2").render(
+        common, firsts=firsts, describe=lambda fits: describe(fits, book), describe_unless=lambda unless: describe_unless(unless, book),
+    )
+    files["playbook/segments.md"] = env.get_template("playbook/segments.md.j2").render(
+        common, describe_fits=lambda fits: describe(fits, book),
+    )
+    files["playbook/reasons.md"] = env.get_template("playbook/reasons.md.j2").render(common, reason_counts=reason_counts)
+    files["playbook/calendar.md"] = env.get_template("playbook/calendar.md.j2").render(common, current=book.period_for(desk.as_of.month))
+    files["playbook/donts.md"] = env.get_template("playbook/donts.md.j2").render(common)
+    files["legal.md"] = env.get_template("legal.md.j2").render(common, checked_words=CHECKED_WORDS, cited_by=cited_by(book))
+    return files
+
+
 def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:
     """Every generated file of the docs folder, by relative path."""
     env = environment(inputs.root)
+    book = playbook_or_error(inputs.root)
+    advice = {state.unit.id: unit_advice(state, book, desk.policy) for state in desk.units}
     board = dashboard(desk)
     common = {"as_of": desk.as_of, "policy": desk.policy, "t": desk.totals}
     files: dict[str, str | bytes] = {}
@@ -153,8 +243,10 @@ def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:
         )
     for state in desk.units:
         files[f"units/{state.unit.id}.md"] = unit_template.render(
-            common, s=state, u=state.unit, h=unit_history(state, desk.as_of), letters=letters_by_unit.get(state.unit.id, [])
+            common, s=state, u=state.unit, h=unit_history(state, desk.as_of), letters=letters_by_unit.get(state.unit.id, []),
+            advice=advice[state.unit.id], shown=ADVICE_SHOWN, legal=book.legal,
         )
+    files.update(playbook_pages(env, desk, book, advice, inputs.root))
     family = cjk_family()
     files["charts/aging.svg"] = aging_chart(board.aging, family)
     files["charts/rates.svg"] = rate_chart(board.monthly_rates, family)
