@@ -63,8 +63,13 @@ class Reader:
         self.problems.append(warning(self.pos(node), message, hint))
 
     # -- structure ------------------------------------------------------------
-    def fields(self, node, what: str, spec: dict[str, tuple[Callable, bool]]) -> dict | None:
-        """Read a mapping whose keys are all known; None if anything in it is wrong."""
+    def fields(self, node, what: str, spec: dict[str, tuple[Callable, bool]], partial: bool = False) -> dict | None:
+        """Read a mapping whose keys are all known; None if anything in it is wrong.
+
+        With ``partial``, return what could be read even then (bad values are ``BAD``,
+        missing keys absent), so that the caller can go on checking nested parts and
+        report every problem of the file at once; None only when it is not a mapping.
+        """
         if type(node) is not MappingNode:
             self.error(node, f"{what}应是“键: 值”的映射", "检查缩进，或按格式说明补全各项")
             return None
@@ -87,7 +92,7 @@ class Reader:
         for key, (_, required) in spec.items():
             if required and key not in out:
                 self.error(node, f"{what}缺少必填项“{key}”", f"请补上 {key}: …")
-        if len(self.problems) != before and any(p.severity == "error" for p in self.problems[before:]):
+        if not partial and any(p.severity == "error" for p in self.problems[before:]):
             return None
         return out
 
@@ -101,6 +106,10 @@ class Reader:
         if type(node) is not ScalarNode:
             return self.error(node, f"“{key}”应是一个值，而不是列表或映射")
         return node.value
+
+    def is_null(self, node) -> bool:
+        """YAML's null: a plain ``~``, ``null`` or nothing (a quoted "~" is text)."""
+        return node.tag == _NULL_TAG
 
 
 def _suggest(key: str, spec) -> str:
@@ -129,7 +138,7 @@ def optional_text(r: Reader, node, key: str):
     value = r.scalar(node, key)
     if value is BAD:
         return BAD
-    if node.tag == _NULL_TAG:
+    if r.is_null(node):
         return ""
     return value.strip()
 
@@ -380,12 +389,12 @@ def read_policy(r: Reader, node) -> Policy | None:
     if node is None:
         r.problems.append(error(Pos(r.path, 1, 1), "policy.yaml 是空的", "参照使用指南填写小区名称、收费项目和催缴阶段"))
         return None
-    values = r.fields(node, "收费政策", _POLICY_SPEC)
+    values = r.fields(node, "收费政策", _POLICY_SPEC, partial=True)
     if values is None:
         return None
-    issuer = r.fields(values["issuer"], "issuer（落款单位）", _ISSUER_SPEC)
+    issuer = r.fields(values["issuer"], "issuer（落款单位）", _ISSUER_SPEC) if "issuer" in values else None
     fees: list[Fee] = []
-    fee_nodes = r.sequence(values["fees"], "fees（收费项目）") or []
+    fee_nodes = (r.sequence(values["fees"], "fees（收费项目）") or []) if "fees" in values else []
     first_index: dict[str, int] = {}
     for index, fee_node in enumerate(fee_nodes):
         fee = _read_fee(r, fee_node, index, first_index)
@@ -504,35 +513,34 @@ def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
     if node is None:
         r.problems.append(error(Pos(r.path, 1, 1), "房屋文件是空的", "至少写上 unit、type、billing_start 和 owners"))
         return None
-    v = r.fields(node, "房屋信息", _UNIT_SPEC)
+    v = r.fields(node, "房屋信息", _UNIT_SPEC, partial=True)
     if v is None:
         return None
-    if v["unit"] != expected_id:
+
+    def good(key: str) -> bool:
+        return key in v and v[key] is not BAD
+
+    if good("unit") and v["unit"] != expected_id:
         r.error(_value_node(node, "unit"), f"房号“{v['unit']}”与文件名“{expected_id}.yaml”不一致", f"把文件改名为 {v['unit']}.yaml，或把 unit 改为 {expected_id}")
-        return None
-    if not v["owners"]:
+    if good("owners") and not v["owners"]:
         r.error(_value_node(node, "owners"), "owners 至少要有一位业主")
-        return None
     opening = None
     if "opening" in v:
         o = r.fields(v["opening"], "opening（期初欠费）", _OPENING_SPEC)
-        if o is None:
-            return None
-        if o["due"] >= v["billing_start"]:
+        if o is not None and good("billing_start") and o["due"] >= v["billing_start"]:
             r.error(v["opening"], f"期初欠费的到期日 {o['due']} 应早于计费开始日 {v['billing_start']}", "期初欠费是计费开始前的旧欠款")
-            return None
-        opening = Opening(o["amount"], o["due"], r.pos(v["opening"]))
+        elif o is not None:
+            opening = Opening(o["amount"], o["due"], r.pos(v["opening"]))
     contacts: list[Contact] = []
     if "contacts" in v:
         for contact_node in r.sequence(v["contacts"], "contacts（催收记录）") or []:
             contact = _read_contact(r, contact_node)
             if contact is not None:
                 contacts.append(contact)
-    if any(p.severity == "error" for p in r.problems):
-        return None
     area = v.get("area")
-    if area is not None and area <= 0:
+    if good("area") and area <= 0:
         r.error(_value_node(node, "area"), "面积 area 必须大于 0")
+    if any(p.severity == "error" for p in r.problems):
         return None
     return Unit(
         id=v["unit"], type=v["type"], area=area, billing_start=v["billing_start"],
@@ -571,7 +579,7 @@ def _section(r: Reader, top: dict, key: str, what: str) -> list:
 def read_entries(r: Reader, node) -> Entries:
     if node is None:
         return Entries()
-    top = r.fields(node, "账目文件", _ENTRIES_SPEC)
+    top = r.fields(node, "账目文件", _ENTRIES_SPEC, partial=True)
     if top is None:
         return Entries()
     path = r.path
