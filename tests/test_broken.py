@@ -1,0 +1,102 @@
+"""The corpus of broken communities: the real CLI reports each problem where it is, in Chinese, and exits 1.
+
+Each ``tests/broken/<case>/`` holds only what differs from ``tests/broken/_base/``
+(a clean one-unit community): its files are laid over a copy of the base,
+``removed.txt`` lists base files to delete, and ``expected.txt`` lists the
+errors ``cuijiao check`` must print, one ``path:line  key phrase`` per line,
+in the order they are printed.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).parent / "broken"
+BASE = CORPUS / "_base"
+PROJECT = CORPUS.parent.parent
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
+AS_OF = "2026-11-22"
+ERROR_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): 错误: ")
+
+
+def assemble(case: str | None, root: Path) -> Path:
+    shutil.copytree(BASE, root)
+    if case is None:
+        return root
+    removed = CORPUS / case / "removed.txt"
+    if removed.exists():
+        for rel in removed.read_text(encoding="utf-8").split():
+            (root / rel).unlink()
+    shutil.copytree(CORPUS / case, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt", "removed.txt"))
+    return root
+
+
+def cuijiao_check(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "--as-of", AS_OF, "--no-cache", "check"],
+        capture_output=True, text=True, encoding="utf-8", cwd=PROJECT, timeout=60,
+    )
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    """Run the CLI once per case, a few at a time (each run is a fresh interpreter)."""
+    folder = tmp_path_factory.mktemp("broken")
+    roots = {case: assemble(case, folder / case) for case in CASES}
+    with ThreadPoolExecutor(max_workers=max(2, (os.cpu_count() or 2) * 2)) as pool:
+        return dict(zip(CASES, pool.map(lambda case: cuijiao_check(roots[case]), CASES)))
+
+
+def expected(case: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in (CORPUS / case / "expected.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            place, phrase = line.split(None, 1)
+            rows.append((place, phrase.strip()))
+    return rows
+
+
+def test_the_corpus_is_large_and_every_case_says_what_it_expects():
+    assert len(CASES) >= 30
+    for case in CASES:
+        assert expected(case), case
+
+
+def test_the_base_community_is_clean(tmp_path):
+    result = cuijiao_check(assemble(None, tmp_path / "base"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("检查通过：1 户，1 笔缴费")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_broken_input_is_reported_at_its_place(results, case):
+    result = results[case]
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert result.returncode == 1, output
+    errors = [line for line in result.stdout.splitlines() if ERROR_LINE.match(line)]
+    want = expected(case)
+    assert len(errors) == len(want), output  # every problem, and nothing else
+    for line, (place, phrase) in zip(errors, want):
+        assert line.startswith(place + ":"), (line, place)
+        assert phrase in line, (line, phrase)
+        assert "错误" in line
+    assert f"发现 {len(want)} 处错误" in result.stderr
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if len(expected(c)) > 1])
+def test_several_problems_are_all_reported_sorted_by_path_and_line(results, case):
+    places = []
+    for line in results[case].stdout.splitlines():
+        match = ERROR_LINE.match(line)
+        if match:
+            places.append((match["path"], int(match["line"]), int(match["col"])))
+    assert len(places) == len(expected(case)) > 1
+    assert places == sorted(places)
