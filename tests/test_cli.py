@@ -1,0 +1,200 @@
+"""The ``cuijiao`` command line: exit codes, Chinese messages, and the spec's JSON report."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+from tests.community import Community, fee, stage
+
+PROJECT = Path(__file__).resolve().parent.parent
+MONEY = re.compile(r"^\d+\.\d{2}$")
+BUCKETS = ["1-30", "31-90", "91-180", "181-365", "366-730", "731-1095", "1096+"]
+
+
+def cuijiao(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the real entry point (``cuijiao`` = generator.cli:run) in-process: exit code, stdout, stderr."""
+    old_argv = sys.argv
+    sys.argv = ["cuijiao", *args]
+    code = 0
+    try:
+        cli.run()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = old_argv
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def community(tmp_path) -> Community:
+    """Three units whose numbers at 2026-03-20 are worked out by hand in test_report_json_numbers."""
+    c = Community(tmp_path / "小区", fees=[fee(rate="2.00")], late_fee={"daily_rate": "0.0003"},
+                  dunning=[stage("reminder", 1, ["sms"]), stage("notice", 30, ["letter"])])
+    c.unit("2-1-101", area="100.00", billing_start="2026-01-01")
+    c.unit("10-1-101", area="50.00", billing_start="2026-03-01")
+    c.unit("A-1", area="80.00", billing_start="2026-03-16")
+    c.payment("2-1-101", "2026-02-10", "300.00", receipt="R1")
+    c.payment("10-1-101", "2026-03-05", "500.00", receipt="R2")
+    c.write()
+    return c
+
+
+def run(capsys, c: Community, *args: str, as_of: str = "2026-03-20"):
+    return cuijiao(capsys, "--root", str(c.root), "--as-of", as_of, "--no-cache", *args)
+
+
+# -- check ------------------------------------------------------------------------
+
+def test_check_passes_with_a_one_line_chinese_summary(capsys, community):
+    code, out, err = run(capsys, community, "check")
+    assert (code, err) == (0, "")
+    assert out == "检查通过：3 户，2 笔缴费，0 笔一次性收费，0 笔减免，0 份分期协议，0 条催收记录。\n"
+
+
+def test_warnings_are_printed_but_fail_only_with_strict(capsys, community):
+    (community.root / "ledger" / "extra.yml").write_text("payments: []\n", encoding="utf-8")
+    code, out, err = run(capsys, community, "check")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "ledger/extra.yml:1:1: 警告: 扩展名 .yml 的文件不会被读取（请改名为 .yaml）"
+    assert lines[1].startswith("检查通过：3 户") and lines[1].endswith("；1 条警告。")
+    code, out, err = run(capsys, community, "check", "--strict")
+    assert code == 1
+    assert "警告: 扩展名 .yml" in out
+    assert err == "发现 0 处错误、1 条警告。\n"
+
+
+def test_check_with_errors_exits_1_and_lists_them(capsys, community):
+    (community.root / "ledger" / "bad.yaml").write_text("payments:\n  - {unit: 2-1-101, date: 2026-03-01, amount: 1.001, method: cash}\n", encoding="utf-8")
+    code, out, err = run(capsys, community, "check")
+    assert code == 1
+    assert out.startswith("ledger/bad.yaml:2:")
+    assert "错误: 金额“1.001”超过两位小数" in out
+    assert err == "发现 1 处错误、0 条警告。\n"
+
+
+def test_report_refuses_to_show_numbers_from_bad_data(capsys, community):
+    (community.root / "ledger" / "bad.yaml").write_text("payments:\n  - {unit: 2-1-101, date: 2026-03-01, amount: 1.001, method: cash}\n", encoding="utf-8")
+    code, out, err = run(capsys, community, "report", "--format", "json")
+    assert code == 1
+    assert out == ""
+    assert "ledger/bad.yaml:2:" in err and "错误" in err
+
+
+# -- usage errors -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "phrase"), [
+    (["--as-of", "2026-13-01", "check"], "“2026-13-01”不是有效日期"),
+    (["--as-of", "yesterday", "check"], "不是有效日期"),
+    (["chek"], "没有这个命令"),
+    (["check", "--strikt"], "没有这个选项：--strikt"),
+    (["report", "--format", "xml"], "参数无效"),
+    (["--root", "/nonexistent/小区", "check"], "找不到文件夹"),
+])
+def test_usage_errors_exit_2_in_chinese(capsys, community, args, phrase):
+    if "--root" not in args:
+        args = ["--root", str(community.root), *args]
+    code, out, err = cuijiao(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("用法错误：")
+    assert phrase in err
+    assert "运行 cuijiao --help 查看用法。" in err
+    assert "Traceback" not in err and "Usage:" not in err
+
+
+def test_python_dash_m_generator_runs_the_cli():
+    result = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, encoding="utf-8", cwd=PROJECT)
+    assert result.returncode == 0
+    assert "物业费催缴台账" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "generator", "--as-of", "2026-02-30", "check"], capture_output=True, text=True, encoding="utf-8", cwd=PROJECT)
+    assert result.returncode == 2
+    assert "用法错误" in result.stderr and "Traceback" not in result.stderr
+
+
+# -- report --format json -------------------------------------------------------------
+
+def report(capsys, c: Community, as_of: str = "2026-03-20") -> dict:
+    code, out, err = run(capsys, c, "report", "--format", "json", as_of=as_of)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_report_json_has_the_spec_shape(capsys, community):
+    data = report(capsys, community)
+    assert data["as_of"] == "2026-03-20"
+    assert {"as_of", "totals", "units"} <= set(data)
+    totals = data["totals"]
+    assert {"charged", "paid", "waived", "outstanding", "not_due", "credit", "late_fee", "units_in_arrears", "collection_rate"} <= set(totals)
+    for key in ("charged", "paid", "waived", "outstanding", "not_due", "credit", "late_fee"):
+        assert MONEY.match(totals[key]), (key, totals[key])
+    assert type(totals["units_in_arrears"]) is int
+    assert re.fullmatch(r"\d\.\d{4}", totals["collection_rate"])
+    # every unit, sorted by unit id (as text)
+    assert [u["unit"] for u in data["units"]] == ["10-1-101", "2-1-101", "A-1"]
+    for unit in data["units"]:
+        assert {"unit", "outstanding", "not_due", "credit", "late_fee", "oldest_due", "days_overdue",
+                "aging", "stage", "plan", "limitation"} <= set(unit)
+        for key in ("outstanding", "not_due", "credit", "late_fee"):
+            assert MONEY.match(unit[key]), (key, unit[key])
+        assert list(unit["aging"]) == BUCKETS
+        assert all(MONEY.match(v) for v in unit["aging"].values())
+        assert set(unit["limitation"]) >= {"earliest_expiry", "status", "expired_amount"}
+        assert MONEY.match(unit["limitation"]["expired_amount"])
+
+
+def test_report_json_numbers(capsys, community):
+    data = report(capsys, community)
+    units = {u["unit"]: u for u in data["units"]}
+    # 2-1-101: 100 m² x 2.00 = 200.00 for Jan, Feb, Mar (due 15th). 300.00 paid 02-10 settles Jan (200)
+    # and 100 of Feb. Unpaid: Feb 100 (due 02-15, 33 days) + Mar 200 (due 03-15, 5 days).
+    # Late fee: Jan 200 x 26 days (01-15 -> 02-10) + Feb 100 x 33 + Mar 200 x 5
+    #   = 1.56 + 0.99 + 0.30 = 2.85 (each charge x 0.0003, rounded per charge)
+    u = units["2-1-101"]
+    assert (u["outstanding"], u["not_due"], u["credit"], u["late_fee"]) == ("300.00", "0.00", "0.00", "2.85")
+    assert (u["oldest_due"], u["days_overdue"], u["stage"], u["plan"]) == ("2026-02-15", 33, "notice", None)
+    assert u["aging"] == {**{b: "0.00" for b in BUCKETS}, "1-30": "200.00", "31-90": "100.00"}
+    assert u["limitation"] == {"earliest_expiry": "2029-02-15", "status": "ok", "expired_amount": "0.00"}
+    # 10-1-101: March 50 x 2.00 = 100.00 paid from 500.00 -> 400.00 credit; nothing overdue: nulls
+    u = units["10-1-101"]
+    assert (u["outstanding"], u["not_due"], u["credit"], u["late_fee"]) == ("0.00", "0.00", "400.00", "0.00")
+    assert (u["oldest_due"], u["days_overdue"], u["stage"], u["plan"]) == (None, None, None, None)
+    assert u["aging"] == {b: "0.00" for b in BUCKETS}
+    assert u["limitation"] == {"earliest_expiry": None, "status": None, "expired_amount": "0.00"}
+    # A-1: from 03-16, 80 x 2.00 x 16/31 = 82.580... -> 82.58, due max(03-15, 03-16) = 03-16: 4 days overdue;
+    # late fee 82.58 x 4 x 0.0003 = 0.099... -> 0.10
+    u = units["A-1"]
+    assert (u["outstanding"], u["late_fee"], u["oldest_due"], u["days_overdue"], u["stage"]) == ("82.58", "0.10", "2026-03-16", 4, "reminder")
+    # totals: charged 600 + 100 + 82.58; paid 300 + 500; outstanding 300 + 82.58; credit 400; late fee 2.85 + 0.10
+    # collection rate: every charge is due in 2026 by 03-20; settled by payments 200 + 100 + 100 = 400 of 782.58
+    rate = (Decimal(400) / Decimal("782.58")).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    assert data["totals"] == {
+        "charged": "782.58", "paid": "800.00", "waived": "0.00", "outstanding": "382.58", "not_due": "0.00",
+        "credit": "400.00", "late_fee": "2.95", "units_in_arrears": 2, "collection_rate": str(rate),
+    }
+    assert str(rate) == "0.5111"
+
+
+def test_report_json_collection_rate_is_null_with_nothing_due_this_year(capsys, community):
+    data = report(capsys, community, as_of="2026-01-10")  # January's bill is due 01-15
+    assert data["totals"]["collection_rate"] is None
+    assert data["totals"]["units_in_arrears"] == 0
+    assert [u["unit"] for u in data["units"]] == ["10-1-101", "2-1-101", "A-1"]  # units not billed yet are listed too
+    assert data["units"][0]["outstanding"] == "0.00"
+
+
+def test_report_json_is_the_same_through_python_dash_m(community):
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(community.root), "--as-of", "2026-03-20", "--no-cache", "report", "--format", "json"],
+        capture_output=True, text=True, encoding="utf-8", cwd=PROJECT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == community.report("2026-03-20")
