@@ -109,7 +109,7 @@ def _syntax_hint(problem: str) -> str:
         return "YAML 不允许用 Tab 缩进，请改用空格"
     if "mapping values are not allowed" in problem:
         return "冒号后面要有空格；值里含冒号时请用引号括起来"
-    if "expected a single document" in problem:
+    if "another document" in problem or "single document" in problem:  # libyaml: "but found another document"
         return "一个文件只能有一个文档，请删除多余的 ---"
     return "检查这一行及上一行的缩进、冒号和引号是否成对"
 
