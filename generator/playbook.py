@@ -20,8 +20,8 @@ from .diagnostics import Diagnostic, Pos, error
 from .legal import PROJECT_DIR, LegalBook, load_legal
 from .model import CHANNELS, OCCUPANCIES, REASONS
 from .money import fmt_grouped
-from .schema import BAD, Reader, _boolean, enum, integer, list_of, stage_id, text
-from .yamlsource import MappingNode, SequenceNode, compose
+from .schema import Reader, _boolean, enum, integer, list_of, stage_id, text
+from .yamlsource import SequenceNode, compose
 
 PLAYBOOK_DIR = "site_templates/playbook"
 PLACEHOLDERS = ("业主", "房号", "欠费", "小区", "落款", "电话")

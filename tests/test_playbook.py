@@ -1,0 +1,531 @@
+"""The playbook: complete entries, lawful advice, sensible choices for hand-written households, and the pages it makes."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+from generator import pipeline
+from generator.model import REASONS
+from generator.playbook import PLACEHOLDERS, PLAYBOOK_DIR, facts, load_playbook, match_segments, match_tactics, script_values
+from generator.site import PROJECT_DIR, SiteBuildError, SiteInputs, pages
+from tests.sitebuild import DEMO_AS_OF, build
+
+REFERENCE = Path("/work/shared/reference")
+REPEALED_LAWS = ("民法通则", "合同法", "物权法")
+# Suggestions that may only appear as warnings in the do-not list.
+FORBIDDEN = ("停水", "停电", "断水", "断电", "停气", "断气", "停暖", "曝光", "工作单位", "用人单位", "单位领导")
+STAGE_CHANNELS = {
+    "reminder": ("sms", "wechat"), "call": ("phone", "visit"), "notice": ("letter", "registered_mail"),
+    "lawyer": ("lawyer_letter",), "legal": ("court",),
+}
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_playbook()
+
+
+# -- the data ----------------------------------------------------------------------
+
+def test_project_playbook_loads_without_problems(book):
+    assert [p.render() for p in book.errors] == []
+    assert book.problems == ()
+
+
+def test_every_tactic_has_a_target_two_scripts_steps_risks_records_and_laws(book):
+    assert len(book.tactics) >= 12
+    for t in book.tactics:
+        assert t.fits and not any(f.empty for f in t.fits), t.id
+        assert len(t.scripts) >= 2, t.id
+        assert t.steps and t.risks and t.record and t.laws and t.summary, t.id
+
+
+def test_the_material_s_tactics_are_all_there(book):
+    ids = {t.id for t in book.tactics}
+    for wanted in ("timely-reminder", "fix-a-date", "honest-appeal", "trace-owner", "side-with-owner", "win-back",
+                   "team-sightings", "formal-letter", "lawyer-letter", "installment-plan", "payment-order", "lawsuit"):
+        assert wanted in ids
+
+
+def test_every_legal_link_resolves_to_an_article(book):
+    for holder in (*book.stages, *book.tactics, *book.reasons, *book.donts):
+        assert holder.laws, holder.id
+        for article_id in holder.laws:
+            assert book.legal.has(article_id), (holder.id, article_id)
+
+
+def test_every_tactic_reference_resolves(book):
+    ids = {t.id for t in book.tactics}
+    for holder in (*book.stages, *book.segments, *book.reasons):
+        assert set(holder.tactics) <= ids, holder.id
+
+
+def test_every_policy_stage_of_the_spec_and_every_reason_has_a_guide(book):
+    assert [g.id for g in book.stages] == list(STAGE_CHANNELS)
+    assert sorted(r.id for r in book.reasons) == sorted(REASONS)
+
+
+def test_stages_of_other_communities_map_by_channel(book):
+    def stage(channels, sid="custom"):
+        return SimpleNamespace(id=sid, name="本小区阶段", channels=channels)
+
+    assert book.guide_for(stage(("letter",))).id == "notice"
+    assert book.guide_for(stage(("sms", "phone"))).id == "call"
+    assert book.guide_for(stage(("wechat",))).id == "reminder"
+    assert book.guide_for(stage(("court", "lawyer_letter"))).id == "legal"
+    assert book.guide_for(stage(("other",))) is None
+    assert book.guide_for(stage(("sms",), sid="notice")).id == "notice"  # the same id wins
+    assert book.guide_for(None) is None
+
+
+def test_the_year_is_covered_month_by_month(book):
+    months = [m for p in book.periods for m in p.months]
+    assert sorted(months) == list(range(1, 13))
+    assert book.period_for(12).id == "year-end"
+    assert book.monthly
+
+
+def test_segments_cover_the_owner_kinds_the_material_names(book):
+    names = "".join(s.name for s in book.segments)
+    for word in ("高层", "洋房", "别墅", "商铺", "空置", "出租", "老年"):
+        assert word in names
+
+
+def test_scripts_use_only_known_placeholders(book):
+    for t in book.tactics:
+        for s in t.scripts:
+            assert set(re.findall(r"\{([^{}]*)\}", s.text)) <= set(PLACEHOLDERS), t.id
+            assert "{" not in s.blank and "{" not in s.fill({p: "x" for p in PLACEHOLDERS})
+
+
+def _texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _texts(v)
+
+
+def _data_files():
+    return sorted((PROJECT_DIR / PLAYBOOK_DIR).glob("*.yaml"))
+
+
+def test_forbidden_suggestions_appear_only_in_the_do_not_list():
+    for path in _data_files():
+        if path.name == "donts.yaml":
+            continue
+        text = "\n".join(_texts(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        for word in FORBIDDEN:
+            assert word not in text, (path.name, word)
+    text = (PROJECT_DIR / PLAYBOOK_DIR / "donts.yaml").read_text(encoding="utf-8")
+    for word in ("停水", "停电", "曝光", "工作单位"):
+        assert word in text
+    assert not any(w in (PROJECT_DIR / PLAYBOOK_DIR / "index.md").read_text(encoding="utf-8") for w in FORBIDDEN)
+
+
+def test_the_do_not_list_names_the_law_for_each_warning(book):
+    ids = {d.id for d in book.donts}
+    assert {"cut-utilities", "public-shaming", "contact-employer", "deceive", "threaten-time-barred"} <= ids
+    cut = next(d for d in book.donts if d.id == "cut-utilities")
+    assert "civil-code-944" in cut.laws
+    shaming = next(d for d in book.donts if d.id == "public-shaming")
+    assert "pipl-25" in shaming.laws
+
+
+def test_no_playbook_text_cites_a_repealed_law():
+    for path in [*_data_files(), PROJECT_DIR / PLAYBOOK_DIR / "index.md"]:
+        text = path.read_text(encoding="utf-8")
+        for name in REPEALED_LAWS:
+            assert name not in text, (path.name, name)
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference material not on this machine")
+def test_playbook_text_is_written_anew():
+    """No run of 14 characters is taken over from the training material."""
+    material = re.sub(r"\s+", "", "".join(p.read_text(encoding="utf-8") for p in REFERENCE.glob("*.txt")))
+    n = 14
+    grams = {material[i:i + n] for i in range(len(material) - n + 1)}
+    for path in [*_data_files(), PROJECT_DIR / PLAYBOOK_DIR / "index.md"]:
+        ours = re.sub(r"\s+", "", path.read_text(encoding="utf-8"))
+        copied = {ours[i:i + n] for i in range(len(ours) - n + 1)} & grams
+        assert not copied, (path.name, sorted(copied)[:3])
+
+
+# -- the matcher, on hand-written households ---------------------------------------
+
+def household(stage=None, reasons=(), last_outcome=None, tags=(), occupancy="self", unit_type="高层", broken=0,
+              plan=None, limitation=("ok",), days=40, late_fee="0.00", outstanding="1200.00", channels=None):
+    """A UnitState-like record with just what the matcher reads."""
+    stage_record = None
+    if stage is not None:
+        stage_record = SimpleNamespace(id=stage, name=f"阶段{stage}", channels=channels or STAGE_CHANNELS.get(stage, ("other",)))
+    contacts = (SimpleNamespace(outcome=last_outcome),) if last_outcome else ()
+    return SimpleNamespace(
+        stage=stage_record, reasons=tuple(reasons), contacts=contacts,
+        unit=SimpleNamespace(id="9-9-909", tags=tuple(tags), occupancy=occupancy, type=unit_type, owners=(SimpleNamespace(name="王丽"),)),
+        broken_promises=broken, plan=SimpleNamespace(status=plan) if plan else None,
+        charges=tuple(SimpleNamespace(limitation=SimpleNamespace(status=s)) for s in limitation),
+        days_overdue=days, late_fee=Decimal(late_fee), outstanding=Decimal(outstanding),
+    )
+
+
+# (household, expected first choice, tactics that must be offered, tactics that must not)
+HOUSEHOLDS = {
+    "just overdue, nothing known": (household(stage="reminder", days=5), "timely-reminder", [], ["lawyer-letter", "honest-appeal"]),
+    "promised and did not pay": (household(stage="call", reasons=["forgot"], broken=1), "fix-a-date", ["honest-appeal", "timely-reminder"], ["lawsuit"]),
+    "letters come back from a vacant flat": (household(stage="notice", last_outcome="returned", occupancy="vacant"), "trace-owner", ["vacant-care", "formal-letter"], ["team-sightings", "fix-a-date"]),
+    "leaking roof at the lawyer stage": (household(stage="lawyer", reasons=["housing_defect"], days=200), "side-with-owner", ["lawyer-letter"], ["payment-order"]),
+    "refuses at the court stage": (household(stage="legal", reasons=["refuses"], days=400, late_fee="50.00"), "payment-order", ["lawsuit", "lawyer-letter"], ["waiver-for-settlement", "timely-reminder"]),
+    "disputes quality at the court stage": (household(stage="legal", reasons=["housing_defect"], days=400), "side-with-owner", ["lawsuit"], ["payment-order"]),
+    "cannot be served at the court stage": (household(stage="legal", reasons=["unreachable"], days=400), "trace-owner", ["lawsuit"], ["payment-order"]),
+    "limitation about to run out": (household(stage="call", limitation=("ok", "warning")), "limitation-rescue", ["timely-reminder"], []),
+    "everything time-barred": (household(stage="legal", reasons=["refuses"], limitation=("expired",), days=1500), "expired-goodwill", [], ["lawyer-letter", "lawsuit", "payment-order", "formal-letter"]),
+    "partly time-barred": (household(stage="legal", limitation=("expired", "ok"), days=1500), "expired-goodwill", ["lawsuit", "payment-order"], []),
+    "hardship and a plan in arrears": (household(stage="notice", reasons=["hardship"], plan="behind"), "installment-plan", ["formal-letter"], []),
+    "plan kept on time": (household(stage="lawyer", reasons=["hardship"], broken=1, plan="on_track", days=200), "timely-reminder", [], ["lawyer-letter", "formal-letter", "fix-a-date", "installment-plan"]),
+    "elderly owner just overdue": (household(stage="reminder", tags=["老人"], days=5), "easy-payment", ["timely-reminder"], []),
+    "tenant did not pay": (household(stage="notice", reasons=["rented_out"], occupancy="rented"), "tenant-relay", ["formal-letter"], []),
+    "offended owner": (household(stage="notice", reasons=["service_complaint", "housing_defect"]), "win-back", ["side-with-owner"], []),
+    "defect reported last": (household(stage="notice", reasons=["housing_defect", "service_complaint"]), "side-with-owner", ["win-back"], []),
+    "busy owner never home": (household(stage="call", tags=["常出差"], days=20), "team-sightings", ["timely-reminder"], []),
+    "prefers plain talk": (household(stage="call", reasons=["forgot"], tags=["希望直接沟通"], days=60), "fix-a-date", [], ["honest-appeal"]),
+    "struggling shop": (household(stage="notice", reasons=["hardship"], unit_type="商铺"), "shop-support", ["installment-plan"], []),
+    "haggling with a late fee": (household(stage="notice", reasons=["other"], late_fee="80.00"), "waiver-for-settlement", ["honest-appeal", "formal-letter"], []),
+    "haggling without a late fee": (household(stage="notice", reasons=["other"]), "honest-appeal", ["formal-letter"], ["waiver-for-settlement"]),
+    "a letter stage under another name": (household(stage="cuijiao-han", channels=("letter",)), "formal-letter", [], []),
+}
+
+
+@pytest.mark.parametrize("name", list(HOUSEHOLDS))
+def test_matcher_choices_for_hand_written_households(book, name):
+    state, first, offered, refused = HOUSEHOLDS[name]
+    chosen = [m.tactic.id for m in match_tactics(state, book)]
+    assert chosen and chosen[0] == first, chosen
+    for tactic_id in offered:
+        assert tactic_id in chosen, (tactic_id, chosen)
+    for tactic_id in refused:
+        assert tactic_id not in chosen, (tactic_id, chosen)
+
+
+def test_matches_come_best_first_with_chinese_reasons(book):
+    matches = match_tactics(household(stage="lawyer", reasons=["housing_defect"], days=200), book)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    assert matches[0].why == "欠费原因“房屋质量问题”（最近一次记录）"
+    assert "当前阶段：阶段lawyer" in next(m.why for m in matches if m.tactic.id == "lawyer-letter")
+
+
+def test_why_names_a_failed_contact_and_a_custom_stage(book):
+    returned = match_tactics(household(stage="notice", last_outcome="returned"), book)
+    assert returned[0].why == "最近一次联系结果为“被退回”"
+    custom = match_tactics(household(stage="cuijiao-han", channels=("letter",)), book)
+    assert custom[0].why == "当前阶段：阶段cuijiao-han"
+    assert facts(household(stage="cuijiao-han", channels=("letter",)), book).stages == ("cuijiao-han", "notice")
+
+
+def test_units_without_arrears_get_no_tactics(book):
+    assert match_tactics(household(stage=None, outstanding="0.00", limitation=()), book) == ()
+
+
+def test_segments_follow_type_occupancy_and_tags(book):
+    ids = [s.id for s in match_segments(household(unit_type="别墅", occupancy="rented", tags=["老人"]), book)]
+    assert ids == ["villa", "rented", "elderly"]
+
+
+# -- a small community through the whole pipeline and the site ----------------------
+
+POLICY = """\
+community: 手册花园
+issuer: {name: 手册花园业主委员会, address: 手册路1号, phone: "0571-11111111"}
+payment_channels: [微信扫码]
+fees:
+  - {id: property, name: 物业服务费, basis: area, rate: {高层: "2.00", 别墅: "3.00"}, cycle: 3, due_day: 15}
+late_fee: {daily_rate: "0.0003"}
+dunning:
+  - {id: reminder, name: 温馨提醒, after_days: 1, channels: [sms, wechat]}
+  - {id: call, name: 电话沟通, after_days: 15, channels: [phone, visit]}
+  - {id: notice, name: 催缴通知书, after_days: 30, channels: [letter, registered_mail], letter: notice, wait_days: 7}
+  - {id: lawyer, name: 律师函, after_days: 90, channels: [lawyer_letter], letter: lawyer, deadline_days: 14, requires: {notice: 2}}
+  - {id: legal, name: 诉讼或支付令, after_days: 180, channels: [court], requires: {lawyer: 1}}
+limitation: {years: 3, warn_days: 180}
+"""
+
+OWNERS = {
+    "1-1-101": """\
+unit: 1-1-101
+type: 高层
+area: "100.00"
+billing_start: 2025-01-01
+owners: [{name: 漏水业主, phone: "13800000001"}]
+contacts:
+  - {date: 2026-03-02, channel: phone, by: 张敏, outcome: disputed, reason: housing_defect, evidence: 录音0302.m4a}
+""",
+    "1-1-102": """\
+unit: 1-1-102
+type: 高层
+area: "80.00"
+billing_start: 2026-11-10
+owners: [{name: 老年业主, phone: "13800000002"}]
+tags: [老人]
+""",
+    "1-1-103": """\
+unit: 1-1-103
+type: 高层
+area: "80.00"
+billing_start: 2026-10-01
+owners: [{name: 按时业主, phone: "13800000003"}]
+""",
+    "V01": """\
+unit: V01
+type: 别墅
+area: "300.00"
+billing_start: 2022-01-01
+occupancy: vacant
+owners: [{name: 别墅业主, phone: "13800000004"}]
+contacts:
+  - {date: 2023-02-01, channel: registered_mail, by: 张敏, outcome: returned, evidence: EMS1234}
+""",
+}
+PAYMENTS = """\
+payments:
+  - {unit: 1-1-103, date: 2026-11-01, amount: "2000.00", method: wechat, receipt: R1}
+"""
+
+
+def make_community(root: Path) -> Path:
+    (root / "ledger").mkdir(parents=True)
+    (root / "owners").mkdir()
+    (root / "ledger" / "policy.yaml").write_text(POLICY, encoding="utf-8")
+    (root / "ledger" / "payments.yaml").write_text(PAYMENTS, encoding="utf-8")
+    for unit, text in OWNERS.items():
+        (root / "owners" / f"{unit}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = make_community(tmp_path_factory.mktemp("pb") / "c")
+    desk, published = build(root, root.parent / "out", as_of=DEMO_AS_OF)
+    return desk, published.path
+
+
+def test_real_unit_states_get_the_expected_first_choice(site, book):
+    desk, _ = site
+    first = {s.unit.id: (match_tactics(s, book) or [None])[0] for s in desk.units}
+    assert first["1-1-101"].tactic.id == "side-with-owner"
+    assert first["1-1-102"].tactic.id == "easy-payment"
+    assert first["1-1-103"] is None  # paid ahead
+    # V01's oldest fees are time-barred and the 2024 ones run out within the warning window:
+    # saving what is still alive comes first, then the honest talk about the rest
+    v01 = [m.tactic.id for m in match_tactics(desk.unit("V01"), book)]
+    assert v01[:2] == ["limitation-rescue", "expired-goodwill"]
+    assert "trace-owner" in v01 and "vacant-care" in v01  # the letter came back from a vacant villa
+    assert "lawyer-letter" not in v01  # only at the notice stage: never two notices delivered
+
+
+def test_unit_page_shows_fitting_tactics_best_first_with_the_script_filled(site, book):
+    desk, out = site
+    state = desk.unit("1-1-101")
+    html = (out / "units" / "1-1-101.html").read_text(encoding="utf-8")
+    shown = re.findall(r'data-tactic="([^"]+)"', html)
+    assert shown == [m.tactic.id for m in match_tactics(state, book)][:3]
+    first = match_tactics(state, book)[0].tactic
+    script = first.scripts[0].fill(script_values(state, desk.policy))
+    assert script in html
+    assert "欠费原因“房屋质量问题”（最近一次记录）" in html
+    assert 'href="../playbook/tactics.html#side-with-owner"' in html
+    assert 'href="../legal.html#civil-code-944"' in html
+    assert "data-tactic" not in (out / "units" / "1-1-103.html").read_text(encoding="utf-8")
+
+
+def test_filled_scripts_use_the_unit_s_own_numbers(site):
+    desk, _ = site
+    values = script_values(desk.unit("1-1-101"), desk.policy)
+    assert values["房号"] == "1-1-101" and values["小区"] == "手册花园" and values["电话"] == "0571-11111111"
+    assert values["欠费"] == "4,800.00"
+
+
+def _generated_pages(out: Path) -> list[Path]:
+    return [out / "legal.html", *sorted((out / "playbook").glob("*.html")), *sorted((out / "units").glob("*.html"))]
+
+
+def _main(html: str) -> str:
+    """The page's own content, without the navigation and the table of contents."""
+    found = re.search(r'<article class="md-content__inner[^"]*">(.*?)</article>', html, re.S)
+    return found.group(1) if found else html
+
+
+def test_pages_never_cite_a_repealed_law_outside_the_outdated_list(site):
+    _, out = site
+    for page in _generated_pages(out):
+        html = _main(page.read_text(encoding="utf-8"))
+        if page.name == "legal.html":
+            current, outdated = html.split('id="repealed"', 1)
+            for name in REPEALED_LAWS:
+                assert name in outdated
+            html = current
+        for name in REPEALED_LAWS:
+            assert name not in html, (page.name, name)
+
+
+def test_forbidden_suggestions_appear_only_on_the_do_not_page(site):
+    _, out = site
+    for page in _generated_pages(out):
+        html = _main(page.read_text(encoding="utf-8"))
+        if page.name == "donts.html" and page.parent.name == "playbook":
+            assert "停水" in html and "曝光" in html and "工作单位" in html
+            continue
+        for word in FORBIDDEN:
+            assert word not in html, (page.relative_to(out), word)
+
+
+def test_every_playbook_and_legal_link_resolves_to_an_anchor(site):
+    _, out = site
+    ids: dict[Path, set[str]] = {}
+    checked = 0
+    for page in _generated_pages(out):
+        html = page.read_text(encoding="utf-8")
+        for href in re.findall(r'href="([^"#]*(?:legal|playbook/[a-z]+)\.html)#([^"]+)"', html):
+            target = (page.parent / href[0]).resolve()
+            assert target.is_file(), (page, href)
+            if target not in ids:
+                ids[target] = set(re.findall(r'id="([^"]+)"', target.read_text(encoding="utf-8")))
+            assert href[1] in ids[target], (page.relative_to(out), href)
+            checked += 1
+        for href in re.findall(r'href="#([^"]+)"', _main(html)):
+            assert href in set(re.findall(r'id="([^"]+)"', html)), (page.relative_to(out), href)
+    assert checked > 100
+
+
+def test_legal_page_lists_every_article_with_its_anchor(site, book):
+    _, out = site
+    html = (out / "legal.html").read_text(encoding="utf-8")
+    for article in book.legal.articles:
+        assert f'id="{article.id}"' in html
+    for entry in book.legal.repealed:
+        assert entry.article in html
+
+
+def test_playbook_pages_are_in_the_navigation(site):
+    _, out = site
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "催收手册" in html and 'href="legal.html"' in html
+    for page in ("index", "stages", "tactics", "segments", "reasons", "calendar", "donts"):
+        assert (out / "playbook" / f"{page}.html").is_file()
+
+
+# -- community overrides -------------------------------------------------------------
+
+def _with_override(root: Path, name: str, text: str) -> Path:
+    folder = root / PLAYBOOK_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return root
+
+
+OWN_TACTICS = """\
+tactics:
+  - id: timely-reminder
+    name: 本小区的提醒办法
+    summary: 本小区自己的说法。
+    fits: {stages: [reminder]}
+    steps: [按楼栋长名单逐户提醒。]
+    scripts:
+      - {title: 短信, text: "{业主}您好，{房号}物业费未缴 {欠费} 元。"}
+      - {title: 电话, text: "{业主}您好，我是楼栋长。"}
+    record: [记一笔 contacts。]
+    risks: [不要群发。]
+    laws: [civil-code-944]
+  - id: building-captain
+    name: 请楼栋长上门
+    summary: 本小区新增的招数。
+    fits: {tags: [老人]}
+    priority: 50
+    steps: [楼栋长上门。]
+    scripts:
+      - {title: 上门, text: "{业主}您好。"}
+      - {title: 电话, text: "{业主}您好，我是楼栋长。"}
+    record: [记一笔 visit。]
+    risks: [两人同行。]
+    laws: [civil-code-944]
+"""
+
+
+def test_a_community_can_replace_and_add_tactics_by_id(tmp_path):
+    root = _with_override(tmp_path, "tactics.yaml", OWN_TACTICS)
+    own = load_playbook(root)
+    assert own.errors == []
+    ids = [t.id for t in own.tactics]
+    assert ids[0] == "timely-reminder" and ids[-1] == "building-captain"
+    assert own.tactic("timely-reminder").name == "本小区的提醒办法"
+    assert len(ids) == len(load_playbook().tactics) + 1
+    chosen = match_tactics(household(stage="reminder", tags=["老人"], days=5), own)
+    assert chosen[0].tactic.id == "building-captain"
+
+
+def test_a_broken_community_playbook_stops_the_site_with_file_line_and_column(tmp_path):
+    root = make_community(tmp_path / "c")
+    _with_override(root, "tactics.yaml", """\
+tactics:
+  - id: empty-target
+    name: 没有目标的招数
+    summary: x
+    fits: {}
+    steps: [x]
+    scripts:
+      - {title: a, text: "{姓名}您好"}
+    record: [x]
+    risks: [x]
+    laws: [contract-law-107]
+""")
+    checked = pipeline.check(root, DEMO_AS_OF, DEMO_AS_OF, use_cache=False)
+    desk = pipeline.desk_for(checked, DEMO_AS_OF)
+    with pytest.raises(SiteBuildError) as caught:
+        pages(desk, SiteInputs(root, tmp_path / "work"))
+    message = str(caught.value)
+    assert f"{PLAYBOOK_DIR}/tactics.yaml:5:11: 错误" in message and "fits（适用条件）不能为空" in message
+
+
+def test_bad_references_in_an_override_are_reported(tmp_path):
+    root = _with_override(tmp_path, "donts.yaml", """\
+donts:
+  - id: cut-utilities
+    name: 改写
+    why: x
+    instead: y
+    laws: [contract-law-182]
+""")
+    problems = [p.render() for p in load_playbook(root).errors]
+    assert problems == [f"{PLAYBOOK_DIR}/donts.yaml:2:5: 错误: cut-utilities 引用了法律依据里没有的条文：contract-law-182（laws 只能写 site_templates/legal/laws.yaml 里的条文 id）"]
+
+
+def test_unknown_placeholders_and_single_scripts_are_refused(tmp_path):
+    root = _with_override(tmp_path, "tactics.yaml", """\
+tactics:
+  - id: one-script
+    name: 只有一段话术
+    summary: x
+    fits: {reasons: [forgot]}
+    steps: [x]
+    scripts:
+      - {title: a, text: "{姓名}您好"}
+    record: [x]
+    risks: [x]
+    laws: [civil-code-944]
+""")
+    problems = [p.render() for p in load_playbook(root).errors]
+    assert any("未知的占位符：{姓名}" in p and ":8:9:" in p for p in problems), problems
+
+
+def test_the_calendar_marks_the_current_period(site):
+    _, out = site
+    html = (out / "playbook" / "calendar.html").read_text(encoding="utf-8")
+    assert f"今天是 {DEMO_AS_OF}" in html and "正处于“秋季回顾”" in html
+
