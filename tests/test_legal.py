@@ -39,6 +39,13 @@ def test_every_letter_context_cites_something(book):
     assert book.for_context("letter:no-such-letter") == ()
 
 
+def test_what_letters_print_never_words_cutting_supplies(book):
+    """Letters print the summaries of their articles; none of them may read like a threat to cut supplies."""
+    for context in LETTER_CONTEXTS:
+        for a in book.for_context(context):
+            assert not re.search(r"停水|停电|断水|断电|停气|停暖|断绝", a.summary + a.applies), (context, a.id)
+
+
 def test_unknown_article_id_is_a_key_error(book):
     with pytest.raises(KeyError):
         book.article("contract-law-107")  # outdated citations are not articles

@@ -18,7 +18,7 @@ from tests.sitebuild import DEMO_AS_OF, build
 REFERENCE = Path("/work/shared/reference")
 REPEALED_LAWS = ("民法通则", "合同法", "物权法")
 # Suggestions that may only appear as warnings in the do-not list.
-FORBIDDEN = ("停水", "停电", "断水", "断电", "停气", "断气", "停暖", "曝光", "工作单位", "用人单位", "单位领导")
+FORBIDDEN = ("停水", "停电", "断水", "断电", "停气", "断气", "停暖", "断绝", "曝光", "工作单位", "用人单位", "单位领导")
 STAGE_CHANNELS = {
     "reminder": ("sms", "wechat"), "call": ("phone", "visit"), "notice": ("letter", "registered_mail"),
     "lawyer": ("lawyer_letter",), "legal": ("court",),
