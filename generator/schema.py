@@ -29,6 +29,8 @@ _DECIMAL = re.compile(r"\d+(?:\.\d{1,8})?")
 _INTEGER = re.compile(r"\d{1,9}")
 _UNIT_ID = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 _STAGE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+MAX_MONEY_DIGITS = 12  # 999,999,999,999.99 yuan
+MAX_DECIMAL_DIGITS = 9  # rates, factors and areas
 
 ENUM_WORDS = {
     "occupancy": "self（自住）、rented（出租）、vacant（空置）",
@@ -167,6 +169,8 @@ def money(r: Reader, node, key: str):
         if value.startswith("-"):
             return r.error(node, f"金额“{value}”不能为负数", "退款或冲减请用 waivers（减免）记录")
         return r.error(node, f"“{key}”不是有效金额：“{value}”", "金额写成数字，最多两位小数，例如 1200.50，不要带逗号或“元”")
+    if _too_many_digits(value, MAX_MONEY_DIGITS):
+        return r.error(node, f"金额“{value}”过大", f"检查是否多写了数字；整数部分最多 {MAX_MONEY_DIGITS} 位")
     amount = Decimal(value).quantize(Decimal("0.01"))
     if amount <= 0:
         return r.error(node, f"金额必须大于 0：“{value}”")
@@ -181,7 +185,14 @@ def a_decimal(r: Reader, node, key: str):
     value = value.strip()
     if not _DECIMAL.fullmatch(value):
         return r.error(node, f"“{key}”不是有效数字：“{value}”", "写成不带单位的数字，例如 2.20 或 0.0003")
+    if _too_many_digits(value, MAX_DECIMAL_DIGITS):
+        return r.error(node, f"“{key}”的值“{value}”过大", f"检查是否多写了数字；整数部分最多 {MAX_DECIMAL_DIGITS} 位")
     return Decimal(value)
+
+
+def _too_many_digits(value: str, limit: int) -> bool:
+    """Keeps every sum and product well inside Decimal's 28 digits (a longer number made it raise)."""
+    return len(value.split(".")[0].lstrip("0")) > limit
 
 
 def integer(low: int, high: int | None = None):
