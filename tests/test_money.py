@@ -92,12 +92,24 @@ def test_amounts_become_exact_decimals(text, expected):
     ("1200元", "不是有效金额"),
     (".5", "不是有效金额"),
     ("[1, 2]", "应是一个值"),
+    ("1" * 30, "过大"),  # used to raise decimal.InvalidOperation (a traceback) instead of a message
+    ("1000000000000", "过大"),  # 13 digits
 ])
 def test_bad_amounts_are_errors(text, phrase):
     problems = payment_amount(text)
     assert isinstance(problems, list) and len(problems) == 1, problems
     assert problems[0].startswith("ledger/p.yaml:2:")
     assert phrase in problems[0] and "错误" in problems[0]
+
+
+def test_the_largest_amount_is_twelve_digits_of_yuan():
+    assert str(payment_amount("999999999999.99")) == "999999999999.99"
+    assert to_capitals(Decimal("999999999999.99")) == "人民币玖仟玖佰玖拾玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"
+
+
+def test_an_absurdly_large_rate_or_area_is_an_error_not_a_crash():
+    result = read_file("owners/1-1-101.yaml", ("unit: 1-1-101\ntype: 高层\narea: " + "9" * 40 + "\nbilling_start: 2026-01-01\nowners: [{name: 王丽}]\n").encode())
+    assert [p.render().split("（")[0] for p in result.problems] == ["owners/1-1-101.yaml:3:7: 错误: “area”的值“" + "9" * 40 + "”过大"]
 
 
 def test_rates_and_factors_are_exact_decimals(tmp_path):
