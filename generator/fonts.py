@@ -26,7 +26,7 @@ CANDIDATES = (
     ("WenQuanYi Zen Hei", "wqy-zenhei.ttc"),
 )
 INSTALL_HINT = "请安装中文字体：sudo apt-get install fonts-noto-cjk（或 fonts-wqy-microhei）"
-SUBSET_VERSION = "2"
+SUBSET_VERSION = "3"
 
 
 class NoCJKFont(RuntimeError):
@@ -88,7 +88,7 @@ def letter_font(cache_dir: Path) -> LetterFont:
     full = TTFont(str(source.path), fontNumber=source.index, lazy=True)
     system_chars = {chr(c) for c in full.getBestCmap()}
     if not target.is_file():
-        font = TTFont(str(source.path), fontNumber=source.index)
+        font = TTFont(str(source.path), fontNumber=source.index, recalcTimestamp=False)
         options = subset.Options()
         options.layout_features = []
         options.notdef_outline = True

@@ -106,6 +106,7 @@ def _guess_pages(letter: Letter) -> int:
 
 def render_letters(desk: Desk, root: Path, cache_dir: Path, workers: int | None = None) -> list[LetterFile]:
     """Every letter of the day, rendered or taken from the cache, in print order."""
+    root, cache_dir = root.absolute(), cache_dir.absolute()
     env = environment(root)
     font = letter_font(cache_dir)
     letters = plan_all(desk, _laws(root))
