@@ -20,6 +20,7 @@ FILES = ("ledger/entries.yaml", "ledger/2025/payments.yaml", "ledger/z.yaml", "l
 
 days = st.dates(min_value=START, max_value=TODAY)
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1500.00"), places=2).map(str)
+large_amounts = st.decimals(min_value=Decimal("1500.00"), max_value=Decimal("60000.00"), places=2).map(str)  # prepayments
 
 
 @st.composite
@@ -41,7 +42,7 @@ def units(draw):
 
 def entries(unit_ids, dates=days):
     unit = st.sampled_from(unit_ids)
-    payment = st.tuples(st.just("payment"), unit, dates, amounts)
+    payment = st.tuples(st.just("payment"), unit, dates, amounts | large_amounts)
     waiver = st.tuples(st.just("waiver"), unit, dates, amounts, st.sampled_from(["principal", "late_fee"]))
     charge = st.tuples(st.just("charge"), unit, dates, amounts, st.integers(-20, 40))  # issued = due + n days
     plan = st.tuples(st.just("plan"), unit, dates, amounts)
@@ -68,11 +69,13 @@ def policies(draw):
 def scenarios(draw):
     unit_list = draw(units())
     unit_ids = [u["unit_id"] for u in unit_list]
+    as_of = draw(st.dates(min_value=date(2024, 6, 1), max_value=TODAY))
+    on_or_before = st.dates(min_value=START, max_value=as_of)
     return {
         "policy": draw(policies()),
         "units": unit_list,
-        "entries": draw(entries(unit_ids)),
-        "as_of": draw(st.dates(min_value=date(2024, 6, 1), max_value=TODAY)),
+        "entries": draw(entries(unit_ids, dates=on_or_before | on_or_before | days)),  # mostly counted at as_of
+        "as_of": as_of,
     }
 
 
