@@ -188,7 +188,10 @@ def test_a_community_can_override_a_page_template(tmp_path):
     assert "本小区跟催表" in (published.path / "queue.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(shutil.which("zensical") is None, reason="zensical not installed")
+ZENSICAL = shutil.which("zensical") or shutil.which("zensical", path=str(Path(sys.executable).parent))
+
+
+@pytest.mark.skipif(ZENSICAL is None, reason="zensical not installed")
 def test_zensical_builds_the_same_configuration(demo_site):
     """The successor engine must build our mkdocs.yml and generated pages as they are.
 
@@ -201,7 +204,7 @@ def test_zensical_builds_the_same_configuration(demo_site):
     config = config.replace("custom_dir: site_templates/overrides", f"custom_dir: {PROJECT / 'site_templates' / 'overrides'}")
     config += "\ndocs_dir: docs\nsite_dir: zensical-site\n"
     (work / "zensical.yml").write_text(config, encoding="utf-8")
-    result = subprocess.run(["zensical", "build", "--clean", "-f", "zensical.yml"], capture_output=True, text=True, cwd=work, env={**os.environ, "NO_COLOR": "1"})
+    result = subprocess.run([ZENSICAL, "build", "--clean", "-f", "zensical.yml"], capture_output=True, text=True, cwd=work, env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     built = work / "zensical-site"
     assert (built / "index.html").is_file()
