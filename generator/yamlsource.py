@@ -86,7 +86,7 @@ def compose(path: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
         hint = _syntax_hint(problem)
         if mark and _tab_at(text, mark.line, mark.column):
             hint = _syntax_hint("tab")
-        return SourceFile(path, None), [error(pos, f"YAML 格式错误：{problem}", hint)]
+        return SourceFile(path, None), [error(pos, f"YAML 格式错误：{_chinese_problem(problem)}", hint)]
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
         return SourceFile(path, None), [error(Pos(path, 1, 1), f"YAML 格式错误：{exc}")]
     if node is not None and ("!" in text or "*" in text):
@@ -102,6 +102,30 @@ def _tab_at(text: str, line: int, column: int) -> bool:
         return False
     current = lines[line]
     return current[column : column + 1] == "\t" or "\t" in current[: len(current) - len(current.lstrip())]
+
+
+# libyaml's wording -> what it means, in Chinese; the original follows for whoever searches for it.
+_PROBLEMS = (
+    ("mapping values are not allowed", "这里不能出现“键: 值”"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有闭合，或两项之间缺少逗号"),
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有闭合，或两项之间缺少逗号"),
+    ("did not find expected key", "缩进不对齐，或缺少“键:”"),
+    ("did not find expected '-' indicator", "列表项的缩进不对齐"),
+    ("could not find expected ':'", "缺少冒号"),
+    ("found unexpected end of stream", "文件在引号或括号闭合之前就结束了"),
+    ("found unknown escape character", "双引号里的反斜杠 \\ 后面跟了不认识的字符"),
+    ("cannot start any token", "这个字符不能出现在这里"),
+    ("expected <block end>", "缩进不一致"),
+    ("another document", "出现了第二个文档（---）"),
+    ("single document", "出现了第二个文档（---）"),
+)
+
+
+def _chinese_problem(problem: str) -> str:
+    for needle, words in _PROBLEMS:
+        if needle in problem:
+            return f"{words}（{problem}）"
+    return problem
 
 
 def _syntax_hint(problem: str) -> str:

@@ -201,7 +201,7 @@ def test_syntax_errors_point_at_the_line():
     _, problems = read("ledger/p.yaml", "payments:\n  - {unit: 1-1-101, date: 2026-03-01\n  - {unit: 1-1-102}\n")
     assert len(problems) == 1 and problems[0].startswith("ledger/p.yaml:3:")
     _, problems = read("ledger/p.yaml", "payments:\n  - note: 业主说: 下周付\n")
-    assert problems == ["ledger/p.yaml:2:14: 错误: YAML 格式错误：mapping values are not allowed in this context（冒号后面要有空格；值里含冒号时请用引号括起来）"]
+    assert problems == ["ledger/p.yaml:2:14: 错误: YAML 格式错误：这里不能出现“键: 值”（mapping values are not allowed in this context）（冒号后面要有空格；值里含冒号时请用引号括起来）"]
 
 
 def test_positions_of_values_in_block_mappings():
