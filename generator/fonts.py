@@ -85,9 +85,8 @@ def letter_font(cache_dir: Path) -> LetterFont:
     source = find_system_font()
     digest = hashlib.sha256(source.path.read_bytes() + f"|{source.index}|{SUBSET_VERSION}".encode()).hexdigest()
     target = cache_dir / "fonts" / f"cjk-{digest[:16]}.otf"
-    full = TTFont(str(source.path), fontNumber=source.index, lazy=True)
-    system_chars = {chr(c) for c in full.getBestCmap()}
-    if not target.is_file():
+    chars_file = target.with_suffix(".chars")
+    if not target.is_file() or not chars_file.is_file():
         font = TTFont(str(source.path), fontNumber=source.index, recalcTimestamp=False)
         options = subset.Options()
         options.layout_features = []
@@ -101,8 +100,12 @@ def letter_font(cache_dir: Path) -> LetterFont:
         tmp = target.with_suffix(".tmp")
         font.save(str(tmp))
         os.replace(tmp, target)
+        full = TTFont(str(source.path), fontNumber=source.index, lazy=True)
+        tmp.write_text("".join(sorted(chr(c) for c in full.getBestCmap())), encoding="utf-8", errors="surrogatepass")
+        os.replace(tmp, chars_file)
+    system_chars = frozenset(chars_file.read_text(encoding="utf-8", errors="surrogatepass"))
     subset_bytes = target.read_bytes()
-    return LetterFont(source.family, target, hashlib.sha256(subset_bytes).hexdigest(), frozenset(system_chars))
+    return LetterFont(source.family, target, hashlib.sha256(subset_bytes).hexdigest(), system_chars)
 
 
 def missing_characters(text: str, font: LetterFont) -> list[str]:

@@ -93,9 +93,9 @@ def _head(env: Environment, font: LetterFont, kind: str) -> str:
 
 
 def _cache_key(head: str, html: str, font: LetterFont) -> str:
-    import weasyprint
+    from importlib.metadata import version  # not ``import weasyprint``: a warm build need not load it
 
-    stamp = f"{CACHE_VERSION}|{weasyprint.__version__}|{font.digest}\n"
+    stamp = f"{CACHE_VERSION}|{version('weasyprint')}|{font.digest}\n"
     return hashlib.sha256((stamp + head + "\n" + html).encode("utf-8")).hexdigest()
 
 
