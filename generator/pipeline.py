@@ -31,7 +31,19 @@ def check(root: Path, as_of: date, today: date, use_cache: bool = True) -> Check
     ledger, problems = load(root, use_cache=use_cache)
     if ledger is not None:
         problems = problems + validate(ledger, max(today, as_of))
+    problems = problems + community_content_problems(root)
     return Checked(ledger, tuple(sorted_diagnostics(problems)))
+
+
+def community_content_problems(root: Path) -> list[Diagnostic]:
+    """A community's own playbook and legal files are checked with its data, not first at build time."""
+    own = root / "site_templates"
+    if not ((own / "playbook").is_dir() or (own / "legal" / "laws.yaml").is_file()):
+        return []
+    from .playbook import load_playbook
+
+    book = load_playbook(root)
+    return [*book.legal.problems, *book.problems]
 
 
 def desk_for(checked: Checked, as_of: date) -> Desk:

@@ -471,7 +471,7 @@ def test_a_community_can_replace_and_add_tactics_by_id(tmp_path):
     assert chosen[0].tactic.id == "building-captain"
 
 
-def test_a_broken_community_playbook_stops_the_site_with_file_line_and_column(tmp_path):
+def test_a_broken_community_playbook_fails_check_and_the_site_with_file_line_and_column(tmp_path):
     root = make_community(tmp_path / "c")
     _with_override(root, "tactics.yaml", """\
 tactics:
@@ -487,7 +487,8 @@ tactics:
     laws: [contract-law-107]
 """)
     checked = pipeline.check(root, DEMO_AS_OF, DEMO_AS_OF, use_cache=False)
-    desk = pipeline.desk_for(checked, DEMO_AS_OF)
+    assert any(p.render().startswith(f"{PLAYBOOK_DIR}/tactics.yaml:5:11: 错误") for p in checked.errors)
+    desk = pipeline.desk_for(pipeline.Checked(checked.ledger, ()), DEMO_AS_OF)
     with pytest.raises(SiteBuildError) as caught:
         pages(desk, SiteInputs(root, tmp_path / "work"))
     message = str(caught.value)
@@ -530,3 +531,24 @@ def test_the_calendar_marks_the_current_period(site):
     html = (out / "playbook" / "calendar.html").read_text(encoding="utf-8")
     assert f"今天是 {DEMO_AS_OF}" in html and "正处于“秋季回顾”" in html
 
+
+
+def test_check_reports_errors_in_a_communitys_own_playbook(tmp_path):
+    """A broken override is found by `cuijiao check`, not first when the site is built."""
+    import shutil
+    import subprocess
+    import sys
+
+    project = Path(__file__).resolve().parent.parent
+    if not (project / "owners").is_dir():
+        pytest.skip("no demo community")
+    root = tmp_path / "c"
+    shutil.copytree(project / "ledger", root / "ledger")
+    shutil.copytree(project / "owners", root / "owners")
+    (root / "site_templates" / "playbook").mkdir(parents=True)
+    (root / "site_templates" / "playbook" / "tactics.yaml").write_text("tactics:\n  - {id: x, nme: 1}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "--as-of", "2026-11-22", "check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "site_templates/playbook/tactics.yaml:2:13: 错误: 催收招数里有未知的键“nme”（是不是“name”？）" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
