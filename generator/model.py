@@ -154,8 +154,11 @@ class Unit:
 
     @property
     def building(self) -> str:
-        """The building part of ``3-2-1802`` (the text before the first '-')."""
-        return self.id.split("-", 1)[0]
+        """The building part of a unit id: ``3`` of ``3-2-1802``; ``V`` of ``V05`` (letters before the number)."""
+        if "-" in self.id:
+            return self.id.split("-", 1)[0]
+        prefix = self.id.rstrip("0123456789")
+        return prefix or self.id
 
 
 @dataclass(frozen=True, slots=True)

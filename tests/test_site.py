@@ -213,3 +213,12 @@ def test_zensical_builds_the_same_configuration(demo_site):
     assert 'name="robots" content="noindex' in index
     for attr in re.findall(r'(?:src|href)="([^"]+)"', index):
         assert not re.match(r"(https?:)?//", attr), attr
+
+
+@pytest.mark.parametrize("unit, building", [("3-2-1802", "3"), ("S-03", "S"), ("V05", "V"), ("Y3-101", "Y3"), ("1802", "1802")])
+def test_units_are_grouped_by_building_for_the_dashboard_and_notice_board(unit, building):
+    from datetime import date
+
+    from generator.model import Unit
+
+    assert Unit(unit, "高层", None, date(2026, 1, 1), "self", (), None, (), None, (), None).building == building
