@@ -17,7 +17,8 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Pos, error, warning
 from .model import Entries, Ledger, Policy, Unit
 from .schema import Reader, read_entries, read_policy, read_unit
-from .yamlsource import compose
+from .fastpath import GiveUp, read_fast
+from .yamlsource import compose, decode
 
 POLICY_PATH = "ledger/policy.yaml"
 CACHE_VERSION = 1  # bump when the records or the reading rules change
@@ -59,18 +60,40 @@ def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
     return paths, notes
 
 
-def read_file(path: str, raw: bytes) -> FileResult:
-    """Read one file by its place in the tree. Pure: same path and bytes, same result."""
+def file_kind(path: str) -> str:
+    if path == POLICY_PATH:
+        return "policy"
+    return "unit" if path.startswith("owners/") else "entries"
+
+
+def read_file(path: str, raw: bytes, memo: dict | None = None) -> FileResult:
+    """Read one file by its place in the tree. Pure: same path and bytes, same result.
+
+    An ordinary entries or unit file is read the fast way (``fastpath``);
+    anything it is not sure about, and the policy, is read the exact way.
+    ``memo`` shares converted scalars between the files of one load.
+    """
+    kind = file_kind(path)
+    if kind != "policy":
+        text, problems = decode(path, raw)
+        if text is not None:
+            try:
+                return FileResult(kind, read_fast(path, text, kind, {} if memo is None else memo), ())
+            except GiveUp:
+                pass
+    return read_exact(path, raw)
+
+
+def read_exact(path: str, raw: bytes) -> FileResult:
+    """Read one file with libyaml's nodes: every diagnostic with its line and column."""
     source, problems = compose(path, raw)
     reader = Reader(path)
-    if path == POLICY_PATH:
-        kind = "policy"
+    kind = file_kind(path)
+    if kind == "policy":
         record = read_policy(reader, source.node) if not problems else None
-    elif path.startswith("owners/"):
-        kind = "unit"
+    elif kind == "unit":
         record = read_unit(reader, source.node, Path(path).stem) if not problems else None
     else:
-        kind = "entries"
         record = read_entries(reader, source.node) if not problems else Entries()
     return FileResult(kind, record, tuple(problems) + tuple(reader.problems))
 
@@ -126,12 +149,13 @@ def load(root: Path, use_cache: bool = True) -> tuple[Ledger | None, list[Diagno
     paths, problems = discover(root)
     cache = FileCache(root, enabled=use_cache)
     results: list[tuple[str, FileResult]] = []
+    memo: dict = {}
     for path in paths:
         raw = (root / path).read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         result = cache.get(path, digest)
         if result is None:
-            result = read_file(path, raw)
+            result = read_file(path, raw, memo)
             cache.put(path, digest, result)
         results.append((path, result))
     cache.save(set(paths))

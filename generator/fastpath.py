@@ -1,0 +1,110 @@
+"""The fast way to read an ordinary file: ``fastyaml`` instead of libyaml, the same schema code.
+
+``read_fast`` gives the FileResult that the exact path (libyaml nodes read by
+``schema``) would give, or None when it cannot be sure: then ``load`` reads
+the file the exact way, which also says what is wrong and where. It runs the
+very same ``schema`` functions, through a ``Reader`` that reads
+``fastyaml``'s dicts, lists and strings and gives up at the first thing the
+exact path would report (an error or a warning), so the records cannot
+differ; only files with nothing to report are read here.
+
+Converting a scalar is a pure function of its text, so the results are kept
+in a memo shared by all files of one load: the 300,000 payments of a large
+community have a few thousand distinct dates, amounts and unit numbers, and
+sharing those objects also makes the records and the cache smaller.
+"""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any, Callable
+
+from .diagnostics import Pos
+from .fastyaml import Map, parse
+from .schema import Reader, read_entries, read_unit
+
+_MISSING = object()
+
+
+class GiveUp(Exception):
+    """Something the exact path has to judge."""
+
+
+class FastReader(Reader):
+    """A schema ``Reader`` over ``fastyaml`` values that gives up instead of reporting."""
+
+    __slots__ = ("memo",)
+
+    def __init__(self, path: str, memo: dict) -> None:
+        super().__init__(path)
+        self.memo = memo
+
+    def pos(self, node) -> Pos:
+        if type(node) is Map:
+            return Pos(self.path, node.line, node.col)
+        raise GiveUp  # only diagnostics ask where a scalar or a list is
+
+    def error(self, node, message: str, hint: str = "") -> Any:
+        raise GiveUp
+
+    def warn(self, node, message: str, hint: str = "") -> None:
+        raise GiveUp
+
+    def is_null(self, node) -> bool:
+        return False  # fastyaml gives up on every plain null and empty value
+
+    def scalar(self, node, key: str):
+        if type(node) is str:
+            return node
+        raise GiveUp
+
+    def sequence(self, node, what: str):
+        if type(node) is list:
+            return node
+        raise GiveUp
+
+    def fields(self, node, what: str, spec: dict[str, tuple[Callable, bool]], partial: bool = False) -> dict:
+        if type(node) is not Map:
+            raise GiveUp
+        memo = self.memo
+        out: dict[str, Any] = {}
+        for key, value in node.items():  # fastyaml has already given up on duplicate keys
+            entry = spec.get(key)
+            if entry is None:
+                raise GiveUp
+            convert = entry[0]
+            if type(value) is str:
+                memo_key = (convert, value)
+                result = memo.get(memo_key, _MISSING)
+                if result is _MISSING:
+                    result = memo[memo_key] = convert(self, value, key)
+                out[key] = result
+            else:
+                out[key] = convert(self, value, key)
+        for key, (_, required) in spec.items():
+            if required and key not in out:
+                raise GiveUp
+        return out
+
+
+def read_fast(path: str, text: str, kind: str, memo: dict):
+    """The record of an entries or unit file read the fast way, or GiveUp.
+
+    ``text`` is the decoded file without its BOM; ``kind`` is ``unit`` or
+    ``entries`` (the policy, one small file, is always read the exact way).
+    """
+    tree = parse(text)
+    if tree is None:
+        raise GiveUp
+    reader = FastReader(path, memo)
+    try:
+        if kind == "unit":
+            record = read_unit(reader, tree, PurePosixPath(path).stem)
+        else:
+            record = read_entries(reader, tree)
+    except GiveUp:
+        raise
+    except Exception:  # the schema met a fastyaml value where it expected a libyaml node
+        raise GiveUp from None
+    if record is None or reader.problems:
+        raise GiveUp
+    return record
