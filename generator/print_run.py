@@ -99,9 +99,19 @@ def _cache_key(head: str, html: str, font: LetterFont) -> str:
     return hashlib.sha256((stamp + head + "\n" + html).encode("utf-8")).hexdigest()
 
 
+# (pages with few rows, rows that still fit them): a first guess at each letter's page total, so
+# that most letters are laid out once; a wrong guess costs one more layout of that letter.
+PAGE_GUESS = {"notice": (1, 20), "lawyer": (2, 24), "statement": (1, 18), "plan": (1, 12), "board": (1, 24), "evidence": (1, 8)}
+ROWS_PER_PAGE = 40
+
+
 def _guess_pages(letter: Letter) -> int:
-    lines = len(letter.context.get("lines", ())) + len(letter.context.get("installments", ()))
-    return 1 + lines // 30
+    c = letter.context
+    history = c.get("history") or {}
+    rows = sum(len(c.get(key, ())) for key in ("lines", "installments", "listed", "contacts_with_evidence", "letters_sent"))
+    rows += len(history.get("payments", ())) + len(history.get("waivers", ()))
+    base, fits = PAGE_GUESS.get(letter.kind, (1, 20))
+    return base + max(0, -(-(rows - fits) // ROWS_PER_PAGE))
 
 
 def render_letters(desk: Desk, root: Path, cache_dir: Path, workers: int | None = None) -> list[LetterFile]:
