@@ -14,6 +14,7 @@ from .aging import aging
 from .allocation import Piece, allocate, credit_order
 from .billing import Charge, unit_charges
 from .dunning import current_stage
+from .gcpause import paused_gc
 from .followup import REACHED_OUTCOMES, NextAction, PromiseState, next_action, promise_states
 from .latefee import LateFeeLine, charge_late_fee, unit_late_fee
 from .limitation import EXPIRED, ChargeLimitation, Interruption, charge_limitation, unit_interruptions, worst
@@ -117,6 +118,11 @@ def _by_unit(records, as_of: date, date_of) -> dict[str, list]:
 
 
 def compute(ledger: Ledger, as_of: date) -> Desk:
+    with paused_gc():  # millions of records and no cycles: the collector would only slow it down
+        return _compute(ledger, as_of)
+
+
+def _compute(ledger: Ledger, as_of: date) -> Desk:
     policy = ledger.policy
     payments = _by_unit(ledger.payments, as_of, lambda p: p.date)
     waivers = _by_unit(ledger.waivers, as_of, lambda w: w.date)

@@ -7,7 +7,9 @@ cache cannot change any result, only how fast it comes.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import operator
 import os
 import pickle
 import tempfile
@@ -18,6 +20,7 @@ from .diagnostics import Diagnostic, Pos, error, warning
 from .model import Entries, Ledger, Policy, Unit
 from .schema import Reader, read_entries, read_policy, read_unit
 from .fastpath import GiveUp, read_fast
+from .gcpause import paused_gc
 from .yamlsource import compose, decode
 
 POLICY_PATH = "ledger/policy.yaml"
@@ -98,6 +101,91 @@ def read_exact(path: str, raw: bytes) -> FileResult:
     return FileResult(kind, record, tuple(problems) + tuple(reader.problems))
 
 
+# The source files whose code decides what reading a file gives: a change to
+# any of them makes every cached result stale (so does CACHE_VERSION).
+_READING_CODE = ("model.py", "diagnostics.py", "yamlsource.py", "schema.py", "fastyaml.py", "fastpath.py", "load.py")
+
+
+def reading_fingerprint() -> str:
+    digest = hashlib.sha256(f"cuijiao-cache-{CACHE_VERSION}".encode())
+    here = Path(__file__).parent
+    for name in _READING_CODE:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
+class _RecordPickler(pickle.Pickler):
+    """Pickles a record as a call of its fast constructor with its fields, in order.
+
+    The default for frozen dataclasses with slots goes through Python-level
+    ``__getstate__``/``__setstate__`` (3.5 s each way for a 300,000-payment
+    ledger). The field order is part of the cache's fingerprint (the code of
+    model.py and diagnostics.py), so a cache can never be read with another order.
+    """
+
+    def __init__(self, file) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.getters: dict[type, tuple | None] = {}
+
+    def reducer_override(self, obj):
+        cls = type(obj)
+        found = self.getters.get(cls, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self.getters[cls] = _reduction(cls)
+        if found is None:
+            return NotImplemented
+        builder, getter = found
+        return builder, getter(obj)
+
+
+_UNKNOWN = object()
+
+
+def _record_classes() -> dict[str, type]:
+    from . import diagnostics, model
+
+    classes = {name: value for module in (model, diagnostics) for name, value in vars(module).items()
+               if isinstance(value, type) and value.__module__ == module.__name__ and dataclasses.is_dataclass(value)}
+    classes["FileResult"] = FileResult
+    return classes
+
+
+def _reduction(cls: type):
+    if _record_classes().get(cls.__name__) is not cls or hasattr(cls, "__post_init__"):
+        return None
+    fields = dataclasses.fields(cls)
+    if not fields or not all(f.init for f in fields) or "__slots__" not in cls.__dict__:
+        return None
+    names = [f.name for f in fields]
+    getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, name=names[0]: (getattr(obj, name),))
+    return getattr(_builders, cls.__name__), getter
+
+
+class _Builders:
+    """``_builders.Payment(*fields)``: a Payment, 2x faster than ``Payment(*fields)``.
+
+    The generated ``__init__`` of a frozen dataclass sets each field through
+    ``object.__setattr__``; these set the slots directly (the same object,
+    since every field is given). Made on first use, picklable by name.
+    """
+
+    def __getattr__(self, name: str):
+        cls = _record_classes()[name]
+        fields = [f.name for f in dataclasses.fields(cls)]
+        args = ", ".join(f"a{i}" for i in range(len(fields)))
+        body = "".join(f"    s{i}(o, a{i})\n" for i in range(len(fields)))
+        namespace = {"new": object.__new__, "cls": cls, **{f"s{i}": getattr(cls, f).__set__ for i, f in enumerate(fields)}}
+        exec(f"def {name}({args}):\n    o = new(cls)\n{body}    return o\n", namespace)
+        builder = namespace[name]
+        builder.__module__ = __name__
+        builder.__qualname__ = f"_builders.{name}"
+        setattr(self, name, builder)
+        return builder
+
+
+_builders = _Builders()
+
+
 class FileCache:
     """A pickle of FileResults by (path, sha256); best effort, never required."""
 
@@ -108,10 +196,13 @@ class FileCache:
         self.file = self.folder / f"files-v{CACHE_VERSION}.pickle"
         self.entries: dict[str, tuple[str, FileResult]] = {}
         self.dirty = False
+        self.fingerprint = reading_fingerprint() if enabled else ""
         if enabled:
             try:
                 with open(self.file, "rb") as handle:
-                    self.entries = pickle.load(handle)
+                    fingerprint, entries = pickle.load(handle)
+                if fingerprint == self.fingerprint:
+                    self.entries = entries
             except Exception:  # a missing or stale cache is simply rebuilt
                 self.entries = {}
 
@@ -138,7 +229,7 @@ class FileCache:
                 ignore.write_text("*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                _RecordPickler(handle).dump((self.fingerprint, self.entries))
             os.replace(tmp, self.file)
         except OSError:
             pass  # a read-only checkout still works, only slower
@@ -147,19 +238,20 @@ class FileCache:
 def load(root: Path, use_cache: bool = True) -> tuple[Ledger | None, list[Diagnostic]]:
     """Read every file of the community; the Ledger is None when the policy is unusable."""
     paths, problems = discover(root)
-    cache = FileCache(root, enabled=use_cache)
-    results: list[tuple[str, FileResult]] = []
-    memo: dict = {}
-    for path in paths:
-        raw = (root / path).read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
-        result = cache.get(path, digest)
-        if result is None:
-            result = read_file(path, raw, memo)
-            cache.put(path, digest, result)
-        results.append((path, result))
-    cache.save(set(paths))
-    return assemble(results, problems)
+    with paused_gc():
+        cache = FileCache(root, enabled=use_cache)
+        results: list[tuple[str, FileResult]] = []
+        memo: dict = {}
+        for path in paths:
+            raw = (root / path).read_bytes()
+            digest = hashlib.sha256(raw).hexdigest()
+            result = cache.get(path, digest)
+            if result is None:
+                result = read_file(path, raw, memo)
+                cache.put(path, digest, result)
+            results.append((path, result))
+        cache.save(set(paths))
+        return assemble(results, problems)
 
 
 def assemble(results: list[tuple[str, FileResult]], problems: list[Diagnostic]) -> tuple[Ledger | None, list[Diagnostic]]:

@@ -363,3 +363,43 @@ def test_random_flow_items_either_give_up_or_agree_with_libyaml(items):
         assert parse(text) is None, text
         return
     _same_as_libyaml(text)
+
+
+# -- the per-file cache ----------------------------------------------------------------------------
+
+def test_the_cache_gives_back_the_same_ledger(tmp_path, monkeypatch):
+    synth.generate(tmp_path, units=30, years=2)
+    uncached = load.load(tmp_path, use_cache=False)
+    cold = load.load(tmp_path)
+    assert (tmp_path / ".cuijiao-cache").is_dir()
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a file was read although the cache has it")
+
+    monkeypatch.setattr(load, "read_file", no_reading)
+    warm = load.load(tmp_path)
+    assert warm == cold == uncached
+
+
+def test_a_cache_written_by_other_reading_code_is_not_used(tmp_path, monkeypatch):
+    synth.generate(tmp_path, units=5, years=1)
+    load.load(tmp_path)
+    read = []
+    original = load.read_file
+    monkeypatch.setattr(load, "read_file", lambda *a, **k: read.append(a[0]) or original(*a, **k))
+    monkeypatch.setattr(load, "reading_fingerprint", lambda: "another version of the code")
+    load.load(tmp_path)
+    assert len(read) == len(load.discover(tmp_path)[0])
+
+
+def test_a_changed_file_is_read_again_and_only_it(tmp_path, monkeypatch):
+    synth.generate(tmp_path, units=5, years=1)
+    load.load(tmp_path)
+    owner = sorted((tmp_path / "owners").glob("*.yaml"))[0]
+    owner.write_text(owner.read_text(encoding="utf-8").replace("type: ", "type: 新"), encoding="utf-8")
+    read = []
+    original = load.read_file
+    monkeypatch.setattr(load, "read_file", lambda *a, **k: read.append(a[0]) or original(*a, **k))
+    ledger, _ = load.load(tmp_path)
+    assert read == [f"owners/{owner.name}"]
+    assert next(u for u in ledger.units if u.id == owner.stem).type.startswith("新")
