@@ -144,8 +144,13 @@ class _Writer:
         self.stats.bytes += len(data)
 
 
-def generate(root: Path, units: int, years: int, seed: int = 20261122, as_of: date = date(2026, 11, 22)) -> Stats:
-    """Write the community into ``root`` (which must not hold another one) and return its counts."""
+def generate(root: Path, units: int, years: int, seed: int = 20261122, as_of: date = date(2026, 11, 22),
+             recent_stops: float = 0.0) -> Stats:
+    """Write the community into ``root`` (which must not hold another one) and return its counts.
+
+    ``recent_stops``: the share of units that stopped paying last month and
+    have no contact yet (each is due a notice: the letters benchmark).
+    """
     rng = random.Random(f"{seed}-{units}-{years}")
     stats = Stats(units=units)
     out = _Writer(root, stats)
@@ -170,9 +175,13 @@ def generate(root: Path, units: int, years: int, seed: int = 20261122, as_of: da
             start = _month_start(rng.randrange(first_month, last_month - 6)) + timedelta(days=rng.randrange(0, 27))
         occupancy = rng.choices(("self", "rented", "vacant"), (80, 12, 8))[0]
         behaviour = rng.choices(("good", "late", "stops"), (80, 8, 12))[0]
+        if recent_stops and rng.random() < recent_stops:
+            behaviour = "recent"
         unit = SynthUnit(uid, type_name, area, start, occupancy, behaviour)
         if behaviour == "stops":
             unit.stop_month = rng.randrange(max(_month_index(start) + 2, first_month + 6), last_month + 1)
+        elif behaviour == "recent":
+            unit.stop_month = last_month - 1
         people.append(unit)
 
     # one-off charges, waivers and plans, by year (first: the payments pay the charges)
@@ -273,7 +282,7 @@ def generate(root: Path, units: int, years: int, seed: int = 20261122, as_of: da
         if rng.random() < 0.05:
             due = unit.start - timedelta(days=rng.randrange(30, 400))
             lines += ["opening:", f"  amount: \"{_money(Decimal(rng.randrange(300, 5000)))}\"", f"  due: {due.isoformat()}"]
-        if unit.behaviour != "good" or rng.random() < 0.05:
+        if unit.behaviour in ("late", "stops") or (unit.behaviour == "good" and rng.random() < 0.05):
             contacts = []
             day = max(unit.start, _month_start(min(unit.stop_month, last_month))) if unit.behaviour == "stops" else unit.start
             for _ in range(rng.randrange(1, 9)):
