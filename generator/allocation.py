@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from .billing import Charge
 from .model import Payment, Waiver
+from .records import speed_up
 
 ZERO = Decimal("0.00")
 
@@ -91,3 +92,6 @@ def allocate(charges: list[Charge], credits: list[Payment | Waiver]) -> Allocati
     issue_until(None)
     credit_left = sum((entry[1] for entry in waiting), ZERO)
     return Allocation(tuple(tuple(p) for p in pieces), tuple(unpaid), credit_left)
+
+
+speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

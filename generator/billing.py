@@ -11,6 +11,7 @@ from .dates import days_in_month, month_index, month_start
 from .diagnostics import Pos
 from .model import Fee, OneOffCharge, Unit
 from .money import round_cents
+from .records import speed_up
 
 KIND_OPENING, KIND_FEE, KIND_CHARGE = 0, 1, 2
 KIND_NAMES = {KIND_OPENING: "opening", KIND_FEE: "fee", KIND_CHARGE: "charge"}
@@ -144,3 +145,5 @@ def unit_charges(unit: Unit, fees: tuple[Fee, ...], extra: list[OneOffCharge], a
     charges.sort(key=lambda c: c.order)
     return charges
 
+
+speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+from .records import speed_up
 
 Severity = Literal["error", "warning"]
 
@@ -70,3 +71,6 @@ def warning(pos: Pos, message: str, hint: str = "") -> Diagnostic:
 
 def sorted_diagnostics(diagnostics) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=lambda d: d.sort_key)
+
+
+speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

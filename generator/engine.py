@@ -22,6 +22,7 @@ from .model import Contact, Ledger, Payment, Plan, Policy, Stage, Unit, Waiver
 from .money import ZERO
 from .plans import PlanState, latest_plan
 from .stats import collection_rate
+from .records import speed_up
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,3 +222,6 @@ def totals(states: list[UnitState], as_of: date) -> Totals:
         units_in_arrears=sum(1 for s in states if s.outstanding > 0),
         collection_rate=collection_rate(rows),
     )
+
+
+speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

@@ -16,6 +16,7 @@ from .dunning import fulfilment_counts, fulfils
 from .model import Contact, Payment, Stage
 from .money import ZERO, fmt_grouped
 from .plans import BEHIND, ON_TRACK, PlanState
+from .records import speed_up
 
 REACHED_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered", "paid"})
 CHANNEL_WORDS = {
@@ -129,3 +130,6 @@ def _ladder(stages: tuple[Stage, ...], stage: Stage | None, contacts: tuple[Cont
 
 def _do(stage: Stage, as_of: date, why: str) -> NextAction:
     return NextAction("do_stage", as_of, f"{stage.name}：{channels_text(stage)}", why, stage.id, stage.letter)
+
+
+speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

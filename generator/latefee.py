@@ -9,6 +9,7 @@ from .allocation import Piece
 from .billing import Charge
 from .model import LateFee
 from .money import ZERO, round_cents
+from .records import speed_up
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +43,6 @@ def unit_late_fee(lines: list[LateFeeLine], waived: Decimal) -> Decimal:
     """max(0, sum of the charges' late fees - late-fee waivers)."""
     total = sum((line.amount for line in lines), ZERO)
     return max(ZERO, total - waived)
+
+
+speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

@@ -12,6 +12,7 @@ from datetime import date
 
 from .dates import add_years
 from .model import Contact, LimitationRule, Plan
+from .records import speed_up
 
 INTERRUPTING_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered"})
 OK, WARNING, EXPIRED = "ok", "warning", "expired"
@@ -67,3 +68,6 @@ def worst(statuses) -> str | None:
         if SEVERITY[status] > SEVERITY[result]:
             result = status
     return result
+
+
+speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from .diagnostics import Pos
+from .records import speed_up
 
 Seq = tuple[str, int]
 
@@ -236,3 +237,6 @@ class Ledger:
     waivers: tuple[Waiver, ...] = ()
     plans: tuple[Plan, ...] = ()
     files: tuple[str, ...] = field(default=())
+
+
+speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

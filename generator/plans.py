@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from .model import Payment, Plan
 from .money import ZERO
+from .records import speed_up
 
 COMPLETED, BEHIND, ON_TRACK = "completed", "behind", "on_track"
 
@@ -47,3 +48,6 @@ def latest_plan(plans: list[Plan], payments: list[Payment], as_of: date) -> Plan
         return None
     latest = max(signed, key=lambda p: (p.signed, p.seq))
     return plan_state(latest, payments, as_of)
+
+
+speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)
