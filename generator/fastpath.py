@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from .diagnostics import Pos
 from .fastyaml import Map, parse
+from . import schema
 from .schema import Reader, read_entries, read_unit
 
 _MISSING = object()
@@ -65,25 +66,35 @@ class FastReader(Reader):
     def fields(self, node, what: str, spec: dict[str, tuple[Callable, bool]], partial: bool = False) -> dict:
         if type(node) is not Map:
             raise GiveUp
-        memo = self.memo
+        plan = self.memo.get(id(spec))
+        if plan is None or plan[0] is not spec:
+            plan = self.memo[id(spec)] = _plan(spec)
+        _, required, converters = plan
         out: dict[str, Any] = {}
         for key, value in node.items():  # fastyaml has already given up on duplicate keys
-            entry = spec.get(key)
-            if entry is None:
-                raise GiveUp
-            convert = entry[0]
-            if type(value) is str:
-                memo_key = (convert, value)
-                result = memo.get(memo_key, _MISSING)
+            found = converters.get(key)
+            if found is None:
+                raise GiveUp  # an unknown key
+            convert, memo = found
+            if memo is not None and type(value) is str:
+                result = memo.get(value, _MISSING)
                 if result is _MISSING:
-                    result = memo[memo_key] = convert(self, value, key)
+                    result = memo[value] = convert(self, value, key)
                 out[key] = result
             else:
                 out[key] = convert(self, value, key)
-        for key, (_, required) in spec.items():
-            if required and key not in out:
-                raise GiveUp
+        if not required.issubset(out):
+            raise GiveUp
         return out
+
+
+def _plan(spec: dict) -> tuple:
+    """For one field spec: the spec itself, its required keys, and per key its converter and memo (text -> value).
+
+    Free text (receipts, notes) is seldom repeated and cheap to convert: no memo.
+    """
+    converters = {k: (convert, None if convert in (schema.optional_text, schema.text, schema._any) else {}) for k, (convert, _) in spec.items()}
+    return spec, frozenset(k for k, (_, required) in spec.items() if required), converters
 
 
 def read_fast(path: str, text: str, kind: str, memo: dict):

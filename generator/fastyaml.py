@@ -30,6 +30,7 @@ first key, a flow mapping at its ``{``; lines and columns are 1-based.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 
@@ -51,17 +52,17 @@ _UNUSUAL_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\u
 # there (YAML allows them before a non-space, we leave that to libyaml), and
 # the plain scalars the resolver tags (null, value, merge): the schema reads
 # a null differently from text, and the tags are for libyaml to refuse.
-_FIRST = r"(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`~nN=<]|(?!(?:~|null|Null|NULL|=|<<)(?:[ ,:\]}]|$))[~nN=<])"
+_FIRST = r"(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`~nN=<]|(?!(?:~|null|Null|NULL|=|<<)(?:[ ,:\]}\n]|$))[~nN=<])"
 # a plain scalar in a block: no ': ', no ' #', no ':' at the end, no trailing spaces
 _BLOCK_PLAIN = _FIRST + r"(?:[^#: ]++|:(?=\S)|(?<=\S)#| ++(?=[^ #]))*+"
 # the same without ':' or '#' (the everyday value, matched faster)
-_SIMPLE_PLAIN = _FIRST + r"[^#:]*+(?<! )"
+_SIMPLE_PLAIN = _FIRST + r"[^#:\n]*+(?<! )"
 # a plain scalar in a flow collection: no ':', '#', ',' or bracket at all, no trailing spaces
-_FLOW_PLAIN = _FIRST + r"[^:#,\[\]{}]*+(?<! )"
+_FLOW_PLAIN = _FIRST + r"[^:#,\[\]{}\n]*+(?<! )"
 # the same with a ':' before a non-space (10:30, http://) and a '#' after one (R#12)
 _FLOW_PLAIN_FULL = _FIRST + r"(?:[^:#,\[\]{} ]++|:(?=[^\s,\[\]{}:?])|(?<=\S)#| ++(?=[^ :#,\[\]{}]))*+"
-_DOUBLE = r'"([^"\\]*+)"'
-_SINGLE = r"'((?:[^']|'')*)'"
+_DOUBLE = r'"([^"\\\n]*+)"'
+_SINGLE = r"'((?:[^'\n]|'')*)'"
 _END = r" *(?: #.*)?$"
 
 # block context: key, then ':' and a space or the end of the line
@@ -194,44 +195,75 @@ class _Parser:
                 raise _GiveUp
 
     def sequence(self, indent: int) -> list:
-        """A block sequence whose first '- ' is the current line's body, at column ``indent``."""
+        """A block sequence whose first '- ' is the current line's body, at column ``indent``.
+
+        Items of a ledger repeat one shape. After reading one the general
+        way, its keys become a template (a regex for the same keys in the
+        same order, one-line values, single spaces, no comments): the items
+        after it are first tried against that template in one match. A
+        template matches only text the general way reads to the same Map,
+        and an item the template cannot take is read the general way.
+        """
         result = []
         append = result.append
-        flat = _FLAT_MAP.match
+        flow_template = block_template = None
+        block_lines = 0
+        lines = self.lines
         while True:
             body = self.body
+            line = self.i
+            item = None
             if body[2:3] == "{":  # - {key: value, ...}, the everyday item
-                m = flat(body, 2)
-                if m is not None and _COMMENT_OR_END.match(body, m.end()) is not None:
-                    pairs = _PAIRS.findall(body, 3, m.end())
-                    item = Map()
-                    for key, double, plain in pairs:
-                        item[key] = plain or double
-                    if len(item) != len(pairs):
-                        raise _GiveUp  # a duplicate key
-                    item.line = self.i + 1
+                if flow_template is not None:
+                    m = flow_template.fullmatch(body)
+                    if m is not None:
+                        item = _from_template(flow_keys, m.groups())
+                if item is None:
+                    m = _FLAT_MAP.match(body, 2)
+                    if m is not None and _COMMENT_OR_END.match(body, m.end()) is not None:
+                        pairs = _PAIRS.findall(body, 3, m.end())
+                        item = Map()
+                        for key, double, plain in pairs:
+                            item[key] = plain or double
+                        if len(item) != len(pairs):
+                            raise _GiveUp  # a duplicate key
+                        flow_keys = tuple(item)
+                        flow_template = _flow_template(flow_keys)
+                if item is not None:
+                    item.line = line + 1
                     item.col = indent + 3
                     append(item)
                     self.advance()
-                    below = self.indent
-                    if below != indent:
-                        if below > indent:
-                            raise _GiveUp
-                        return result
-                    if self.body[:2] != "- ":
-                        return result
-                    continue
-            item_body = body[2:].lstrip(" ")
-            if not item_body or item_body[0] == "#" or item_body[:2] == "- " or item_body == "-":
-                raise _GiveUp
-            item_indent = indent + len(body) - len(item_body)
-            first = item_body[0]
-            if first != "{" and first != "[" and _KEY.match(item_body) is not None:
-                self.body, self.indent = item_body, item_indent
-                append(self.mapping(item_indent))
-            else:
-                append(self.inline(item_body, 0, item_indent))
-                self.advance()
+            elif block_template is not None and self.indent == indent:
+                m = block_template.fullmatch("\n".join(lines[line : line + block_lines]))
+                if m is not None:
+                    self.i = line + block_lines - 1
+                    self.advance()
+                    if self.indent > indent:  # the item goes on: read it the general way
+                        self.i = line - 1
+                        self.advance()
+                    else:
+                        item = _from_template(block_keys, m.groups())
+                        item.line = line + 1
+                        item.col = indent + 3
+                        append(item)
+            if item is None:
+                item_body = body[2:].lstrip(" ")
+                if not item_body or item_body[0] == "#" or item_body[:2] == "- " or item_body == "-":
+                    raise _GiveUp
+                item_indent = indent + len(body) - len(item_body)
+                first = item_body[0]
+                if first != "{" and first != "[" and _KEY.match(item_body) is not None:
+                    self.body, self.indent = item_body, item_indent
+                    item = self.mapping(item_indent)
+                    append(item)
+                    if block_template is None and item_indent == indent + 2 and all(type(v) is str for v in item.values()):
+                        block_keys = tuple(item)
+                        block_lines = len(block_keys)
+                        block_template = _block_template(block_keys, indent)
+                else:
+                    append(self.inline(item_body, 0, item_indent))
+                    self.advance()
             below = self.indent
             if below != indent:
                 if below > indent:
@@ -314,6 +346,36 @@ class _Parser:
                 if s.group(2) != "]":
                     raise _GiveUp
                 return items, pos
+
+
+_TEMPLATE_VALUE = "(?:" + _DOUBLE + "|(" + _FLOW_PLAIN + "))"
+_TEMPLATE_BLOCK_VALUE = "(?:" + _DOUBLE + "|(" + _SIMPLE_PLAIN + "))"
+
+
+@functools.lru_cache(maxsize=64)
+def _flow_template(keys: tuple[str, ...]) -> re.Pattern:
+    """``- {k1: v1, k2: v2}`` for these keys, single spaces, nothing after."""
+    return re.compile(r"- \{" + ", ".join(re.escape(k) + ": " + _TEMPLATE_VALUE for k in keys) + r"\}")
+
+
+@functools.lru_cache(maxsize=64)
+def _block_template(keys: tuple[str, ...], indent: int) -> re.Pattern:
+    """``- k1: v1`` then ``  k2: v2`` ... on consecutive lines at ``indent``, nothing after the values."""
+    pad = " " * indent
+    first, *rest = keys
+    lines = [pad + "- " + re.escape(first) + ": " + _TEMPLATE_BLOCK_VALUE]
+    lines += [pad + "  " + re.escape(k) + ": " + _TEMPLATE_BLOCK_VALUE for k in rest]
+    return re.compile("\n".join(lines))
+
+
+def _from_template(keys: tuple[str, ...], groups: tuple) -> Map:
+    item = Map()
+    i = 0
+    for key in keys:
+        plain = groups[i + 1]
+        item[key] = plain if plain is not None else groups[i]
+        i += 2
+    return item
 
 
 def _scalar(m: re.Match) -> str:

@@ -8,6 +8,7 @@ cache cannot change any result, only how fast it comes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import operator
 import os
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Pos, error, warning
-from .model import Entries, Ledger, Policy, Unit
+from .model import Entries, Ledger, OneOffCharge, Payment, Policy, Unit, Waiver
 from .schema import Reader, read_entries, read_policy, read_unit
 from .fastpath import GiveUp, read_fast
 from .gcpause import paused_gc
@@ -176,6 +177,47 @@ class _Builders:
 _builders = _Builders()
 
 
+# Payments, one-off charges and waivers are most of a large ledger: the cache
+# keeps them as rows of plain values (their fields, then the line and column of
+# their position), which pickle without a Python call per record.
+_ROW_TYPES = (("payments", Payment), ("charges", OneOffCharge), ("waivers", Waiver))
+
+
+@functools.lru_cache(maxsize=None)
+def _row_codec(cls: type):
+    """(record -> row, (rows, path) -> records) for a record whose last fields are seq and pos."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    assert names[-2:] == ["seq", "pos"], names
+    to_row = operator.attrgetter(*names[:-1], "pos.path", "pos.line", "pos.col")
+    args = ", ".join(f"a{i}" for i in range(len(names) - 1))
+    namespace = {"new": fast_new(cls), "new_pos": fast_new(Pos)}
+    exec(f"def from_rows(rows, path):\n    return [new({args}, new_pos(path, line, col)) for {args}, _, line, col in rows]\n", namespace)
+    return to_row, namespace["from_rows"]
+
+
+def _encode_entries(path: str, result):
+    """An entries FileResult as ("rows", payments, charges, waivers, plans), or itself when it is not plain."""
+    if type(result) is not FileResult or result.kind != "entries" or result.problems or type(result.record) is not Entries:
+        return result
+    encoded: list = ["rows"]
+    for name, cls in _ROW_TYPES:
+        records = getattr(result.record, name)
+        if any(type(r) is not cls for r in records):
+            return result
+        rows = list(map(_row_codec(cls)[0], records))
+        if any(row[-3] != path for row in rows):
+            return result
+        encoded.append(rows)
+    encoded.append(result.record.plans)
+    return tuple(encoded)
+
+
+def _decode_entries(path: str, stored: tuple) -> FileResult:
+    _, payments, charges, waivers, plans = stored
+    rows = [_row_codec(cls)[1](data, path) for (_, cls), data in zip(_ROW_TYPES, (payments, charges, waivers))]
+    return FileResult("entries", Entries(tuple(rows[0]), tuple(rows[1]), tuple(rows[2]), plans), ())
+
+
 class FileCache:
     """A pickle of FileResults by (path, sha256); best effort, never required."""
 
@@ -199,7 +241,8 @@ class FileCache:
     def get(self, path: str, digest: str) -> FileResult | None:
         hit = self.entries.get(path)
         if hit is not None and hit[0] == digest:
-            return hit[1]
+            stored = hit[1]
+            return _decode_entries(path, stored) if type(stored) is tuple else stored
         return None
 
     def put(self, path: str, digest: str, result: FileResult) -> None:
@@ -218,8 +261,9 @@ class FileCache:
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            stored = {path: (digest, _encode_entries(path, result)) for path, (digest, result) in self.entries.items()}
             with os.fdopen(fd, "wb") as handle:
-                _RecordPickler(handle).dump((self.fingerprint, self.entries))
+                _RecordPickler(handle).dump((self.fingerprint, stored))
             os.replace(tmp, self.file)
         except OSError:
             pass  # a read-only checkout still works, only slower

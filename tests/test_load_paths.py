@@ -403,3 +403,42 @@ def test_a_changed_file_is_read_again_and_only_it(tmp_path, monkeypatch):
     ledger, _ = load.load(tmp_path)
     assert read == [f"owners/{owner.name}"]
     assert next(u for u in ledger.units if u.id == owner.stem).type.startswith("新")
+
+
+@st.composite
+def _item_lines(draw, keys: list[str]) -> list[str]:
+    """One ledger item in block or flow style, mostly the shape of the one before it, sometimes not."""
+    chosen = list(keys)
+    if draw(st.integers(0, 4)) == 0:
+        chosen = draw(st.permutations(keys))[: draw(st.integers(1, len(keys)))]
+    if draw(st.integers(0, 6)) == 0:
+        chosen.append(draw(_mostly(["note", "receipt"], TRICKY_KEYS)))
+    values = [draw(_scalar_text(False)) for _ in chosen]
+    if draw(st.booleans()):
+        sep = draw(_mostly([", "], [",", " ,", ",  "]))
+        return ["  - {" + sep.join(f"{k}: {v}" for k, v in zip(chosen, values)) + "}" + draw(_mostly([""], ["  # c", " ", "#c"]))]
+    lines = []
+    for n, (k, v) in enumerate(zip(chosen, values)):
+        prefix = draw(_mostly(["  - "], ["  -  ", "  -", " - ", "   - "])) if n == 0 else draw(_mostly(["    "], ["     ", "   ", "      "]))
+        lines.append(prefix + k + draw(_mostly([": "], [":", " : "])) + v + draw(_mostly([""], ["  # c", " ", "#c"])))
+        if draw(st.integers(0, 10)) == 0:
+            lines.append(draw(st.sampled_from(["", "    # comment", "  #", "      more"])))
+    return lines
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_runs_of_ledger_items_either_give_up_or_agree_with_libyaml(data):
+    keys = data.draw(st.lists(st.sampled_from(["unit", "date", "amount", "method", "receipt"]), min_size=1, max_size=5, unique=True))
+    lines = ["payments:"]
+    for _ in range(data.draw(st.integers(1, 6))):
+        lines += data.draw(_item_lines(keys))
+    if data.draw(st.booleans()):
+        lines += ["charges: []"]
+    text = "\n".join(lines) + "\n"
+    try:
+        yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        assert parse(text) is None, text
+        return
+    _same_as_libyaml(text)
