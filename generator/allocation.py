@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import heapq
+import operator
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
@@ -32,11 +33,14 @@ class Allocation:
     credit: Decimal  # what is left of the credits
 
 
+_CREDIT_KEY = operator.itemgetter(0, 1, 2)
+
+
 def credit_order(payments: list[Payment], waivers: list[Waiver]) -> list[Payment | Waiver]:
     """Credits by date, payments before waivers on one day, then load order."""
     credits: list[tuple] = [(p.date, 0, p.seq, p) for p in payments]
     credits += [(w.date, 1, w.seq, w) for w in waivers]
-    credits.sort(key=lambda c: c[:3])
+    credits.sort(key=_CREDIT_KEY)
     return [c[3] for c in credits]
 
 
@@ -75,17 +79,21 @@ def allocate(charges: list[Charge], credits: list[Payment | Waiver]) -> Allocati
             if unpaid[index] > 0:
                 heapq.heappush(open_charges, index)
 
+    issue_days = [charges[i].issued for i in by_issue]
     for credit in credits:
-        issue_until(credit.date)
+        day = credit.date
+        if next_issue < count and issue_days[next_issue] <= day:
+            issue_until(day)
         left = credit.amount
         is_payment = type(credit) is Payment
         while left > 0 and open_charges:
             index = open_charges[0]
-            take = min(left, unpaid[index])
-            pieces[index].append(Piece(take, credit.date, is_payment, credit.date, credit))
-            unpaid[index] -= take
+            owed = unpaid[index]
+            take = owed if owed < left else left  # min(left, owed)
+            pieces[index].append(Piece(take, day, is_payment, day, credit))
+            unpaid[index] = owed = owed - take
             left -= take
-            if unpaid[index] == 0:
+            if owed == 0:
                 heapq.heappop(open_charges)
         if left > 0:
             waiting.append([credit, left])

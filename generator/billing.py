@@ -1,6 +1,7 @@
 """Rules 1-3: the charges a unit owes (fee bills, opening arrears, one-off charges) and their order."""
 from __future__ import annotations
 
+import functools
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -81,21 +82,24 @@ def fee_bills(fee: Fee, unit: Unit, as_of: date) -> list[Charge]:
                 first_cycle += cycle
     last_month = month_index(as_of)
     full_amount = round_cents(base * cycle)
+    full_months = Fraction(cycle)
+    valid_from, valid_until, due_day = fee.valid_from, fee.valid_until, fee.due_day
+    order_tail = (fee.order, "")
     bills: list[Charge] = []
     cycle_month = first_cycle
     while cycle_month <= last_month:
-        cycle_start = month_start(cycle_month)
-        if fee.valid_until is not None and cycle_start > fee.valid_until:
+        cycle_start, cycle_due, period = _cycle(cycle_month, cycle, due_day)
+        if valid_until is not None and cycle_start > valid_until:
             break
-        if fee.valid_from is not None and cycle_start < fee.valid_from:
+        if valid_from is not None and cycle_start < valid_from:
             cycle_month += cycle
             continue
-        issued = max(cycle_start, start)
+        issued = cycle_start if cycle_start >= start else start
         if issued > as_of:
             break
-        due = max(date(cycle_start.year, cycle_start.month, fee.due_day), start)
+        due = cycle_due if cycle_due >= start else start
         if issued == cycle_start:
-            months = Fraction(cycle)
+            months = full_months
             amount = full_amount
         else:  # the first cycle, entered at billing_start
             whole = cycle_month + cycle - 1 - first_month
@@ -108,15 +112,21 @@ def fee_bills(fee: Fee, unit: Unit, as_of: date) -> list[Charge]:
         if amount > 0:
             bills.append(
                 Charge(
-                    unit=unit.id, kind=KIND_FEE, item=fee.name,
-                    period=period_label(cycle_month, cycle_month + cycle - 1),
+                    unit=unit.id, kind=KIND_FEE, item=fee.name, period=period,
                     amount=amount, issued=issued, due=due,
-                    order=(due, issued, KIND_FEE, (fee.order, "")),
+                    order=(due, issued, KIND_FEE, order_tail),
                     fee_id=fee.id, months=months, monthly_base=base, pos=fee.pos,
                 )
             )
         cycle_month += cycle
     return bills
+
+
+@functools.lru_cache(maxsize=4096)
+def _cycle(cycle_month: int, cycle: int, due_day: int) -> tuple[date, date, str]:
+    """A calendar cycle's first day, its due day (before billing_start is applied) and its period label."""
+    cycle_start = month_start(cycle_month)
+    return cycle_start, date(cycle_start.year, cycle_start.month, due_day), period_label(cycle_month, cycle_month + cycle - 1)
 
 
 def one_off(charge: OneOffCharge) -> Charge:

@@ -161,8 +161,12 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
             limit = charge_limitation(charge.due, events, policy.limitation, as_of)
         elif unpaid > 0:
             not_due += unpaid
-        paid = sum((p.amount for p in pieces if p.by_payment), ZERO)
-        waived = sum((p.amount for p in pieces if not p.by_payment), ZERO)
+        paid = waived = ZERO
+        for piece in pieces:
+            if piece.by_payment:
+                paid += piece.amount
+            else:
+                waived += piece.amount
         states.append(ChargeState(charge, pieces, unpaid, paid, waived, overdue, days, late, limit))
 
     limits = [s for s in states if s.limitation is not None]

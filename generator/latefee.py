@@ -28,11 +28,13 @@ def days_late(settled: date, due: date, grace_days: int) -> int:
 
 
 def charge_late_fee(rule: LateFee, charge: Charge, pieces: tuple[Piece, ...], unpaid: Decimal, as_of: date) -> LateFeeLine:
+    due, grace_days = charge.due, rule.grace_days
     principal_days = Decimal(0)
-    for piece in pieces:
-        principal_days += piece.amount * days_late(piece.settled, charge.due, rule.grace_days)
+    for piece in pieces:  # days_late, inlined: this runs for every piece of every charge
+        late = (piece.settled - due).days - grace_days
+        principal_days += piece.amount * (late if late > 0 else 0)
     if unpaid > 0:
-        principal_days += unpaid * days_late(as_of, charge.due, rule.grace_days)
+        principal_days += unpaid * days_late(as_of, due, grace_days)
     uncapped = rule.daily_rate * principal_days
     cap = rule.cap * charge.amount
     capped = uncapped > cap
