@@ -34,10 +34,13 @@ class Allocation:
 
 
 _CREDIT_KEY = operator.itemgetter(0, 1, 2)
+_DATE_SEQ = operator.attrgetter("date", "seq")
 
 
 def credit_order(payments: list[Payment], waivers: list[Waiver]) -> list[Payment | Waiver]:
     """Credits by date, payments before waivers on one day, then load order."""
+    if not waivers:  # the usual case, sorted with a key made in C
+        return sorted(payments, key=_DATE_SEQ)
     credits: list[tuple] = [(p.date, 0, p.seq, p) for p in payments]
     credits += [(w.date, 1, w.seq, w) for w in waivers]
     credits.sort(key=_CREDIT_KEY)

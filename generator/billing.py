@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ from .money import round_cents
 from .records import speed_up
 
 KIND_OPENING, KIND_FEE, KIND_CHARGE = 0, 1, 2
+_ORDER = operator.attrgetter("order")
 KIND_NAMES = {KIND_OPENING: "opening", KIND_FEE: "fee", KIND_CHARGE: "charge"}
 
 
@@ -84,6 +86,7 @@ def fee_bills(fee: Fee, unit: Unit, as_of: date) -> list[Charge]:
     full_amount = round_cents(base * cycle)
     full_months = Fraction(cycle)
     valid_from, valid_until, due_day = fee.valid_from, fee.valid_until, fee.due_day
+    unit_id, name, fee_id, fee_pos = unit.id, fee.name, fee.id, fee.pos
     order_tail = (fee.order, "")
     bills: list[Charge] = []
     cycle_month = first_cycle
@@ -110,14 +113,8 @@ def fee_bills(fee: Fee, unit: Unit, as_of: date) -> list[Charge]:
                 months = whole + Fraction(dim - start.day + 1, dim)
             amount = round_cents(base * months)
         if amount > 0:
-            bills.append(
-                Charge(
-                    unit=unit.id, kind=KIND_FEE, item=fee.name, period=period,
-                    amount=amount, issued=issued, due=due,
-                    order=(due, issued, KIND_FEE, order_tail),
-                    fee_id=fee.id, months=months, monthly_base=base, pos=fee.pos,
-                )
-            )
+            # Charge(unit, kind, item, period, amount, issued, due, order, fee_id, months, monthly_base, pos)
+            bills.append(Charge(unit_id, KIND_FEE, name, period, amount, issued, due, (due, issued, KIND_FEE, order_tail), fee_id, months, base, fee_pos))
         cycle_month += cycle
     return bills
 
@@ -152,7 +149,7 @@ def unit_charges(unit: Unit, fees: tuple[Fee, ...], extra: list[OneOffCharge], a
     for fee in fees:
         charges.extend(fee_bills(fee, unit, as_of))
     charges.extend(one_off(c) for c in extra if c.issued <= as_of)
-    charges.sort(key=lambda c: c.order)
+    charges.sort(key=_ORDER)
     return charges
 
 

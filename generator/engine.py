@@ -147,20 +147,23 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
     outstanding = not_due = ZERO
     overdue_rows: list[tuple[int, Decimal]] = []
     oldest_due: date | None = None
+    late_rule = policy.late_fee
     for charge, pieces, unpaid in zip(charges, allocation.pieces, allocation.unpaid):
-        overdue = charge.due < as_of
-        days = (as_of - charge.due).days if overdue else None
-        late = charge_late_fee(policy.late_fee, charge, pieces, unpaid, as_of) if policy.late_fee else None
+        due = charge.due
+        overdue = due < as_of
+        days = (as_of - due).days if overdue else None
+        late = charge_late_fee(late_rule, charge, pieces, unpaid, as_of) if late_rule else None
         limit = None
-        if overdue and unpaid > 0:
-            outstanding += unpaid
-            overdue_rows.append((days, unpaid))
-            if oldest_due is None or charge.due < oldest_due:
-                oldest_due = charge.due
-            events = unit_events + [_payment_event(p) for p in pieces if p.by_payment]
-            limit = charge_limitation(charge.due, events, policy.limitation, as_of)
-        elif unpaid > 0:
-            not_due += unpaid
+        if unpaid > 0:
+            if overdue:
+                outstanding += unpaid
+                overdue_rows.append((days, unpaid))
+                if oldest_due is None or due < oldest_due:
+                    oldest_due = due
+                events = unit_events + [_payment_event(p) for p in pieces if p.by_payment]
+                limit = charge_limitation(due, events, policy.limitation, as_of)
+            else:
+                not_due += unpaid
         paid = waived = ZERO
         for piece in pieces:
             if piece.by_payment:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .allocation import Piece
 from .billing import Charge
 from .model import LateFee
-from .money import ZERO, round_cents
+from .money import CENT, ZERO
 from .records import speed_up
 
 
@@ -23,13 +23,16 @@ class LateFeeLine:
     capped: bool
 
 
+_NO_DAYS = Decimal(0)
+
+
 def days_late(settled: date, due: date, grace_days: int) -> int:
     return max(0, (settled - due).days - grace_days)
 
 
 def charge_late_fee(rule: LateFee, charge: Charge, pieces: tuple[Piece, ...], unpaid: Decimal, as_of: date) -> LateFeeLine:
     due, grace_days = charge.due, rule.grace_days
-    principal_days = Decimal(0)
+    principal_days = _NO_DAYS
     for piece in pieces:  # days_late, inlined: this runs for every piece of every charge
         late = (piece.settled - due).days - grace_days
         principal_days += piece.amount * (late if late > 0 else 0)
@@ -38,7 +41,8 @@ def charge_late_fee(rule: LateFee, charge: Charge, pieces: tuple[Piece, ...], un
     uncapped = rule.daily_rate * principal_days
     cap = rule.cap * charge.amount
     capped = uncapped > cap
-    return LateFeeLine(principal_days, uncapped, cap, round_cents(min(cap, uncapped)), capped)
+    smaller = uncapped if uncapped < cap else cap  # min(cap, uncapped)
+    return LateFeeLine(principal_days, uncapped, cap, smaller.quantize(CENT, rounding=ROUND_HALF_UP), capped)  # round_cents
 
 
 def unit_late_fee(lines: list[LateFeeLine], waived: Decimal) -> Decimal:
