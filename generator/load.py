@@ -7,13 +7,16 @@ cache cannot change any result, only how fast it comes.
 """
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import functools
 import hashlib
 import operator
 import os
 import pickle
+import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -249,12 +252,34 @@ class FileCache:
         self.entries[path] = (digest, result)
         self.dirty = True
 
-    def save(self, live_paths: set[str]) -> None:
+    def save(self, live_paths: set[str], background: bool = False) -> None:
+        """Write the cache (without the files that are gone), if anything changed.
+
+        ``background``: write it from a forked process while this one goes on
+        (validating, computing); this process waits for it before exiting, so
+        the cache is complete when the command returns.
+        """
         stale = set(self.entries) - live_paths
         for path in stale:
             del self.entries[path]
         if not self.enabled or not (self.dirty or stale):
             return
+        if background and _can_fork(PARALLEL_MIN_BYTES):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                code = 1
+                try:
+                    self._write()
+                    code = 0
+                finally:
+                    os._exit(code)
+            atexit.register(_wait_for, pid)
+            return
+        self._write()
+
+    def _write(self) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
@@ -269,23 +294,90 @@ class FileCache:
             pass  # a read-only checkout still works, only slower
 
 
+def _wait_for(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
 def load(root: Path, use_cache: bool = True) -> tuple[Ledger | None, list[Diagnostic]]:
     """Read every file of the community; the Ledger is None when the policy is unusable."""
     paths, problems = discover(root)
     with paused_gc():
         cache = FileCache(root, enabled=use_cache)
-        results: list[tuple[str, FileResult]] = []
-        memo: dict = {}
+        found: dict[str, FileResult] = {}
+        todo: list[tuple[str, bytes, str]] = []
         for path in paths:
             raw = (root / path).read_bytes()
             digest = hashlib.sha256(raw).hexdigest()
             result = cache.get(path, digest)
             if result is None:
-                result = read_file(path, raw, memo)
-                cache.put(path, digest, result)
-            results.append((path, result))
-        cache.save(set(paths))
-        return assemble(results, problems)
+                todo.append((path, raw, digest))
+            else:
+                found[path] = result
+        for path, digest, result in _read_all(todo):
+            cache.put(path, digest, result)
+            found[path] = result
+        cache.save(set(paths), background=sum(len(raw) for _, raw, _ in todo) >= PARALLEL_MIN_BYTES)
+        return assemble([(path, found[path]) for path in paths], problems)
+
+
+# A large community is read by two processes when there are two cores: a
+# forked helper reads about half of the entries files (by size) and sends
+# their records back as rows (see _encode_entries), which the parent turns
+# into records much faster than it would read the YAML. Reading is a pure
+# function of (path, bytes), so who reads a file changes nothing but time;
+# if the helper fails, the parent reads its files itself. Below this many
+# bytes, or with threads running (fork is unsafe with threads), one process.
+PARALLEL_MIN_BYTES = 8_000_000
+
+
+def _can_fork(size: int) -> bool:
+    return (
+        size >= PARALLEL_MIN_BYTES and hasattr(os, "fork") and threading.active_count() == 1
+        and len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)) >= 2
+    )
+
+
+def _read_all(todo: list[tuple[str, bytes, str]]) -> list[tuple[str, str, FileResult]]:
+    """(path, digest, result) for every file to read, in the order given."""
+    memo: dict = {}
+    total = sum(len(raw) for _, raw, _ in todo)
+    helper: set[str] = set()
+    if _can_fork(total):
+        share = 0
+        for path, raw, _ in sorted(todo, key=lambda t: -len(t[1])):  # the large entries files, about half the bytes
+            if share >= total * 0.45:
+                break
+            if file_kind(path) == "entries":
+                helper.add(path)
+                share += len(raw)
+    if not helper:
+        return [(path, digest, read_file(path, raw, memo)) for path, raw, digest in todo]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: read its files, send the results, leave without cleaning up the parent's state
+        code = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as out:
+                _RecordPickler(out).dump({path: _encode_entries(path, read_file(path, raw, memo)) for path, raw, _ in todo if path in helper})
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    mine = {path: read_file(path, raw, memo) for path, raw, _ in todo if path not in helper}
+    try:
+        with os.fdopen(read_end, "rb") as incoming:
+            theirs = pickle.load(incoming)
+    except Exception:  # the helper failed: read its files here
+        theirs = {}
+    finally:
+        os.waitpid(pid, 0)
+    for path, stored in theirs.items():
+        mine[path] = _decode_entries(path, stored) if type(stored) is tuple else stored
+    return [(path, digest, mine[path] if path in mine else read_file(path, raw, memo)) for path, raw, digest in todo]
 
 
 def assemble(results: list[tuple[str, FileResult]], problems: list[Diagnostic]) -> tuple[Ledger | None, list[Diagnostic]]:

@@ -9,6 +9,7 @@ YAML-like text compared with libyaml's own composition.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -442,3 +443,35 @@ def test_random_runs_of_ledger_items_either_give_up_or_agree_with_libyaml(data):
         assert parse(text) is None, text
         return
     _same_as_libyaml(text)
+
+
+def _reap_children() -> None:
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
+def test_two_processes_read_the_same_ledger_as_one(tmp_path, monkeypatch):
+    synth.generate(tmp_path, units=40, years=2)
+    serial = load.load(tmp_path, use_cache=False)
+    monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)  # fork a helper even for this small community
+    if not load._can_fork(0):
+        pytest.skip("no fork or a single CPU here")
+    assert load.load(tmp_path, use_cache=False) == serial
+    assert load.load(tmp_path) == serial  # cold: the cache is written by a forked process
+    _reap_children()
+    assert (tmp_path / ".cuijiao-cache" / f"files-v{load.CACHE_VERSION}.pickle").is_file()
+    monkeypatch.setattr(load, "read_file", lambda *a, **k: pytest.fail("read although cached"))
+    assert load.load(tmp_path) == serial
+
+
+def test_a_failing_helper_process_changes_nothing(tmp_path, monkeypatch):
+    synth.generate(tmp_path, units=20, years=1)
+    serial = load.load(tmp_path, use_cache=False)
+    monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)
+    if not load._can_fork(0):
+        pytest.skip("no fork or a single CPU here")
+    monkeypatch.setattr(load, "_encode_entries", lambda path, result: os._exit(3))  # the helper dies before sending anything
+    assert load.load(tmp_path, use_cache=False) == serial
