@@ -334,8 +334,9 @@ PARALLEL_MIN_BYTES = 8_000_000
 
 
 def _can_fork(size: int) -> bool:
+    """Linux only: macOS frameworks are not fork-safe, Windows has no fork."""
     return (
-        size >= PARALLEL_MIN_BYTES and hasattr(os, "fork") and threading.active_count() == 1
+        size >= PARALLEL_MIN_BYTES and sys.platform.startswith("linux") and threading.active_count() == 1
         and len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)) >= 2
     )
 
