@@ -144,11 +144,11 @@ def _letters_into(obj: Context, desk, folder: Path) -> list:
     from .site import LetterLink
 
     try:
-        files = render_letters(desk, obj.root, obj.work_dir)
+        run = render_letters(desk, obj.root, obj.work_dir)
     except (LetterError, NoCJKFont) as exc:
         raise click.ClickException(str(exc)) from None
-    sync_tree(folder, letter_folder(desk, files))
-    return [LetterLink(f.letter.unit, f.letter.title, "../letters/" + f.letter.file) for f in files if f.letter.unit]
+    sync_tree(folder, letter_folder(desk, run))
+    return [LetterLink(f.letter.unit, f.letter.title, "../letters/" + f.letter.file) for f in run.files if f.letter.unit]
 
 
 @main.command()

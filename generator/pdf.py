@@ -39,6 +39,12 @@ class Rendered:
     pages: int
 
 
+@dataclass(frozen=True, slots=True)
+class Batch:
+    letters: list[Rendered]
+    combined: bytes  # all the batch's letters in one PDF, sharing one embedded font
+
+
 def url_fetcher_for(allowed: tuple[str, ...]):
     """A WeasyPrint URL fetcher that serves only files inside ``allowed`` folders."""
     from urllib.parse import unquote, urlparse
@@ -57,7 +63,7 @@ def url_fetcher_for(allowed: tuple[str, ...]):
     return AllowedFiles(allowed_protocols=("file",), allow_redirects=False)
 
 
-def render_sections(head: str, sections: list[Section], base_url: str, allowed: tuple[str, ...]) -> list[Rendered]:
+def render_sections(head: str, sections: list[Section], base_url: str, allowed: tuple[str, ...]) -> Batch:
     """Lay out the sections as one document; re-lay out those whose page total was guessed wrong."""
     import logging
 
@@ -68,11 +74,14 @@ def render_sections(head: str, sections: list[Section], base_url: str, allowed: 
     fetcher = url_fetcher_for(allowed)
     fonts = FontConfiguration()
     done: dict[str, Rendered] = {}
+    pages: dict[str, list] = {}  # each letter's laid-out pages, for the combined PDF
     todo = list(sections)
+    first_document = None
     for _ in range(MAX_PASSES):
         if not todo:
             break
         document = HTML(string=_document(head, todo), base_url=base_url, url_fetcher=fetcher).render(font_config=fonts)
+        first_document = first_document or document
         starts = _first_pages(document, [s.anchor for s in todo])
         retry = []
         for i, section in enumerate(todo):
@@ -82,12 +91,14 @@ def render_sections(head: str, sections: list[Section], base_url: str, allowed: 
             if count != section.pages:
                 retry.append(Section(section.anchor, section.html, count))
                 continue
-            pdf = document.copy(document.pages[first:last]).write_pdf()
-            done[section.anchor] = Rendered(section.anchor, pdf, count)
+            own = document.pages[first:last]
+            pages[section.anchor] = own
+            done[section.anchor] = Rendered(section.anchor, document.copy(own).write_pdf(), count)
         todo = retry
-    if todo:  # page totals that never settle: keep the last layout's count
+    if todo:  # page totals that never settle
         raise RuntimeError(f"page count did not settle for {[s.anchor for s in todo]}")
-    return [done[s.anchor] for s in sections]
+    combined = first_document.copy([page for s in sections for page in pages[s.anchor]]).write_pdf()
+    return Batch([done[s.anchor] for s in sections], combined)
 
 
 def _document(head: str, sections: list[Section]) -> str:
@@ -108,7 +119,7 @@ def _first_pages(document, anchors: list[str]) -> dict[str, int]:
     return found
 
 
-def render_chunk(job: tuple) -> list[Rendered]:
+def render_chunk(job: tuple) -> Batch:
     """Worker entry point (picklable arguments only)."""
     head, sections, base_url, allowed = job
     return render_sections(head, sections, base_url, allowed)

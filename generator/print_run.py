@@ -24,7 +24,7 @@ from .engine import Desk
 from .fonts import LetterFont, letter_font, missing_characters
 from .letters import TITLES, Letter, filters, plan_all
 from .money import fmt
-from .pdf import Rendered, Section, render_chunk, render_sections
+from .pdf import Batch, Section, render_chunk, render_sections
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CACHE_VERSION = "1"
@@ -114,16 +114,25 @@ def _guess_pages(letter: Letter) -> int:
     return base + max(0, -(-(rows - fits) // ROWS_PER_PAGE))
 
 
-def render_letters(desk: Desk, root: Path, cache_dir: Path, workers: int | None = None) -> list[LetterFile]:
-    """Every letter of the day, rendered or taken from the cache, in print order."""
+@dataclass(frozen=True, slots=True)
+class PrintRun:
+    files: list[LetterFile]  # in print order
+    combined: dict[str, bytes]  # kind -> all its letters in one PDF
+
+
+def render_letters(desk: Desk, root: Path, cache_dir: Path, workers: int | None = None) -> PrintRun:
+    """Every letter of the day, rendered or taken from the cache, in print order.
+
+    Letters of a kind are laid out in fixed batches of ``CHUNK`` (in print order), so a batch is
+    cached as a whole: its letters and its combined PDF, whose one embedded font serves all of
+    them. A batch is rendered again only when one of its letters changed.
+    """
     root, cache_dir = root.absolute(), cache_dir.absolute()
     env = environment(root)
     font = letter_font(cache_dir)
     letters = plan_all(desk, _laws(root))
     heads: dict[str, str] = {}
-    jobs: dict[str, list[tuple[Letter, Section, str]]] = {}
-    cache = cache_dir / "letters"
-    found: dict[str, tuple[bytes, int]] = {}
+    by_kind: dict[str, list[tuple[Letter, Section, str]]] = {}
     for letter in letters:
         head = heads.get(letter.kind) or heads.setdefault(letter.kind, _head(env, font, letter.kind))
         html = _html(env, letter)
@@ -131,30 +140,41 @@ def render_letters(desk: Desk, root: Path, cache_dir: Path, workers: int | None 
         if missing:
             where = f"{letter.unit} 的" if letter.unit else ""
             raise LetterError(f"{where}{letter.title}里有字体无法显示的字：{'、'.join(missing)}。请安装 fonts-noto-cjk-extra，或检查数据里是否有错字")
-        key = _cache_key(head, html, font)
-        cached = cache / f"{key}.pdf"
-        if cached.is_file():
-            data = cached.read_bytes()
-            found[letter.doc_no + letter.kind] = (data, _page_count(cache, key))
-            continue
-        jobs.setdefault(letter.kind, []).append((letter, Section(anchor(letter), html, _guess_pages(letter)), key))
-    chunks = []
-    for kind, items in jobs.items():
+        by_kind.setdefault(letter.kind, []).append((letter, Section(anchor(letter), html, _guess_pages(letter)), _cache_key(head, html, font)))
+    cache = cache_dir / "letters"
+    cache.mkdir(parents=True, exist_ok=True)
+    batches: list[tuple[str, str, list]] = []  # (kind, batch key, items)
+    for kind, items in by_kind.items():
         for start in range(0, len(items), CHUNK):
-            chunks.append((heads[kind], items[start:start + CHUNK]))
+            part = items[start:start + CHUNK]
+            batch_key = hashlib.sha256("\n".join(key for _l, _s, key in part).encode()).hexdigest()
+            batches.append((kind, batch_key, part))
+    todo = [b for b in batches if not _cached(cache, b[1], b[2])]
     allowed = tuple(str(d) for d in template_dirs(root)) + (str(font.subset.parent),)
     base_url = template_dirs(root)[-1].as_uri() + "/"
-    args = [(head, [s for _l, s, _k in items], base_url, allowed) for head, items in chunks]
-    results = _run(args, workers)
-    cache.mkdir(parents=True, exist_ok=True)
-    for (head, items), rendered in zip(chunks, results):
-        for (letter, _section, key), result in zip(items, rendered):
-            _store(cache, key, result)
-            found[letter.doc_no + letter.kind] = (result.pdf, result.pages)
-    return [LetterFile(letter, *found[letter.doc_no + letter.kind]) for letter in letters]
+    results = _run([(heads[kind], [s for _l, s, _k in part], base_url, allowed) for kind, _key, part in todo], workers)
+    for (_kind, batch_key, part), batch in zip(todo, results):
+        for (_letter, _section, key), result in zip(part, batch.letters):
+            _write(cache / f"{key}.pdf", result.pdf)
+            _write(cache / f"{key}.pages", str(result.pages).encode())
+        _write(cache / f"batch-{batch_key}.pdf", batch.combined)
+    files = [
+        LetterFile(letter, (cache / f"{key}.pdf").read_bytes(), _page_count(cache, key))
+        for _kind, _batch, part in batches for letter, _section, key in part
+    ]
+    combined: dict[str, list[bytes]] = {}
+    for kind, batch_key, _part in batches:
+        combined.setdefault(kind, []).append((cache / f"batch-{batch_key}.pdf").read_bytes())
+    return PrintRun(files, {kind: _join(pdfs) for kind, pdfs in combined.items()})
 
 
-def _run(args: list[tuple], workers: int | None) -> list[list[Rendered]]:
+def _cached(cache: Path, batch_key: str, part: list) -> bool:
+    return (cache / f"batch-{batch_key}.pdf").is_file() and all(
+        (cache / f"{key}.pdf").is_file() and (cache / f"{key}.pages").is_file() for _l, _s, key in part
+    )
+
+
+def _run(args: list[tuple], workers: int | None) -> list[Batch]:
     workers = workers or min(os.cpu_count() or 1, 4)
     if len(args) <= 1 or workers <= 1:
         return [render_sections(*a) for a in args]
@@ -162,11 +182,10 @@ def _run(args: list[tuple], workers: int | None) -> list[list[Rendered]]:
         return list(pool.map(render_chunk, args))
 
 
-def _store(cache: Path, key: str, result: Rendered) -> None:
-    for suffix, data in ((".pdf", result.pdf), (".pages", str(result.pages).encode())):
-        tmp = cache / f"{key}{suffix}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, cache / f"{key}{suffix}")
+def _write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _page_count(cache: Path, key: str) -> int:
@@ -176,20 +195,23 @@ def _page_count(cache: Path, key: str) -> int:
         return 0
 
 
-def combined(files: list[LetterFile]) -> bytes:
-    """One PDF of several letters for batch printing (each keeps its own page numbers)."""
+def _join(pdfs: list[bytes]) -> bytes:
+    """Batches of one kind as one print file (each letter keeps its own page numbers)."""
+    if len(pdfs) == 1:
+        return pdfs[0]
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    for f in files:
-        writer.append(PdfReader(io.BytesIO(f.pdf)))
+    for pdf in pdfs:
+        writer.append(PdfReader(io.BytesIO(pdf)))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def letter_folder(desk: Desk, files: list[LetterFile]) -> dict[str, bytes]:
+def letter_folder(desk: Desk, run: PrintRun) -> dict[str, bytes]:
     """The letters folder: each letter, one combined PDF per kind, manifest.json."""
+    files = run.files
     out: dict[str, bytes] = {f.letter.file: f.pdf for f in files}
     by_kind: dict[str, list[LetterFile]] = {}
     for f in files:
@@ -197,7 +219,7 @@ def letter_folder(desk: Desk, files: list[LetterFile]) -> dict[str, bytes]:
     combined_entries = []
     for kind, group in by_kind.items():
         name = f"print/{kind}-all.pdf"
-        out[name] = combined(group)
+        out[name] = run.combined[kind]
         combined_entries.append({
             "type": kind, "title": TITLES.get(kind, kind), "file": name, "letters": len(group),
             "sha256": hashlib.sha256(out[name]).hexdigest(),

@@ -54,8 +54,8 @@ def demo(cache_dir):
     checked = pipeline.check(PROJECT, AS_OF, AS_OF, use_cache=False)
     assert not checked.errors
     desk = pipeline.desk_for(checked, AS_OF)
-    files = render_letters(desk, PROJECT, cache_dir)
-    return desk, files
+    run = render_letters(desk, PROJECT, cache_dir)
+    return desk, run.files, run
 
 
 def by_kind(files, kind):
@@ -70,7 +70,7 @@ def state_of(desk, unit):
 
 @pytest.mark.parametrize("kind", ["notice", "lawyer", "statement"])
 def test_dunning_letters_print_the_engines_amounts_capitals_deadline_and_owners(demo, kind):
-    desk, files = demo
+    desk, files, _run = demo
     letters = by_kind(files, kind)
     assert letters, f"the demo has no {kind} letter"
     for f in letters:
@@ -91,7 +91,7 @@ def test_dunning_letters_print_the_engines_amounts_capitals_deadline_and_owners(
 
 
 def test_notice_and_lawyer_letters_go_to_the_units_whose_next_action_sends_them(demo):
-    desk, files = demo
+    desk, files, _run = demo
     expected = {
         (s.unit.id, s.next_action.letter) for s in desk.units
         if s.in_arrears and s.next_action.letter and s.next_action.kind in ("do_stage", "repeat")
@@ -102,13 +102,13 @@ def test_notice_and_lawyer_letters_go_to_the_units_whose_next_action_sends_them(
 
 
 def test_a_statement_for_every_unit_in_arrears_and_a_plan_letter_for_every_plan(demo):
-    desk, files = demo
+    desk, files, _run = demo
     assert {f.letter.unit for f in by_kind(files, "statement")} == {s.unit.id for s in desk.units if s.in_arrears}
     assert {f.letter.unit for f in by_kind(files, "plan")} == {s.unit.id for s in desk.units if s.plan is not None}
 
 
 def test_plan_letter_lists_every_installment_and_the_total_in_capitals(demo):
-    desk, files = demo
+    desk, files, _run = demo
     for f in by_kind(files, "plan"):
         plan = state_of(desk, f.letter.unit).plan.plan
         text = text_of(f.pdf)
@@ -119,7 +119,7 @@ def test_plan_letter_lists_every_installment_and_the_total_in_capitals(demo):
 
 
 def test_letters_cite_the_law_in_force_and_never_a_repealed_law(demo):
-    _desk, files = demo
+    _desk, files, _run = demo
     for f in files:
         text = text_of(f.pdf)
         for article in f.letter.context["laws"]:
@@ -130,13 +130,13 @@ def test_letters_cite_the_law_in_force_and_never_a_repealed_law(demo):
 
 
 def test_no_letter_mentions_cutting_utilities(demo):
-    _desk, files = demo
+    _desk, files, _run = demo
     for f in files:
         assert not re.search(r"停水|停电|断水|断电|停气|停暖|断绝", text_of(f.pdf)), f.letter.file
 
 
 def test_board_summary_has_rates_and_totals_but_no_names_or_phones(demo):
-    desk, files = demo
+    desk, files, _run = demo
     [board] = by_kind(files, "board")
     text = text_of(board.pdf)
     assert money_text(desk.totals.outstanding) in text
@@ -151,7 +151,7 @@ def test_board_summary_has_rates_and_totals_but_no_names_or_phones(demo):
 
 
 def test_evidence_list_for_units_at_the_last_stage(demo):
-    desk, files = demo
+    desk, files, _run = demo
     last = desk.policy.dunning[-1].id
     assert {f.letter.unit for f in by_kind(files, "evidence")} == {
         s.unit.id for s in desk.units if s.in_arrears and s.stage and s.stage.id == last
@@ -164,7 +164,7 @@ def test_evidence_list_for_units_at_the_last_stage(demo):
 
 
 def test_pages_are_numbered_per_letter(demo):
-    _desk, files = demo
+    _desk, files, _run = demo
     for f in files:
         reader = PdfReader(io.BytesIO(f.pdf))
         assert len(reader.pages) == f.pages
@@ -173,7 +173,7 @@ def test_pages_are_numbered_per_letter(demo):
 
 
 def test_every_font_is_embedded_and_subset(demo):
-    _desk, files = demo
+    _desk, files, _run = demo
     for f in files:
         reader = PdfReader(io.BytesIO(f.pdf))
         for page in reader.pages:
@@ -185,7 +185,7 @@ def test_every_font_is_embedded_and_subset(demo):
 
 
 def test_a_one_page_letter_weighs_under_100_kb(demo):
-    _desk, files = demo
+    _desk, files, _run = demo
     sizes = [len(f.pdf) / f.pages for f in files]
     assert max(sizes) < 100_000, max(sizes)
 
@@ -193,8 +193,8 @@ def test_a_one_page_letter_weighs_under_100_kb(demo):
 # -- the print run --------------------------------------------------------------
 
 def test_manifest_lists_every_letter_with_its_hash_and_combined_files(demo):
-    desk, files = demo
-    folder = letter_folder(desk, files)
+    desk, files, run = demo
+    folder = letter_folder(desk, run)
     manifest = json.loads(folder["manifest.json"])
     assert manifest["as_of"] == "2026-11-22"
     assert len(manifest["letters"]) == len(files)
@@ -203,15 +203,18 @@ def test_manifest_lists_every_letter_with_its_hash_and_combined_files(demo):
         assert set(entry) >= {"doc_no", "unit", "type", "total", "file", "sha256"}
     for entry in manifest["combined"]:
         combined = PdfReader(io.BytesIO(folder[entry["file"]]))
-        assert len(combined.pages) == sum(f.pages for f in files if f.letter.kind == entry["type"])
+        group = [f for f in files if f.letter.kind == entry["type"]]
+        assert len(combined.pages) == sum(f.pages for f in group)
+        if len(group) > 2:  # one embedded font per batch, not one per letter
+            assert len(folder[entry["file"]]) < sum(len(f.pdf) for f in group) / 2
 
 
 def test_same_data_and_date_give_byte_identical_letters(demo, tmp_path):
-    desk, files = demo
+    desk, files, run = demo
     again = render_letters(desk, PROJECT, tmp_path / "fresh-cache", workers=1)
-    font_dir = next((tmp_path / "fresh-cache" / "fonts").glob("*.otf"))
-    assert font_dir.is_file()
-    assert [(f.letter.file, f.sha256) for f in again] == [(f.letter.file, f.sha256) for f in files]
+    assert next((tmp_path / "fresh-cache" / "fonts").glob("*.otf")).is_file()
+    assert [(f.letter.file, f.sha256) for f in again.files] == [(f.letter.file, f.sha256) for f in files]
+    assert letter_folder(desk, again) == letter_folder(desk, run)
 
 
 def test_cli_builds_letters_and_keeps_unchanged_files(tmp_path):
@@ -253,7 +256,7 @@ def test_hostile_text_renders_as_text_and_fetches_nothing(tmp_path, cache_dir):
     hostile = '<img src="file:///etc/passwd"><script>alert(1)</script>'
     c = _arrears_community(tmp_path / "c", owner=hostile, note="见 http://example.invalid/x.png")
     desk = c.desk(AS_OF)
-    files = render_letters(desk, c.root, cache_dir, workers=1)
+    files = render_letters(desk, c.root, cache_dir, workers=1).files
     notice = next(f for f in files if f.letter.kind == "notice")
     text = text_of(notice.pdf)
     assert '<imgsrc="file:///etc/passwd">' in text
@@ -279,7 +282,7 @@ def test_amounts_past_limitation_are_not_threatened_with_a_suit(tmp_path, cache_
     desk = c.desk(AS_OF)
     state = state_of(desk, "1-1-101")
     assert state.limitation.expired_amount == Decimal("900.00")
-    files = render_letters(desk, c.root, cache_dir, workers=1)
+    files = render_letters(desk, c.root, cache_dir, workers=1).files
     for f in files:
         if f.letter.kind in ("notice", "lawyer"):
             text = text_of(f.pdf)
@@ -292,7 +295,7 @@ def test_no_suit_is_threatened_when_everything_is_time_barred(tmp_path, cache_di
     c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3, until="2019-12-31")], dunning=DUNNING)
     c.unit("1-1-101", billing_start="2019-01-01")
     desk = c.desk(AS_OF)
-    files = render_letters(desk, c.root, cache_dir, workers=1)
+    files = render_letters(desk, c.root, cache_dir, workers=1).files
     dunning = [f for f in files if f.letter.kind in ("notice", "lawyer")]
     assert dunning
     for f in dunning:
