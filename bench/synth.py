@@ -257,6 +257,8 @@ def generate(root: Path, units: int, years: int, seed: int = 20261122, as_of: da
                 lines += [f"  - unit: {uid}", f"    date: {when.isoformat()}", f"    amount: \"{amount}\"", f"    method: {method}", f"    receipt: {receipt}"]
             else:
                 lines.append(f"  - {{unit: {uid}, date: {when.isoformat()}, amount: \"{amount}\", method: {method}, receipt: {receipt}}}")
+        if not rows:
+            lines[-1] = "payments: []"
         stats.payments += len(rows)
         out.write(f"ledger/payments/{month_start.year}-{month_start.month:02d}.yaml", "\n".join(lines) + "\n")
 
