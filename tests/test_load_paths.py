@@ -445,14 +445,6 @@ def test_random_runs_of_ledger_items_either_give_up_or_agree_with_libyaml(data):
     _same_as_libyaml(text)
 
 
-def _reap_children() -> None:
-    while True:
-        try:
-            os.waitpid(-1, 0)
-        except ChildProcessError:
-            return
-
-
 def test_two_processes_read_the_same_ledger_as_one(tmp_path, monkeypatch):
     synth.generate(tmp_path, units=40, years=2)
     serial = load.load(tmp_path, use_cache=False)
@@ -460,8 +452,11 @@ def test_two_processes_read_the_same_ledger_as_one(tmp_path, monkeypatch):
     if not load._can_fork(0):
         pytest.skip("no fork or a single CPU here")
     assert load.load(tmp_path, use_cache=False) == serial
+    writers: list[int] = []
+    monkeypatch.setattr(load.atexit, "register", lambda wait, pid: writers.append(pid))
     assert load.load(tmp_path) == serial  # cold: the cache is written by a forked process
-    _reap_children()
+    assert len(writers) == 1
+    os.waitpid(writers[0], 0)
     assert (tmp_path / ".cuijiao-cache" / f"files-v{load.CACHE_VERSION}.pickle").is_file()
     monkeypatch.setattr(load, "read_file", lambda *a, **k: pytest.fail("read although cached"))
     assert load.load(tmp_path) == serial
