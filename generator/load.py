@@ -192,9 +192,20 @@ def _row_codec(cls: type):
     names = [f.name for f in dataclasses.fields(cls)]
     assert names[-2:] == ["seq", "pos"], names
     to_row = operator.attrgetter(*names[:-1], "pos.path", "pos.line", "pos.col")
-    args = ", ".join(f"a{i}" for i in range(len(names) - 1))
-    namespace = {"new": fast_new(cls), "new_pos": fast_new(Pos)}
-    exec(f"def from_rows(rows, path):\n    return [new({args}, new_pos(path, line, col)) for {args}, _, line, col in rows]\n", namespace)
+    args = [f"a{i}" for i in range(len(names) - 1)]
+    pos_names = [f.name for f in dataclasses.fields(Pos)]
+    assert pos_names == ["path", "line", "col"], pos_names
+    # one loop, no call per record: both objects made and their slots set inline (as records.fast_new does)
+    namespace = {"new": object.__new__, "cls": cls, "Pos": Pos, **{f"set_{i}": getattr(cls, n).__set__ for i, n in enumerate(names)},
+                 **{f"pos_{n}": getattr(Pos, n).__set__ for n in pos_names}}
+    body = "".join(f"        set_{i}(o, {a})\n" for i, a in enumerate(args))
+    exec(
+        f"def from_rows(rows, path):\n    out = []\n    append = out.append\n"
+        f"    for {', '.join(args)}, _, line, col in rows:\n"
+        f"        p = new(Pos)\n        pos_path(p, path)\n        pos_line(p, line)\n        pos_col(p, col)\n"
+        f"        o = new(cls)\n{body}        set_{len(names) - 1}(o, p)\n        append(o)\n    return out\n",
+        namespace,
+    )
     return to_row, namespace["from_rows"]
 
 
