@@ -339,6 +339,18 @@ def machine() -> dict:
     return info
 
 
+def calibrate() -> float:
+    """Milliseconds for a fixed pure-Python workload (best of 5): this machine's speed right now.
+
+    Shared virtual machines change speed by 50% over an hour; compare figures
+    from different runs only together with this number.
+    """
+    import timeit
+
+    work = "d = {}\nfor i in range(200000):\n    d[i & 1023] = (i, str(i & 255))\n"
+    return 1000 * min(timeit.repeat(work, number=1, repeat=5))
+
+
 def snapshot(folder: Path) -> dict[str, tuple[int, str]]:
     """Every file under ``folder``: size and SHA-256."""
     found = {}
@@ -416,15 +428,18 @@ def main() -> None:
 
     bench = Bench(args)
     info = bench.results["machine"]
+    info["reference_ms_before"] = before = calibrate()
     bench.say(f"# cuijiao benchmark, {info['date']}")
     bench.say()
     bench.say(f"{info.get('cpu', platform.processor())}, {info['cpus']} CPUs, {info.get('mem_gib', '?')} GiB, Python {info['python']}, "
-              f"load average before: {info['loadavg'][0]:.2f}")
+              f"load average before: {info['loadavg'][0]:.2f}, reference workload {before:.0f} ms (lower is faster)")
     bench.say()
     sections = ["core", "site", "letters", "beancount"] if args.section == "all" else [args.section]
     for section in sections:
         getattr(bench, section)()
-    bench.say(f"Load average after: {os.getloadavg()[0]:.2f}")
+    after = calibrate()
+    bench.results["reference_ms_after"] = after
+    bench.say(f"Load average after: {os.getloadavg()[0]:.2f}, reference workload {after:.0f} ms.")
     bench.save()
 
 
