@@ -342,7 +342,7 @@ def _block(draw, indent: int = 0, depth: int = 0) -> list[str]:
     return lines
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_block(), st.sampled_from(["\n", "\r\n"]), st.booleans())
 def test_random_yaml_either_gives_up_or_agrees_with_libyaml(lines, newline, final_newline):
     text = newline.join(lines) + (newline if final_newline else "")
@@ -427,7 +427,7 @@ def _item_lines(draw, keys: list[str]) -> list[str]:
     return lines
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_runs_of_ledger_items_either_give_up_or_agree_with_libyaml(data):
     keys = data.draw(st.lists(st.sampled_from(["unit", "date", "amount", "method", "receipt"]), min_size=1, max_size=5, unique=True))
