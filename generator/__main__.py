@@ -1,4 +1,4 @@
-from .cli import run
+from .cli import console
 
 if __name__ == "__main__":  # spawned letter workers import this module without running the CLI
-    run()
+    console()

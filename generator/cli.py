@@ -4,6 +4,8 @@ Exit codes: 0 success, 1 the data has errors, 2 the command was used wrongly.
 """
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import pipeline
-from .report import to_json
+from .report import ledger_json
 
 
 class Context:
@@ -25,15 +27,18 @@ class Context:
     def checked(self) -> pipeline.Checked:
         return pipeline.check(self.root, self.as_of, self.today, self.use_cache)
 
-    def desk_or_exit(self):
-        """The computed desk, or print the errors and exit 1: numbers from bad data are never shown."""
+    def checked_or_exit(self) -> pipeline.Checked:
+        """The checked data, or print the errors and exit 1: numbers from bad data are never shown."""
         checked = self.checked()
         if checked.errors:
             for problem in checked.errors:
                 click.echo(problem.render(), err=True)
             click.echo(f"数据有 {len(checked.errors)} 处错误，请先改正（运行 cuijiao check 查看全部问题）。", err=True)
             sys.exit(1)
-        return pipeline.desk_for(checked, self.as_of)
+        return checked
+
+    def desk_or_exit(self):
+        return pipeline.desk_for(self.checked_or_exit(), self.as_of)
 
 
 def _parse_date(ctx, param, value: str | None) -> date | None:
@@ -88,13 +93,13 @@ def check(obj: Context, strict: bool, fmt: str) -> None:
 @click.pass_obj
 def report(obj: Context, fmt: str) -> None:
     """欠费报表：终端表格，或 --format json 输出规范中的 JSON。"""
-    desk = obj.desk_or_exit()
+    ledger = obj.checked_or_exit().ledger
     if fmt == "json":
-        sys.stdout.write(to_json(desk))
+        sys.stdout.write(ledger_json(ledger, obj.as_of))
         return
-    from .terminal import print_report
+    from .terminal import print_ledger
 
-    print_report(desk)
+    print_ledger(ledger, obj.as_of)
 
 
 def _site_into(obj: Context, desk, site_dir: Path, letters=()) -> int:
@@ -172,6 +177,30 @@ for _command in _edit.COMMANDS:
     main.add_command(_command)
 main.add_command(_importer.command)
 main.add_command(_jsonschema.command)
+
+
+def console() -> None:
+    """The installed command: ``run``, then leave without freeing the computed desk object by object.
+
+    A large community's desk is millions of small objects; freeing them one
+    by one at interpreter exit takes longer than the output did (0.4 s at
+    5,000 units). The output is flushed and the exit handlers (the cache
+    writer's wait) run first, as at a normal exit.
+    """
+    code = 0
+    try:
+        run()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if isinstance(exc.code, str):
+            click.echo(exc.code, err=True)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # ``cuijiao report | head``: the reader left early
+        pass
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def run() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Callable, TypeVar
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from .aging import aging
 from .allocation import Piece, allocate, credit_order
 from .billing import Charge, unit_charges
 from .dunning import current_stage
+from .forking import can_fork, in_two_processes
 from .gcpause import paused_gc
 from .followup import REACHED_OUTCOMES, NextAction, PromiseState, next_action, promise_states
 from .latefee import LateFeeLine, charge_late_fee, unit_late_fee
@@ -23,6 +25,8 @@ from .money import ZERO
 from .plans import PlanState, latest_plan
 from .stats import collection_rate
 from .records import speed_up
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,16 +128,21 @@ def compute(ledger: Ledger, as_of: date) -> Desk:
 
 
 def _compute(ledger: Ledger, as_of: date) -> Desk:
+    states = [unit_state(*args) for args in _unit_inputs(ledger, as_of)]
+    return Desk(as_of, ledger.policy, tuple(states), totals(states, as_of))
+
+
+def _unit_inputs(ledger: Ledger, as_of: date) -> list[tuple]:
+    """unit_state's arguments for every unit, in ledger order."""
     policy = ledger.policy
     payments = _by_unit(ledger.payments, as_of, lambda p: p.date)
     waivers = _by_unit(ledger.waivers, as_of, lambda w: w.date)
     charges = _by_unit(ledger.charges, as_of, lambda c: c.issued)
     plans = _by_unit(ledger.plans, as_of, lambda p: p.signed)
-    states = [
-        unit_state(policy, unit, payments.get(unit.id, []), waivers.get(unit.id, []), charges.get(unit.id, []), plans.get(unit.id, []), as_of)
+    return [
+        (policy, unit, payments.get(unit.id, []), waivers.get(unit.id, []), charges.get(unit.id, []), plans.get(unit.id, []), as_of)
         for unit in ledger.units
     ]
-    return Desk(as_of, policy, tuple(states), totals(states, as_of))
 
 
 def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: list[Waiver], extra, plans: list[Plan], as_of: date) -> UnitState:
@@ -211,24 +220,60 @@ def _payment_event(piece: Piece) -> Interruption:
 
 
 def totals(states: list[UnitState], as_of: date) -> Totals:
+    return sum_totals([totals_part(s, as_of) for s in states])
+
+
+def totals_part(state: UnitState, as_of: date) -> tuple:
+    """What one unit adds to the totals, as plain values (a forked helper sends these back)."""
     year_start = date(as_of.year, 1, 1)
-    rows = [
-        (c.charge.amount, c.paid, c.waived)
-        for s in states
-        for c in s.charges
-        if year_start <= c.charge.due <= as_of
-    ]
+    amount = paid = waived = ZERO
+    for c in state.charges:
+        if year_start <= c.charge.due <= as_of:  # rule 11's window
+            amount += c.charge.amount
+            paid += c.paid
+            waived += c.waived
+    return (state.charged, state.paid, state.waived, state.outstanding, state.not_due, state.credit, state.late_fee,
+            1 if state.outstanding > 0 else 0, (amount, paid, waived))
+
+
+def sum_totals(parts: list[tuple]) -> Totals:
+    def total(i: int) -> Decimal:
+        return sum((p[i] for p in parts), ZERO)
+
     return Totals(
-        charged=sum((s.charged for s in states), ZERO),
-        paid=sum((s.paid for s in states), ZERO),
-        waived=sum((s.waived for s in states), ZERO),
-        outstanding=sum((s.outstanding for s in states), ZERO),
-        not_due=sum((s.not_due for s in states), ZERO),
-        credit=sum((s.credit for s in states), ZERO),
-        late_fee=sum((s.late_fee for s in states), ZERO),
-        units_in_arrears=sum(1 for s in states if s.outstanding > 0),
-        collection_rate=collection_rate(rows),
+        charged=total(0), paid=total(1), waived=total(2), outstanding=total(3), not_due=total(4), credit=total(5),
+        late_fee=total(6), units_in_arrears=sum(p[7] for p in parts), collection_rate=collection_rate([p[8] for p in parts]),
     )
+
+
+# Below this many units, one process computes everything (a fork and its pipe cost more than they save).
+PARALLEL_MIN_UNITS = 1000
+
+
+def summaries(ledger: Ledger, as_of: date, summarise: Callable[[UnitState], T]) -> tuple[list[T], Totals]:
+    """``summarise(state)`` of every unit (in ledger order) and the totals, without keeping the states.
+
+    For outputs that need a few values per unit (the reports): on a large
+    community a forked helper computes the second half of the units and
+    sends back only their summaries, so two cores share the work. The
+    numbers are those of ``compute``: the same ``unit_state`` and totals.
+    """
+    def part(inputs: list[tuple]) -> list[tuple]:
+        out = []
+        for args in inputs:
+            state = unit_state(*args)
+            out.append((summarise(state), totals_part(state, as_of)))
+        return out
+
+    with paused_gc():
+        inputs = _unit_inputs(ledger, as_of)
+        if len(inputs) >= PARALLEL_MIN_UNITS and can_fork():
+            half = len(inputs) // 2
+            rows, theirs = in_two_processes(lambda: part(inputs[:half]), lambda: part(inputs[half:]))
+            rows += theirs if theirs is not None else part(inputs[half:])
+        else:
+            rows = part(inputs)
+    return [r[0] for r in rows], sum_totals([r[1] for r in rows])
 
 
 speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

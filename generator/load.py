@@ -16,7 +16,6 @@ import os
 import pickle
 import sys
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from .diagnostics import Diagnostic, Pos, error, warning
 from .model import Entries, Ledger, OneOffCharge, Payment, Policy, Unit, Waiver
 from .schema import Reader, read_entries, read_policy, read_unit
 from .fastpath import GiveUp, read_fast
+from .forking import can_fork, in_two_processes
 from .gcpause import paused_gc
 from .records import fast_new
 from .yamlsource import compose, decode
@@ -275,7 +275,7 @@ class FileCache:
             del self.entries[path]
         if not self.enabled or not (self.dirty or stale):
             return
-        if background and _can_fork(PARALLEL_MIN_BYTES):
+        if background and can_fork():
             sys.stdout.flush()
             sys.stderr.flush()
             pid = os.fork()
@@ -340,16 +340,8 @@ def load(root: Path, use_cache: bool = True) -> tuple[Ledger | None, list[Diagno
 # into records much faster than it would read the YAML. Reading is a pure
 # function of (path, bytes), so who reads a file changes nothing but time;
 # if the helper fails, the parent reads its files itself. Below this many
-# bytes, or with threads running (fork is unsafe with threads), one process.
+# bytes, one process.
 PARALLEL_MIN_BYTES = 8_000_000
-
-
-def _can_fork(size: int) -> bool:
-    """Linux only: macOS frameworks are not fork-safe, Windows has no fork."""
-    return (
-        size >= PARALLEL_MIN_BYTES and sys.platform.startswith("linux") and threading.active_count() == 1
-        and len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)) >= 2
-    )
 
 
 def _read_all(todo: list[tuple[str, bytes, str]]) -> list[tuple[str, str, FileResult]]:
@@ -357,7 +349,7 @@ def _read_all(todo: list[tuple[str, bytes, str]]) -> list[tuple[str, str, FileRe
     memo: dict = {}
     total = sum(len(raw) for _, raw, _ in todo)
     helper: set[str] = set()
-    if _can_fork(total):
+    if total >= PARALLEL_MIN_BYTES and can_fork():
         share = 0
         for path, raw, _ in sorted(todo, key=lambda t: -len(t[1])):  # the large entries files, about half the bytes
             if share >= total * 0.45:
@@ -367,27 +359,12 @@ def _read_all(todo: list[tuple[str, bytes, str]]) -> list[tuple[str, str, FileRe
                 share += len(raw)
     if not helper:
         return [(path, digest, read_file(path, raw, memo)) for path, raw, digest in todo]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the helper: read its files, send the results, leave without cleaning up the parent's state
-        code = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as out:
-                _RecordPickler(out).dump({path: _encode_entries(path, read_file(path, raw, memo)) for path, raw, _ in todo if path in helper})
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    mine = {path: read_file(path, raw, memo) for path, raw, _ in todo if path not in helper}
-    try:
-        with os.fdopen(read_end, "rb") as incoming:
-            theirs = pickle.load(incoming)
-    except Exception:  # the helper failed: read its files here
-        theirs = {}
-    finally:
-        os.waitpid(pid, 0)
-    for path, stored in theirs.items():
+    mine, theirs = in_two_processes(
+        lambda: {path: read_file(path, raw, memo) for path, raw, _ in todo if path not in helper},
+        lambda: {path: _encode_entries(path, read_file(path, raw, memo)) for path, raw, _ in todo if path in helper},
+        dump=lambda result, out: _RecordPickler(out).dump(result),
+    )
+    for path, stored in (theirs or {}).items():
         mine[path] = _decode_entries(path, stored) if type(stored) is tuple else stored
     return [(path, digest, mine[path] if path in mine else read_file(path, raw, memo)) for path, raw, digest in todo]
 

@@ -1,11 +1,13 @@
-"""The JSON report of the spec, and its readable terminal form."""
+"""The JSON report of the spec."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from .aging import BUCKET_NAMES
-from .engine import Desk, UnitState
+from .engine import Desk, Totals, UnitState, summaries
+from .model import Ledger
 from .money import fmt
 
 
@@ -40,9 +42,12 @@ def unit_json(state: UnitState) -> dict:
 
 
 def desk_json(desk: Desk) -> dict:
-    t = desk.totals
+    return _report(desk.as_of, desk.totals, [unit_json(s) for s in desk.units])
+
+
+def _report(as_of, t: Totals, units: list[dict]) -> dict:
     return {
-        "as_of": desk.as_of.isoformat(),
+        "as_of": as_of.isoformat(),
         "totals": {
             "charged": fmt(t.charged),
             "paid": fmt(t.paid),
@@ -54,9 +59,19 @@ def desk_json(desk: Desk) -> dict:
             "units_in_arrears": t.units_in_arrears,
             "collection_rate": None if t.collection_rate is None else str(t.collection_rate),
         },
-        "units": [unit_json(s) for s in sorted(desk.units, key=lambda s: s.unit.id)],
+        "units": sorted(units, key=lambda u: u["unit"]),
     }
 
 
 def to_json(desk: Desk) -> str:
-    return json.dumps(desk_json(desk), ensure_ascii=False, indent=2) + "\n"
+    return _dumps(desk_json(desk))
+
+
+def ledger_json(ledger: Ledger, as_of: date) -> str:
+    """The same report straight from the ledger: only each unit's summary is kept (see engine.summaries)."""
+    units, totals = summaries(ledger, as_of, unit_json)
+    return _dumps(_report(as_of, totals, units))
+
+
+def _dumps(report: dict) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"

@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import fastpath, load
+from generator import fastpath, forking, load
 from generator.fastyaml import Map, parse
 from generator.load import read_exact, read_file
 from generator.yamlsource import decode
@@ -449,7 +449,7 @@ def test_two_processes_read_the_same_ledger_as_one(tmp_path, monkeypatch):
     synth.generate(tmp_path, units=40, years=2)
     serial = load.load(tmp_path, use_cache=False)
     monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)  # fork a helper even for this small community
-    if not load._can_fork(0):
+    if not forking.can_fork():
         pytest.skip("no fork or a single CPU here")
     assert load.load(tmp_path, use_cache=False) == serial
     writers: list[int] = []
@@ -466,7 +466,7 @@ def test_a_failing_helper_process_changes_nothing(tmp_path, monkeypatch):
     synth.generate(tmp_path, units=20, years=1)
     serial = load.load(tmp_path, use_cache=False)
     monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)
-    if not load._can_fork(0):
+    if not forking.can_fork():
         pytest.skip("no fork or a single CPU here")
     monkeypatch.setattr(load, "_encode_entries", lambda path, result: os._exit(3))  # the helper dies before sending anything
     assert load.load(tmp_path, use_cache=False) == serial
