@@ -47,6 +47,12 @@ class UnitLimitation:
     earliest_expiry: date | None
     status: str | None
     expired_amount: Decimal
+    lapsed_amount: Decimal  # unpaid principal the rule counts as running that lapsed before a late demand (limitation.py)
+
+    @property
+    def barred_amount(self) -> Decimal:
+        """Unpaid principal past limitation either way: never threatened with a suit."""
+        return self.expired_amount + self.lapsed_amount
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +192,7 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
         earliest_expiry=min((s.limitation.expiry for s in limits), default=None),
         status=worst(s.limitation.status for s in limits),
         expired_amount=sum((s.unpaid for s in limits if s.limitation.status == EXPIRED), ZERO),
+        lapsed_amount=sum((s.unpaid for s in limits if s.limitation.lapsed), ZERO),
     )
     late_fee_waived = sum((w.amount for w in waivers if w.applies_to == "late_fee"), ZERO)
     late_fee = unit_late_fee([s.late_fee for s in states if s.late_fee], late_fee_waived) if policy.late_fee else ZERO
@@ -216,7 +223,7 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
 
 
 def _payment_event(piece: Piece) -> Interruption:
-    return Interruption(piece.credit_date, "payment", f"缴费 {piece.credit_date}（{piece.source.receipt or '无收据号'}）")
+    return Interruption(piece.credit_date, "payment", f"缴费 {piece.credit_date}（{piece.source.receipt or '无收据号'}）", True)
 
 
 def totals(states: list[UnitState], as_of: date) -> Totals:

@@ -31,6 +31,7 @@ def unit_json(state: UnitState) -> dict:
             "earliest_expiry": state.limitation.earliest_expiry.isoformat() if state.limitation.earliest_expiry else None,
             "status": state.limitation.status,
             "expired_amount": fmt(state.limitation.expired_amount),
+            "lapsed_amount": fmt(state.limitation.lapsed_amount),
         },
         "next_action": {
             "kind": state.next_action.kind,

@@ -162,13 +162,13 @@ def test_report_json_numbers(capsys, community):
     assert (u["outstanding"], u["not_due"], u["credit"], u["late_fee"]) == ("300.00", "0.00", "0.00", "2.85")
     assert (u["oldest_due"], u["days_overdue"], u["stage"], u["plan"]) == ("2026-02-15", 33, "notice", None)
     assert u["aging"] == {**{b: "0.00" for b in BUCKETS}, "1-30": "200.00", "31-90": "100.00"}
-    assert u["limitation"] == {"earliest_expiry": "2029-02-15", "status": "ok", "expired_amount": "0.00"}
+    assert u["limitation"] == {"earliest_expiry": "2029-02-15", "status": "ok", "expired_amount": "0.00", "lapsed_amount": "0.00"}
     # 10-1-101: March 50 x 2.00 = 100.00 paid from 500.00 -> 400.00 credit; nothing overdue: nulls
     u = units["10-1-101"]
     assert (u["outstanding"], u["not_due"], u["credit"], u["late_fee"]) == ("0.00", "0.00", "400.00", "0.00")
     assert (u["oldest_due"], u["days_overdue"], u["stage"], u["plan"]) == (None, None, None, None)
     assert u["aging"] == {b: "0.00" for b in BUCKETS}
-    assert u["limitation"] == {"earliest_expiry": None, "status": None, "expired_amount": "0.00"}
+    assert u["limitation"] == {"earliest_expiry": None, "status": None, "expired_amount": "0.00", "lapsed_amount": "0.00"}
     # from 03-16, 80 x 2.00 x 16/31 = 82.580... -> 82.58, due max(03-15, 03-16) = 03-16: 4 days overdue;
     # late fee 82.58 x 4 x 0.0003 = 0.099... -> 0.10
     u = units["A-1"]
