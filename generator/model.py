@@ -98,6 +98,11 @@ class Policy:
     limitation: LimitationRule
     publish_unit_amounts: bool  # notice-board summary may list unit numbers and amounts
     pos: Pos
+    creditor: str | None = None  # who is owed and would sue (the 物业服务人); None: the issuer
+
+    @property
+    def creditor_name(self) -> str:
+        return self.creditor or self.issuer.name
 
     def stage(self, stage_id: str | None) -> Stage | None:
         for stage in self.dunning:
