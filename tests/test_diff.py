@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_edit import POLICY, cli, make_community
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.test_edit import OWNER_101, POLICY, cli, make_community
 
 PAYMENT = '  - {unit: 1-1-101, date: 2026-11-20, amount: "600.00", method: wechat, receipt: R1}\n'
 
@@ -98,12 +101,27 @@ def test_new_and_removed_units(repo):
     assert "- 1-1-103（新增）: 欠费 — → 1,899.50" in text
 
 
-def test_data_errors_are_listed_instead_of_numbers(repo):
+def test_errors_in_the_new_version_are_listed_instead_of_numbers_and_exit_1(repo, tmp_path):
     (repo / "owners/1-1-101.yaml").write_text("unit: 1-1-101\ntype: 高层\n", encoding="utf-8")
-    text = diff(repo, "HEAD")
+    result = CliRunner().invoke(main, ["--root", str(repo), "--as-of", "2026-11-22", "--no-cache", "diff", "HEAD"])
+    assert result.exit_code == 1
+    text = result.stdout
     assert "改动后（工作区）的数据有 2 处错误，无法计算金额变化" in text
     assert "- `owners/1-1-101.yaml:1:1` 房屋信息缺少必填项“billing\\_start”（请补上 billing\\_start: …）" in text
     assert "欠费合计" not in text and "1-1-101: 欠费" not in text
+    assert result.stderr == "无法计算金额变化：改动后（工作区）的数据有 2 处错误，请先改正（运行 cuijiao check 查看全部问题）。\n"
+    # written to a file (the CI's job summary) all the same
+    out = tmp_path / "summary.md"
+    assert cli(repo, "diff", "HEAD", "--output", str(out)).exit_code == 1
+    assert "无法计算金额变化" in out.read_text(encoding="utf-8")
+
+
+def test_errors_only_in_the_base_are_listed_but_do_not_fail(repo):
+    (repo / "owners/1-1-101.yaml").write_text("unit: 1-1-101\ntype: 高层\n", encoding="utf-8")
+    commit(repo, "坏数据")
+    (repo / "owners/1-1-101.yaml").write_text(OWNER_101, encoding="utf-8")
+    text = diff(repo, "HEAD")
+    assert "改动前（`HEAD`" in text and "无法计算金额变化" in text
 
 
 def test_no_change(repo):
