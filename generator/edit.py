@@ -451,15 +451,15 @@ _file_option = click.option("--file", "file", metavar="ledger/….yaml", help="�
 
 
 @click.command("log")
-@click.argument("unit")
+@click.argument("unit", metavar="房号")
 @_date_option
-@click.option("--channel", callback=_callback(_choice("channel")), help="联系方式：" + _choices_text("channel"))
-@click.option("--outcome", callback=_callback(_choice("outcome")), help="结果：" + _choices_text("outcome"))
-@click.option("--by", help="经办人")
+@click.option("--channel", metavar="方式", callback=_callback(_choice("channel")), help="联系方式：" + _choices_text("channel"))
+@click.option("--outcome", metavar="结果", callback=_callback(_choice("outcome")), help="结果：" + _choices_text("outcome"))
+@click.option("--by", metavar="姓名", help="经办人")
 @click.option("--promise-date", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="承诺付款日期（结果为 promised 时）")
 @click.option("--promise-amount", callback=_callback(parse_money), metavar="金额", help="承诺付款金额")
-@click.option("--reason", callback=_callback(_choice("reason")), help="欠费原因：" + _choices_text("reason"))
-@click.option("--evidence", help="证据：录音文件名、快递单号、签收单等（有证据才中断诉讼时效）")
+@click.option("--reason", metavar="原因", callback=_callback(_choice("reason")), help="欠费原因：" + _choices_text("reason"))
+@click.option("--evidence", metavar="证据", help="证据：录音文件名、快递单号、签收单等（有证据才中断诉讼时效）")
 @click.option("--note", help="备注")
 @click.pass_obj
 def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amount, reason, evidence, note) -> None:
@@ -484,11 +484,11 @@ def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amo
 
 
 @click.command("pay")
-@click.argument("unit")
-@click.argument("amount", callback=_callback(parse_money))
+@click.argument("unit", metavar="房号")
+@click.argument("amount", callback=_callback(parse_money), metavar="金额")
 @_date_option
-@click.option("--method", callback=_callback(_choice("method")), help="缴费方式：" + _choices_text("method"))
-@click.option("--receipt", help="收据号（写了就不能重复）")
+@click.option("--method", metavar="方式", callback=_callback(_choice("method")), help="缴费方式：" + _choices_text("method"))
+@click.option("--receipt", metavar="收据号", help="收据号（写了就不能重复）")
 @click.option("--note", help="备注")
 @_file_option
 @click.pass_obj
@@ -504,12 +504,12 @@ def pay_command(obj, unit, amount, when, method, receipt, note, file) -> None:
 
 
 @click.command("waive")
-@click.argument("unit")
-@click.argument("amount", callback=_callback(parse_money))
+@click.argument("unit", metavar="房号")
+@click.argument("amount", callback=_callback(parse_money), metavar="金额")
 @_date_option
-@click.option("--applies-to", "applies_to", callback=_callback(_choice("applies_to")), help="减免对象：" + _choices_text("applies_to"))
-@click.option("--approved-by", "approved_by", help="批准人，例如 业委会2026年第3次会议")
-@click.option("--reason", help="减免理由")
+@click.option("--applies-to", "applies_to", metavar="对象", callback=_callback(_choice("applies_to")), help="减免对象：" + _choices_text("applies_to"))
+@click.option("--approved-by", "approved_by", metavar="批准人", help="批准人，例如 业委会2026年第3次会议")
+@click.option("--reason", metavar="理由", help="减免理由")
 @_file_option
 @click.pass_obj
 def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, file) -> None:
@@ -526,7 +526,7 @@ def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, file
 
 
 @click.command("plan")
-@click.argument("unit")
+@click.argument("unit", metavar="房号")
 @click.option("--signed", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="签订日期，默认今天")
 @click.option("--installment", "installments", multiple=True, callback=_callback(parse_installment), metavar="日期:金额",
               help="一期：到期日:金额，例如 2026-12-01:1000.00；可写多次")

@@ -450,24 +450,19 @@ def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: b
 # -- the command ------------------------------------------------------------------------------
 
 @click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="表格文件")
 @click.option("--dry-run", is_flag=True, help="只显示将写入的文件，不写入")
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="按哪一天计算导入后的欠费（同全局 --as-of）")
 @click.pass_obj
-def command(obj, file: Path, dry_run: bool, as_of: str | None) -> None:
+def command(obj, file: Path, dry_run: bool) -> None:
     """从现有的 Excel/CSV 台账导入房屋和期初欠费到 owners/。
 
-    \b
     表头（中英文均可）：房号、业主、电话、地址、面积、类型、居住状态、计费开始、欠费 或 缴至。
-    欠费 → 期初欠费（计费开始日前一天到期）；缴至 → 计费开始日为其第二天。
-    有任何错误都不写入；已有的房屋文件不会被覆盖。
+
+    欠费记为期初欠费（计费开始日前一天到期）；写了缴至的，计费开始日为其第二天。
+
+    有任何错误都不写入；已有的房屋文件不会被覆盖。先用 --dry-run 看看会写什么。
     """
-    when = obj.as_of
-    if as_of:
-        try:
-            when = date.fromisoformat(as_of)
-        except ValueError:
-            raise click.BadParameter(f"“{as_of}”不是有效日期，请写成 YYYY-MM-DD", param_hint="--as-of") from None
+    when = obj.as_of  # --as-of, written before or after "import"
     result = plan_import(obj.root, file, when, obj.today, obj.use_cache)
     for problem in result.problems:
         click.echo(problem.render(), err=True)

@@ -92,12 +92,21 @@ def test_report_refuses_to_show_numbers_from_bad_data(capsys, community):
 # -- usage errors -----------------------------------------------------------------
 
 @pytest.mark.parametrize(("args", "phrase"), [
-    (["--as-of", "2026-13-01", "check"], "“2026-13-01”不是有效日期"),
+    (["--as-of", "2026-13-01", "check"], "选项 --as-of 的值不对：“2026-13-01”不是有效日期"),
     (["--as-of", "yesterday", "check"], "不是有效日期"),
-    (["chek"], "没有这个命令"),
-    (["check", "--strikt"], "没有这个选项：--strikt"),
-    (["report", "--format", "xml"], "参数无效"),
-    (["--root", "/nonexistent/小区", "check"], "找不到文件夹"),
+    (["check", "--as-of", "2026-02-30"], "选项 --as-of 的值不对：“2026-02-30”不是有效日期"),
+    (["chek"], "没有这个命令：chek（是不是 check？）"),
+    (["check", "--strikt"], "没有这个选项：--strikt（是不是 --strict？）"),
+    (["check", "--strict=yes"], "选项 --strict 不带值，直接写 --strict 即可"),
+    (["check", "extra"], "多余的参数：extra"),
+    (["report", "--format", "xml"], "选项 --format 的值不对：“xml”不在可选范围内，可选：text、json"),
+    (["report", "--format"], "选项 --format 后面要写一个值"),
+    (["diff"], "缺少参数 基准版本"),
+    (["import", "没有这个文件.xlsx"], "参数 表格文件 的值不对：找不到“没有这个文件.xlsx”"),
+    (["schemas", "--out", str(PROJECT / "README.md")], "是文件，这里要写文件夹"),
+    (["--root", "/nonexistent/小区", "check"], "选项 --root 的值不对：找不到文件夹“/nonexistent/小区”"),
+    (["check", "--root", "/nonexistent/小区"], "选项 --root 的值不对：找不到文件夹“/nonexistent/小区”"),
+    (["--as-of", "2026-03-20", "report", "--as-of", "2026-03-21"], "--as-of 在命令前后各写了一次，而且不一样"),
 ])
 def test_usage_errors_exit_2_in_chinese(capsys, community, args, phrase):
     if "--root" not in args:
@@ -105,10 +114,65 @@ def test_usage_errors_exit_2_in_chinese(capsys, community, args, phrase):
     code, out, err = cuijiao(capsys, *args)
     assert code == 2
     assert out == ""
-    assert err.startswith("用法错误：")
-    assert phrase in err
-    assert "运行 cuijiao --help 查看用法。" in err
-    assert "Traceback" not in err and "Usage:" not in err
+    first, hint = err.splitlines()
+    assert first.startswith("用法错误：")
+    assert phrase in first
+    assert re.fullmatch(r"运行 cuijiao( \w+)? --help 查看用法。", hint)
+    for english in ("Traceback", "Usage:", "Error", "Invalid value", "is not one of", "requires an argument", "unexpected extra"):
+        assert english not in err
+
+
+def test_a_usage_error_names_the_command_whose_help_to_read(capsys, community):
+    code, out, err = cuijiao(capsys, "--root", str(community.root), "pay", "1-1-101")
+    assert code == 2
+    assert err == "用法错误：缺少参数 金额\n运行 cuijiao pay --help 查看用法。\n"
+
+
+def test_global_options_may_follow_the_command(capsys, community):
+    before = cuijiao(capsys, "--root", str(community.root), "--as-of", "2026-03-20", "--no-cache", "report", "--format", "json")
+    after = cuijiao(capsys, "report", "--format", "json", "--as-of", "2026-03-20", "--root", str(community.root), "--no-cache")
+    assert before[0] == 0 and after == before
+    assert json.loads(after[1])["as_of"] == "2026-03-20"
+    # the same value in both places is no conflict
+    code, out, err = cuijiao(capsys, "--as-of", "2026-03-20", "--root", str(community.root), "check", "--as-of", "2026-03-20")
+    assert (code, err) == (0, "")
+
+
+def help_pages() -> list[list[str]]:
+    return [[]] + [[name] for name in sorted(cli.main.commands)]
+
+
+@pytest.mark.parametrize("command", help_pages(), ids=lambda c: " ".join(c) or "cuijiao")
+def test_help_is_chinese_and_fits_an_80_column_terminal(capsys, command):
+    code, out, err = cuijiao(capsys, *command, "--help")
+    assert (code, err) == (0, "")
+    assert out.startswith(f"用法：{' '.join(['cuijiao', *command])} [选项]")
+    assert "\n选项：\n" in out and "-h, --help" in out and "显示本帮助并退出。" in out
+    for english in ("Usage", "Options", "Commands", "Arguments", "Show this message", "[default", "[required]",
+                    "TEXT", "DIRECTORY", "FILE", "PATH", "[OPTIONS]", "COMMAND"):
+        assert english not in out, english
+    for line in out.splitlines():
+        assert cli.cell_width(line) <= 80, line
+    if command:  # every command lists the global options too
+        assert "--root 文件夹" in out and "--as-of YYYY-MM-DD" in out and "--no-cache" in out
+
+
+def test_cuijiao_alone_shows_the_chinese_help_as_a_usage_error(capsys):
+    code, out, err = cuijiao(capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("用法：cuijiao [选项] 命令 [参数]...")
+    assert "\n命令：\n" in err and "  check    校验全部数据" in err
+    assert "写在命令前后都可以" in err
+
+
+def test_help_wraps_chinese_by_display_width_without_splitting_words():
+    assert cli.cell_width("ab中文") == 6
+    lines = cli.wrap("联系方式：sms（短信）、registered_mail（挂号信/EMS）、lawyer_letter（律师函）", 20)
+    assert all(cli.cell_width(line) <= 20 for line in lines)
+    assert "registered_mail" in "".join(lines).replace(" ", "")
+    assert not any(line[0] in "，。、）：" for line in lines)  # no line starts with closing punctuation
+    assert not any(line[-1] == "（" for line in lines)  # nor ends with an opening one
+    assert cli.wrap("a b  c", 3) == ["a b", "c"]
 
 
 def test_python_dash_m_generator_runs_the_cli():
