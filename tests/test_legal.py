@@ -229,5 +229,64 @@ def test_the_repealing_article_names_the_repealed_laws():
         assert f"《中华人民共和国{name}》" in repealing
 
 
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference material not on this machine")
+def test_legal_texts_are_written_anew():
+    """No run of 14 characters of a summary, an application or a note is taken from the guides or any statute."""
+    sources = [*REFERENCE.glob("*.txt"), *REFERENCE.glob("law/*.md")]
+    material = re.sub(r"\s+", "", "".join(p.read_text(encoding="utf-8") for p in sources))
+    n = 14
+    grams = {material[i:i + n] for i in range(len(material) - n + 1)}
+    book = load_legal()
+    texts = [(a.id, a.summary + "|" + a.applies) for a in book.articles] + [(r.id, r.note) for r in book.repealed]
+    for ident, words in texts:
+        ours = re.sub(r"\s+", "", words)
+        copied = {ours[i:i + n] for i in range(len(ours) - n + 1)} & grams
+        assert not copied, (ident, sorted(copied)[:3])
+
+
+def test_the_holiday_rule_says_the_day_after_the_holiday_in_summary_and_use(book):
+    a = book.article("civil-code-203")
+    for words in (a.summary, a.applies):
+        assert "第二天" not in words and "第一天" not in words
+        assert "过完" in words
+
+
+def test_limitation_entries_state_what_the_statutes_say(book):
+    assert "应当知道" in book.article("civil-code-188").summary
+    assert "程序结束" in book.article("civil-code-195").summary
+    assert "业主承认欠费" not in book.article("civil-code-195").applies
+    assert "完全民事行为能力" in book.article("spc-limitation-8").summary
+    assert "成年" not in book.article("spc-limitation-8").applies
+    assert "第四项" in book.article("spc-limitation-8").applies  # a notice in the media for an owner who cannot be found
+    assert "提出" in book.article("civil-code-193").applies and "不准确" in book.article("civil-code-193").applies
+    assert "limitation.years" in book.article("civil-code-197").applies
+
+
+def test_collection_entries_do_not_overstate_the_law(book):
+    assert "不是起诉的前提" in book.article("civil-code-944").applies
+    penalty = book.article("civil-code-585").summary
+    assert "调高" in penalty and "调低" in penalty and "明显高于或低于" not in penalty
+    assert "期初欠费" in book.article("civil-code-585").applies
+
+
+def test_unit_numbers_with_amounts_are_not_presented_as_publishable(book):
+    for article_id in ("pipl-25", "pipl-4"):
+        applies = book.article(article_id).applies
+        assert "最多列出房号和金额" not in applies
+    assert "单独同意" in book.article("pipl-25").applies and "不能代替" in book.article("pipl-25").applies
+
+
+def test_the_late_fee_article_is_cited_only_through_its_own_context(book):
+    for context in LETTER_CONTEXTS:
+        assert "civil-code-585" not in [a.id for a in book.for_context(context)], context
+    assert [a.id for a in book.for_context("letter:late-fee")] == ["civil-code-585"]
+    assert book.for_context("letter:barred") and book.for_context("letter:plan-barred")
+
+
+def test_the_owners_assembly_rules_are_marked_unverified(book):
+    a = book.article("owners-assembly-rules-20")
+    assert a.checked == "secondary" and "慎用" in a.applies and "业委会不能自己决定" in a.applies
+
+
 def test_project_file_is_where_the_loader_looks():
     assert (PROJECT_DIR / LEGAL_FILE).is_file()
