@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -36,6 +37,11 @@ from .model import APPLIES_TO, CHANNELS, METHODS, OUTCOMES, REASONS
 from .money import fmt, fmt_grouped
 from .validate import validate
 from .yamlsource import MappingNode, ScalarNode, SequenceNode, compose
+
+try:
+    _CLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _CLoader = yaml.SafeLoader
 
 # where each kind of entry goes when the community has no file for it yet
 DEFAULT_LAYOUT = {"payments": "month", "waivers": "year", "plans": "year", "charges": "month"}
@@ -145,6 +151,10 @@ def dump(yaml: YAML, data) -> str:
 def _style_like(item: CommentedMap, previous, default_flow: bool, flow_children: tuple[str, ...] = ()) -> CommentedMap:
     """Give the new entry the style of the entry before it (or the default)."""
     flow = previous.fa.flow_style() if isinstance(previous, CommentedMap) else default_flow
+    return _set_style(item, flow, flow_children)
+
+
+def _set_style(item: CommentedMap, flow: bool, flow_children: tuple[str, ...] = ()) -> CommentedMap:
     if flow:
         item.fa.set_flow_style()
     else:
@@ -158,7 +168,14 @@ def _style_like(item: CommentedMap, previous, default_flow: bool, flow_children:
 
 def append_item(path: str, old_text: str | None, section: str, item: CommentedMap, *,
                 default_flow: bool, flow_children: tuple[str, ...] = (), header: str = "") -> Edit:
-    """The file with ``item`` appended to its top-level list ``section``, comments and layout kept."""
+    """The file with ``item`` appended to its top-level list ``section``, comments and layout kept.
+
+    The new entry goes right after the last entry of the list. Comments
+    after it that are indented under the list stay with that entry; a
+    comment at the file's (or the next key's) margin, and blank lines, stay
+    below the new entry, so a closing comment stays at the end of the file.
+    A UTF-8 BOM and CRLF line ends are kept.
+    """
     if old_text is None:
         yaml = yaml_for("")
         data = CommentedMap()
@@ -166,8 +183,28 @@ def append_item(path: str, old_text: str | None, section: str, item: CommentedMa
         _style_like(item, None, default_flow, flow_children)
         data[section].append(item)
         return Edit(path, header + dump(yaml, data), created=True)
+    bom = "\ufeff" if old_text.startswith("\ufeff") else ""
     crlf = "\r\n" in old_text
-    text = old_text.lstrip("\ufeff").replace("\r\n", "\n")
+    text = old_text.removeprefix("\ufeff").replace("\r\n", "\n")
+    new_text = None
+    spliced = splice(text, section, item, default_flow, flow_children)
+    if spliced is not None:
+        try:
+            _guard(path, text, spliced, section, list(item.keys()))
+            new_text = spliced
+        except EditError:  # a layout the splice misjudged (say a block scalar that keeps its blank lines)
+            new_text = None
+    if new_text is None:
+        new_text = _dumped(path, text, section, item, default_flow, flow_children)
+        _guard(path, text, new_text, section, list(item.keys()))
+    if crlf:
+        new_text = new_text.replace("\n", "\r\n")
+    return Edit(path, bom + new_text, created=False)
+
+
+def _dumped(path: str, text: str, section: str, item: CommentedMap, default_flow: bool,
+            flow_children: tuple[str, ...]) -> str:
+    """The whole file loaded and dumped again by ruamel.yaml: for the layouts ``splice`` leaves alone."""
     yaml = yaml_for(text)
     try:
         data = yaml.load(text)
@@ -185,11 +222,137 @@ def append_item(path: str, old_text: str | None, section: str, item: CommentedMa
         raise EditError(f"{path} 里的 {section} 不是列表，请先运行 cuijiao check 改正这个文件")
     _style_like(item, entries[-1] if entries else None, default_flow, flow_children)
     entries.append(item)
-    new_text = dump(yaml, data)
-    _guard(path, text, new_text, section, list(item.keys()))
-    if crlf:
-        new_text = new_text.replace("\n", "\r\n")
-    return Edit(path, new_text, created=False)
+    return dump(yaml, data)
+
+
+# -- appending by splicing the text ------------------------------------------------------------
+_NULLS = ("", "~", "null", "Null", "NULL")
+
+
+def splice(text: str, section: str, item: CommentedMap, default_flow: bool,
+           flow_children: tuple[str, ...] = ()) -> str | None:
+    """``text`` with ``item`` inserted as the last entry of the top-level list ``section``; every
+    other line stays byte for byte. None for a layout this does not handle (a one-line list with
+    entries, a flow mapping at the top, unusual line breaks): ``_dumped`` does those."""
+    if any(c in text for c in "\r\x85\u2028\u2029"):
+        return None
+    try:
+        root = yaml.compose(text, Loader=_CLoader)
+    except yaml.YAMLError:
+        return None
+    body = text[:-1] if text.endswith("\n") else text
+    lines = body.split("\n") if body else []
+    if root is None:  # empty, or only comments: those open the file, the list follows
+        return _joined(lines, len(lines), [f"{section}:", *_item_lines(item, 0, 2, 4, default_flow, flow_children)])
+    if type(root) is not MappingNode or root.flow_style:
+        return None
+    key_col = root.start_mark.column
+    dash, content = _list_offsets(root)
+    found = [(k, v) for k, v in root.value if type(k) is ScalarNode and k.value == section]
+    if not found:  # a new key after the last value
+        at = _after(lines, _end_line(root), key_col)
+        new = [" " * key_col + f"{section}:", *_item_lines(item, key_col, dash, content, default_flow, flow_children)]
+        return _joined(lines, at, new)
+    key, value = found[-1]
+    if type(value) is SequenceNode and not value.flow_style and value.value:
+        last = value.value[-1]
+        if last.start_mark.line != _dash_line(lines, last) or value.start_mark.column < key_col:
+            return None
+        dash = value.start_mark.column - key_col
+        content = last.start_mark.column - key_col
+        flow = last.flow_style if type(last) is MappingNode else default_flow
+        at = _after(lines, _end_line(last), key_col)
+        return _joined(lines, at, _item_lines(item, key_col, dash, content, flow, flow_children))
+    if type(value) is SequenceNode and value.flow_style and value.value:  # [{...}, {...}]: one more after the last
+        end = value.value[-1].end_mark
+        lines = list(lines)
+        row = lines[end.line]
+        lines[end.line] = row[: end.column] + ", " + _flow_text(item) + row[end.column:]
+        return _joined(lines, len(lines), [])
+    empty_flow = type(value) is SequenceNode and value.flow_style and not value.value
+    null = type(value) is ScalarNode and value.tag.endswith(":null") and value.value in _NULLS
+    if not (empty_flow or null):
+        return None  # a one-line list with entries, or not a list at all
+    line = key.start_mark.line
+    if empty_flow or value.value:  # "payments: []   # 空的" -> "payments:   # 空的"
+        if value.start_mark.line != line or value.end_mark.line != line:
+            return None
+        lines = list(lines)
+        text_line = lines[line]
+        head = text_line[: value.start_mark.column].rstrip()
+        lines[line] = head + text_line[value.end_mark.column:]
+    at = _after(lines, line, key_col)
+    return _joined(lines, at, _item_lines(item, key_col, dash, content, default_flow, flow_children))
+
+
+def _dash_line(lines: list[str], node) -> int:
+    """The line of the "-" that opens ``node`` (the node's own line unless the dash stands alone)."""
+    line = node.start_mark.line
+    before = lines[line][: node.start_mark.column].rstrip()
+    return line if before.endswith("-") else -1
+
+
+def _list_offsets(root) -> tuple[int, int]:
+    """Where a new list's dash and entry go, relative to the keys: copied from a block list in the file."""
+    key_col = root.start_mark.column
+    for _, value in root.value:
+        if type(value) is SequenceNode and not value.flow_style and value.value:
+            first = value.value[0]
+            if first.start_mark.line == value.start_mark.line and value.start_mark.column >= key_col:
+                return value.start_mark.column - key_col, first.start_mark.column - key_col
+    return 2, 4  # the format description's "  - {...}"
+
+
+def _end_line(node) -> int:
+    """The last line holding ``node``'s own text (not the comments or blank lines after it)."""
+    while True:
+        if type(node) is ScalarNode:
+            end = node.end_mark
+            if node.style in ("|", ">"):  # a block scalar ends where the next line starts
+                return end.line - 1 if end.column == 0 else end.line
+            return end.line
+        if node.flow_style or not node.value:
+            return node.end_mark.line
+        node = node.value[-1][1] if type(node) is MappingNode else node.value[-1]
+
+
+def _after(lines: list[str], end: int, key_col: int) -> int:
+    """The line index a new entry goes at: past ``end`` and the comment lines right below it that are
+    indented under the list (they belong to the last entry). Blank lines and comments at the margin
+    stay below the new entry."""
+    end = min(end, len(lines) - 1)
+    while end > 0 and not lines[end].strip():  # a block scalar's trailing blank lines
+        end -= 1
+    at = end + 1
+    while at < len(lines):
+        stripped = lines[at].lstrip(" ")
+        if not stripped.startswith("#") or len(lines[at]) - len(stripped) <= key_col:
+            break
+        at += 1
+    return at
+
+
+def _item_lines(item: CommentedMap, key_col: int, dash: int, content: int, flow: bool,
+                flow_children: tuple[str, ...]) -> list[str]:
+    """The new entry as the lines of a list under a key at ``key_col``."""
+    _set_style(item, flow, flow_children)
+    yaml = YAML(typ="rt")
+    yaml.width = 4096
+    yaml.indent(mapping=max(content - dash, 2), sequence=content, offset=dash)
+    data = CommentedMap()
+    data["s"] = CommentedSeq([item])
+    rendered = dump(yaml, data).split("\n")[1:]
+    return [" " * key_col + line for line in rendered if line]
+
+
+def _flow_text(item: CommentedMap) -> str:
+    """The entry as one flow mapping, ``{unit: 1-1-101, ...}``."""
+    line = _item_lines(item, 0, 0, 2, True, ())[0]
+    return line.removeprefix("-").strip()
+
+
+def _joined(lines: list[str], at: int, new: list[str]) -> str:
+    return "".join(line + "\n" for line in [*lines[:at], *new, *lines[at:]])
 
 
 def _plain(node):
@@ -220,7 +383,7 @@ def _guard(path: str, old_text: str, new_text: str, section: str, keys: list[str
         added = after[section].pop()
     except (KeyError, AttributeError, IndexError, TypeError):
         added = None
-    if not before.get(section):  # a missing or empty list becomes a list with the one entry
+    if before.get(section) in (None, *_NULLS, []):  # a missing or empty list becomes a list with the one entry
         before[section] = []
     if after != before or not isinstance(added, dict) or list(added) != keys:
         raise EditError(f"写入 {path} 时会改动原有内容，已停止，未写入任何文件（请把这个文件报告给维护者）")

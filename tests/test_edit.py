@@ -109,7 +109,10 @@ def test_pay_appends_to_an_existing_file_keeping_comments_and_quoting(community)
     assert result.exit_code == 0, result.output
     after = (community / "ledger/payments/2026-03.yaml").read_text(encoding="utf-8")
     new_line = '  - {unit: 1-1-101, date: 2026-03-20, amount: "1200.50", method: cash}\n'
-    assert after == before + new_line  # nothing else moved, not even a comment
+    closing = "# 以上核对无误\n"
+    assert before.endswith(closing)
+    # nothing else moved: the new entry follows the last one, the closing comment stays at the end
+    assert after == before.removesuffix(closing) + new_line + closing
     amounts = [p.amount for p in checked(community).ledger.payments]
     assert amounts == [Decimal("300.00"), Decimal("200.50"), Decimal("1200.50")]
 
@@ -146,6 +149,70 @@ def test_log_appends_a_block_contact_like_the_ones_before_and_keeps_comments(com
     )
     contact = checked(community).ledger.units[0].contacts[-1]
     assert contact.promise.amount == Decimal("500.00") and contact.note == "出差: 回来转账 #急"
+
+
+def write_payments(root: Path, text: str, *, encoding: str = "utf-8") -> Path:
+    path = root / "ledger/payments/2026-03.yaml"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+PAY = ("pay", "1-1-101", "100", "--date", "2026-03-20", "--method", "cash")
+NEW = '  - {unit: 1-1-101, date: 2026-03-20, amount: "100.00", method: cash}\n'
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # a comment at the margin after the list closes the file and stays last
+    ("payments:\n  - {unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}\n# 结尾注释\n",
+     "payments:\n  - {unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}\n" + NEW + "# 结尾注释\n"),
+    # a comment indented under the list belongs to the entry above it; blank lines stay below the new entry
+    ("payments:\n  - {unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}\n    # 回单见附件\n\n# 结尾注释\n",
+     "payments:\n  - {unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}\n    # 回单见附件\n" + NEW + "\n# 结尾注释\n"),
+    # an empty list keeps its comment on its own line
+    ("payments: []   # 空的\n# 结尾注释\n", "payments:   # 空的\n" + NEW + "# 结尾注释\n"),
+    ("# 2026年3月\npayments:\n# 结尾注释\n", "# 2026年3月\npayments:\n" + NEW + "# 结尾注释\n"),
+    # no list yet: it is added after the last value, before the closing comment
+    ("$schema: ../../schemas/entries.schema.json\n# 结尾注释\n",
+     "$schema: ../../schemas/entries.schema.json\npayments:\n" + NEW + "# 结尾注释\n"),
+    ("# 只有一行注释\n", "# 只有一行注释\npayments:\n" + NEW),
+    # a list on one line gets one more entry on that line
+    ("payments: [{unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}]  # 一行\n# 结尾注释\n",
+     "payments: [{unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}, " + NEW.strip()[2:] + "]  # 一行\n# 结尾注释\n"),
+    # a list at the margin: the closing comment still stays last
+    ("payments:\n- {unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}\n# 结尾注释\n",
+     "payments:\n- {unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}\n" + NEW[2:] + "# 结尾注释\n"),
+    # the last line without a line end
+    ("payments:\n  - {unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}",
+     "payments:\n  - {unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}\n" + NEW),
+], ids=["closing-comment", "comment-under-entry", "empty-flow-list", "empty-key", "no-list", "only-comments",
+        "one-line-list", "list-at-margin", "no-final-newline"])
+def test_pay_keeps_every_comment_where_it_belongs(community, before, after):
+    path = write_payments(community, before)
+    result = cli(community, *PAY)
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == after
+    assert checked(community).ledger.payments[-1].amount == Decimal("100.00")
+
+
+def test_log_keeps_the_closing_comment_of_an_owner_file_last(community):
+    path = community / "owners/1-1-101.yaml"
+    path.write_text(OWNER_101 + "\n# 以上为2026年记录\n", encoding="utf-8")
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "visit", "--outcome", "reached")
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == (
+        OWNER_101 + "  - date: 2026-11-21\n    channel: visit\n    outcome: reached\n\n# 以上为2026年记录\n")
+    checked(community)
+
+
+def test_a_bom_and_crlf_line_ends_are_kept(community):
+    path = write_payments(community, "\ufeff# 3月\r\npayments:   # 按日期\r\n"
+                                     "  - {unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}\r\n# 结尾注释\r\n")
+    result = cli(community, *PAY)
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes().decode("utf-8") == (
+        "\ufeff# 3月\r\npayments:   # 按日期\r\n"
+        "  - {unit: 1-1-102, date: 2026-03-14, amount: \"1.00\", method: cash}\r\n" + NEW.replace("\n", "\r\n") + "# 结尾注释\r\n")
+    assert checked(community).ledger.payments[-1].amount == Decimal("100.00")
 
 
 def test_log_into_flow_style_contacts_writes_flow_style(community):
