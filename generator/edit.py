@@ -533,6 +533,10 @@ _CHOICE_WORDS = {
 }
 
 
+# why a contact needs evidence (民法典第一百九十五条: a demand for payment interrupts the limitation period)
+EVIDENCE_WHY = "催收能中断诉讼时效、让时效重新计算，但业主否认时要靠证据证明催收确实送到了"
+
+
 def _interactive() -> bool:
     return sys.stdin.isatty()
 
@@ -554,10 +558,12 @@ def _choice(name: str):
     return convert
 
 
-def _callback(convert):
-    """A click callback that converts with a Chinese message (exit 2 on a bad value)."""
+def _callback(convert, *, optional: bool = False):
+    """A click callback that converts with a Chinese message (exit 2 on a bad value).
+
+    An ``optional`` option may be given as "" to leave it out without being asked."""
     def callback(ctx, param, value):
-        if value is None or value == ():
+        if value is None or value == () or (optional and isinstance(value, str) and not value.strip()):
             return value
         try:
             if isinstance(value, tuple):
@@ -621,18 +627,28 @@ _file_option = click.option("--file", "file", metavar="ledger/….yaml", help="�
 @click.option("--by", metavar="姓名", help="经办人")
 @click.option("--promise-date", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="承诺付款日期（结果为 promised 时）")
 @click.option("--promise-amount", callback=_callback(parse_money), metavar="金额", help="承诺付款金额")
-@click.option("--reason", metavar="原因", callback=_callback(_choice("reason")), help="欠费原因：" + _choices_text("reason"))
-@click.option("--evidence", metavar="证据", help="证据：录音文件名、快递单号、签收单等（有证据才中断诉讼时效）")
+@click.option("--reason", metavar="原因", callback=_callback(_choice("reason"), optional=True),
+              help="欠费原因：" + _choices_text("reason"))
+@click.option("--evidence", metavar="证据", help="证据：录音文件名、快递单号、签收单等（" + EVIDENCE_WHY + "）")
 @click.option("--note", help="备注")
 @click.pass_obj
 def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amount, reason, evidence, note) -> None:
-    """记一条催收记录（写入 owners/房号.yaml 的 contacts）。"""
+    """记一条催收记录（写入 owners/房号.yaml 的 contacts）。
+
+    在终端里运行时，没写的选项会逐项询问；可以不填的项直接回车跳过（在脚本里写 --evidence "" 这样的空值，就不再询问）。
+    """
     channel = ask(channel, "--channel", "联系方式", _choice("channel"), hint=_choices_text("channel"))
     outcome = ask(outcome, "--outcome", "结果", _choice("outcome"), hint=_choices_text("outcome"))
     if outcome == "promised" and promise_date is None:
         promise_date = ask(None, "--promise-date", "承诺付款日期", parse_date, hint="YYYY-MM-DD", required=False)
         if promise_date is not None and promise_amount is None:
             promise_amount = ask(None, "--promise-amount", "承诺付款金额", parse_money, required=False)
+    reason = ask(reason, "--reason", "欠费原因", _choice("reason"), hint=_choices_text("reason") + "；不清楚可留空",
+                 required=False)
+    evidence = ask(evidence, "--evidence", "证据", hint="录音文件名、快递单号、签收单照片等；" + EVIDENCE_WHY + "；没有可留空",
+                   required=False)
+    by = ask(by, "--by", "经办人", required=False)
+    note = ask(note, "--note", "备注", required=False)
     if (promise_date or promise_amount) and outcome != "promised":
         raise click.UsageError("只有 --outcome promised 时才能写承诺日期和金额")
     if promise_amount is not None and promise_date is None:
@@ -656,8 +672,12 @@ def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amo
 @_file_option
 @click.pass_obj
 def pay_command(obj, unit, amount, when, method, receipt, note, file) -> None:
-    """记一笔缴费（追加到当月的缴费文件，例如 ledger/payments/2026-11.yaml）。"""
+    """记一笔缴费（追加到当月的缴费文件，例如 ledger/payments/2026-11.yaml）。
+
+    在终端里运行时，没写的缴费方式和收据号会询问；没有收据号直接回车。
+    """
     method = ask(method, "--method", "缴费方式", _choice("method"), hint=_choices_text("method"))
+    receipt = ask(receipt, "--receipt", "收据号", hint="同一个收据号不能用两次；没有可留空", required=False)
     when = when or obj.today
     try:
         edit = payment_edit(obj.root, unit, amount, when, method, receipt or "", note or "", file)

@@ -272,12 +272,43 @@ def test_missing_or_bad_options_are_usage_errors(community, args):
 
 def test_missing_options_are_asked_for_in_a_terminal(community, monkeypatch):
     monkeypatch.setattr(edit, "_interactive", lambda: True)
-    answers = "电报\n电话\npromised\n2026-11-30\n\n"  # a wrong channel is asked again; 电话 is accepted as phone
+    # a wrong channel is asked again; 电话 is accepted as phone; then promise date, no amount,
+    # reason 经济困难 (hardship), evidence, by, note
+    answers = "电报\n电话\npromised\n2026-11-30\n\n经济困难\n通话录音1121.m4a\n张敏\n下周再打\n"
     result = cli(community, "log", "1-1-101", "--date", "2026-11-21", input=answers)
     assert result.exit_code == 0, result.output
     assert "不在可选范围内" in result.output
+    prompts = [line.split("（")[0] for line in result.output.splitlines() if line.endswith(": ") or "）: " in line]
+    assert [p for p in prompts if p] == ["联系方式", "联系方式", "结果", "承诺付款日期", "承诺付款金额", "欠费原因", "证据", "经办人", "备注"]
+    evidence_prompt = next(line for line in result.output.splitlines() if line.startswith("证据"))
+    assert "诉讼时效" in evidence_prompt and "留空" in evidence_prompt
     contact = checked(community).ledger.units[0].contacts[-1]
     assert (contact.channel, contact.outcome, contact.promise.date, contact.promise.amount) == ("phone", "promised", date(2026, 11, 30), None)
+    assert (contact.reason, contact.evidence, contact.by, contact.note) == ("hardship", "通话录音1121.m4a", "张敏", "下周再打")
+
+
+def test_optional_fields_may_be_left_empty_in_a_terminal(community, monkeypatch):
+    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "sms", "--outcome", "reached",
+                 input="\n\n\n\n")  # reason, evidence, by, note: all skipped
+    assert result.exit_code == 0, result.output
+    assert (community / "owners/1-1-101.yaml").read_text(encoding="utf-8").endswith(
+        "  - date: 2026-11-21\n    channel: sms\n    outcome: reached\n")
+    # given on the command line, even as "", nothing is asked
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "sms", "--outcome", "reached",
+                 "--reason", "", "--evidence", "", "--by", "", "--note", "", input="")
+    assert result.exit_code == 0, result.output
+    assert "证据" not in result.output
+
+
+def test_pay_asks_for_the_receipt_in_a_terminal(community, monkeypatch):
+    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    result = cli(community, "pay", "1-1-101", "100", "--date", "2026-11-20", input="wechat\nR2026-1120\n")
+    assert result.exit_code == 0, result.output
+    assert checked(community).ledger.payments[-1].receipt == "R2026-1120"
+    result = cli(community, "pay", "1-1-101", "100", "--date", "2026-11-20", "--method", "cash", input="\n")
+    assert result.exit_code == 0, result.output
+    assert checked(community).ledger.payments[-1].receipt in ("", None)
 
 
 def test_plan_installments_are_asked_for_in_a_terminal(community, monkeypatch):
