@@ -409,7 +409,7 @@ def _global_options() -> list[click.Option]:
     ]
 
 
-@click.group(cls=CuijiaoGroup, invoke_without_command=True, subcommand_metavar="命令 [参数]...",
+@click.group("cuijiao", cls=CuijiaoGroup, invoke_without_command=True, subcommand_metavar="命令 [参数]...",
              epilog="--root、--as-of、--no-cache 写在命令前后都可以，例如 cuijiao --as-of 2026-06-30 report 或 "
                     "cuijiao report --as-of 2026-06-30。每个命令的选项见 cuijiao 命令 --help，例如 cuijiao pay --help。")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", metavar="文件夹", help=_ROOT_HELP)
