@@ -1,6 +1,7 @@
 """The GitHub Actions workflow: valid for actionlint, pinned, private by default."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -19,12 +20,121 @@ def workflow_files() -> list[Path]:
     return sorted(WORKFLOWS.glob("*.yml"))
 
 
+BIN = Path(sys.executable).parent  # the test extras install actionlint (and cuijiao) beside the interpreter
+
+
+def actionlint(*paths: Path) -> subprocess.CompletedProcess:
+    """actionlint on ``paths``, with shellcheck on every ``run:`` script when shellcheck is installed
+    (``./run test`` installs it); a shellcheck finding makes actionlint fail."""
+    program = shutil.which("actionlint") or shutil.which("actionlint", path=str(BIN))
+    assert program, "actionlint is installed with the test extras (pip install -e '.[test]')"
+    shellcheck = shutil.which("shellcheck")
+    return subprocess.run([program, "-no-color", f"-shellcheck={shellcheck or ''}", *map(str, paths)],
+                          capture_output=True, text=True)
+
+
 def test_workflows_pass_actionlint():
-    # the test extras install it beside the interpreter, which need not be on PATH
-    actionlint = shutil.which("actionlint") or shutil.which("actionlint", path=str(Path(sys.executable).parent))
-    assert actionlint, "actionlint is installed with the test extras (pip install -e '.[test]')"
-    result = subprocess.run([actionlint, "-no-color", *map(str, workflow_files())], capture_output=True, text=True)
+    result = actionlint(*workflow_files())
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed (./run test installs it)")
+def test_actionlint_fails_on_what_shellcheck_finds(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                   "      - run: cp $FILES /tmp/out\n", encoding="utf-8")
+    result = actionlint(bad)
+    assert result.returncode == 1
+    assert "shellcheck" in result.stdout and "SC2086" in result.stdout
+
+
+def workflow() -> dict:
+    return yaml.safe_load((WORKFLOWS / "collection-desk.yml").read_text(encoding="utf-8"))
+
+
+def step(job: str, name_starts: str) -> dict:
+    return next(s for s in workflow()["jobs"][job]["steps"] if s.get("name", "").startswith(name_starts))
+
+
+def run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """A ``run:`` script the way GitHub runs it: bash -e -o pipefail."""
+    (cwd / ".step.sh").write_text(script, encoding="utf-8")
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", ".step.sh"], cwd=cwd,
+                          env={"PATH": os.environ["PATH"], "HOME": str(cwd), **env}, capture_output=True, text=True)
+
+
+def test_warnings_are_annotated_but_never_fail_the_job(tmp_path):
+    from tests.test_edit import make_community
+
+    root = make_community(tmp_path / "c")
+    (root / "ledger/extra.yml").write_text("payments: []\n", encoding="utf-8")  # a warning
+    summary = tmp_path / "summary.md"
+    check = step("check-and-build", "校验数据")["run"]
+    runs = [s.get("run", "") for s in workflow()["jobs"]["check-and-build"]["steps"]]
+    assert not any("--strict" in r for r in runs)
+    env = {"PATH": f"{BIN}:{os.environ['PATH']}", "GITHUB_STEP_SUMMARY": str(summary), "PYTHONUTF8": "1"}
+    result = run_step(check, root, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "::warning file=ledger/extra.yml,line=1" in result.stdout
+    assert summary.read_text(encoding="utf-8").startswith("## 数据校验")
+    (root / "ledger/bad.yaml").write_text("payments:\n  - {unit: 1-1-101, amount: 1.001}\n", encoding="utf-8")
+    result = run_step(check, root, env)
+    assert result.returncode == 1
+    assert "::error file=ledger/bad.yaml,line=2" in result.stdout
+
+
+def fake(bin_dir: Path, name: str, script: str) -> None:
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / name).write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    (bin_dir / name).chmod(0o755)
+
+
+def test_the_money_diff_is_summarised_even_when_it_fails(tmp_path):
+    diff = step("check-and-build", "金额变化")
+    assert "!cancelled()" in diff["if"] and "pull_request" in diff["if"]
+    fake(tmp_path / "bin", "cuijiao", 'echo "## 金额变化：改动后的数据有 1 处错误" > money-diff.md\nexit 1\n')
+    summary = tmp_path / "summary.md"
+    result = run_step(diff["run"], tmp_path, {"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
+                                              "GITHUB_STEP_SUMMARY": str(summary), "BASE_REF": "main"})
+    assert result.returncode == 1
+    assert "改动后的数据有 1 处错误" in summary.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def publish_step(tmp_path):
+    encrypt = step("publish-encrypted", "用密码加密")
+    assert encrypt["env"]["STATICRYPT_PASSWORD"] == "${{ secrets.SITE_PASSWORD }}"
+    assert "--short" not in encrypt["run"] and " -p " not in encrypt["run"] and "--password" not in encrypt["run"]
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
+    # npx records its arguments and the password it was given, and makes the output folder
+    fake(tmp_path / "bin", "npx", 'echo "$@" > args.txt\nprintf %s "$STATICRYPT_PASSWORD" > password.txt\nmkdir -p encrypted\n')
+
+    def run(password: str) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in encrypt["env"].items() if k != "STATICRYPT_PASSWORD"}
+        env |= {"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", "STATICRYPT_PASSWORD": password, "LC_ALL": "C.UTF-8"}
+        return run_step(encrypt["run"], tmp_path, env)
+    return run
+
+
+@pytest.mark.parametrize("password", ["", "short-password1"])  # 15 characters
+def test_publishing_refuses_a_missing_or_short_password(publish_step, tmp_path, password):
+    result = publish_step(password)
+    assert result.returncode == 1
+    assert result.stdout.startswith("::error::") and "SITE_PASSWORD" in result.stdout
+    assert not (tmp_path / "args.txt").exists()  # staticrypt never ran
+    if password:
+        assert password not in result.stdout + result.stderr
+
+
+def test_publishing_passes_the_password_in_the_environment_only(publish_step, tmp_path):
+    password = "一二三四五六七八 long enough"
+    result = publish_step(password)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "password.txt").read_text(encoding="utf-8") == password
+    args = (tmp_path / "args.txt").read_text(encoding="utf-8")
+    assert args.startswith("--yes staticrypt@") and password not in args
+    assert (tmp_path / "encrypted/robots.txt").is_file()
 
 
 @pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
