@@ -173,3 +173,89 @@ def test_check_errors_become_annotations_on_their_line():
     )
     assert error(Pos("a,b:c.yaml", 1, 1), "50%\nx").github_annotation().startswith("::error file=a%2Cb%3Ac.yaml,")
     assert "50%25%0Ax" in error(Pos("a.yaml", 1, 1), "50%\nx").github_annotation()
+
+
+# -- the set-up script (./run) ---------------------------------------------------------------------
+
+RUN = WORKFLOWS.parent.parent / "run"
+
+
+@pytest.fixture
+def system(tmp_path):
+    """Stand-ins for apt and friends that log each call, on a non-root machine (so sudo is used)."""
+    bin_dir = tmp_path / "stubs"
+    log = tmp_path / "calls.log"
+    fake(bin_dir, "id", "echo 1000\n")
+    fake(bin_dir, "sudo", f'echo "sudo $*" >> {log}\nexec "$@"\n')
+    fake(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}\n')
+    fake(bin_dir, "dpkg-query", "exit 1\n")  # nothing installed
+
+    def run(function: str, os_release: str = "ID=debian\n", candidate: str = "130.0-1~deb12u1",
+            python: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        (tmp_path / "os-release").write_text(os_release, encoding="utf-8")
+        fake(bin_dir, "apt-cache", f'echo "apt-cache $*" >> {log}\n'
+                                   f'case "$1" in policy) echo "  Candidate: {candidate}" ;; show) exit {0 if "venv" in candidate else 100} ;; esac\n')
+        if python:
+            fake(bin_dir, "python3", python)
+        return subprocess.run(["bash", "-c", f"source {RUN} && {function}"], capture_output=True, text=True,
+                              env={"PATH": f"{bin_dir}:{os.environ['PATH']}", "OS_RELEASE": str(tmp_path / "os-release"),
+                                   **(env or {})})
+    run.log = log
+    return run
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed (./run test installs it)")
+def test_the_set_up_scripts_pass_shellcheck():
+    result = subprocess.run(["shellcheck", str(RUN), str(RUN.parent / ".ci" / "run")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    readme = (RUN.parent / "README.md").read_text(encoding="utf-8")
+    assert "./run test " in readme
+    assert (RUN.parent / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("./run test -p no:cacheprovider")
+
+
+@pytest.mark.parametrize(("os_release", "candidate", "source"), [
+    ("ID=debian\nVERSION_ID=12\n", "130.0.6723.116-1~deb12u1", "apt"),  # Debian's chromium is the browser
+    ("ID=debian\n", "(none)", "playwright"),
+    ('ID=ubuntu\nVERSION_ID="24.04"\n', "2:1snap1-0ubuntu2", "playwright"),  # a wrapper around the snap
+    ('ID=linuxmint\nID_LIKE="ubuntu debian"\n', "130.0-1", "playwright"),
+    ("ID=debian\n", "2:1snap1-0ubuntu2", "playwright"),  # a snap transitional package, wherever it comes from
+])
+def test_chromium_comes_from_apt_on_debian_and_from_playwright_on_ubuntu(system, os_release, candidate, source):
+    result = system("chromium_source", os_release=os_release, candidate=candidate)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == source + "\n"
+
+
+def python_without_ensurepip(version_ok: bool = True) -> str:
+    real = sys.executable
+    return ('case "$2" in *ensurepip*) exit 1 ;; *"version_info <"*) exit %d ;; *python_version*) echo 3.10.12; exit 0 ;; esac\n'
+            'exec %s "$@"\n') % (0 if version_ok else 1, real)
+
+
+@pytest.mark.parametrize(("candidate", "package"), [
+    ("python3.X-venv", f"python{sys.version_info[0]}.{sys.version_info[1]}-venv"),  # apt knows the versioned package
+    ("1.0", "python3-venv"),
+])
+def test_a_missing_venv_module_is_installed_with_apt(system, candidate, package):
+    result = system("ensure_python test", candidate=candidate, python=python_without_ensurepip())
+    assert result.returncode == 0, result.stderr
+    calls = system.log.read_text(encoding="utf-8").splitlines()
+    assert "sudo apt-get update -qq" in calls
+    assert f"sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {package}" in calls
+    assert f"安装系统软件包：{package}" in result.stdout
+
+
+def test_a_python_older_than_3_11_is_refused_in_chinese(system):
+    result = system("ensure_python test", python=python_without_ensurepip(version_ok=False))
+    assert result.returncode == 1
+    assert "需要 Python 3.11 以上，python3 是 3.10.12 版" in result.stderr and "PYTHON=python3.12 ./run test" in result.stderr
+    assert not system.log.exists()  # nothing was installed
+
+
+def test_a_venv_module_already_there_installs_nothing(system):
+    result = system("ensure_python test", env={"PYTHON": sys.executable})
+    assert result.returncode == 0, result.stderr
+    assert not system.log.exists()
