@@ -2,15 +2,34 @@
 nothing is requested from outside the site, and the console stays clean."""
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from generator.money import fmt_grouped
 from tests.sitebuild import PROJECT, build, serve
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (./run test installs it)")
+
+def system_chromium() -> str | None:
+    """Debian's chromium; not Ubuntu's, which is only a wrapper that starts a snap (no snaps in containers)."""
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path and "snap" not in Path(path).resolve().parts and b"snap" not in Path(path).read_bytes()[:200_000]:
+            return path
+    return None
+
+
+def playwright_chromium() -> bool:
+    """Playwright's own Chromium, which ./run test installs where the system has none."""
+    home = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+    return any(home.glob("chromium*"))
+
+
+CHROMIUM = system_chromium()  # None: Playwright's own
+pytestmark = pytest.mark.skipif(CHROMIUM is None and not playwright_chromium(),
+                                reason="no Chromium: neither Debian's chromium nor Playwright's (./run test installs one)")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
