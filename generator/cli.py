@@ -281,6 +281,12 @@ class CuijiaoGroup(click.Group):
             with formatter.section("命令"):
                 formatter.write_dl(rows)
 
+    def _command_path(self, prog_name: str, args) -> str:
+        """``cuijiao pay`` for an error click raised without a context (a missing option value)."""
+        words = list(sys.argv[1:] if args is None else args)
+        name = next((word for word in words if word in self.commands), None)
+        return f"{prog_name} {name}" if name else prog_name
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode: bool = True, **extra):
         prog_name = prog_name or "cuijiao"  # also under "python -m generator": the name the guide uses
         try:
@@ -290,7 +296,7 @@ class CuijiaoGroup(click.Group):
             code = 1
         except click.UsageError as exc:
             click.echo(f"用法错误：{usage_message(exc)}", err=True)
-            path = exc.ctx.command_path if exc.ctx is not None else "cuijiao"
+            path = exc.ctx.command_path if exc.ctx is not None else self._command_path(prog_name, args)
             click.echo(f"运行 {path} --help 查看用法。", err=True)
             code = 2
         except click.exceptions.Exit as exc:  # click < 8.2 raises it past standalone_mode=False

@@ -126,6 +126,9 @@ def test_a_usage_error_names_the_command_whose_help_to_read(capsys, community):
     code, out, err = cuijiao(capsys, "--root", str(community.root), "pay", "1-1-101")
     assert code == 2
     assert err == "用法错误：缺少参数 金额\n运行 cuijiao pay --help 查看用法。\n"
+    code, out, err = cuijiao(capsys, "--root", str(community.root), "report", "--format")
+    assert code == 2
+    assert err == "用法错误：选项 --format 后面要写一个值\n运行 cuijiao report --help 查看用法。\n"
 
 
 def test_global_options_may_follow_the_command(capsys, community):
