@@ -11,6 +11,11 @@ Which letter goes to whom:
 - an installment agreement for every unit's latest plan;
 - an evidence list for every unit at the policy's last stage;
 - one notice-board summary per build.
+
+Past limitation means ``barred`` (limitation.py): expired by rule 10, or
+lapsed before a late demand. Barred principal is labelled, never threatened
+with a suit, and its late fee is left out of what a letter asks for (the
+late fee follows the principal).
 """
 from __future__ import annotations
 
@@ -20,9 +25,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from . import labels
-from .aging import BUCKET_NAMES
+from .aging import BUCKETS
+from .billing import KIND_OPENING
 from .dates import next_workday
 from .engine import ChargeState, Desk, UnitState
+from .limitation import INTERRUPTING_OUTCOMES, Interruption, lawful_expiry, unit_interruptions
 from .money import ZERO, fmt_grouped, to_capitals
 from .stats import collection_rate, year_window
 
@@ -37,6 +44,8 @@ TITLES = {
 PREFIXES = {"notice": "TZ", "lawyer": "LS", "statement": "DZ", "plan": "FQ", "board": "GS", "evidence": "ZJ"}
 DEFAULT_DEADLINE_DAYS = 15  # a statement's payment window when no letter stage names one
 LETTER_CHANNELS = frozenset({"letter", "registered_mail", "lawyer_letter", "court"})
+LATE_FEE_LETTERS = frozenset({"notice", "lawyer", "statement", "evidence"})  # and any other stage letter
+BOARD_MIN_UNITS = 3  # a board cell names fewer units in arrears than this only merged with others
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +69,11 @@ class ChargeLine:
     due: date
     days_overdue: int
     late_fee: Decimal
-    limitation: str | None  # ok | warning | expired
+    limitation: str | None  # ok | warning | expired (rule 10)
     expiry: date | None
+    barred: bool = False  # past limitation: expired, or lapsed before a late demand
+    lapsed_on: date | None = None  # when a lapsed charge's period ran out
+    opening: bool = False  # opening arrears handed over from before (期初欠费)
 
 
 def doc_no(kind: str, as_of: date, unit: str | None) -> str:
@@ -75,10 +87,12 @@ def charge_lines(state: UnitState) -> list[ChargeLine]:
     for c in state.charges:
         if not c.overdue or c.unpaid <= 0:
             continue
+        limit = c.limitation
         lines.append(ChargeLine(
             c.charge.item, c.charge.period, c.charge.amount, c.unpaid, c.charge.due, c.days_overdue or 0,
             c.late_fee.amount if c.late_fee else ZERO,
-            c.limitation.status if c.limitation else None, c.limitation.expiry if c.limitation else None,
+            limit.status if limit else None, limit.expiry if limit else None,
+            bool(limit and limit.barred), limit.lapsed_on if limit else None, c.charge.kind == KIND_OPENING,
         ))
     return lines
 
@@ -118,17 +132,28 @@ def _rate_text(rate: Decimal) -> str:
 
 
 def arrears_context(desk: Desk, state: UnitState, days: int) -> dict:
-    """What every dunning letter prints about one unit's arrears."""
+    """What every dunning letter prints about one unit's arrears.
+
+    ``total`` is what the letter asks for: the unpaid principal (barred principal
+    included, labelled and asked for only voluntarily) and the late fee except the
+    part on barred principal, which follows its principal past limitation.
+    ``suable`` is the principal a suit may be mentioned for.
+    """
     lines = charge_lines(state)
     principal = sum((line.unpaid for line in lines), ZERO)
-    total = principal + state.late_fee
+    barred = sum((line.unpaid for line in lines if line.barred), ZERO)
+    late_fee_barred = sum((line.late_fee for line in lines if line.barred), ZERO)
+    late_fee = max(ZERO, state.late_fee - late_fee_barred)
+    total = principal + late_fee
     deadline, exact = next_workday(desk.as_of + timedelta(days=days))
-    expired = sum((line.unpaid for line in lines if line.limitation == "expired"), ZERO)
     gross_late_fee = sum((c.late_fee.amount for c in state.charges if c.late_fee), ZERO)
     return {
         "lines": lines,
         "principal": principal,
-        "late_fee": state.late_fee,
+        "late_fee": late_fee,
+        "late_fee_all": state.late_fee,
+        "late_fee_barred": min(late_fee_barred, state.late_fee),
+        "late_fee_opening": sum((line.late_fee for line in lines if line.opening and not line.barred), ZERO),
         "late_fee_gross": gross_late_fee,
         "late_fee_on_settled": gross_late_fee - sum((line.late_fee for line in lines), ZERO),
         "late_fee_waived": state.late_fee_waived,
@@ -140,26 +165,52 @@ def arrears_context(desk: Desk, state: UnitState, days: int) -> dict:
         "deadline_days": days,
         "deadline_exact": exact,
         "deadline_moved": deadline != desk.as_of + timedelta(days=days),
-        "suable": principal - expired,
-        "expired": expired,
+        "suable": principal - barred,
+        "suable_total": principal - barred + late_fee,
+        "barred": barred,
+        "expired": barred,  # the old name, for communities' own templates
+        "creditor": desk.policy.creditor_name,
     }
 
 
-def _common(desk: Desk, laws, kind: str) -> dict:
+def letter_laws(laws, kind: str, late_fee: bool = False, barred: bool = False, plan_barred: bool = False) -> tuple:
+    """The articles a letter cites: its own context, then the late-fee and limitation ones when they apply."""
+    if laws is None:
+        return ()
+    contexts = [f"letter:{kind}"]
+    contexts += ["letter:late-fee"] if late_fee else []
+    contexts += ["letter:barred"] if barred else []
+    contexts += ["letter:plan-barred"] if plan_barred else []
+    out: list = []
+    for context in contexts:
+        out += [a for a in laws.for_context(context) if a not in out]
+    return tuple(out)
+
+
+def _common(desk: Desk, laws, kind: str, **conditions) -> dict:
     return {
         "policy": desk.policy,
         "issuer": desk.policy.issuer,
+        "creditor": desk.policy.creditor_name,
         "as_of": desk.as_of,
-        "laws": tuple(laws.for_context(f"letter:{kind}")) if laws is not None else (),
+        "laws": letter_laws(laws, kind, **conditions),
         "kind": kind,
     }
 
 
 def _unit_letter(desk: Desk, laws, state: UnitState, kind: str, title: str, days: int, **extra) -> Letter:
     number = doc_no(kind, desk.as_of, state.unit.id)
-    context = _common(desk, laws, kind) | {"doc_no": number, "title": title, "s": state, "u": state.unit}
-    context |= arrears_context(desk, state, days) | extra
+    arrears = arrears_context(desk, state, days)
+    shows_late_fee = desk.policy.late_fee is not None and kind not in ("plan", "board")
+    context = _common(desk, laws, kind, late_fee=shows_late_fee, barred=arrears["barred"] > 0)
+    context |= {"doc_no": number, "title": title, "s": state, "u": state.unit} | arrears | extra
     return Letter(kind, number, state.unit.id, title, f"{kind}/{number}.pdf", context["total"], f"{kind}.html.j2", context)
+
+
+def demands(state: UnitState) -> list:
+    """The contacts that put the claim to the owner since the oldest unpaid charge fell due, oldest first."""
+    since = state.oldest_due
+    return [c for c in state.contacts if c.outcome in INTERRUPTING_OUTCOMES and (since is None or c.date > since)]
 
 
 def stage_letters(desk: Desk, laws) -> list[Letter]:
@@ -173,7 +224,7 @@ def stage_letters(desk: Desk, laws) -> list[Letter]:
         kind = action.letter
         title = TITLES.get(kind) or (stage.name if stage else kind)
         days = (stage.deadline_days or stage.wait_days) if stage and (stage.deadline_days or stage.wait_days) else deadline_days(desk, kind)
-        out.append(_unit_letter(desk, laws, state, kind, title, days, stage=stage, action=action))
+        out.append(_unit_letter(desk, laws, state, kind, title, days, stage=stage, action=action, demands=demands(state)))
     return out
 
 
@@ -195,17 +246,54 @@ def _history(state: UnitState, as_of: date) -> dict:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class CoveredCharge:
+    """A charge an installment plan covers: overdue and unpaid on the day it was signed."""
+
+    item: str
+    period: str
+    due: date
+    unpaid: Decimal  # what was unpaid on the signing day
+    barred: bool  # past limitation on the signing day: signing gives up the defence for it
+
+
+def plan_covers(state: UnitState, desk: Desk) -> list[CoveredCharge]:
+    """What the unit owed when its plan was signed; a function of the data up to that day only."""
+    plan = state.plan.plan
+    signed = plan.signed
+    day_before = signed - timedelta(days=1)
+    earlier_plans = [p for p in state.plans if p.signed < signed]
+    events = unit_interruptions(tuple(c for c in state.contacts if c.date < signed), earlier_plans, day_before)
+    years = desk.policy.limitation.years
+    out = []
+    for c in state.charges:
+        if c.charge.due >= signed:
+            continue
+        unpaid = c.charge.amount - sum((p.amount for p in c.pieces if p.settled < signed), ZERO)
+        if unpaid <= 0:
+            continue
+        paid_before = [Interruption(p.credit_date, "payment", "", True) for p in c.pieces if p.by_payment and p.credit_date < signed]
+        barred = lawful_expiry(c.charge.due, events + paid_before, years) < signed
+        out.append(CoveredCharge(c.charge.item, c.charge.period, c.charge.due, unpaid, barred))
+    return out
+
+
 def plan_letters(desk: Desk, laws) -> list[Letter]:
+    """One agreement per plan. It prints nothing that changes after the signing day, so its bytes stay put."""
     out = []
     for state in desk.units:
         if state.plan is None:
             continue
         plan = state.plan.plan
         number = f"{PREFIXES['plan']}-{plan.signed:%Y%m%d}-{state.unit.id}"
-        context = _common(desk, laws, "plan") | {
+        covers = plan_covers(state, desk)
+        covered = sum((c.unpaid for c in covers), ZERO)
+        barred = sum((c.unpaid for c in covers if c.barred), ZERO)
+        context = _common(desk, laws, "plan", plan_barred=barred > 0) | {
             "doc_no": number, "title": TITLES["plan"], "s": state, "u": state.unit, "p": state.plan,
             "installments": sorted(plan.installments, key=lambda i: i.due),
             "total": plan.total, "total_capitals": to_capitals(plan.total),
+            "covers": covers, "covered": covered, "covered_barred": barred, "difference": plan.total - covered,
         }
         out.append(Letter("plan", number, state.unit.id, TITLES["plan"], f"plan/{number}.pdf", plan.total, "plan.html.j2", context))
     return out
@@ -236,28 +324,106 @@ class BoardRow:
     in_arrears: int
     outstanding: Decimal
     rate: Decimal | None
+    merged: tuple[str, ...] = ()  # the buildings of a merged row
+
+
+@dataclass(frozen=True, slots=True)
+class AgingCell:
+    low: int  # days overdue, from
+    high: int | None  # to (None: and more)
+    amount: Decimal
+    units: int  # units in arrears with money in this range
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}-{self.high}" if self.high is not None else f"{self.low}+"
 
 
 def board_letter(desk: Desk, laws) -> Letter:
-    """The notice-board summary: no names, no phones; unit numbers only when the policy opts in."""
+    """The notice-board summary: no names, no phones, and no cell that points at one or two households.
+
+    A building with fewer than ``BOARD_MIN_UNITS`` units in arrears is merged with the
+    others like it (and, if the merged row would still point at one or two, with the
+    smallest building shown on its own, so no row can be worked out from the totals);
+    aging ranges are merged the same way. Unit numbers are listed only when the policy
+    opts in, and the letter says that this needs each owner's consent.
+    """
     start, end = year_window(desk.as_of)
     buildings: dict[str, list[UnitState]] = {}
     for state in desk.units:
         buildings.setdefault(state.unit.building, []).append(state)
-    rows = [
-        BoardRow(name, len(states), sum(1 for s in states if s.in_arrears), sum((s.outstanding for s in states), ZERO),
-                 collection_rate(_rate_rows(states, start, end)))
-        for name, states in sorted(buildings.items())
-    ]
+    rows = _board_rows(sorted(buildings.items()), start, end)
     arrears = [s for s in desk.units if s.in_arrears]
-    aging = {name: sum((s.aging[name] for s in arrears), ZERO) for name in BUCKET_NAMES}
+    aging = _aging_cells(arrears)
     listed = sorted(((s.unit.id, s.outstanding) for s in arrears)) if desk.policy.publish_unit_amounts else []
     number = doc_no("board", desk.as_of, None)
     context = _common(desk, laws, "board") | {
         "doc_no": number, "title": TITLES["board"], "t": desk.totals, "rows": rows, "aging": aging,
-        "year": desk.as_of.year, "listed": listed, "units": len(desk.units),
+        "year": desk.as_of.year, "listed": listed, "units": len(desk.units), "min_units": BOARD_MIN_UNITS,
+        "merged_rows": any(r.merged for r in rows), "merged_aging": len(aging) < len(BUCKETS),
     }
     return Letter("board", number, None, TITLES["board"], f"board/{number}.pdf", desk.totals.outstanding, "board.html.j2", context)
+
+
+def _board_row(name: str, states: list[UnitState], start: date, end: date, merged: tuple[str, ...] = ()) -> BoardRow:
+    return BoardRow(name, len(states), sum(1 for s in states if s.in_arrears), sum((s.outstanding for s in states), ZERO),
+                    collection_rate(_rate_rows(states, start, end)), merged)
+
+
+def _board_rows(buildings: list[tuple[str, list[UnitState]]], start: date, end: date) -> list[BoardRow]:
+    def arrears(states):
+        return sum(1 for s in states if s.in_arrears)
+
+    small = [(n, s) for n, s in buildings if 0 < arrears(s) < BOARD_MIN_UNITS]
+    shown = [(n, s) for n, s in buildings if not 0 < arrears(s) < BOARD_MIN_UNITS]
+    while small and sum(arrears(s) for _, s in small) < BOARD_MIN_UNITS:
+        others = [b for b in shown if arrears(b[1]) > 0]
+        if not others:
+            break
+        fewest = min(others, key=lambda b: (arrears(b[1]), b[0]))
+        shown.remove(fewest)
+        small.append(fewest)
+    rows = [_board_row(n, s, start, end) for n, s in shown]
+    if small:
+        names = tuple(sorted(n for n, _ in small))
+        rows.append(_board_row("、".join(names), [s for _, states in small for s in states], start, end, names))
+    return rows
+
+
+def _aging_cells(arrears: list[UnitState]) -> list[AgingCell]:
+    """The aging ranges, oldest merged into younger ones until each names at least BOARD_MIN_UNITS units (or none)."""
+    bounds = []
+    low = 1
+    for name, upper in BUCKETS:
+        bounds.append((name, low, upper))
+        low = (upper or 0) + 1
+    groups: list[list[tuple[str, int, int | None]]] = []
+    pending: list[tuple[str, int, int | None]] = []
+
+    def units(group) -> int:
+        return sum(1 for s in arrears if any(s.aging[name] > 0 for name, _, _ in group))
+
+    for bucket in reversed(bounds):  # oldest first
+        pending.append(bucket)
+        if units(pending) == 0 or units(pending) >= BOARD_MIN_UNITS:
+            groups.append(pending)
+            pending = []
+    if pending:
+        if groups:
+            groups[-1] = groups[-1] + pending
+            while len(groups) > 1 and 0 < units(groups[-1]) < BOARD_MIN_UNITS:
+                last = groups.pop()
+                groups[-1] = groups[-1] + last
+        else:
+            groups.append(pending)
+    cells = []
+    for group in reversed(groups):  # youngest first, as printed
+        names = [name for name, _, _ in group]
+        amount = sum((s.aging[name] for s in arrears for name in names), ZERO)
+        lows = [lo for _, lo, _ in group]
+        highs = [hi for _, _, hi in group]
+        cells.append(AgingCell(min(lows), None if None in highs else max(highs), amount, units(group)))
+    return cells
 
 
 def _rate_rows(states: list[UnitState], start: date, end: date) -> list[tuple[Decimal, Decimal, Decimal]]:

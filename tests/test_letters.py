@@ -1,7 +1,9 @@
 """PDF letters: read back, compared with the engine's numbers; fonts, reproducibility, hostile data."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import html as htmllib
 import io
 import json
 import re
@@ -16,12 +18,15 @@ from pypdf import PdfReader
 
 from generator import pipeline
 from generator.dates import next_workday
-from generator.money import fmt_grouped, to_capitals
+from generator.legal import load_legal
+from generator.letters import plan_all
+from generator.money import ZERO, fmt_grouped, to_capitals
 from generator.pdf import FetchRefused, url_fetcher_for
-from generator.print_run import letter_folder, render_letters
+from generator.print_run import _html, environment, letter_folder, render_letters
 from tests.community import Community, fee, stage
 
 PROJECT = Path(__file__).resolve().parent.parent
+REFERENCE = Path("/work/shared/reference")
 AS_OF = date(2026, 11, 22)
 DUNNING = [
     stage("reminder", 1, ["sms"]),
@@ -39,6 +44,24 @@ def text_of(pdf: bytes) -> str:
 
 def money_text(amount: Decimal) -> str:
     return fmt_grouped(amount)
+
+
+def html_text(letter, root: Path = PROJECT) -> str:
+    """A letter's text as its template renders it (no PDF), tags and whitespace removed."""
+    html = _html(environment(root), letter)
+    return re.sub(r"\s+", "", htmllib.unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+def letters_for(desk, root: Path = PROJECT, kind: str | None = None) -> list:
+    found = plan_all(desk, load_legal(root))
+    return [letter for letter in found if kind is None or letter.kind == kind]
+
+
+def demanded_late_fee(state) -> Decimal:
+    """The engine's late fee less the part on barred principal (it follows the principal past limitation)."""
+    on_barred = sum((c.late_fee.amount for c in state.charges
+                     if c.overdue and c.unpaid > 0 and c.late_fee and c.limitation and c.limitation.barred), ZERO)
+    return max(ZERO, state.late_fee - on_barred)
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +99,7 @@ def test_dunning_letters_print_the_engines_amounts_capitals_deadline_and_owners(
     for f in letters:
         state = state_of(desk, f.letter.unit)
         text = text_of(f.pdf)
-        total = state.outstanding + state.late_fee
+        total = state.outstanding + demanded_late_fee(state)
         assert f.letter.total == total
         assert money_text(state.outstanding) in text
         assert money_text(total) in text
@@ -288,7 +311,7 @@ def test_amounts_past_limitation_are_not_threatened_with_a_suit(tmp_path, cache_
             text = text_of(f.pdf)
             assert "900.00元欠费已超过诉讼时效" in text
             suable = state.outstanding - Decimal("900.00")
-            assert f"尚在诉讼时效期间内的欠费（{money_text(suable)}元）" in text or f"欠费{money_text(suable)}元" in text
+            assert f"尚在诉讼时效期间内的欠费（本金{money_text(suable)}元）" in text or f"欠费{money_text(suable)}元" in text
 
 
 def test_no_suit_is_threatened_when_everything_is_time_barred(tmp_path, cache_dir):
@@ -332,3 +355,207 @@ def test_a_character_no_font_has_stops_the_build(tmp_path, cache_dir):
     desk = c.desk(AS_OF)
     with pytest.raises(LetterError, match="字体无法显示"):
         render_letters(desk, c.root, cache_dir, workers=1)
+
+
+# -- past limitation: expired, or lapsed before a late demand ----------------------------------
+
+def _lapsed_community(root: Path, late_fee: bool = True) -> Community:
+    """900.00 of opening arrears fell due in 2020; the first demand with evidence came in 2024, after the period ran out."""
+    c = Community(root, fees=[fee(rate="2.00", cycle=3)], late_fee={"daily_rate": "0.0003"} if late_fee else None, dunning=DUNNING)
+    c.unit("1-1-101", billing_start="2026-01-01", opening={"amount": "900.00", "due": "2020-06-15"})
+    c.contact("1-1-101", "2024-03-01", "phone", "reached", evidence="录音 20240301.m4a")
+    c.contact("1-1-101", "2026-03-01", "sms", "no_answer")
+    return c
+
+
+def test_a_lapsed_charge_is_labelled_past_limitation_and_never_threatened(tmp_path):
+    c = _lapsed_community(tmp_path / "c")
+    desk = c.desk(AS_OF)
+    state = state_of(desk, "1-1-101")
+    assert state.limitation.expired_amount == 0 and state.limitation.lapsed_amount == Decimal("900.00")
+    dunning = [letter for letter in letters_for(desk, c.root) if letter.kind in ("notice", "lawyer", "statement")]
+    assert {letter.kind for letter in dunning} >= {"notice", "statement"}
+    for letter in dunning:
+        text = html_text(letter, c.root)
+        assert letter.context["barred"] == Decimal("900.00")
+        assert "其中900.00元欠费已超过诉讼时效，您可以拒绝支付" in text
+        assert f"尚在诉讼时效期间内的欠费（本金{money_text(state.outstanding - Decimal('900.00'))}元）" in text or letter.kind == "statement"
+        assert "《中华人民共和国民法典》第一百九十二条" in text
+
+
+def test_the_late_fee_on_barred_principal_is_left_out_of_what_is_asked_and_the_letter_says_why(tmp_path):
+    c = _lapsed_community(tmp_path / "c")
+    desk = c.desk(AS_OF)
+    state = state_of(desk, "1-1-101")
+    opening = next(ch for ch in state.charges if ch.charge.item == "期初欠费")
+    assert opening.late_fee.amount > 0
+    [notice] = letters_for(desk, c.root, "notice")
+    assert notice.context["late_fee_barred"] == opening.late_fee.amount
+    assert notice.total == state.outstanding + state.late_fee - opening.late_fee.amount
+    text = html_text(notice, c.root)
+    assert f"标*的{money_text(opening.late_fee.amount)}元违约金计在已过诉讼时效的本金上，随本金一并超过诉讼时效" in text
+    assert to_capitals(notice.total) in text
+
+
+def test_the_late_fee_article_is_cited_only_when_the_policy_charges_one(tmp_path):
+    with_fee = letters_for(_lapsed_community(tmp_path / "a").desk(AS_OF), tmp_path / "a", "notice")[0]
+    without = letters_for(_lapsed_community(tmp_path / "b", late_fee=False).desk(AS_OF), tmp_path / "b", "notice")[0]
+    assert "civil-code-585" in [a.id for a in with_fee.context["laws"]]
+    assert "civil-code-585" not in [a.id for a in without.context["laws"]]
+    assert "第五百八十五条" not in html_text(without, tmp_path / "b") and "违约金" not in html_text(without, tmp_path / "b")
+
+
+def test_late_fee_on_opening_arrears_is_said_to_need_a_contractual_basis(tmp_path):
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], late_fee={"daily_rate": "0.0003"}, dunning=DUNNING)
+    c.unit("1-1-101", billing_start="2026-01-01", opening={"amount": "900.00", "due": "2025-12-31"})
+    c.contact("1-1-101", "2026-03-01", "sms", "no_answer")
+    [notice] = letters_for(c.desk(AS_OF), c.root, "notice")
+    assert notice.context["late_fee_opening"] > 0
+    assert "对它计收违约金须以原物业服务合同或移交协议的约定为依据" in html_text(notice, c.root)
+
+
+# -- who is owed, who writes ---------------------------------------------------------------------
+
+def test_the_creditor_claims_and_the_issuer_sends(demo):
+    desk, _files, _run = demo
+    owed = dataclasses.replace(desk, policy=dataclasses.replace(desk.policy, creditor="示例物业服务有限公司"))
+    letters = letters_for(owed)
+    issuer = desk.policy.issuer.name
+    texts = {kind: html_text(next(l for l in letters if l.kind == kind)) for kind in ("notice", "lawyer", "plan", "evidence")}
+    assert "示例物业服务有限公司可以依法向人民法院申请支付令或提起诉讼" in texts["notice"] or "示例物业服务有限公司不会就这部分起诉" in texts["notice"]
+    assert issuer + "将继续依照本小区的催缴程序催告" in texts["notice"]
+    assert "律师事务所受示例物业服务有限公司（以下称“委托人”）委托" in texts["lawyer"]
+    assert "甲方（收费方）：示例物业服务有限公司" in texts["plan"] and "尚欠甲方" in texts["plan"]
+    assert "申请人（原告）：示例物业服务有限公司" in texts["evidence"] and "各地法院做法不一" in texts["evidence"]
+    for kind in ("notice", "lawyer", "evidence"):
+        assert "申请人（原告）：" + issuer not in texts[kind] and "我们将" not in texts[kind]
+
+
+# -- the lawyer letter is a draft for a law firm ----------------------------------------------
+
+def test_the_lawyer_letter_is_a_law_firm_draft_that_prints_the_logged_demands(demo):
+    desk, files, _run = demo
+    for f in by_kind(files, "lawyer"):
+        state = state_of(desk, f.letter.unit)
+        text = text_of(f.pdf)
+        assert "律师事务所名称" in text and "不得以" + desk.policy.issuer.name + "的名义发出" in text
+        assert "委托人依约提供物业服务" not in text and "多次催告" not in text
+        assert "请您收到本函后，请" not in text and "请您在收到本函后于" in text
+        first_page = PdfReader(io.BytesIO(f.pdf)).pages[0].extract_text()
+        assert desk.policy.issuer.name not in first_page.splitlines()[0]  # the page header is the draft's, not the committee's
+        demands = f.letter.context["demands"]
+        assert demands
+        for c in demands:
+            assert c.date > state.oldest_due
+            assert c.date.isoformat() in text
+            if c.evidence:
+                assert re.sub(r"\s+", "", c.evidence) in text
+
+
+def _template_texts():
+    for path in sorted((PROJECT / "letters").glob("*.j2")):
+        source = path.read_text(encoding="utf-8")
+        source = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}|<[^>]+>|《[^》]*》", "|", source, flags=re.S)  # titles may be quoted
+        yield path.name, re.sub(r"\s+", "", source)
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference material not on this machine")
+def test_letter_wording_is_written_anew_not_pasted_from_statutes_or_guides():
+    sources = [*REFERENCE.glob("*.txt"), *REFERENCE.glob("law/*.md")]
+    material = re.sub(r"\s+", "", "".join(p.read_text(encoding="utf-8") for p in sources))
+    n = 14
+    grams = {material[i:i + n] for i in range(len(material) - n + 1)}
+    for name, text in _template_texts():
+        for piece in text.split("|"):
+            copied = {piece[i:i + n] for i in range(len(piece) - n + 1)} & grams
+            assert not copied, (name, sorted(copied)[:3])
+
+
+# -- layout -----------------------------------------------------------------------------------
+
+def test_demo_notices_fit_one_page(demo):
+    _desk, files, _run = demo
+    assert all(f.pages == 1 for f in by_kind(files, "notice")), [(f.letter.unit, f.pages) for f in by_kind(files, "notice")]
+
+
+def test_the_seal_never_sits_alone_on_a_last_page(demo):
+    _desk, files, _run = demo
+    for f in files:
+        last = re.sub(r"\s+", "", PdfReader(io.BytesIO(f.pdf)).pages[-1].extract_text())
+        assert "法律依据" in last, f.letter.file
+        if f.letter.kind == "lawyer":
+            assert "三、要求" in last
+
+
+# -- the notice board --------------------------------------------------------------------------
+
+def _cells_name_no_one(letter):
+    rows, aging = letter.context["rows"], letter.context["aging"]
+    assert all(r.in_arrears == 0 or r.in_arrears >= 3 for r in rows), rows
+    assert all(c.units == 0 or c.units >= 3 for c in aging), aging
+    t = letter.context["t"]
+    assert sum(r.outstanding for r in rows) == t.outstanding == sum(c.amount for c in aging)
+    assert sum(r.in_arrears for r in rows) == t.units_in_arrears
+
+
+def test_the_board_has_no_cell_that_points_at_one_or_two_households(demo):
+    desk, files, _run = demo
+    [board] = by_kind(files, "board")
+    _cells_name_no_one(board.letter)
+    assert any(r.merged for r in board.letter.context["rows"])
+    assert "欠费不足3户的楼栋和账龄段与相邻的合并列出" in text_of(board.pdf)
+
+
+def test_a_lone_small_building_is_merged_with_the_smallest_other(tmp_path):
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], dunning=DUNNING)
+    for unit in ("1-1-101", "1-1-102", "1-1-103", "1-1-104", "2-1-101", "2-1-102", "2-1-103", "3-1-101", "3-1-102"):
+        c.unit(unit, billing_start="2026-01-01")
+    for unit in ("1-1-104", "2-1-102", "2-1-103", "3-1-101", "3-1-102"):
+        c.payment(unit, "2026-01-10", "5000.00")
+    desk = c.desk(AS_OF)  # building 1: 3 in arrears, 2: 1, 3: none
+    [board] = letters_for(desk, c.root, "board")
+    _cells_name_no_one(board)
+    assert [(r.name, r.in_arrears) for r in board.context["rows"]] == [("3", 0), ("1、2", 4)]
+
+
+def test_the_unit_list_says_it_needs_each_owners_consent(demo):
+    desk, _files, _run = demo
+    listing = dataclasses.replace(desk, policy=dataclasses.replace(desk.policy, publish_unit_amounts=True))
+    [board] = letters_for(listing, kind="board")
+    text = html_text(board)
+    assert "不含姓名、电话等个人信息" not in text
+    assert "属于个人信息" in text and "单独同意" in text and "不能代替本人同意" in text
+
+
+# -- the installment agreement -----------------------------------------------------------------
+
+def test_the_plan_lists_the_charges_it_covers_and_prints_no_status(demo):
+    desk, files, _run = demo
+    for f in by_kind(files, "plan"):
+        text = text_of(f.pdf)
+        covers = f.letter.context["covers"]
+        assert covers and sum(c.unpaid for c in covers) == f.letter.context["covered"]
+        for c in covers:
+            assert c.period in text and c.due.isoformat() in text
+        assert "履行状态" not in text and "截至2026年11月22日" not in text
+        assert desk.policy.issuer.phone in text
+
+
+def test_the_plan_agreement_does_not_change_from_day_to_day(demo):
+    desk, _files, _run = demo
+    checked = pipeline.check(PROJECT, AS_OF, AS_OF, use_cache=False)
+    later = pipeline.desk_for(checked, date(2026, 12, 20))
+    today = {l.doc_no: _html(environment(PROJECT), l) for l in letters_for(desk, kind="plan")}
+    then = {l.doc_no: _html(environment(PROJECT), l) for l in letters_for(later, kind="plan")}
+    assert today and today == then
+
+
+def test_a_plan_with_time_barred_charges_tells_the_owner_signing_waives_the_defence(tmp_path):
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], dunning=DUNNING)
+    c.unit("1-1-101", billing_start="2024-01-01", opening={"amount": "900.00", "due": "2020-06-15"})
+    c.plan("1-1-101", "2024-03-01", [("2024-04-01", "900.00"), ("2024-05-01", "600.00")])  # the opening and 2024 Q1
+    [plan] = letters_for(c.desk(AS_OF), c.root, "plan")
+    assert plan.context["covered_barred"] == Decimal("900.00")
+    text = html_text(plan, c.root)
+    assert "不能再以诉讼时效届满为由拒绝支付" in text and "第十九条第二款" in text
+    assert plan.context["covered"] == plan.total and "核对提示" not in text
