@@ -29,6 +29,28 @@ class Pos:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordPos(Pos):
+    """Where a record's mapping starts, and where the value of each key written in it starts.
+
+    Checks made after reading (across files, in ``validate``) point at the
+    value they are about, e.g. a unit's ``type:``, and tell a key that was
+    written (perhaps with a bad value, already reported) from one left out.
+    """
+
+    values: tuple[tuple[str, int, int], ...] = ()  # (key, line, col), in the order written
+
+    def has(self, key: str) -> bool:
+        return any(name == key for name, _, _ in self.values)
+
+    def of(self, key: str) -> Pos:
+        """The position of ``key``'s value, or of the record when the key is not written."""
+        for name, line, col in self.values:
+            if name == key:
+                return Pos(self.path, line, col)
+        return Pos(self.path, self.line, self.col)
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     pos: Pos
     severity: Severity

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any, Callable
 
-from .diagnostics import Pos
+from .diagnostics import Pos, RecordPos
 from .fastyaml import Map, parse
 from . import schema
 from .schema import Reader, read_entries, read_unit
@@ -43,6 +43,15 @@ class FastReader(Reader):
         if type(node) is Map:
             return Pos(self.path, node.line, node.col)
         raise GiveUp  # only diagnostics ask where a scalar or a list is
+
+    def record_pos(self, node) -> RecordPos:
+        at = getattr(node, "at", None) if type(node) is Map else None
+        if at is None:  # fastyaml keeps where the values are for a file's top-level block mapping only
+            raise GiveUp
+        return RecordPos(self.path, node.line, node.col, tuple((key, line, col) for key, (line, col) in at.items()))
+
+    def value_of(self, mapping, key: str):
+        return mapping[key]
 
     def error(self, node, message: str, hint: str = "") -> Any:
         raise GiveUp

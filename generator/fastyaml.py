@@ -26,7 +26,10 @@ multi-line scalars and flow collections, explicit keys (``?``), empty values
 and the implicit nulls (``~``, ``null``: libyaml tags them, the schema cares),
 duplicate keys, and plain scalars with a ``:`` or ``#`` that YAML might read
 as syntax. The positions kept are libyaml's: a block mapping starts at its
-first key, a flow mapping at its ``{``; lines and columns are 1-based.
+first key, a flow mapping at its ``{``; lines and columns are 1-based. For the
+document's top-level block mapping (a unit's file) it also keeps where each
+value starts: a scalar at its first character or quote, a collection at its
+``{``, ``[``, first key or ``-``.
 """
 from __future__ import annotations
 
@@ -35,9 +38,13 @@ import re
 
 
 class Map(dict):
-    """A mapping read by the fast path, with the 1-based line and column where libyaml says it starts."""
+    """A mapping read by the fast path, with the 1-based line and column where libyaml says it starts.
 
-    __slots__ = ("line", "col")
+    The document's top-level block mapping also has ``at``: key -> (line, column)
+    where libyaml says its value starts (records keep them for later checks).
+    """
+
+    __slots__ = ("line", "col", "at")
 
 
 class _GiveUp(Exception):
@@ -154,6 +161,9 @@ class _Parser:
         result = Map()
         result.line = self.i + 1
         result.col = indent + 1
+        at = None
+        if indent == 0:  # only the document's top-level mapping starts at column 1
+            at = result.at = {}
         key_value = _KEY_VALUE.match
         while True:
             body = self.body
@@ -163,6 +173,8 @@ class _Parser:
                 if key in result:
                     raise _GiveUp
                 result[key] = plain if plain is not None else double
+                if at is not None:
+                    at[key] = (self.i + 1, indent + (m.start(3) if plain is not None else m.start(2) - 1) + 1)
                 self.advance()
             else:
                 m = _KEY.match(body)
@@ -175,11 +187,15 @@ class _Parser:
                     raise _GiveUp
                 end = m.end()
                 if end < len(body) and body[end] != "#":
+                    if at is not None:
+                        at[key] = (self.i + 1, indent + end + 1)
                     result[key] = self.inline(body, end, indent + end)
                     self.advance()
                 else:  # the value is the block below, or a sequence at this same indent
                     self.advance()
                     below = self.indent
+                    if at is not None:
+                        at[key] = (self.i + 1, below + 1)
                     if below > indent:
                         result[key] = self.sequence(below) if self.body[:2] == "- " else self.mapping(below)
                     elif below == indent and self.body[:2] == "- ":
