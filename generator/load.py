@@ -97,12 +97,13 @@ def read_exact(path: str, raw: bytes) -> FileResult:
     source, problems = compose(path, raw)
     reader = Reader(path)
     kind = file_kind(path)
+    readable = source.node is not None or not problems  # compose keeps the nodes when its problems leave them readable
     if kind == "policy":
-        record = read_policy(reader, source.node) if not problems else None
+        record = read_policy(reader, source.node) if readable else None
     elif kind == "unit":
-        record = read_unit(reader, source.node, Path(path).stem) if not problems else None
+        record = read_unit(reader, source.node, Path(path).stem) if readable else None
     else:
-        record = read_entries(reader, source.node) if not problems else Entries()
+        record = read_entries(reader, source.node) if readable else Entries()
     return FileResult(kind, record, tuple(problems) + tuple(reader.problems))
 
 

@@ -1,9 +1,13 @@
 """Turn composed YAML nodes into records, converting every scalar by the schema.
 
-A ``Reader`` reads one file and collects its diagnostics; each ``read_*``
+A ``Reader`` reads one file and collects its diagnostics. Each ``read_*``
 function returns a record, or None when the data was too broken to use (the
-reason is in the diagnostics). Only checks that need nothing but the file
-itself live here; checks across files live in ``validate``.
+reason is in the diagnostics). A record read with errors holds what could be
+read, and None where a value could not be: never computed with (the
+pipeline computes only data without errors), it lets ``validate`` still run
+the checks across files on what was readable, so one mistake does not hide
+another. Every check that needs nothing but the file itself lives here, at
+the key or value it is about; checks across files live in ``validate``.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
-from .diagnostics import Diagnostic, Pos, error, warning
+from .diagnostics import Diagnostic, Pos, RecordPos, error, warning
 from .model import (
     APPLIES_TO, BASES, CHANNELS, CYCLES, METHODS, OCCUPANCIES, OUTCOMES, REASONS,
     Contact, Entries, Fee, Installment, Issuer, LateFee, LimitationRule, OneOffCharge,
@@ -26,11 +30,19 @@ BAD = object()  # a value that failed conversion; its diagnostic is already reco
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONEY = re.compile(r"\d+(?:\.\d{1,2})?")
 _DECIMAL = re.compile(r"\d+(?:\.\d{1,8})?")
-_INTEGER = re.compile(r"\d{1,9}")
+_INTEGER = re.compile(r"\d+")
 _UNIT_ID = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 _STAGE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 MAX_MONEY_DIGITS = 12  # 999,999,999,999.99 yuan
 MAX_DECIMAL_DIGITS = 9  # rates, factors and areas
+# Dates a ledger can plausibly hold; with limitation.years <= 20 and day counts <= MAX_DAYS,
+# no date the rules derive from them (expiries, deadlines, next actions) leaves datetime's range.
+FIRST_DATE = date(1990, 1, 1)
+LAST_DATE = date(2100, 12, 31)
+MAX_DAYS = 3650  # after_days, wait_days, deadline_days, grace_days, warn_days: ten years
+MAX_YEARS = 20  # limitation.years
+MAX_REQUIRED_COUNT = 99  # requires: {stage: count}
+_TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")  # YAML 1.2, as editors read it
 
 ENUM_WORDS = {
     "occupancy": "self（自住）、rented（出租）、vacant（空置）",
@@ -57,12 +69,30 @@ class Reader:
         mark = node.start_mark
         return Pos(self.path, mark.line + 1, mark.column + 1)
 
+    def record_pos(self, node) -> RecordPos:
+        """Where a mapping starts and where each of its values starts (for checks made after reading)."""
+        mark = node.start_mark
+        values, seen = [], set()
+        for key_node, value_node in node.value:
+            if type(key_node) is ScalarNode and key_node.value not in seen:
+                seen.add(key_node.value)
+                value_mark = value_node.start_mark
+                values.append((key_node.value, value_mark.line + 1, value_mark.column + 1))
+        return RecordPos(self.path, mark.line + 1, mark.column + 1, tuple(values))
+
+    def value_of(self, mapping, key: str):
+        """The (first) value node of ``key`` in a mapping already read by ``fields``."""
+        return next(value for k, value in mapping.value if type(k) is ScalarNode and k.value == key)
+
     def error(self, node, message: str, hint: str = "") -> Any:
         self.problems.append(error(self.pos(node), message, hint))
         return BAD
 
     def warn(self, node, message: str, hint: str = "") -> None:
         self.problems.append(warning(self.pos(node), message, hint))
+
+    def has_errors_since(self, count: int) -> bool:
+        return any(p.severity == "error" for p in self.problems[count:])
 
     # -- structure ------------------------------------------------------------
     def fields(self, node, what: str, spec: dict[str, tuple[Callable, bool]], partial: bool = False) -> dict | None:
@@ -79,7 +109,7 @@ class Reader:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode:
-                self.error(key_node, f"{what}的键必须是简单文字")
+                self.error(key_node, f"{what}的键必须是简单文字", "键写成英文单词加冒号，例如 amount: \"100.00\"；不要把列表或映射当作键")
                 continue
             key = key_node.value
             if key in out:
@@ -94,7 +124,7 @@ class Reader:
         for key, (_, required) in spec.items():
             if required and key not in out:
                 self.error(node, f"{what}缺少必填项“{key}”", f"请补上 {key}: …")
-        if not partial and any(p.severity == "error" for p in self.problems[before:]):
+        if not partial and self.has_errors_since(before):
             return None
         return out
 
@@ -106,7 +136,7 @@ class Reader:
 
     def scalar(self, node, key: str) -> str | Any:
         if type(node) is not ScalarNode:
-            return self.error(node, f"“{key}”应是一个值，而不是列表或映射")
+            return self.error(node, f"“{key}”应是一个值，而不是列表或映射", f"把值直接写在“{key}:”后面的同一行，不要写成“- …”列表或缩进的“键: 值”")
         return node.value
 
     def is_null(self, node) -> bool:
@@ -115,10 +145,17 @@ class Reader:
 
 
 def _suggest(key: str, spec) -> str:
-    close = difflib.get_close_matches(key, list(spec), n=1, cutoff=0.6)
+    names = [name for name in spec if not name.startswith("$")]  # $schema is for editors, not for people
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
     if close:
         return f"是不是“{close[0]}”？"
-    return "可用的键：" + "、".join(spec)
+    return "可用的键：" + "、".join(names)
+
+
+def _get(values: dict, key: str, default=None):
+    """A value read by ``fields(partial=True)``: ``default`` when missing, None when it could not be read."""
+    value = values.get(key, default)
+    return None if value is BAD else value
 
 
 # -- scalar converters (reader, node, key) -> value or BAD ---------------------
@@ -131,7 +168,7 @@ def text(r: Reader, node, key: str):
     if value is BAD:
         return BAD
     if not value:
-        return r.error(node, f"“{key}”不能为空")
+        return r.error(node, f"“{key}”不能为空", f"在“{key}:”后面写上内容")
     return value
 
 
@@ -146,15 +183,19 @@ def optional_text(r: Reader, node, key: str):
 
 
 def a_date(r: Reader, node, key: str):
+    """A date from FIRST_DATE to LAST_DATE: a year like 0226 or 2206 is a typo, and would make millions in arrears."""
     value = r.scalar(node, key)
     if value is BAD:
         return BAD
     if not _DATE.fullmatch(value):
         return r.error(node, f"“{key}”的日期“{value}”格式不对", "日期写成 YYYY-MM-DD，例如 2026-03-15")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return r.error(node, f"“{key}”的日期“{value}”不存在", "检查月份和日子，例如 2 月没有 30 日")
+    if not FIRST_DATE <= day <= LAST_DATE:
+        return r.error(node, f"“{key}”的日期“{value}”不在 {FIRST_DATE} 到 {LAST_DATE} 之间", "检查年份是否写错，例如把 2026 写成了 0226 或 2206")
+    return day
 
 
 def money(r: Reader, node, key: str):
@@ -166,14 +207,14 @@ def money(r: Reader, node, key: str):
     if not _MONEY.fullmatch(value):
         if re.fullmatch(r"\d+\.\d{3,}", value):
             return r.error(node, f"金额“{value}”超过两位小数", "金额最多保留到分，例如 1200.50")
-        if value.startswith("-"):
+        if value.startswith("-") and _MONEY.fullmatch(value[1:]):
             return r.error(node, f"金额“{value}”不能为负数", "退款或冲减请用 waivers（减免）记录")
         return r.error(node, f"“{key}”不是有效金额：“{value}”", "金额写成数字，最多两位小数，例如 1200.50，不要带逗号或“元”")
     if _too_many_digits(value, MAX_MONEY_DIGITS):
         return r.error(node, f"金额“{value}”过大", f"检查是否多写了数字；整数部分最多 {MAX_MONEY_DIGITS} 位")
     amount = Decimal(value).quantize(Decimal("0.01"))
     if amount <= 0:
-        return r.error(node, f"金额必须大于 0：“{value}”")
+        return r.error(node, f"金额必须大于 0：“{value}”", "金额为 0 的条目不必记录，请删除这一条或改正金额")
     return amount
 
 
@@ -184,10 +225,24 @@ def a_decimal(r: Reader, node, key: str):
         return BAD
     value = value.strip()
     if not _DECIMAL.fullmatch(value):
-        return r.error(node, f"“{key}”不是有效数字：“{value}”", "写成不带单位的数字，例如 2.20 或 0.0003")
+        if value.startswith("-") and _DECIMAL.fullmatch(value[1:]):
+            return r.error(node, f"“{key}”不能是负数：“{value}”", "写成 0 或正数，去掉负号")
+        if re.fullmatch(r"\d+\.\d{9,}", value):
+            return r.error(node, f"“{key}”的值“{value}”超过八位小数", "最多写到小数点后八位，例如 0.0003")
+        return r.error(node, f"“{key}”不是有效数字：“{value}”", "写成不带单位的数字，例如 2.20 或 0.0003，不要写 % 或“元”")
     if _too_many_digits(value, MAX_DECIMAL_DIGITS):
         return r.error(node, f"“{key}”的值“{value}”过大", f"检查是否多写了数字；整数部分最多 {MAX_DECIMAL_DIGITS} 位")
     return Decimal(value)
+
+
+def an_area(r: Reader, node, key: str):
+    """A building area in square metres: a decimal greater than 0."""
+    value = a_decimal(r, node, key)
+    if value is BAD:
+        return BAD
+    if value <= 0:
+        return r.error(node, f"面积 {key} 必须大于 0：“{value}”", "写房屋的建筑面积（平方米），例如 area: \"89.50\"")
+    return value
 
 
 def _too_many_digits(value: str, limit: int) -> bool:
@@ -195,18 +250,44 @@ def _too_many_digits(value: str, limit: int) -> bool:
     return len(value.split(".")[0].lstrip("0")) > limit
 
 
+def _span(low: int, high: int | None) -> str:
+    return f"{low} 到 {high}" if high is not None else f"不小于 {low}"
+
+
 def integer(low: int, high: int | None = None):
+    """A whole number from ``low`` to ``high`` (no bound when None)."""
+
     def convert(r: Reader, node, key: str):
         value = r.scalar(node, key)
         if value is BAD:
             return BAD
         value = value.strip()
         if not _INTEGER.fullmatch(value):
-            return r.error(node, f"“{key}”应是整数：“{value}”")
-        number = int(value)
+            if value.startswith("-") and _INTEGER.fullmatch(value[1:]):
+                return r.error(node, f"“{key}”不能是负数：“{value}”", f"应为 {_span(low, high)} 的整数")
+            return r.error(node, f"“{key}”应是整数：“{value}”", f"写成不带小数点、单位和引号的整数，应为 {_span(low, high)}")
+        number = int(value) if len(value) <= 12 else 10**12
         if number < low or (high is not None and number > high):
-            span = f"{low} 到 {high}" if high is not None else f"不小于 {low}"
-            return r.error(node, f"“{key}”的值 {number} 超出范围", f"应为 {span}")
+            return r.error(node, f"“{key}”的值 {value.lstrip('0') or '0'} 超出范围", f"应为 {_span(low, high)} 的整数")
+        return number
+
+    return convert
+
+
+def integer_choice(choices: tuple[int, ...], unit: str = ""):
+    """A whole number that is one of ``choices``, e.g. a fee's cycle of 1, 3, 6 or 12 months."""
+    words = "、".join(map(str, choices[:-1])) + f" 或 {choices[-1]}" if len(choices) > 1 else str(choices[0])
+
+    def convert(r: Reader, node, key: str):
+        value = r.scalar(node, key)
+        if value is BAD:
+            return BAD
+        value = value.strip()
+        if not _INTEGER.fullmatch(value):
+            return r.error(node, f"“{key}”应是整数：“{value}”", f"只能是 {words}{unit}")
+        number = int(value) if len(value) <= 12 else 10**12
+        if number not in choices:
+            return r.error(node, f"“{key}”的值 {value.lstrip('0') or '0'} 不在可选范围内，只能是 {words}{unit}", f"把 {key} 改为 {words} 中的一个")
         return number
 
     return convert
@@ -228,12 +309,17 @@ def enum(choices: tuple[str, ...], word_key: str | None = None):
     return convert
 
 
-def list_of(item: Callable):
+def list_of(item: Callable, min_items: int = 0, empty: tuple[str, str] | None = None):
+    """A list whose every item ``item`` reads; at least ``min_items`` of them (``empty``: the message and hint then)."""
+
     def convert(r: Reader, node, key: str):
         nodes = r.sequence(node, f"“{key}”")
         if nodes is None:
             return BAD
         values = [item(r, child, key) for child in nodes]
+        if len(values) < min_items:
+            message, hint = empty or (f"“{key}”至少要写 {min_items} 项", f"在 {key} 下面补上，每项以“- ”开头")
+            return r.error(node, message, hint)
         if any(v is BAD for v in values):
             return BAD
         return tuple(values)
@@ -246,7 +332,7 @@ def unit_id(r: Reader, node, key: str):
     if value is BAD:
         return BAD
     if not _UNIT_ID.fullmatch(value):
-        return r.error(node, f"房号“{value}”只能包含字母、数字和“-”", "例如 3-2-1802")
+        return r.error(node, f"房号“{value}”只能包含字母、数字和“-”", "例如 3-2-1802；不要写“栋”“单元”“室”或空格")
     return value
 
 
@@ -270,24 +356,35 @@ def _nested(spec: dict, what: str, build: Callable):
 
 
 # -- policy -----------------------------------------------------------------
+# The policy is one small file, always read the exact way (libyaml nodes), so
+# its checks across its own parts (fee versions, stage references) are made
+# here, at the nodes they are about.
 
 def _rate(r: Reader, node, key: str):
     if type(node) is MappingNode:
         table = []
         seen = set()
+        broken = False
         for key_node, value_node in node.value:
-            name = r.scalar(key_node, key)
-            if name is BAD:
-                return BAD
+            if type(key_node) is not ScalarNode:
+                r.error(key_node, "费率表里的房屋类型必须是简单文字", "写成 {高层: \"2.20\", 洋房: \"2.80\"}")
+                broken = True
+                continue
+            name = key_node.value.strip()
             if name in seen:
-                return r.error(key_node, f"费率表里重复的房屋类型“{name}”")
+                r.error(key_node, f"费率表里重复的房屋类型“{name}”", "每种房屋类型只写一个单价，删除重复的那一项")
+                broken = True
+                continue
             seen.add(name)
             value = a_decimal(r, value_node, f"{key}.{name}")
             if value is BAD:
-                return BAD
+                broken = True
+                continue
             table.append((name, value))
+        if broken:
+            return BAD
         if not table:
-            return r.error(node, "费率表不能为空")
+            return r.error(node, "费率表不能为空", "按房屋类型写单价，例如 rate: {高层: \"2.20\"}；所有类型同价时写一个数，例如 rate: \"2.20\"")
         return tuple(table)
     return a_decimal(r, node, key)
 
@@ -297,7 +394,7 @@ _FEE_SPEC = {
     "name": (text, True),
     "basis": (enum(BASES), True),
     "rate": (_rate, True),
-    "cycle": (integer(1, 12), True),
+    "cycle": (integer_choice(CYCLES, " 个月"), True),
     "due_day": (integer(1, 28), True),
     "vacant_factor": (a_decimal, False),
     "from": (a_date, False),
@@ -306,67 +403,119 @@ _FEE_SPEC = {
 
 
 def _read_fee(r: Reader, node, index: int, first_index: dict[str, int]) -> Fee | None:
-    values = r.fields(node, "收费项目", _FEE_SPEC)
-    if values is None:
+    v = r.fields(node, "收费项目", _FEE_SPEC, partial=True)
+    if v is None:
         return None
-    cycle = values["cycle"]
-    if cycle not in CYCLES:
-        r.error(node, f"计费周期 cycle 为 {cycle}，只能是 1、3、6 或 12 个月")
-        return None
-    valid_from = values.get("from")
-    if valid_from is not None and (valid_from.day != 1 or (valid_from.month - 1) % cycle):
-        r.error(node, f"from 日期 {valid_from} 不是计费周期的第一天", f"周期为 {cycle} 个月时，from 应为某个周期首月的 1 日")
-        return None
-    until = values.get("until")
-    if valid_from and until and until < valid_from:
-        r.error(node, "until 早于 from", "检查起止日期")
-        return None
-    rate = values["rate"]
-    fee_id = values["id"]
-    first_index.setdefault(fee_id, index)
+    cycle, valid_from, until = _get(v, "cycle"), _get(v, "from"), _get(v, "until")
+    if valid_from is not None and cycle is not None and (valid_from.day != 1 or (valid_from.month - 1) % cycle):
+        r.error(r.value_of(node, "from"), f"from 日期 {valid_from} 不是计费周期的第一天", f"周期为 {cycle} 个月时，from 应为某个周期首月的 1 日，例如 {valid_from.year}-{((valid_from.month - 1) // cycle * cycle + 1):02d}-01")
+    if valid_from is not None and until is not None and until < valid_from:
+        r.error(r.value_of(node, "until"), f"until（{until}）早于 from（{valid_from}）", "检查起止日期，until 应不早于 from")
+    rate = _get(v, "rate")
+    fee_id = _get(v, "id")
+    if fee_id is not None:
+        first_index.setdefault(fee_id, index)
     return Fee(
         id=fee_id,
-        name=values["name"],
-        basis=values["basis"],
+        name=_get(v, "name"),
+        basis=_get(v, "basis"),
         rate=rate if isinstance(rate, Decimal) else None,
-        rates=rate if isinstance(rate, tuple) else (),
+        rates=rate if isinstance(rate, tuple) else (),  # neither when the rate could not be read
         cycle=cycle,
-        due_day=values["due_day"],
-        vacant_factor=values.get("vacant_factor", Decimal(1)),
+        due_day=_get(v, "due_day"),
+        vacant_factor=_get(v, "vacant_factor", Decimal(1)),
         valid_from=valid_from,
         valid_until=until,
-        order=first_index[fee_id],
+        order=first_index.get(fee_id, index),
         pos=r.pos(node),
     )
+
+
+def _check_fee_versions(r: Reader, fees: list[tuple[Fee, Any]]) -> None:
+    """Versions of one fee (same id) must bill different periods; a version whose dates could not be read is left out."""
+    versions: dict[str, list] = {}
+    for fee, node in fees:
+        written = _keys(node)
+        dates_known = ("from" not in written or fee.valid_from is not None) and ("until" not in written or fee.valid_until is not None)
+        if fee.id is not None and dates_known:
+            versions.setdefault(fee.id, []).append((fee, node))
+    for fee_id, group in versions.items():
+        for i, (first, _) in enumerate(group):
+            for second, node in group[i + 1 :]:
+                lo1, hi1 = first.valid_from or date.min, first.valid_until or date.max
+                lo2, hi2 = second.valid_from or date.min, second.valid_until or date.max
+                if lo1 <= hi2 and lo2 <= hi1:
+                    written = _keys(node)
+                    where = next((r.value_of(node, k) for k in ("from", "until") if k in written), node)
+                    r.error(where, f"收费项目“{fee_id}”的两个版本适用期重叠（与第 {first.pos.line} 行的版本）", "同一 id 的多个版本要用 from/until 分开，且不能重叠，例如前一版 until: 2024-12-31，后一版 from: 2025-01-01")
+
+
+def _keys(node) -> list[str]:
+    return [k.value for k, _ in node.value if type(k) is ScalarNode] if type(node) is MappingNode else []
 
 
 def _requires(r: Reader, node, key: str):
     if type(node) is not MappingNode:
         return r.error(node, "requires 应写成 {阶段id: 次数}", "例如 requires: {notice: 2}")
     pairs = []
+    broken = False
     for key_node, value_node in node.value:
         name = stage_id(r, key_node, key)
-        count = integer(1)(r, value_node, f"requires.{key_node.value}")
+        count = integer(1, MAX_REQUIRED_COUNT)(r, value_node, f"requires.{getattr(key_node, 'value', '')}")
         if name is BAD or count is BAD:
-            return BAD
+            broken = True
+            continue
         pairs.append((name, count))
-    return tuple(pairs)
+    return BAD if broken else tuple(pairs)
 
 
 _STAGE_SPEC = {
     "id": (stage_id, True),
     "name": (text, True),
-    "after_days": (integer(0), True),
+    "after_days": (integer(0, MAX_DAYS), True),
     "channels": (list_of(enum(CHANNELS, "channel")), True),
     "letter": (stage_id, False),
-    "wait_days": (integer(0), False),
-    "deadline_days": (integer(0), False),
+    "wait_days": (integer(0, MAX_DAYS), False),
+    "deadline_days": (integer(0, MAX_DAYS), False),
     "requires": (_requires, False),
 }
 
+LETTER_TEMPLATES = ("notice", "lawyer")
+
+
+def _check_stages(r: Reader, stages: list[tuple[dict, Any]]) -> None:
+    """Stage ids unique, in a sensible order, letters with a template, ``requires`` naming stages that exist."""
+    ids = [_get(v, "id") for v, _ in stages]
+    known = sorted({i for i in ids if i is not None})
+    seen: set[str] = set()
+    previous_days = None
+    for v, node in stages:
+        stage = _get(v, "id")
+        name = stage if stage is not None else "（id 有误）"
+        if stage is not None:
+            if stage in seen:
+                r.error(r.value_of(node, "id"), f"催缴阶段 id“{stage}”重复", "每个阶段的 id 必须唯一，改掉其中一个")
+            seen.add(stage)
+        days = _get(v, "after_days")
+        if days is not None:
+            if previous_days is not None and days < previous_days:
+                r.warn(r.value_of(node, "after_days"), f"阶段“{name}”的 after_days {days} 小于前一阶段的 {previous_days}", "阶段一般按逾期天数从小到大排列")
+            previous_days = days
+        letter = _get(v, "letter")
+        if letter is not None and letter not in LETTER_TEMPLATES:
+            r.warn(r.value_of(node, "letter"), f"阶段“{name}”的函件“{letter}”没有对应模板", "可用的函件：notice（催缴通知书）、lawyer（律师函）")
+        if "requires" in v and type(r.value_of(node, "requires")) is MappingNode:
+            for key_node, _ in r.value_of(node, "requires").value:
+                needed = getattr(key_node, "value", None)
+                if type(key_node) is ScalarNode and _STAGE_ID.fullmatch(needed.strip()) and needed.strip() not in known:
+                    close = difflib.get_close_matches(needed.strip(), known, n=1)
+                    hint = f"是不是“{close[0]}”？" if close else "requires 里只能写本文件 dunning 里已定义的阶段 id：" + "、".join(known)
+                    r.error(key_node, f"阶段“{name}”的 requires 引用了不存在的阶段“{needed.strip()}”", hint)
+
+
 _ISSUER_SPEC = {"name": (text, True), "address": (optional_text, False), "phone": (optional_text, False)}
-_LATE_FEE_SPEC = {"daily_rate": (a_decimal, True), "grace_days": (integer(0), False), "cap": (a_decimal, False)}
-_LIMITATION_SPEC = {"years": (integer(1, 20), False), "warn_days": (integer(0), False)}
+_LATE_FEE_SPEC = {"daily_rate": (a_decimal, True), "grace_days": (integer(0, MAX_DAYS), False), "cap": (a_decimal, False)}
+_LIMITATION_SPEC = {"years": (integer(1, MAX_YEARS), False), "warn_days": (integer(0, MAX_DAYS), False)}
 _NOTICE_BOARD_SPEC = {"list_units": (lambda r, n, k: _boolean(r, n, k), False)}
 
 
@@ -374,9 +523,10 @@ def _boolean(r: Reader, node, key: str):
     value = r.scalar(node, key)
     if value is BAD:
         return BAD
-    if value in ("true", "false"):
-        return value == "true"
-    return r.error(node, f"“{key}”只能写 true 或 false：“{value}”")
+    value = value.strip()
+    if value in _TRUE or value in _FALSE:
+        return value in _TRUE
+    return r.error(node, f"“{key}”只能写 true 或 false：“{value}”", f"写 {key}: true（是）或 {key}: false（否）")
 
 
 def _any(r: Reader, node, key: str):
@@ -397,55 +547,60 @@ _POLICY_SPEC = {
 
 
 def read_policy(r: Reader, node) -> Policy | None:
+    """The policy; with errors, what could be read of it (the fees' bases and rate tables for the checks of units)."""
     if node is None:
         r.problems.append(error(Pos(r.path, 1, 1), "policy.yaml 是空的", "参照使用指南填写小区名称、收费项目和催缴阶段"))
         return None
     values = r.fields(node, "收费政策", _POLICY_SPEC, partial=True)
     if values is None:
         return None
-    issuer = r.fields(values["issuer"], "issuer（落款单位）", _ISSUER_SPEC) if "issuer" in values else None
-    fees: list[Fee] = []
+    issuer = r.fields(values["issuer"], "issuer（落款单位）", _ISSUER_SPEC, partial=True) if "issuer" in values else None
+    fees: list[tuple[Fee, Any]] = []
     fee_nodes = (r.sequence(values["fees"], "fees（收费项目）") or []) if "fees" in values else []
+    if "fees" in values and fee_nodes == [] and type(values["fees"]) is SequenceNode:
+        r.warn(values["fees"], "收费政策里没有任何收费项目（fees）", "不写收费项目则只按一次性收费和期初欠费计算；要按月收费请在 fees 里写上收费项目")
     first_index: dict[str, int] = {}
     for index, fee_node in enumerate(fee_nodes):
         fee = _read_fee(r, fee_node, index, first_index)
         if fee is not None:
-            fees.append(fee)
+            fees.append((fee, fee_node))
+    _check_fee_versions(r, fees)
     late_fee = None
     if "late_fee" in values:
-        lf = r.fields(values["late_fee"], "late_fee（违约金）", _LATE_FEE_SPEC)
-        if lf is not None:
-            late_fee = LateFee(lf["daily_rate"], lf.get("grace_days", 0), lf.get("cap", Decimal(1)))
+        lf = r.fields(values["late_fee"], "late_fee（违约金）", _LATE_FEE_SPEC, partial=True)
+        late_fee = LateFee(_get(lf, "daily_rate"), _get(lf, "grace_days", 0), _get(lf, "cap", Decimal(1))) if lf is not None else LateFee(None, None, None)
     stages: list[Stage] = []
+    read_stages: list[tuple[dict, Any]] = []
     if "dunning" in values:
         for stage_node in r.sequence(values["dunning"], "dunning（催缴阶段）") or []:
-            s = r.fields(stage_node, "催缴阶段", _STAGE_SPEC)
+            s = r.fields(stage_node, "催缴阶段", _STAGE_SPEC, partial=True)
             if s is None:
                 continue
+            read_stages.append((s, stage_node))
             stages.append(
                 Stage(
-                    id=s["id"], name=s["name"], after_days=s["after_days"], channels=s["channels"],
-                    letter=s.get("letter"), wait_days=s.get("wait_days"), deadline_days=s.get("deadline_days"),
-                    requires=s.get("requires", ()), pos=r.pos(stage_node),
+                    id=_get(s, "id"), name=_get(s, "name"), after_days=_get(s, "after_days"), channels=_get(s, "channels"),
+                    letter=_get(s, "letter"), wait_days=_get(s, "wait_days"), deadline_days=_get(s, "deadline_days"),
+                    requires=_get(s, "requires", ()), pos=r.pos(stage_node),
                 )
             )
+    _check_stages(r, read_stages)
     limitation = LimitationRule()
     if "limitation" in values:
-        lim = r.fields(values["limitation"], "limitation（诉讼时效）", _LIMITATION_SPEC)
+        lim = r.fields(values["limitation"], "limitation（诉讼时效）", _LIMITATION_SPEC, partial=True)
         if lim is not None:
-            limitation = LimitationRule(lim.get("years", 3), lim.get("warn_days", 180))
+            limitation = LimitationRule(_get(lim, "years", 3), _get(lim, "warn_days", 180))
     list_units = False
     if "notice_board" in values:
-        board = r.fields(values["notice_board"], "notice_board（公示设置）", _NOTICE_BOARD_SPEC)
+        board = r.fields(values["notice_board"], "notice_board（公示设置）", _NOTICE_BOARD_SPEC, partial=True)
         if board is not None:
-            list_units = board.get("list_units", False)
-    if issuer is None or any(p.severity == "error" for p in r.problems):
-        return None
+            list_units = _get(board, "list_units", False)
+    issuer_record = Issuer(_get(issuer, "name"), _get(issuer, "address", ""), _get(issuer, "phone", "")) if issuer is not None else None
     return Policy(
-        community=values["community"],
-        issuer=Issuer(issuer["name"], issuer.get("address", ""), issuer.get("phone", "")),
-        payment_channels=values.get("payment_channels", ()),
-        fees=tuple(fees),
+        community=_get(values, "community"),
+        issuer=issuer_record,
+        payment_channels=_get(values, "payment_channels", ()),
+        fees=tuple(fee for fee, _ in fees),
         late_fee=late_fee,
         dunning=tuple(stages),
         limitation=limitation,
@@ -477,13 +632,14 @@ _CONTACT_SPEC = {
     "evidence": (optional_text, False),
     "note": (optional_text, False),
 }
+_NO_OWNERS = ("owners 至少要有一位业主", "在 owners 下写上业主，例如 - {name: 王丽, phone: \"13800000000\"}")
 _UNIT_SPEC = {
     "unit": (unit_id, True),
     "type": (text, True),
-    "area": (a_decimal, False),
+    "area": (an_area, False),
     "billing_start": (a_date, True),
     "occupancy": (enum(OCCUPANCIES), False),
-    "owners": (list_of(_person("业主")), True),
+    "owners": (list_of(_person("业主"), min_items=1, empty=_NO_OWNERS), True),
     "tenant": (_person("租户", required_name=False), False),
     "tags": (list_of(text), False),
     "opening": (_any, False),
@@ -493,70 +649,60 @@ _UNIT_SPEC = {
 
 
 def _read_contact(r: Reader, node) -> Contact | None:
-    v = r.fields(node, "催收记录", _CONTACT_SPEC)
+    """A contact; with errors, what could be read (its date is still checked against today)."""
+    v = r.fields(node, "催收记录", _CONTACT_SPEC, partial=True)
     if v is None:
         return None
+    day, outcome = _get(v, "date"), _get(v, "outcome")
     promise = None
     if "promise" in v:
-        p = r.fields(v["promise"], "promise（还款承诺）", _PROMISE_SPEC)
-        if p is None:
-            return None
-        if v["outcome"] != "promised":
+        if outcome is not None and outcome != "promised":
             r.error(v["promise"], "只有 outcome 为 promised（承诺付款）时才能写 promise", "把 outcome 改为 promised，或删除 promise")
-            return None
-        if p["date"] < v["date"]:
-            r.warn(v["promise"], "承诺付款日期早于这次联系的日期", "检查承诺日期是否写错")
-        promise = Promise(p["date"], p.get("amount"))
-    elif v["outcome"] == "promised":
-        r.warn(node, "outcome 为 promised 却没有写 promise（承诺日期和金额）", "补上 promise: {date: …, amount: …}，跟催表才能提醒兑现")
+        p = r.fields(v["promise"], "promise（还款承诺）", _PROMISE_SPEC, partial=True)
+        if p is not None:
+            promised = _get(p, "date")
+            if promised is not None and day is not None and promised < day:
+                r.warn(r.value_of(v["promise"], "date"), "承诺付款日期早于这次联系的日期", "检查承诺日期是否写错")
+            promise = Promise(promised, _get(p, "amount"))
+    elif outcome == "promised":
+        r.warn(r.value_of(node, "outcome"), "outcome 为 promised 却没有写 promise（承诺日期和金额）", "补上 promise: {date: …, amount: …}，跟催表才能提醒兑现")
     return Contact(
-        date=v["date"], channel=v["channel"], by=v.get("by", ""), outcome=v["outcome"], promise=promise,
-        reason=v.get("reason"), evidence=v.get("evidence", ""), note=v.get("note", ""), pos=r.pos(node),
+        date=day, channel=_get(v, "channel"), by=_get(v, "by", ""), outcome=outcome, promise=promise,
+        reason=_get(v, "reason"), evidence=_get(v, "evidence", ""), note=_get(v, "note", ""), pos=r.pos(node),
     )
 
 
-def _value_node(mapping, key: str):
-    """The value node of ``key`` in a mapping already read by ``Reader.fields``."""
-    return next(value for k, value in mapping.value if k.value == key)
-
-
 def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
+    """The unit; with errors, what could be read, as long as its number is right (for the checks across files)."""
     if node is None:
         r.problems.append(error(Pos(r.path, 1, 1), "房屋文件是空的", "至少写上 unit、type、billing_start 和 owners"))
         return None
     v = r.fields(node, "房屋信息", _UNIT_SPEC, partial=True)
     if v is None:
         return None
-
-    def good(key: str) -> bool:
-        return key in v and v[key] is not BAD
-
-    if good("unit") and v["unit"] != expected_id:
-        r.error(_value_node(node, "unit"), f"房号“{v['unit']}”与文件名“{expected_id}.yaml”不一致", f"把文件改名为 {v['unit']}.yaml，或把 unit 改为 {expected_id}")
-    if good("owners") and not v["owners"]:
-        r.error(_value_node(node, "owners"), "owners 至少要有一位业主")
+    unit, start = _get(v, "unit"), _get(v, "billing_start")
+    if unit is not None and unit != expected_id:
+        r.error(r.value_of(node, "unit"), f"房号“{unit}”与文件名“{expected_id}.yaml”不一致", f"把文件改名为 {unit}.yaml，或把 unit 改为 {expected_id}")
     opening = None
     if "opening" in v:
-        o = r.fields(v["opening"], "opening（期初欠费）", _OPENING_SPEC)
-        if o is not None and good("billing_start") and o["due"] >= v["billing_start"]:
-            r.error(v["opening"], f"期初欠费的到期日 {o['due']} 应早于计费开始日 {v['billing_start']}", "期初欠费是计费开始前的旧欠款")
-        elif o is not None:
-            opening = Opening(o["amount"], o["due"], r.pos(v["opening"]))
+        o = r.fields(v["opening"], "opening（期初欠费）", _OPENING_SPEC, partial=True)
+        if o is not None:
+            due = _get(o, "due")
+            if due is not None and start is not None and due >= start:
+                r.error(r.value_of(v["opening"], "due"), f"期初欠费的到期日 {due} 应早于计费开始日 {start}", "期初欠费是计费开始前的旧欠款：把 due 改为计费开始日之前的日期，或把这笔钱记为一次性收费（charges）")
+            opening = Opening(_get(o, "amount"), due, r.pos(v["opening"]))
     contacts: list[Contact] = []
     if "contacts" in v:
         for contact_node in r.sequence(v["contacts"], "contacts（催收记录）") or []:
             contact = _read_contact(r, contact_node)
             if contact is not None:
                 contacts.append(contact)
-    area = v.get("area")
-    if good("area") and area <= 0:
-        r.error(_value_node(node, "area"), "面积 area 必须大于 0")
-    if any(p.severity == "error" for p in r.problems):
-        return None
+    if unit is None or unit != expected_id:
+        return None  # entries cannot be matched to it: the file's own errors say why
     return Unit(
-        id=v["unit"], type=v["type"], area=area, billing_start=v["billing_start"],
-        occupancy=v.get("occupancy", "self"), owners=v["owners"], tenant=v.get("tenant"),
-        tags=v.get("tags", ()), opening=opening, contacts=tuple(contacts), pos=r.pos(node),
+        id=unit, type=_get(v, "type"), area=_get(v, "area"), billing_start=start,
+        occupancy=_get(v, "occupancy", "self"), owners=_get(v, "owners"), tenant=_get(v, "tenant"),
+        tags=_get(v, "tags", ()), opening=opening, contacts=tuple(contacts), pos=r.record_pos(node),
     )
 
 
@@ -588,46 +734,60 @@ def _section(r: Reader, top: dict, key: str, what: str) -> list:
 
 
 def read_entries(r: Reader, node) -> Entries:
+    """Every entry of the file; an entry with errors keeps what could be read (None elsewhere) for the checks across files."""
     if node is None:
         return Entries()
     top = r.fields(node, "账目文件", _ENTRIES_SPEC, partial=True)
     if top is None:
         return Entries()
     path = r.path
+    problems = r.problems
     payments, charges, waivers, plans = [], [], [], []
     index = 0
     for item in _section(r, top, "payments", "payments（缴费）"):
-        v = r.fields(item, "缴费记录", _PAYMENT_SPEC)
+        before = len(problems)
+        v = r.fields(item, "缴费记录", _PAYMENT_SPEC, partial=True)
         if v is not None:
-            payments.append(Payment(v["unit"], v["date"], v["amount"], v["method"], v.get("receipt", ""), (path, index), r.pos(item)))
+            if len(problems) == before:
+                payments.append(Payment(v["unit"], v["date"], v["amount"], v["method"], v.get("receipt", ""), (path, index), r.pos(item)))
+            else:
+                payments.append(Payment(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "method"), _get(v, "receipt", ""), (path, index), r.pos(item)))
         index += 1
     for item in _section(r, top, "charges", "charges（一次性收费）"):
-        v = r.fields(item, "一次性收费", _CHARGE_SPEC)
+        before = len(problems)
+        v = r.fields(item, "一次性收费", _CHARGE_SPEC, partial=True)
         if v is not None:
-            charges.append(OneOffCharge(v["unit"], v["item"], v.get("period", ""), v["amount"], v["due"], v.get("issued", v["due"]), (path, index), r.pos(item)))
+            if len(problems) == before:
+                charges.append(OneOffCharge(v["unit"], v["item"], v.get("period", ""), v["amount"], v["due"], v.get("issued", v["due"]), (path, index), r.pos(item)))
+            else:
+                charges.append(OneOffCharge(_get(v, "unit"), _get(v, "item"), _get(v, "period", ""), _get(v, "amount"), _get(v, "due"), _get(v, "issued", v.get("due")), (path, index), r.pos(item)))
         index += 1
     for item in _section(r, top, "waivers", "waivers（减免）"):
-        v = r.fields(item, "减免记录", _WAIVER_SPEC)
+        before = len(problems)
+        v = r.fields(item, "减免记录", _WAIVER_SPEC, partial=True)
         if v is not None:
-            waivers.append(Waiver(v["unit"], v["date"], v["amount"], v["applies_to"], v["approved_by"], v["reason"], (path, index), r.pos(item)))
+            if len(problems) == before:
+                waivers.append(Waiver(v["unit"], v["date"], v["amount"], v["applies_to"], v["approved_by"], v["reason"], (path, index), r.pos(item)))
+            else:
+                waivers.append(Waiver(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "applies_to"), _get(v, "approved_by"), _get(v, "reason"), (path, index), r.pos(item)))
         index += 1
     for item in _section(r, top, "plans", "plans（分期协议）"):
-        v = r.fields(item, "分期协议", _PLAN_SPEC)
+        v = r.fields(item, "分期协议", _PLAN_SPEC, partial=True)
         index += 1
         if v is None:
             continue
+        signed = _get(v, "signed")
         steps = []
-        nodes = r.sequence(v["installments"], "installments（分期明细）")
-        if nodes is None:
-            continue
-        for step_node in nodes:
-            s = r.fields(step_node, "分期明细", _INSTALLMENT_SPEC)
-            if s is not None:
-                steps.append(Installment(s["due"], s["amount"]))
-        if not nodes:
+        nodes = r.sequence(v["installments"], "installments（分期明细）") if "installments" in v else None
+        for step_node in nodes or []:
+            s = r.fields(step_node, "分期明细", _INSTALLMENT_SPEC, partial=True)
+            if s is None:
+                continue
+            due = _get(s, "due")
+            if due is not None and signed is not None and due < signed:
+                r.warn(r.value_of(step_node, "due"), f"这一期的到期日 {due} 早于分期协议的签订日 {signed}", "检查这一期的 due 或协议的 signed 日期")
+            steps.append(Installment(due, _get(s, "amount")))
+        if nodes is not None and not nodes:
             r.error(v["installments"], "分期协议至少要有一期", "在 installments 里写上每期的 due 和 amount")
-            continue
-        if len(steps) != len(nodes):
-            continue
-        plans.append(Plan(v["unit"], v["signed"], tuple(steps), (path, index - 1), r.pos(item)))
+        plans.append(Plan(_get(v, "unit"), signed, tuple(steps), (path, index - 1), r.pos(item)))
     return Entries(tuple(payments), tuple(charges), tuple(waivers), tuple(plans))

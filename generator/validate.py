@@ -1,74 +1,47 @@
-"""Checks that need more than one file: references, uniqueness, the policy's tables."""
+"""Checks that need more than one file: units against the policy's fees, references, uniqueness, dates against today.
+
+The policy's checks of its own parts (fee versions, stage ids and references)
+are made while reading it (``schema``), at the nodes they are about. Records
+read from a file with errors hold None where a value could not be read (see
+``schema``); every check here skips those values, whose problem is already
+reported, so that one mistake gives one message.
+"""
 from __future__ import annotations
 
 import difflib
 import operator
-from collections import defaultdict
 from datetime import date
 from pathlib import PurePosixPath
 
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, RecordPos, error, warning
 from .model import Ledger
-
-LETTER_TEMPLATES = ("notice", "lawyer")
 
 
 def validate(ledger: Ledger, today: date) -> list[Diagnostic]:
     """Everything wrong across files. ``today`` only guards against typo'd future dates."""
     problems: list[Diagnostic] = []
-    problems += _check_policy(ledger)
     problems += _check_units(ledger)
     problems += _check_entries(ledger, today)
     return problems
 
 
-def _check_policy(ledger: Ledger) -> list[Diagnostic]:
-    policy = ledger.policy
-    problems: list[Diagnostic] = []
-    if not policy.fees:
-        problems.append(warning(policy.pos, "收费政策里没有任何收费项目（fees）", "不写 fees 则只按一次性收费和期初欠费计算"))
-    versions: dict[str, list] = defaultdict(list)
-    for fee in policy.fees:
-        versions[fee.id].append(fee)
-    for fee_id, group in versions.items():
-        for i, first in enumerate(group):
-            for second in group[i + 1 :]:
-                lo1, hi1 = first.valid_from or date.min, first.valid_until or date.max
-                lo2, hi2 = second.valid_from or date.min, second.valid_until or date.max
-                if lo1 <= hi2 and lo2 <= hi1:
-                    problems.append(error(second.pos, f"收费项目“{fee_id}”的两个版本适用期重叠", "同一 id 的多个版本要用 from/until 分开，且不能重叠"))
-    seen: set[str] = set()
-    previous_days = -1
-    for stage in policy.dunning:
-        if stage.id in seen:
-            problems.append(error(stage.pos, f"催缴阶段 id“{stage.id}”重复", "每个阶段的 id 必须唯一"))
-        seen.add(stage.id)
-        if stage.after_days < previous_days:
-            problems.append(warning(stage.pos, f"阶段“{stage.id}”的 after_days 小于前一阶段", "阶段一般按逾期天数从小到大排列"))
-        previous_days = stage.after_days
-        if stage.letter is not None and stage.letter not in LETTER_TEMPLATES:
-            problems.append(warning(stage.pos, f"阶段“{stage.id}”的函件“{stage.letter}”没有对应模板", "可用的函件：notice（催缴通知书）、lawyer（律师函）"))
-    ids = {s.id for s in policy.dunning}
-    for stage in policy.dunning:
-        for needed, _count in stage.requires:
-            if needed not in ids:
-                close = difflib.get_close_matches(needed, sorted(ids), n=1)
-                hint = f"是不是“{close[0]}”？" if close else "requires 里只能写上面已定义的阶段 id"
-                problems.append(error(stage.pos, f"阶段“{stage.id}”的 requires 引用了不存在的阶段“{needed}”", hint))
-    return problems
-
-
 def _check_units(ledger: Ledger) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
-    needs_area = any(fee.basis == "area" for fee in ledger.policy.fees)
-    tables = [fee for fee in ledger.policy.fees if fee.rate is None]
+    fees = ledger.policy.fees
+    needs_area = any(fee.basis == "area" for fee in fees)
+    tables = [fee for fee in fees if fee.rate is None and fee.rates]  # a rate that could not be read has neither
     for unit in ledger.units:
-        if needs_area and unit.area is None:
-            problems.append(error(unit.pos, f"{unit.id} 缺少建筑面积 area", "有按面积计费的项目时，每户都要写 area，例如 area: \"89.50\""))
+        pos = unit.pos
+        written = pos.has if isinstance(pos, RecordPos) else (lambda key: True)
+        if needs_area and unit.area is None and not written("area"):  # a written but unreadable area has its own error
+            problems.append(error(pos, f"{unit.id} 缺少建筑面积 area", "有按面积计费的项目时，每户都要写 area，例如 area: \"89.50\""))
+        if unit.type is None:
+            continue
+        where = pos.of("type") if isinstance(pos, RecordPos) else pos
         for fee in tables:
             if fee.rate_for(unit.type) is None:
                 known = "、".join(name for name, _ in fee.rates)
-                problems.append(error(unit.pos, f"{unit.id} 的房屋类型“{unit.type}”不在收费项目“{fee.name}”的费率表里", f"费率表里有：{known}；改正 type 或在 policy.yaml 补上费率"))
+                problems.append(error(where, f"{unit.id} 的房屋类型“{unit.type}”不在收费项目“{fee.name}”的费率表里", f"费率表里有：{known}；改正 type 或在 policy.yaml 补上费率"))
     return problems
 
 
@@ -83,19 +56,23 @@ def _check_entries(ledger: Ledger, today: date) -> list[Diagnostic]:
     unreadable = {PurePosixPath(path).stem for path in ledger.files if path.startswith("owners/")} - known
 
     def check_unit(record) -> None:
-        if record.unit not in known and record.unit not in unreadable:
+        if record.unit is not None and record.unit not in known and record.unit not in unreadable:
             close = difflib.get_close_matches(record.unit, sorted_ids, n=1)
-            hint = f"是不是“{close[0]}”？" if close else "先在 owners/ 下建立这户的文件"
+            hint = f"是不是“{close[0]}”？" if close else "先在 owners/ 下建立这户的文件，或改正房号"
             problems.append(error(record.pos, f"房号“{record.unit}”不存在", hint))
 
-    def check_future(record, when: date, what: str) -> None:
-        if when > today:
+    def check_future(record, when: date | None, what: str) -> None:
+        if when is not None and when > today:
             problems.append(error(record.pos, f"{what}日期 {when} 晚于今天", "检查年份或月份是否写错；未来的事请到时再记"))
 
     receipts: dict[str, object] = {}
     payments = ledger.payments
     numbered = [r for r in map(_RECEIPT, payments) if r]
-    if set(map(_UNIT, payments)) <= known and max(map(_DATE, payments), default=today) <= today and len(set(numbered)) == len(numbered):
+    try:
+        clean = set(map(_UNIT, payments)) <= known and max(map(_DATE, payments), default=today) <= today and len(set(numbered)) == len(numbered)
+    except TypeError:  # a payment whose date could not be read (None): its file has an error, check one by one
+        clean = False
+    if clean:
         payments = ()  # checked in bulk (C speed): the loop below would find nothing
     for payment in payments:
         check_unit(payment)
@@ -103,22 +80,20 @@ def _check_entries(ledger: Ledger, today: date) -> list[Diagnostic]:
         if payment.receipt:
             first = receipts.get(payment.receipt)
             if first is not None:
-                problems.append(error(payment.pos, f"收据号“{payment.receipt}”重复，已用于 {first}", "每张收据只能记一次；如是重复录入请删除这一条"))
+                problems.append(error(payment.pos, f"收据号“{payment.receipt}”重复，已用于 {first}", "每张收据只能记一次；如是重复录入请删除这一条，如是另一张收据请改正收据号"))
             else:
                 receipts[payment.receipt] = payment.pos
     for charge in ledger.charges:
         check_unit(charge)
-    has_late_fee = ledger.policy.late_fee is not None
+    late_fee = ledger.policy.late_fee is not None
     for waiver in ledger.waivers:
         check_unit(waiver)
         check_future(waiver, waiver.date, "减免")
-        if waiver.applies_to == "late_fee" and not has_late_fee:
-            problems.append(warning(waiver.pos, "政策未设违约金（late_fee），这条违约金减免不起作用", "确认 applies_to 是否应为 principal"))
+        if waiver.applies_to == "late_fee" and not late_fee:
+            problems.append(warning(waiver.pos, "政策未设违约金（late_fee），这条违约金减免不起作用", "确认 applies_to 是否应为 principal；或在 policy.yaml 里设置 late_fee"))
     for plan in ledger.plans:
         check_unit(plan)
         check_future(plan, plan.signed, "分期协议签订")
-        if any(step.due < plan.signed for step in plan.installments):
-            problems.append(warning(plan.pos, "分期协议里有早于签订日的期次", "检查各期 due 日期"))
     for unit in ledger.units:
         for contact in unit.contacts:
             check_future(contact, contact.date, "催收记录")

@@ -96,6 +96,23 @@ plans:
     "JSON-style flow, quoted keys": (ENTRIES, '{"payments": [{"unit": "3-2-1802", "date": "2026-03-14", "amount": "1200.00", "method": "wechat"}]}\n'),
     "BOM and CRLF": (ENTRIES, "\ufeffpayments:\r\n  - {unit: 3-2-1802, date: 2026-03-14, amount: \"1200.00\", method: wechat}\r\n  - unit: 1-1-101\r\n    date: 2026-03-15\r\n    amount: \"1.00\"\r\n    method: cash\r\n"),
     "empty sections": (ENTRIES, "payments: []\ncharges: []\nwaivers: []\nplans: []\n"),
+    "top-level values in every form": (OWNER, """\
+unit:   3-2-1802   # extra spaces
+type: '高层'
+area: "89.50"
+billing_start: 2026-01-01
+occupancy: vacant # a comment
+owners:
+- {name: 王丽}
+tenant:
+  name: 张三
+  phone: "13900000000"
+tags: [有小孩]
+opening: {amount: "1.00", due: 2025-12-15}
+contacts: # the log
+
+  - {date: 2026-02-01, channel: phone, outcome: reached}
+"""),
     "yes, no, numbers stay text": (OWNER, "unit: 3-2-1802\ntype: 高层\narea: 89.50\nbilling_start: 2026-01-01\nowners:\n  - {name: 王丽, phone: 01066660000, address: 0571}\ntags: [yes, no, on, off, true, 1e3, 010]\ncontacts:\n  - {date: 2026-02-01, channel: phone, outcome: reached, evidence: 0001, note: no}\n"),
 }
 
@@ -132,6 +149,14 @@ UNUSUAL = {
     "only comments": (OWNER, "# nothing yet\n"),
     "trailing comma": (OWNER, "unit: 3-2-1802\ntype: 高层\nbilling_start: 2026-01-01\nowners: [{name: 王丽},]\n"),
     "indented root": (ENTRIES, "  payments: []\n"),
+    "standard tag and an unknown key": (OWNER, "unit: 3-2-1802\ntype: 高层\narea: !!str 89.46\nbilling_start: 2026-01-01\nowners: [{name: 王丽}]\nocupancy: self\n"),
+    "anchor without alias": (OWNER, 'unit: 3-2-1802\ntype: 高层\narea: &a "126.32"\nbilling_start: 2026-01-01\nowners: [{name: 王丽}]\n'),
+    "merge key without alias": (ENTRIES, "payments:\n  - {<<: {method: wechat}, unit: 3-2-1802, date: 2026-03-14, amount: \"1.00\"}\n"),
+    "undefined alias": (ENTRIES, "payments:\n  - *nothing\n"),
+    "a lone Tab at the end": (ENTRIES, "payments: []\n\t"),
+    "unclosed quote": (OWNER, 'unit: 3-2-1802\ntype: "高层\nbilling_start: 2026-01-01\nowners: [{name: "王丽"}]\n'),
+    "a unit with an error keeps what was read": (OWNER, "unit: 3-2-1802\ntype: 高层\nbilling_start: 2026-01-01\nowners: [{name: 王丽}]\nocupancy: self\ncontacts:\n  - {date: 2099-02-01, channel: phone, outcome: reached}\n"),
+    "a date out of range": (ENTRIES, "payments:\n  - {unit: 3-2-1802, date: 0001-01-01, amount: \"1.00\", method: wechat}\n"),
     "NEL line break": (OWNER, "unit: 3-2-1802\ntype: 高层\u0085billing_start: 2026-01-01\nowners: [{name: 王丽}]\n"),
 }
 
@@ -161,6 +186,16 @@ def test_unusual_files_are_left_to_libyaml_with_the_same_diagnostics(name):
         with pytest.raises(fastpath.GiveUp):
             fastpath.read_fast(path, decoded, load.file_kind(path), {})
     assert read_file(path, raw) == read_exact(path, raw)
+
+
+def test_a_unit_keeps_where_each_of_its_values_is_the_same_both_ways():
+    path, text = ORDINARY["top-level values in every form"]
+    fast = fastpath.read_fast(path, text, "unit", {})
+    assert fast == read_exact(path, _raw(text)).record
+    assert fast.pos.values == (  # (key, line, col) of each value, where libyaml says it starts
+        ("unit", 1, 9), ("type", 2, 7), ("area", 3, 7), ("billing_start", 4, 16), ("occupancy", 5, 12),
+        ("owners", 7, 1), ("tenant", 9, 3), ("tags", 11, 7), ("opening", 12, 10), ("contacts", 15, 3),
+    )
 
 
 def test_records_keep_libyamls_positions():
@@ -231,19 +266,27 @@ def test_a_synthetic_community_loads_the_same_both_ways(tmp_path, monkeypatch):
 _PLAIN_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "timestamp")}
 
 
-def _composed(node):
-    """libyaml's nodes as fastyaml's values; anything fastyaml never produces becomes a marker."""
+def _composed(node, top: bool = False):
+    """libyaml's nodes as fastyaml's values; anything fastyaml never produces becomes a marker.
+
+    The document's top-level block mapping also says where each value starts (fastyaml's ``Map.at``).
+    """
     if isinstance(node, yaml.ScalarNode):
         return node.value if node.tag in _PLAIN_TAGS or node.style else ("TAG", node.tag, node.value)
     if isinstance(node, yaml.SequenceNode):
         return [_composed(n) for n in node.value]
     pairs = [(_composed(k), _composed(v)) for k, v in node.value]
-    return ("MAP", node.start_mark.line + 1, node.start_mark.column + 1, pairs)
+    out = ("MAP", node.start_mark.line + 1, node.start_mark.column + 1, pairs)
+    if top and not node.flow_style:
+        out += ([(_composed(k), v.start_mark.line + 1, v.start_mark.column + 1) for k, v in node.value],)
+    return out
 
 
 def _fast(value):
     if isinstance(value, Map):
-        return ("MAP", value.line, value.col, [(k, _fast(v)) for k, v in value.items()])
+        out = ("MAP", value.line, value.col, [(k, _fast(v)) for k, v in value.items()])
+        at = getattr(value, "at", None)
+        return out + ([(k, line, col) for k, (line, col) in at.items()],) if at is not None else out
     if isinstance(value, list):
         return [_fast(v) for v in value]
     return value
@@ -256,7 +299,7 @@ def _same_as_libyaml(text: str) -> None:
     node = yaml.compose(text, Loader=yaml.CSafeLoader)  # fastyaml read it: libyaml must too
     assert node is not None
     assert "&" not in text or _no_anchors(node)
-    assert _fast(fast) == _composed(node)
+    assert _fast(fast) == _composed(node, top=True)
 
 
 def _no_anchors(node) -> bool:

@@ -60,9 +60,9 @@ def test_fmt_writes_exactly_two_decimals_without_grouping():
 
 def payment_amount(text: str):
     result = read_file("ledger/p.yaml", f"payments:\n  - {{unit: 1-1-101, date: 2026-03-01, amount: {text}, method: cash}}\n".encode())
-    if result.record.payments:
-        return result.record.payments[0].amount
-    return [p.render() for p in result.problems]
+    if result.problems:
+        return [p.render() for p in result.problems]
+    return result.record.payments[0].amount
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -100,6 +100,41 @@ def test_bad_amounts_are_errors(text, phrase):
     assert isinstance(problems, list) and len(problems) == 1, problems
     assert problems[0].startswith("ledger/p.yaml:2:")
     assert phrase in problems[0] and "错误" in problems[0]
+
+
+def test_an_amount_with_an_error_is_not_kept_as_money():
+    result = read_file("ledger/p.yaml", b"payments:\n  - {unit: 1-1-101, date: 2026-03-01, amount: -5, method: cash}\n")
+    assert result.record.payments[0].amount is None  # kept only for the checks across files (unit, date)
+
+
+def test_a_zero_amount_says_what_to_do():
+    (problem,) = payment_amount("0")
+    assert "金额必须大于 0：“0”（金额为 0 的条目不必记录，请删除这一条或改正金额）" in problem
+
+
+def policy_problems(line: str) -> list[str]:
+    text = ("community: x\nissuer: {name: y}\nfees:\n  - {id: p, name: 物业费, basis: unit, rate: \"1\", cycle: 3, due_day: 15}\n" + line + "\n")
+    return [p.render() for p in read_file("ledger/policy.yaml", text.encode()).problems]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ('late_fee: {daily_rate: "-0.0003"}', "ledger/policy.yaml:5:24: 错误: “daily_rate”不能是负数：“-0.0003”（写成 0 或正数，去掉负号）"),
+    ("late_fee: {daily_rate: -0.0003}", "ledger/policy.yaml:5:24: 错误: “daily_rate”不能是负数：“-0.0003”（写成 0 或正数，去掉负号）"),
+    ('late_fee: {daily_rate: "0.0003", cap: "-1"}', "ledger/policy.yaml:5:39: 错误: “cap”不能是负数：“-1”（写成 0 或正数，去掉负号）"),
+    ('late_fee: {daily_rate: "0.03%"}', "ledger/policy.yaml:5:24: 错误: “daily_rate”不是有效数字：“0.03%”（写成不带单位的数字，例如 2.20 或 0.0003，不要写 % 或“元”）"),
+    ('late_fee: {daily_rate: "0.000000001"}', "ledger/policy.yaml:5:24: 错误: “daily_rate”的值“0.000000001”超过八位小数（最多写到小数点后八位，例如 0.0003）"),
+    ("late_fee: {daily_rate: 0.0003, grace_days: -3}", "ledger/policy.yaml:5:44: 错误: “grace_days”不能是负数：“-3”（应为 0 到 3650 的整数）"),
+])
+def test_rates_say_what_is_wrong_with_them(line, expected):
+    assert policy_problems(line) == [expected]
+
+
+def test_a_negative_or_zero_area_says_it_must_be_greater_than_zero():
+    for area, words in (('"0"', "“0”"), ('"-89.5"', None), ("0.00", "“0.00”")):
+        result = read_file("owners/1-1-101.yaml", f"unit: 1-1-101\ntype: 高层\narea: {area}\nbilling_start: 2026-01-01\nowners: [{{name: 王丽}}]\n".encode())
+        (problem,) = [p.render() for p in result.problems]
+        assert problem.startswith("owners/1-1-101.yaml:3:7: 错误: ")
+        assert ("不能是负数" in problem) if words is None else (f"面积 area 必须大于 0：{words}" in problem)
 
 
 def test_the_largest_amount_is_twelve_digits_of_yuan():
