@@ -1,11 +1,13 @@
 """YAML's traps: every scalar stays the text that was written, and the YAML features we refuse say where."""
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 from decimal import Decimal
 
 import pytest
+import yaml
 
 from generator import pipeline
 from generator.load import read_file
@@ -35,6 +37,11 @@ def read(path: str, text: str | bytes):
     return result.record, [p.render() for p in result.problems]
 
 
+def read_errors(path: str, text: str | bytes):
+    result = read_file(path, text if isinstance(text, bytes) else text.encode("utf-8"))
+    return result.record, [p.render() for p in result.problems if p.severity == "error"]
+
+
 def test_numbers_with_leading_zeros_booleans_and_floats_stay_text():
     unit, problems = read("owners/1-1-101.yaml", OWNER)
     assert problems == []
@@ -54,8 +61,8 @@ def test_receipt_numbers_keep_their_leading_zeros():
 
 
 def test_yes_and_no_are_not_booleans_where_a_boolean_is_expected():
-    _, problems = read("ledger/policy.yaml", "community: x\nissuer: {name: y}\nfees: []\nnotice_board: {list_units: yes}\n")
-    assert problems == [f"ledger/policy.yaml:4:{col('notice_board: {list_units: yes}', 'yes')}: 错误: “list_units”只能写 true 或 false：“yes”"]
+    _, problems = read_errors("ledger/policy.yaml", "community: x\nissuer: {name: y}\nfees: []\nnotice_board: {list_units: yes}\n")
+    assert [p.split("（")[0] for p in problems] == [f"ledger/policy.yaml:4:{col('notice_board: {list_units: yes}', 'yes')}: 错误: “list_units”只能写 true 或 false：“yes”"]
 
 
 def test_yes_is_not_an_outcome_or_a_channel():
@@ -90,15 +97,15 @@ def test_a_yaml_null_receipt_is_no_receipt():
 
 
 def test_a_yaml_null_where_text_is_required_is_an_empty_value():
-    _, problems = read("ledger/policy.yaml", "community: ~\nissuer: {name: y}\nfees: []\n")
-    assert problems == ["ledger/policy.yaml:1:12: 错误: “community”不能为空"]
+    _, problems = read_errors("ledger/policy.yaml", "community: ~\nissuer: {name: y}\nfees: []\n")
+    assert [p.split("（")[0] for p in problems] == ["ledger/policy.yaml:1:12: 错误: “community”不能为空"]
 
 
 def test_duplicate_keys_are_errors_at_the_second_key():
     text = "payments:\n  - unit: 1-1-101\n    date: 2026-03-01\n    amount: 10\n    method: cash\n    amount: 20\n"
     entries, problems = read("ledger/p.yaml", text)
-    assert entries.payments == ()
     assert problems == ["ledger/p.yaml:6:5: 错误: 重复的键“amount”（同一层里每个键只能写一次，请删除或合并重复的那一行）"]
+    assert entries.payments[0].amount == Decimal("10.00")  # what was read is kept for the checks across files
 
 
 def test_duplicate_top_level_keys_are_errors():
@@ -138,24 +145,56 @@ def test_tags_are_refused(value, col):
     assert problems[0].startswith(f"ledger/p.yaml:2:{col}: 错误: 不支持 YAML 标签")
 
 
-def test_standard_tags_on_scalars_are_harmless_text():
-    entries, problems = read("ledger/p.yaml", "payments:\n  - {unit: 1-1-101, date: 2026-03-01, amount: !!str 10.5, method: cash}\n")
-    assert problems == []
-    assert entries.payments[0].amount == Decimal("10.50")
+@pytest.mark.parametrize(("value", "tag"), [
+    ("!!str 89.46", "!!str"), ("!!float 89.46", "!!float"), ("!!int 90", "!!int"), ("!!bool true", "!!bool"),
+    ("!!null ''", "!!null"), ("!!timestamp 2026-01-01", "!!timestamp"), ("! 89.46", "!"), ("!<tag:yaml.org,2002:str> 89.46", "!<tag:yaml.org,2002:str>"),
+])
+def test_standard_tags_are_refused_where_they_are_written(value, tag):
+    line = f"area: {value}"
+    _, problems = read("owners/1-1-101.yaml", f"unit: 1-1-101\ntype: 高层\n{line}\nbilling_start: 2026-01-01\nowners: [{{name: 王丽}}]\n")
+    assert problems[0].startswith(f"owners/1-1-101.yaml:3:7: 错误: 不支持 YAML 标签“{tag}”（删除“{tag}”")
 
 
-def test_anchors_and_aliases_are_refused_at_the_anchored_node():
-    # The composed alias is the anchored node itself, so the position is the anchor's.
+def test_a_standard_tag_does_not_hide_the_files_other_problems():
+    text = "unit: 1-1-101\ntype: 高层\narea: !!str 89.46\nbilling_start: 2026-01-01\nowners: [{name: 王丽}]\nocupancy: self\n"
+    unit, problems = read("owners/1-1-101.yaml", text)
+    assert [p.split("（")[0] for p in problems] == [
+        "owners/1-1-101.yaml:3:7: 错误: 不支持 YAML 标签“!!str”",
+        "owners/1-1-101.yaml:6:1: 错误: 房屋信息里有未知的键“ocupancy”",
+    ]
+    assert unit.area == Decimal("89.46")  # read as its text, for the checks across files
+
+
+def test_an_anchor_without_alias_is_refused_at_the_anchor():
+    _, problems = read("owners/1-1-101.yaml", 'unit: 1-1-101\ntype: 高层\narea: &a "126.32"\nbilling_start: 2026-01-01\nowners: [{name: 王丽}]\n')
+    assert [p.split("（")[0] for p in problems] == ["owners/1-1-101.yaml:3:7: 错误: 不支持 YAML 锚点“&a”"]
+
+
+def test_anchors_and_aliases_are_refused_each_where_written():
     text = "payments:\n  - &p {unit: 1-1-101, date: 2026-03-01, amount: 10, method: cash}\n  - *p\n"
     entries, problems = read("ledger/p.yaml", text)
-    assert entries.payments == ()
-    assert [p.split("（")[0] for p in problems] == ["ledger/p.yaml:2:5: 错误: 不支持 YAML 锚点和别名"]
+    assert entries.payments == ()  # an alias repeats content: the file is not read further
+    assert [p.split("（")[0] for p in problems] == ["ledger/p.yaml:2:5: 错误: 不支持 YAML 锚点“&p”", "ledger/p.yaml:3:5: 错误: 不支持 YAML 别名“*p”"]
 
 
-def test_merge_keys_with_aliases_are_refused():
+def test_merge_keys_are_refused_in_plain_words():
     text = "defaults: &d {method: cash}\npayments:\n  - {<<: *d, unit: 1-1-101, date: 2026-03-01, amount: 10}\n"
     _, problems = read("ledger/p.yaml", text)
-    assert any("不支持 YAML 锚点和别名" in p for p in problems)
+    assert [p.split("（")[0] for p in problems] == ["ledger/p.yaml:1:11: 错误: 不支持 YAML 锚点“&d”", "ledger/p.yaml:3:6: 错误: 不支持 YAML 合并键“<<”"]
+    assert "merge" not in " ".join(problems) and "把要合并的各项直接写进这个映射" in problems[1]
+    _, problems = read("ledger/p.yaml", "payments:\n  - {<<: {method: cash}, unit: 1-1-101}\n")  # no alias at all
+    assert [p.split("（")[0] for p in problems] == ["ledger/p.yaml:2:6: 错误: 不支持 YAML 合并键“<<”"]
+
+
+def test_an_undefined_alias_is_explained_in_chinese():
+    _, problems = read("ledger/p.yaml", "payments:\n  - *nothing\n")
+    assert problems == ["ledger/p.yaml:2:5: 错误: 不支持 YAML 别名“*nothing”，而且前面没有对应的锚点“&nothing”（found undefined alias）（把要引用的内容直接写在这里，删除“*nothing”）"]
+
+
+def test_a_quoted_ampersand_star_or_bang_is_text():
+    text = 'payments:\n  - {unit: 1-1-101, date: 2026-03-01, amount: 10, method: cash, note: "&a *b !c <<"}\n'
+    entries, problems = read("ledger/p.yaml", text)
+    assert problems == []
 
 
 def test_non_utf8_file_is_an_error_at_the_first_bad_byte():
@@ -167,7 +206,8 @@ def test_non_utf8_file_is_an_error_at_the_first_bad_byte():
 def test_utf8_bom_and_crlf_line_ends_are_read_and_positions_stay_right():
     raw = "\ufeffpayments:\r\n  - {unit: 1-1-101, date: 2026-03-01, amount: 10, method: cash}\r\n  - {unit: 1-1-101, date: 2026-13-01, amount: 10, method: cash}\r\n".encode("utf-8")
     entries, problems = read("ledger/p.yaml", raw)
-    assert len(entries.payments) == 1 and entries.payments[0].pos.line == 2
+    assert [p.pos.line for p in entries.payments] == [2, 3]
+    assert entries.payments[1].date is None  # kept with what could be read, for the checks across files
     assert problems == ["ledger/p.yaml:3:27: 错误: “date”的日期“2026-13-01”不存在（检查月份和日子，例如 2 月没有 30 日）"]
 
 
@@ -221,3 +261,74 @@ def test_positions_in_the_community_are_relative_to_the_root(tmp_path):
     write_files(tmp_path, {"ledger/2026/03.yaml": f"payments:\n  - {{unit: 1-1-101, date: 2026-03-01, amount: 10, method: cash}}\n{line}\n"})
     checked = c.checked("2026-03-01")
     assert [p.render().split("（")[0] for p in checked.errors] == [f"ledger/2026/03.yaml:3:{col(line, 'card')}: 错误: “method”的值“card”不在可选范围内"]
+
+
+# -- Tabs, quotes and other syntax errors: Chinese words at the place to fix --------------------
+
+@pytest.mark.parametrize("text", [
+    "payments: []\t\n",  # a trailing Tab after a value
+    "payments: [] # 注释\t\n",
+    "payments:\n  - {unit: 1-1-101, date: 2026-03-01, amount: 1, method: cash}   \n   \n",  # trailing spaces, a line of spaces
+    "a:\n  - 1\n    \t\n  - 2\n",  # spaces then a Tab on an empty line inside a list
+    "payments: []\n\t",  # a lone Tab at the end of the file
+    "payments: []\n\t\n",
+    "payments: []\n  \t\n",
+    "a: 1\n\t\npayments: []\n",
+    "payments:\n  - {unit: 1-1-101, date: 2026-03-01, amount: 1, method: cash}\n    \t\n",
+])
+def test_whitespace_on_empty_lines_is_accepted_when_libyaml_accepts_it_else_the_tab_is_named(text):
+    _, problems = read("ledger/p.yaml", text)
+    try:
+        yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        line = next(n for n, row in enumerate(text.split("\n"), 1) if "\t" in row and not row.strip(" \t"))
+        assert len(problems) == 1 and problems[0].startswith(f"ledger/p.yaml:{line}:")
+        assert f"第 {line} 行是空行，但里面有 Tab 字符" in problems[0] and "删除这一行里的 Tab" in problems[0]
+    else:
+        assert [p for p in problems if "YAML 格式错误" in p] == []
+
+
+@pytest.mark.parametrize(("text", "where", "words"), [
+    # the quote runs to the end of the file: libyaml notices there, the quote is on line 2
+    ('payments:\n  - {unit: 1-1-101, note: "abc}\n  - {unit: 1-1-102}\n', "2:27", "第 2 行第 27 列的双引号 \" 没有闭合"),
+    ("unit: '1-1-101\ntype: 高层\n", "1:7", "第 1 行第 7 列的单引号 ' 没有闭合"),
+    # the quote runs to the next quote, three lines further
+    ('unit: 1-1-101\ntype: "高层\narea: 89.5\nbilling_start: 2026-01-01\nowners: [{name: "王丽"}]\n', "2:7", "第 2 行第 7 列的双引号 \" 可能没有闭合，它一直延续到第 5 行"),
+])
+def test_an_unclosed_quote_is_reported_where_it_opens(text, where, words):
+    _, problems = read("owners/1-1-101.yaml", text)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"owners/1-1-101.yaml:{where}: 错误: YAML 格式错误：")
+    assert words in problems[0] and "补上" in problems[0]
+
+
+@pytest.mark.parametrize("text", [
+    "payments:\n  - {unit: 1-1-101\n  - x\n",
+    "payments:\n  - [a, b\n",
+    "payments:\n  - unit: a\n - date: b\n",
+    "a: 1\n  b: 2\n",
+    "payments: &\n",
+    "payments: !<x\n",
+    "payments: !x!y 1\n",
+    'payments: "\\q"\n',
+    "payments: |\n\tfoo\n",
+    "a: 1\n---\nb: 2\n",
+    "%YAML 1.1\n%YAML 1.1\n---\na: 1\n",
+    "a: &x 1\nb: &x 2\n",
+    "payments: `x\n",
+    "payments: @x\n",
+])
+def test_every_syntax_error_is_in_chinese_with_libyamls_words_in_brackets(text):
+    _, problems = read("ledger/p.yaml", text)
+    assert len(problems) == 1, problems
+    message = problems[0].split(": 错误: ", 1)[1]
+    assert message.startswith(("YAML 格式错误：", "不支持 YAML")), message
+    outside = re.sub(r"（[^（）]*(?:（[^（）]*）[^（）]*)*）", "", message)  # what is left outside the brackets
+    assert not re.search(r"[A-Za-z]{4,}", outside.replace("YAML", "").replace("Tab", "")), message
+    assert message.endswith("）")  # the hint
+
+
+def test_a_control_character_is_reported_in_chinese_at_its_place():
+    _, problems = read("ledger/p.yaml", "payments:\n  - {unit: 1-1-101, note: a\x01b}\n")
+    assert len(problems) == 1
+    assert problems[0].startswith("ledger/p.yaml:2:28: 错误: 文件里有不可见的控制字符 U+0001")
