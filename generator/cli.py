@@ -24,6 +24,7 @@ from click.core import ParameterSource
 
 from . import pipeline
 from .report import ledger_json
+from .schema import FIRST_DATE, LAST_DATE
 
 
 class Context:
@@ -55,9 +56,12 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"“{value}”不是有效日期，请写成 YYYY-MM-DD，例如 2026-11-22") from None
+    if not FIRST_DATE <= day <= LAST_DATE:  # the dates the data may hold: the rules' date arithmetic stays in range
+        raise click.BadParameter(f"“{value}”超出支持的范围，只能按 {FIRST_DATE} 到 {LAST_DATE} 之间的日期计算")
+    return day
 
 
 # -- help pages in Chinese ----------------------------------------------------------------
