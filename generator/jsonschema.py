@@ -156,10 +156,18 @@ ENUM_LABELS = {
     "reason": labels.REASON,
     "method": labels.METHOD,
     "applies_to": labels.APPLIES_TO,
+    "cycle": {1: "每月一期", 3: "每季度一期", 6: "每半年一期", 12: "每年一期"},
 }
 
-_MONEY_TEXT = r"^\d+(\.\d{1,2})?$"
-_DECIMAL_TEXT = r"^\d+(\.\d{1,8})?$"
+# The text forms the validator accepts (schema.py), as ECMAScript patterns for the editor.
+_MONEY_TEXT = r"^\s*(?=\d)(?!0*(\.0*)?\s*$)0*([1-9]\d{0,%d})?(\.\d{1,2})?\s*$" % (schema.MAX_MONEY_DIGITS - 1)  # > 0, at most 12 digits before the point
+_DECIMAL_TEXT = r"^\s*(?=\d)0*([1-9]\d{0,%d})?(\.\d{1,8})?\s*$" % (schema.MAX_DECIMAL_DIGITS - 1)  # >= 0, at most 9 digits before the point
+_AREA_TEXT = r"^\s*(?=\d)(?!0*(\.0*)?\s*$)0*([1-9]\d{0,%d})?(\.\d{1,8})?\s*$" % (schema.MAX_DECIMAL_DIGITS - 1)  # > 0
+_NON_EMPTY = r"\S"
+_DATE_TEXT = r"^(199\d|20\d\d|2100)-\d{2}-\d{2}$"  # schema.FIRST_DATE to schema.LAST_DATE, with format: date
+_STAGE_ID_TEXT = r"^[A-Za-z][A-Za-z0-9_-]*$"
+_UNIT_ID_TEXT = r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"
+assert (schema.FIRST_DATE.isoformat(), schema.LAST_DATE.isoformat()) == ("1990-01-01", "2100-12-31"), "update _DATE_TEXT"
 
 
 def words(context: str, key: str) -> tuple[str, str]:
@@ -197,7 +205,10 @@ def value_schema(fn: Callable, context: str, key: str) -> dict:
     if name == "_nested":
         return object_schema(cells["spec"], INLINE_CONTEXT.get(key, key))
     if name == "list_of":
-        return {"type": "array", "items": _strip_words(value_schema(cells["item"], context, key))}
+        node = {"type": "array", "items": _strip_words(value_schema(cells["item"], context, key))}
+        if cells.get("min_items"):
+            node["minItems"] = cells["min_items"]
+        return node
     if name == "enum":
         choices = list(cells["choices"])
         names = ENUM_LABELS[key]
@@ -207,26 +218,34 @@ def value_schema(fn: Callable, context: str, key: str) -> dict:
         if cells["high"] is not None:
             bounds["maximum"] = cells["high"]
         return {"type": "integer", **bounds}
+    if name == "integer_choice":
+        choices = list(cells["choices"])
+        return {"type": "integer", "enum": choices, "enumDescriptions": [ENUM_LABELS[key][c] for c in choices]}
+    # Editors read YAML 1.2: a plain true/false is a boolean, 1200.5 a number; the validator reads both as text.
     simple = {
-        "text": {"type": ["string", "number"], "minLength": 1},
-        "optional_text": {"type": ["string", "number", "null"]},
-        "a_date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"},
-        "money": {"anyOf": [{"type": "string", "pattern": _MONEY_TEXT}, {"type": "number", "exclusiveMinimum": 0}]},
-        "a_decimal": {"anyOf": [{"type": "string", "pattern": _DECIMAL_TEXT}, {"type": "number", "minimum": 0}]},
-        "unit_id": {"type": ["string", "integer"], "pattern": r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"},
-        "stage_id": {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9_-]*$"},
+        "text": {"type": ["string", "number", "boolean"], "pattern": _NON_EMPTY},
+        "optional_text": {"type": ["string", "number", "boolean", "null"]},
+        "a_date": {"type": "string", "pattern": _DATE_TEXT, "format": "date"},
+        "money": {"anyOf": [{"type": "string", "pattern": _MONEY_TEXT},
+                            {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10 ** schema.MAX_MONEY_DIGITS}]},
+        "a_decimal": {"anyOf": [{"type": "string", "pattern": _DECIMAL_TEXT},
+                                {"type": "number", "minimum": 0, "exclusiveMaximum": 10 ** schema.MAX_DECIMAL_DIGITS}]},
+        "an_area": {"anyOf": [{"type": "string", "pattern": _AREA_TEXT},
+                              {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10 ** schema.MAX_DECIMAL_DIGITS}]},
+        "unit_id": {"type": ["string", "integer"], "pattern": _UNIT_ID_TEXT, "minimum": 0},
+        "stage_id": {"type": "string", "pattern": _STAGE_ID_TEXT},
         "_boolean": {"type": "boolean"},
     }
     if name in simple:
         return dict(simple[name])
     if name == "_rate":
         number = value_schema(schema.a_decimal, context, key)
-        return {"anyOf": [number, {"type": "object", "minProperties": 1, "additionalProperties": number}]}
+        return {"anyOf": [number, {"type": "object", "minProperties": 1, "propertyNames": {"pattern": _NON_EMPTY}, "additionalProperties": number}]}
     if name == "_requires":
         return {
             "type": "object",
-            "propertyNames": {"pattern": r"^[A-Za-z][A-Za-z0-9_-]*$"},
-            "additionalProperties": {"type": "integer", "minimum": 1},
+            "propertyNames": {"pattern": _STAGE_ID_TEXT},
+            "additionalProperties": {"type": "integer", "minimum": 1, "maximum": schema.MAX_REQUIRED_COUNT},
         }
     raise KeyError(f"no JSON Schema for converter {name} ({context}.{key}): teach generator/jsonschema.py value_schema")
 

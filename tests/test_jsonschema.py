@@ -146,3 +146,97 @@ def test_vscode_settings_give_each_data_file_exactly_one_schema(path, kind):
     matched = [schema for schema, globs in settings.items() if any(_glob(g).fullmatch(path) for g in globs)]
     assert matched == [f"./schemas/{js.file_name(kind)}"]
     assert all((PROJECT / schema).is_file() for schema in settings)
+
+
+# -- the schemas and the validator agree, value by value ----------------------------------------
+# Each template is a valid file with one value left open; every value is written as a committee
+# member would write it. ``True``: both accept it; ``False``: both refuse it (the editor flags
+# it, ``cuijiao check`` reports an error). Quoted whole numbers (cycle: "3") are the one known
+# difference: check reads them, the editor asks for a plain number; it never accepts more.
+
+POLICY_WITH = """\
+community: 测试花园
+issuer: {{name: 业委会}}
+fees:
+  - {{id: property, name: 物业费, basis: area, rate: {{高层: "2.00"}}, cycle: {cycle}, due_day: {due_day}, vacant_factor: {vacant_factor}}}
+late_fee: {{daily_rate: {daily_rate}, grace_days: {grace_days}, cap: "1"}}
+dunning:
+  - {{id: reminder, name: 提醒, after_days: {after_days}, channels: [sms]}}
+  - {{id: notice, name: 通知书, after_days: 30, channels: [letter], letter: notice, wait_days: {wait_days}, requires: {{reminder: {count}}}}}
+limitation: {{years: {years}, warn_days: {warn_days}}}
+notice_board: {{list_units: {list_units}}}
+"""
+POLICY_DEFAULTS = {"cycle": "3", "due_day": "15", "vacant_factor": '"0.7"', "daily_rate": '"0.0003"', "grace_days": "0",
+                   "after_days": "1", "wait_days": "7", "count": "1", "years": "3", "warn_days": "180", "list_units": "false"}
+OWNER_WITH = """\
+unit: {unit}
+type: 高层
+area: {area}
+billing_start: {billing_start}
+occupancy: {occupancy}
+owners: {owners}
+contacts:
+  - {{date: 2026-03-02, channel: phone, outcome: reached, by: {by}}}
+"""
+OWNER_DEFAULTS = {"unit": "1-1-101", "area": '"89.50"', "billing_start": "2026-01-01", "occupancy": "self", "owners": "[{name: 王丽}]", "by": "张敏"}
+ENTRIES_WITH = "payments:\n  - {{unit: 1-1-101, date: {date}, amount: {amount}, method: cash, receipt: {receipt}}}\n"
+ENTRIES_DEFAULTS = {"date": "2026-03-14", "amount": '"100.00"', "receipt": "R1"}
+
+AGREEMENT = {
+    "cycle": {"1": True, "3": True, "6": True, "12": True, "0": False, "2": False, "4": False, "5": False, "11": False, "13": False, "24": False, "-3": False, "3.5": False, "三": False},
+    "due_day": {"1": True, "28": True, "0": False, "29": False, "-1": False},
+    "vacant_factor": {'"0.7"': True, "0.7": True, "0": True, "1": True, '"-0.7"': False, "-0.7": False, '"0.7%"': False, '"0.123456789"': False, '"1000000000"': False, '""': False},
+    "daily_rate": {'"0.0003"': True, "0.0003": True, '"0"': True, '"-0.0003"': False, "-0.0003": False, '"0.03%"': False, '".5"': False},
+    "grace_days": {"0": True, "3650": True, "3651": False, "-1": False},
+    "after_days": {"0": True, "3650": True, "3651": False, "-1": False, "1.5": False},
+    "wait_days": {"0": True, "3650": True, "3651": False, "-7": False},
+    "count": {"1": True, "99": True, "0": False, "100": False},
+    "years": {"1": True, "20": True, "0": False, "21": False},
+    "warn_days": {"0": True, "3650": True, "-1": False, "3651": False},
+    "list_units": {"true": True, "false": True, "True": True, "FALSE": True, "yes": False, "no": False, "1": False},
+    "unit": {"1-1-101": True, "1-1-101室": False, "1 1 101": False, '""': False},
+    "area": {'"89.50"': True, "89.5": True, '"0.01"': True, '"0"': False, "0": False, "0.0": False, '"-1"': False, "-89.5": False, '"89.5㎡"': False, '""': False},
+    "billing_start": {"2026-01-01": True, "1990-01-01": True, "2100-12-31": True, "1989-12-31": False, "2101-01-01": False,
+                      "0001-01-01": False, "9999-12-31": False, "2026-02-30": False, "2026/01/01": False, "2026-1-1": False},
+    "occupancy": {"self": True, "vacant": True, "empty": False, "no": False},
+    "owners": {"[{name: 王丽}]": True, "[{name: 王丽, phone: \"138\"}]": True, "[]": False, '[{name: ""}]': False, "[{phone: \"138\"}]": False},
+    "by": {"张敏": True, '""': True, "~": True, "true": True, "[张敏]": False},
+    "date": {"2026-03-14": True, "1989-12-31": False, "2101-01-01": False, "2026-13-01": False},
+    "amount": {'"100.00"': True, "100": True, "100.5": True, '"0.01"': True, '"999999999999.99"': True, '"0"': False, "0": False,
+               '"0.00"': False, '"-5"': False, "-5": False, '"100.001"': False, '"1,200.00"': False, '"1000000000000"': False,
+               "1000000000000": False, '""': False, '".5"': False},
+    "receipt": {"R1": True, '"0012"': True, "~": True, "[R1]": False},
+}
+
+
+def _agreement_cases():
+    for name, values in AGREEMENT.items():
+        for value, valid in values.items():
+            if name in POLICY_DEFAULTS:
+                yield name, value, valid, "ledger/policy.yaml", POLICY_WITH.format(**{**POLICY_DEFAULTS, name: value})
+            elif name in OWNER_DEFAULTS:
+                yield name, value, valid, "owners/1-1-101.yaml", OWNER_WITH.format(**{**OWNER_DEFAULTS, name: value})
+            else:
+                yield name, value, valid, "ledger/payments/2026-03.yaml", ENTRIES_WITH.format(**{**ENTRIES_DEFAULTS, name: value})
+
+
+@pytest.mark.parametrize("name, value, valid, path, text", list(_agreement_cases()), ids=lambda x: x if isinstance(x, str) and len(x) < 24 else None)
+def test_the_schema_and_the_validator_agree_on_each_value(name, value, valid, path, text):
+    errors = [p.render() for p in read_file(path, text.encode("utf-8")).problems if p.severity == "error"]
+    editor = [e.message for e in validator(kind_of(path)).iter_errors(instance(text))]
+    assert (not errors) == valid, (f"{name}: {value}", errors)
+    assert (not editor) == valid, (f"{name}: {value}", editor)
+
+
+def test_cycle_is_offered_as_its_four_values():
+    fee = json.loads(js.render("policy"))["properties"]["fees"]["items"]["properties"]["cycle"]
+    assert fee["enum"] == [1, 3, 6, 12] and len(fee["enumDescriptions"]) == 4
+
+
+def test_unknown_key_hints_never_suggest_dollar_schema():
+    _, text = "owners/1-1-101.yaml", OWNER_WITH.format(**OWNER_DEFAULTS) + "备注: x\n"
+    problems = read_file("owners/1-1-101.yaml", text.encode("utf-8")).problems
+    assert len(problems) == 1 and "可用的键" in problems[0].hint and "$schema" not in problems[0].hint
+    text = OWNER_WITH.format(**OWNER_DEFAULTS) + "schema: x\n"
+    problems = read_file("owners/1-1-101.yaml", text.encode("utf-8")).problems
+    assert len(problems) == 1 and "$schema" not in problems[0].hint
