@@ -3,8 +3,8 @@
 Each ``tests/broken/<case>/`` holds only what differs from ``tests/broken/_base/``
 (a clean one-unit community): its files are laid over a copy of the base,
 ``removed.txt`` lists base files to delete, and ``expected.txt`` lists the
-errors ``cuijiao check`` must print, one ``path:line  key phrase`` per line,
-in the order they are printed.
+errors ``cuijiao check`` must print, one ``path:line:col  key phrase`` per line
+(``path:line`` where the column does not matter), in the order they are printed.
 """
 from __future__ import annotations
 
@@ -14,15 +14,19 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+from generator import pipeline
 
 CORPUS = Path(__file__).parent / "broken"
 BASE = CORPUS / "_base"
 PROJECT = CORPUS.parent.parent
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
 AS_OF = "2026-11-22"
+AS_OF_DATE = date.fromisoformat(AS_OF)
 ERROR_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): 错误: ")
 
 
@@ -100,3 +104,36 @@ def test_several_problems_are_all_reported_sorted_by_path_and_line(results, case
             places.append((match["path"], int(match["line"]), int(match["col"])))
     assert len(places) == len(expected(case)) > 1
     assert places == sorted(places)
+
+
+def test_every_problem_in_the_corpus_says_how_to_fix_it(tmp_path):
+    """Each diagnostic has a hint (怎么改), in Chinese, and no English outside libyaml's bracketed words."""
+    for case in CASES:
+        root = assemble(case, tmp_path / case)
+        checked = pipeline.check(root, AS_OF_DATE, AS_OF_DATE, use_cache=False)
+        assert checked.problems, case
+        for problem in checked.problems:
+            assert problem.hint.strip(), (case, problem.render())
+            assert re.search(r"[\u4e00-\u9fff]", problem.message) and re.search(r"[\u4e00-\u9fff]", problem.hint), (case, problem.render())
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "1989-12-31", "0001-01-01", "2101-01-01"])
+def test_an_as_of_outside_the_supported_years_is_a_usage_error_not_a_traceback(tmp_path, as_of):
+    root = assemble(None, tmp_path / "base")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "--as-of", as_of, "--no-cache", "report", "--format", "json"],
+        capture_output=True, text=True, encoding="utf-8", cwd=PROJECT, timeout=60,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert "用法错误" in result.stderr and "1990-01-01 到 2100-12-31" in result.stderr
+
+
+def test_the_last_supported_as_of_computes(tmp_path):
+    root = assemble(None, tmp_path / "base")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "--as-of", "2100-12-31", "--no-cache", "report", "--format", "json"],
+        capture_output=True, text=True, encoding="utf-8", cwd=PROJECT, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"as_of": "2100-12-31"' in result.stdout
