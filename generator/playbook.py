@@ -7,9 +7,17 @@ id) and is read with the ledger's position-keeping loader; problems are
 ``Diagnostic``s. ``match_tactics`` ranks the tactics whose ``fits`` a unit
 meets: every condition of a ``fits`` mapping must hold, and the score adds
 a weight per condition, so the more specific fit ranks first.
+
+Scripts may carry their own ``when`` / ``unless`` conditions (the same keys):
+a match lists only the scripts that hold for the household, those a
+collector can read out as they are first; ``［…］`` marks a fact the collector
+must fill in (a script with one is never the one shown ready to read). Charges
+past limitation either way (``barred``: expired, or lapsed before a late
+demand) count as ``expired`` for matching.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +32,11 @@ from .schema import Reader, _boolean, enum, integer, list_of, stage_id, text
 from .yamlsource import SequenceNode, compose
 
 PLAYBOOK_DIR = "site_templates/playbook"
-PLACEHOLDERS = ("业主", "房号", "欠费", "小区", "落款", "电话")
+PLACEHOLDERS = (
+    "业主", "房号", "欠费", "时效内欠费", "已过时效欠费", "小区", "落款", "电话",
+    "下期日期", "下期金额", "分期欠缴", "约定日期", "书面催告次数",
+)
+WRITTEN_DEMANDS = ("letter", "registered_mail")
 LIMITATION_STATES = ("ok", "warning", "expired")
 PLAN_STATES = ("none", "on_track", "behind", "completed")
 NO_STAGE = "none"
@@ -33,12 +45,13 @@ FAILED_OUTCOMES = ("unreachable", "returned")
 # Weight of each condition that holds; the most specific fit ranks first.
 WEIGHTS = {
     "limitation": 40, "limitation_all": 40, "reasons": 30, "reasons_older": 20, "broken_promises": 25,
-    "tags": 20, "types": 15, "occupancy": 15, "plan": 10, "stages": 10, "days": 5, "late_fee": 5,
+    "tags": 20, "contacted": 20, "types": 15, "occupancy": 15, "plan": 45, "stages": 10, "days": 5, "late_fee": 5,
 }
 LIMITATION_WORDS = {"ok": "诉讼时效正常", "warning": "有欠费诉讼时效即将届满", "expired": "有欠费已过诉讼时效"}
 PLAN_WORDS = {"none": "没有分期协议", **labels.PLAN_STATUS}
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_BLANK = re.compile(r"［[^［］]+］")  # a fact the collector fills in before saying it
 
 
 # -- records -------------------------------------------------------------------
@@ -59,6 +72,7 @@ class Fits:
     min_days: int | None = None
     max_days: int | None = None
     late_fee: bool | None = None
+    contacted: tuple[str, ...] = ()  # a contact on one of these channels since the arrears began
 
     @property
     def empty(self) -> bool:
@@ -69,15 +83,36 @@ class Fits:
 class Script:
     title: str
     text: str
+    when: tuple[Fits, ...] = ()  # alternatives; empty: always
+    unless: Fits | None = None
 
     def fill(self, values: dict[str, str]) -> str:
-        """The script with ``{房号}`` etc. replaced; placeholders without a value become 〔房号〕."""
+        """The script with ``{房号}`` etc. replaced; placeholders without a value become 〔房号〕, ［…］ blanks stay."""
         return _PLACEHOLDER.sub(lambda m: values.get(m.group(1)) or f"〔{m.group(1)}〕", self.text)
 
     @property
     def blank(self) -> str:
         """The script as the playbook page shows it: 〔房号〕 for each placeholder."""
         return self.fill({})
+
+    @property
+    def blanks(self) -> tuple[str, ...]:
+        """The ［facts］ a collector must fill in before reading the script out."""
+        return tuple(_BLANK.findall(self.text))
+
+    @property
+    def ready(self) -> bool:
+        """True when the script can be read out as it is filled for a unit."""
+        return not self.blanks
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.when) or self.unless is not None
+
+    def holds(self, f: Facts) -> bool:
+        if _ruled_out(self.unless, f):
+            return False
+        return not self.when or fits_state(self.when, f) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,14 +267,25 @@ class Facts:
     limitation: frozenset[str]  # statuses of the unpaid overdue charges
     days_overdue: int | None
     late_fee: Any  # Decimal
+    contacted: frozenset[str] = frozenset()  # channels of the contacts that reached the owner since the arrears began
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    tactic: Tactic
+    tactic: Tactic  # its scripts: those that hold for the household, ready ones first
     score: int
     why: str  # Chinese: what matched, joined with "；"
     matched: tuple[str, ...] = field(default=())
+
+    @property
+    def script(self) -> Script:
+        """The script to show first."""
+        return self.tactic.scripts[0]
+
+    @property
+    def ready(self) -> bool:
+        """False when even the first script has ［facts］ to fill in: the page must not offer it as ready to read."""
+        return self.script.ready
 
 
 def facts(state, playbook: Playbook) -> Facts:
@@ -258,7 +304,12 @@ def facts(state, playbook: Playbook) -> Facts:
         if "unreachable" in reasons:
             reasons.remove("unreachable")
         reasons.insert(0, "unreachable")
-    statuses = frozenset(c.limitation.status for c in state.charges if c.limitation is not None)
+    statuses = frozenset(_status(c.limitation) for c in state.charges if c.limitation is not None)
+    since = getattr(state, "oldest_due", None)
+    contacted = frozenset(
+        c.channel for c in state.contacts
+        if getattr(c, "channel", None) and c.outcome not in FAILED_OUTCOMES and (since is None or c.date > since)
+    )
     unit = state.unit
     return Facts(
         in_arrears=state.outstanding > 0,
@@ -274,7 +325,13 @@ def facts(state, playbook: Playbook) -> Facts:
         limitation=statuses,
         days_overdue=state.days_overdue,
         late_fee=state.late_fee,
+        contacted=contacted,
     )
+
+
+def _status(limitation) -> str:
+    """A charge's limitation status for matching: barred (expired, or lapsed before a late demand) counts as expired."""
+    return "expired" if getattr(limitation, "barred", False) else limitation.status
 
 
 def _check(fits: Fits, f: Facts) -> list[tuple[str, int, str]] | None:
@@ -339,6 +396,11 @@ def _check(fits: Fits, f: Facts) -> list[tuple[str, int, str]] | None:
         if has != fits.late_fee:
             return None
         out.append(("late_fee", WEIGHTS["late_fee"], f"违约金 {fmt_grouped(f.late_fee)} 元" if has else "没有违约金"))
+    if fits.contacted:
+        hits = [c for c in fits.contacted if c in f.contacted]
+        if not hits:
+            return None
+        out.append(("contacted", WEIGHTS["contacted"], "已有" + "、".join(labels.CHANNEL.get(c, c) for c in hits) + "记录"))
     return out
 
 
@@ -384,9 +446,19 @@ def match_tactics(unit_state, playbook: Playbook) -> tuple[Match, ...]:
         if best is None:
             continue
         score, parts = best
-        found.append((-(score + tactic.priority), order, Match(tactic, score + tactic.priority, "；".join(parts), parts)))
+        shown = dataclasses.replace(tactic, scripts=scripts_for(tactic, f))
+        found.append((-(score + tactic.priority), order, Match(shown, score + tactic.priority, "；".join(parts), parts)))
     found.sort(key=lambda item: item[:2])
     return tuple(m for _, _, m in found)
+
+
+def scripts_for(tactic: Tactic, f: Facts) -> tuple[Script, ...]:
+    """The tactic's scripts that hold for the household, ready-to-read ones first (file order otherwise).
+
+    When none holds (a community's own conditions), all of them, ready ones first.
+    """
+    holding = [s for s in tactic.scripts if s.holds(f)] or list(tactic.scripts)
+    return tuple(sorted(holding, key=lambda s: not s.ready))
 
 
 def match_segments(unit_state, playbook: Playbook) -> tuple[Segment, ...]:
@@ -396,16 +468,46 @@ def match_segments(unit_state, playbook: Playbook) -> tuple[Segment, ...]:
 
 
 def script_values(unit_state, policy) -> dict[str, str]:
-    """What the placeholders of a script stand for on this unit's page."""
+    """What the placeholders of a script stand for on this unit's page ("" when the data has no value)."""
     unit = unit_state.unit
+    limitation = getattr(unit_state, "limitation", None)
+    barred = limitation.barred_amount if limitation is not None else 0
+    plan = getattr(unit_state, "plan", None)
+    upcoming = plan.next_installment if plan is not None else None
+    behind = plan.due_so_far - plan.paid if plan is not None else 0
+    promise = _last_promise(unit_state)
+    since = getattr(unit_state, "oldest_due", None)
+    written = sum(
+        1 for c in unit_state.contacts
+        if getattr(c, "channel", None) in WRITTEN_DEMANDS and c.outcome not in FAILED_OUTCOMES and (since is None or c.date > since)
+    )
     return {
         "业主": unit.owners[0].name if unit.owners else "",
         "房号": unit.id,
         "欠费": fmt_grouped(unit_state.outstanding),
+        "时效内欠费": fmt_grouped(unit_state.outstanding - barred),
+        "已过时效欠费": fmt_grouped(barred) if barred > 0 else "",
         "小区": policy.community,
         "落款": policy.issuer.name,
         "电话": policy.issuer.phone,
+        "下期日期": _cn_date(upcoming[0]) if upcoming else "",
+        "下期金额": fmt_grouped(upcoming[1]) if upcoming else "",
+        "分期欠缴": fmt_grouped(behind) if behind > 0 else "",
+        "约定日期": _cn_date(promise.date) if promise is not None else "",
+        "书面催告次数": str(written) if written else "",
     }
+
+
+def _last_promise(unit_state):
+    """The latest promise of the contact log, broken ones preferred (what a follow-up call is about)."""
+    promises = getattr(unit_state, "promises", ())
+    broken = [p for p in promises if p.broken]
+    chosen = (broken or list(promises))[-1:]
+    return chosen[0].contact.promise if chosen else None
+
+
+def _cn_date(day) -> str:
+    return f"{day.month}月{day.day}日"
 
 
 def describe(fits: tuple[Fits, ...], playbook: Playbook) -> tuple[str, ...]:
@@ -456,7 +558,19 @@ def _describe_one(fits: Fits, playbook: Playbook, joiner: str = "，且") -> str
         parts.append(f"逾期不超过 {fits.max_days} 天")
     if fits.late_fee is not None:
         parts.append("有违约金" if fits.late_fee else "没有违约金")
+    if fits.contacted:
+        parts.append("已有" + "、".join(labels.CHANNEL.get(c, c) for c in fits.contacted) + "记录")
     return joiner.join(parts)
+
+
+def describe_script(script: Script, playbook: Playbook) -> str:
+    """Plain Chinese for when a script is offered ("" when always)."""
+    parts = []
+    if script.when:
+        parts.append("；或".join(describe(script.when, playbook)))
+    if script.unless is not None and not script.unless.empty:
+        parts.append("不用于：" + describe_unless(script.unless, playbook))
+    return "。".join(parts)
 
 
 # -- reading -------------------------------------------------------------------
@@ -486,8 +600,9 @@ _FITS_SPEC = {
     "min_days": (integer(0), False),
     "max_days": (integer(0), False),
     "late_fee": (_boolean, False),
+    "contacted": (list_of(enum(CHANNELS, "channel")), False),
 }
-_SCRIPT_SPEC = {"title": (text, True), "text": (text, True)}
+_SCRIPT_SPEC = {"title": (text, True), "text": (text, True), "when": (_node, False), "unless": (_node, False)}
 _TACTIC_SPEC = {
     "id": (stage_id, True), "name": (text, True), "aka": (text, False), "summary": (text, True),
     "fits": (_node, True), "unless": (_node, False), "priority": (integer(0, 100), False),
@@ -564,9 +679,27 @@ def _read_scripts(r: Reader, node) -> tuple[Script, ...] | None:
         if unknown:
             r.error(item, f"话术里有未知的占位符：{'、'.join('{' + u + '}' for u in unknown)}", "可用：" + "、".join("{" + p + "}" for p in PLACEHOLDERS))
             return None
-        scripts.append(Script(values["title"], values["text"]))
+        when: tuple[Fits, ...] = ()
+        unless = None
+        if "when" in values:
+            read = _read_fits(r, values["when"], "when（话术的适用条件）")
+            if read is None:
+                return None
+            when = read
+        if "unless" in values:
+            read = _read_fits(r, values["unless"], "unless（话术的排除条件）")
+            if read is None:
+                return None
+            if len(read) != 1:
+                r.error(values["unless"], "unless 只能写一个映射", "把排除条件写在同一个映射里，任一项成立即排除")
+                return None
+            unless = read[0]
+        scripts.append(Script(values["title"], values["text"], when, unless))
     if len(scripts) < 2:
         r.error(node, "每一招至少要有两段话术", "在 scripts 里再写一段，适合另一个场合")
+        return None
+    if all(s.blanks for s in scripts):
+        r.error(node, "每一招至少要有一段不用现场填空的话术", "［…］表示要经办人按实际情况填写的内容；再写一段不含［…］、可以直接照着说的话术")
         return None
     return tuple(scripts)
 
