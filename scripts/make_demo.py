@@ -1142,9 +1142,9 @@ def limitation_expired(demo: Demo, unit: Unit) -> None:
     c(unit, date(2023, 1, 20), "sms", ZHANG, "no_answer", note="短信提醒，无回复")
     c(unit, date(2023, 3, 8), "phone", ZHANG, "unreachable", reason="unreachable", note="业主登记电话是空号")
     c(unit, date(2023, 6, 14), "registered_mail", ZHANG, "returned", evidence=ems("1190000230614"), note="催缴通知书被退回，原因：原址无人")
-    c(unit, date(2024, 5, 21), "visit", LI, "no_answer", note="上门敲门无人，门上贴催缴单")
-    c(unit, date(2025, 4, 9), "other", LI, "unreachable", reason="unreachable", note="通过社区网格员打听，业主已出国，亲属联系方式不详")
-    c(unit, date(2026, 6, 3), "visit", LI, "no_answer", note="门上的催缴单还在，屋内无人居住")
+    c(unit, date(2024, 5, 21), "visit", LI, "no_answer", note="上门敲门无人，在门缝留了一封封好的信，只请业主联系业委会，没有张贴催缴单")
+    c(unit, date(2025, 4, 9), "other", LI, "unreachable", reason="unreachable", note="请社区网格员转告业主联系业委会；网格员说业主已出国，亲属联系方式不详")
+    c(unit, date(2026, 6, 3), "visit", LI, "no_answer", note="上门敲门无人，之前留的信还在门缝里，屋内无人居住")
 
 
 def _legacy_setup(demo: Demo, unit: Unit) -> None:
@@ -1239,7 +1239,7 @@ def _new_owner_setup(demo: Demo, unit: Unit) -> None:
 @story("3-1-801")
 @setup(_new_owner_setup)
 def new_owner(demo: Demo, unit: Unit) -> None:
-    demo.contact(unit, date(2026, 11, 12), "wechat", WANG, "delivered", note="新业主入群，发送首期物业费账单")
+    demo.contact(unit, date(2026, 11, 12), "wechat", WANG, "delivered", note="新业主加了业委会微信，单独发送首期物业费账单")
 
 
 def _opening_paid_setup(demo: Demo, unit: Unit) -> None:
