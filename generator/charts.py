@@ -60,6 +60,16 @@ def aging_chart(aging: dict[str, Decimal], family: str) -> str:
     return _render(figure)
 
 
+def rate_axis(values: list[float]) -> tuple[float, float]:
+    """The y-axis (percent) of the rate chart: from the round ten at least 5 points below the lowest
+    rate (never below 0) to 101, so rates around 90% are not drawn flat against the top."""
+    if not values:
+        return (0, 101)
+    low = min(values)
+    bottom = max(0, int((low - 5) // 10) * 10)
+    return (bottom, 101)
+
+
 def rate_chart(rates: tuple[MonthRate, ...], family: str) -> str:
     figure = _figure(family)
     axes = figure.add_subplot()
@@ -69,7 +79,7 @@ def rate_chart(rates: tuple[MonthRate, ...], family: str) -> str:
     if points:
         axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3, color=ORANGE)
     axes.set_title("本年累计收缴率（按月末，%）", fontfamily=family)
-    axes.set_ylim(0, 105)
+    axes.set_ylim(*rate_axis([p[1] for p in points]))
     axes.set_xticks(range(len(months)))
     axes.set_xticklabels(months, rotation=60)
     for label in axes.get_xticklabels() + axes.get_yticklabels():

@@ -17,8 +17,10 @@ from .billing import KIND_FEE
 from .dates import month_end, month_index
 from .engine import Desk, UnitState
 from .followup import REACHED_OUTCOMES
-from .money import ZERO, round_places
+from .money import ZERO, fmt_grouped, round_places
+from .plans import BEHIND, ON_TRACK
 from .stats import collection_rate
+from .unitpage import EXPIRED_LIKE, limitation_status
 
 QUEUE_HORIZON_DAYS = 7
 NOT_REACHED_DAYS = 90
@@ -32,10 +34,13 @@ class MonthRate:
 
 @dataclass(frozen=True, slots=True)
 class PeriodSpeed:
+    fee: str  # the fee's name
     period: str
-    due: date
+    due: date  # the period's due day (a bill prorated from a later move-in may fall due later)
+    bills: int
+    prorated: int  # of them, bills due later than the period's due day (moved in during the period)
     amount: Decimal
-    within: tuple[Decimal | None, ...]  # share paid within 30, 90, 180 days of due (None: not yet that old)
+    within: tuple[Decimal | None, ...]  # share paid within 30, 90, 180 days of each bill's due (None: not yet that old)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +56,10 @@ class CollectorWork:
 @dataclass(frozen=True, slots=True)
 class QueueItem:
     state: UnitState
-    date: date | None
+    date: date | None  # when the work is due (None: no date)
     text: str
     why: str
+    overdue: bool = False  # its date has passed: shown in red
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,24 +77,42 @@ class Dashboard:
 
 
 def rate_at(desk: Desk, end: date) -> Decimal | None:
-    start = date(end.year, 1, 1)
-    rows = []
+    return monthly_rates_at(desk, [end])[0]
+
+
+def monthly_rates_at(desk: Desk, ends: list[date]) -> list[Decimal | None]:
+    """Rule 11 at each month end of ``ends`` (ascending), in one pass over the charges.
+
+    For each end: the charges issued by then and due in its year up to it, with
+    what payments and waivers settled of them by that day.
+    """
+    rows: list[list[tuple[Decimal, Decimal, Decimal]]] = [[] for _ in ends]
+    by_year: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for i, end in enumerate(ends):
+        by_year[end.year].append((i, end))
     for state in desk.units:
         for c in state.charges:
-            if c.charge.issued <= end and start <= c.charge.due <= end:
-                paid = sum((p.amount for p in c.pieces if p.by_payment and p.settled <= end), ZERO)
-                waived = sum((p.amount for p in c.pieces if not p.by_payment and p.settled <= end), ZERO)
-                rows.append((c.charge.amount, paid, waived))
-    return collection_rate(rows)
+            charge = c.charge
+            due, issued = charge.due, charge.issued
+            for i, end in by_year.get(due.year, ()):
+                if due > end or issued > end:
+                    continue
+                paid = waived = ZERO
+                for p in c.pieces:
+                    if p.settled <= end:
+                        if p.by_payment:
+                            paid += p.amount
+                        else:
+                            waived += p.amount
+                rows[i].append((charge.amount, paid, waived))
+    return [collection_rate(r) for r in rows]
 
 
 def monthly_rates(desk: Desk, months: int = 24) -> tuple[MonthRate, ...]:
     last = month_index(desk.as_of)
-    result = []
-    for index in range(last - months + 1, last + 1):
-        end = min(month_end(index), desk.as_of)
-        result.append(MonthRate(f"{end.year}-{end.month:02d}", rate_at(desk, end)))
-    return tuple(result)
+    ends = [min(month_end(index), desk.as_of) for index in range(last - months + 1, last + 1)]
+    rates = monthly_rates_at(desk, ends)
+    return tuple(MonthRate(f"{end.year}-{end.month:02d}", rate) for end, rate in zip(ends, rates))
 
 
 def _group(states, key) -> tuple[tuple[str, int, Decimal], ...]:
@@ -102,23 +126,34 @@ def _group(states, key) -> tuple[tuple[str, int, Decimal], ...]:
 
 
 def period_speeds(desk: Desk, limit: int = 12) -> tuple[PeriodSpeed, ...]:
-    groups: dict[tuple[date, str], list] = defaultdict(list)
+    """How fast each fee's billing periods got paid: the last ``limit`` periods of each fee, fee by fee.
+
+    Bills are grouped by fee and period; a bill prorated from a mid-period
+    move-in falls due later and is counted from its own due day.
+    """
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    fee_order = {fee.name: i for i, fee in enumerate(desk.policy.fees)}
     for state in desk.units:
         for c in state.charges:
             if c.charge.kind == KIND_FEE and c.charge.due < desk.as_of:
-                groups[(c.charge.due, c.charge.period)].append(c)
+                groups[(c.charge.item, c.charge.period)].append(c)
+    per_fee: dict[str, list] = defaultdict(list)
+    for (fee, period), charges in groups.items():
+        per_fee[fee].append((min(c.charge.due for c in charges), period, charges))
     speeds = []
-    for (due, period), charges in sorted(groups.items())[-limit:]:
-        amount = sum((c.charge.amount - c.waived for c in charges), ZERO)
-        shares = []
-        for days in (30, 90, 180):
-            cutoff = due + timedelta(days=days)
-            if cutoff > desk.as_of or amount == 0:
-                shares.append(None)
-                continue
-            paid = sum((p.amount for c in charges for p in c.pieces if p.by_payment and p.settled <= cutoff), ZERO)
-            shares.append(round_places(Fraction(paid) / Fraction(amount), 4))
-        speeds.append(PeriodSpeed(period, due, amount, tuple(shares)))
+    for fee in sorted(per_fee, key=lambda f: (fee_order.get(f, len(fee_order)), f)):
+        for due, period, charges in sorted(per_fee[fee])[-limit:]:
+            amount = sum((c.charge.amount - c.waived for c in charges), ZERO)
+            shares = []
+            for days in (30, 90, 180):
+                if any(c.charge.due + timedelta(days=days) > desk.as_of for c in charges) or amount == 0:
+                    shares.append(None)
+                    continue
+                paid = sum((p.amount for c in charges for p in c.pieces
+                            if p.by_payment and p.settled <= c.charge.due + timedelta(days=days)), ZERO)
+                shares.append(round_places(Fraction(paid) / Fraction(amount), 4))
+            prorated = sum(1 for c in charges if c.charge.due > due)
+            speeds.append(PeriodSpeed(fee, period, due, len(charges), prorated, amount, tuple(shares)))
     return tuple(speeds)
 
 
@@ -135,12 +170,27 @@ def collectors(desk: Desk) -> tuple[CollectorWork, ...]:
                 row["kept"] += id(contact) in kept
             end = contact.date + timedelta(days=30)
             for payment in state.payments:
-                if contact.date < payment.date <= end:
+                if contact.date <= payment.date <= end:  # a payment on the day of the contact counts
                     row["payments"].add(payment)
     return tuple(
         CollectorWork(name, r["contacts"], r["reached"], r["promises"], r["kept"], sum((p.amount for p in r["payments"]), ZERO))
         for name, r in sorted(rows.items())
     )
+
+
+NO_STAGE = "未到催缴阶段"
+EXPIRED_SET = frozenset(EXPIRED_LIKE)
+
+
+def _in_dunning_order(rows, desk: Desk):
+    """Stage rows in the order of the policy's dunning ladder, "not yet at a stage" first."""
+    order = {NO_STAGE: -1, **{stage.name: i for i, stage in enumerate(desk.policy.dunning)}}
+    return tuple(sorted(rows, key=lambda r: (order.get(r[0], len(order)), r[0])))
+
+
+def charge_statuses(state: UnitState) -> set[str]:
+    """The limitation statuses of the unit's unpaid charges ("lapsed" among them): a unit can have several."""
+    return {status for c in state.charges for status in (limitation_status(c.limitation),) if status}
 
 
 def dashboard(desk: Desk) -> Dashboard:
@@ -152,43 +202,67 @@ def dashboard(desk: Desk) -> Dashboard:
         monthly_rates=monthly_rates(desk),
         by_building=_group(arrears, lambda s: s.unit.building),
         by_type=_group(arrears, lambda s: s.unit.type),
-        by_stage=_group(arrears, lambda s: s.stage.name if s.stage else "未到催缴阶段"),
+        by_stage=_in_dunning_order(_group(arrears, lambda s: s.stage.name if s.stage else NO_STAGE), desk),
         by_reason=tuple(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
-        limitation_warnings=sum(1 for s in arrears if s.limitation.status == "warning"),
-        limitation_expired=sum(1 for s in arrears if s.limitation.status == "expired"),
+        limitation_warnings=sum(1 for s in arrears if "warning" in charge_statuses(s)),
+        limitation_expired=sum(1 for s in arrears if charge_statuses(s) & EXPIRED_SET),
         speeds=period_speeds(desk),
         collectors=collectors(desk),
     )
 
 
 def queue(desk: Desk) -> dict[str, list[QueueItem]]:
-    """The follow-up queue: what is due today and in the next seven days, by kind of work."""
-    horizon = desk.as_of + timedelta(days=QUEUE_HORIZON_DAYS)
+    """The follow-up queue: what is due today and in the next seven days, by kind of work.
+
+    A unit is listed in every group that applies to it (a broken promise and a
+    plan behind: both), not only under its single next action.
+    """
+    as_of = desk.as_of
+    horizon = as_of + timedelta(days=QUEUE_HORIZON_DAYS)
     groups: dict[str, list[QueueItem]] = {key: [] for key in QUEUE_GROUPS}
+
+    def add(key: str, s: UnitState, when: date | None, text: str, why: str) -> None:
+        groups[key].append(QueueItem(s, when, text, why, when is not None and when < as_of))
+
     for s in desk.units:
         if not s.in_arrears:
             continue
         action = s.next_action
         soon = action.date is not None and action.date <= horizon
-        if action.kind == "promise_broken":
-            groups["promises"].append(QueueItem(s, action.date, action.text, action.why))
-        elif action.kind == "promise" and soon:
-            groups["promises"].append(QueueItem(s, action.date, action.text, action.why))
-        elif action.kind == "wait" and soon:
-            groups["waiting"].append(QueueItem(s, action.date, action.text, action.why))
+        for promise in s.promises:
+            p = promise.contact.promise
+            amount = f" {fmt_grouped(p.amount)} 元" if p.amount is not None else ""
+            if promise.broken and not promise.superseded:
+                add("promises", s, p.date + timedelta(days=1), "承诺未兑现：再次联系业主，约定新的付款日期和金额",
+                    f"业主 {promise.contact.date} 承诺 {p.date} 前付{amount}，到期只付了 {fmt_grouped(promise.paid)} 元")
+            elif not promise.kept and not promise.broken and p.date <= horizon:
+                add("promises", s, p.date, f"等待业主兑现承诺：{p.date} 前付{amount}", f"{promise.contact.date} 联系时业主承诺付款")
+        plan = s.plan
+        if plan is not None and plan.status == BEHIND:
+            add("plans", s, as_of, f"分期逾期：联系业主补缴已到期的 {fmt_grouped(plan.due_so_far - plan.paid)} 元",
+                f"分期协议（{plan.plan.signed} 签订）已到期 {fmt_grouped(plan.due_so_far)} 元，只付了 {fmt_grouped(plan.paid)} 元")
+        elif plan is not None and plan.status == ON_TRACK and plan.next_installment and plan.next_installment[0] <= horizon:
+            due, amount = plan.next_installment
+            add("plans", s, due, f"按分期协议跟进：{due} 前应付 {fmt_grouped(amount)} 元", f"分期协议（{plan.plan.signed} 签订）按期履行中")
+        if action.kind == "wait" and soon:
+            add("waiting", s, action.date, action.text, action.why)
         elif action.letter and action.kind in ("do_stage", "repeat") and soon:
-            groups["letters"].append(QueueItem(s, action.date, action.text, action.why))
-        elif action.kind in ("plan_behind",) or (action.kind == "plan" and soon):
-            groups["plans"].append(QueueItem(s, action.date, action.text, action.why))
-        elif soon and action.kind not in ("none",):
-            groups["contacts"].append(QueueItem(s, action.date, action.text, action.why))
-        if s.limitation.status == "warning":
-            groups["limitation"].append(QueueItem(s, s.limitation.earliest_expiry, f"诉讼时效将于 {s.limitation.earliest_expiry} 届满", "尽快送达书面催缴并取得签收，或与业主签订还款计划，以中断时效"))
-        if s.last_reached is None or (desk.as_of - s.last_reached).days > NOT_REACHED_DAYS:
+            add("letters", s, action.date, action.text, action.why)
+        elif soon and action.kind not in ("none", "plan", "plan_behind", "promise", "promise_broken"):
+            add("contacts", s, action.date, action.text, action.why)
+        warning = [c.limitation.expiry for c in s.charges if limitation_status(c.limitation) == "warning"]
+        if warning:
+            first = min(warning)
+            add("limitation", s, first, f"诉讼时效将于 {first} 届满（{len(warning)} 笔）",
+                "尽快送达书面催缴并取得签收，或与业主签订还款计划，以中断时效")
+        if s.last_reached is None or (as_of - s.last_reached).days > NOT_REACHED_DAYS:
             since = f"上次联系上是 {s.last_reached}" if s.last_reached else "从未联系上"
-            groups["unreached"].append(QueueItem(s, s.last_reached, f"超过 {NOT_REACHED_DAYS} 天未联系上业主", since))
-    for items in groups.values():
-        items.sort(key=lambda i: (i.date or date.min, i.state.unit.id))
+            groups["unreached"].append(QueueItem(s, None, f"超过 {NOT_REACHED_DAYS} 天未联系上业主", since))
+    for key, items in groups.items():
+        if key == "unreached":  # longest without contact first; dates here are not due dates
+            items.sort(key=lambda i: (i.state.last_reached or date.min, i.state.unit.id))
+        else:
+            items.sort(key=lambda i: (i.date or date.min, i.state.unit.id))
     return groups
 
 
