@@ -476,43 +476,66 @@ def report(obj: Context, fmt: str) -> None:
     print_ledger(ledger, obj.as_of)
 
 
-def _site_into(obj: Context, desk, site_dir: Path, letters=()) -> int:
+def _site_into(obj: Context, desk, site_dir: Path, letters=(), letters_dir: Path | None = None, search: bool = True) -> int:
     from .fonts import NoCJKFont
     from .site import SiteBuildError, SiteInputs, build_site
 
     try:
-        return build_site(desk, SiteInputs(obj.root, obj.work_dir / "site", tuple(letters)), site_dir)
+        return build_site(desk, SiteInputs(obj.root, obj.work_dir / "site", tuple(letters), letters_dir, search), site_dir)
     except (SiteBuildError, NoCJKFont) as exc:
         raise click.ClickException(str(exc)) from None
 
 
+def _refuse_unsafe_out(obj: Context, out: Path) -> None:
+    """Before any work: an --out that is the community folder or holds its ledger/ or owners/ is a usage error."""
+    from .outputs import OutputError, check_out_dir
+
+    try:
+        check_out_dir(out, obj.root)
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _publish(obj: Context, out: Path, names: tuple[str, ...], produce):
+    """Only OUT/site and OUT/letters are ever replaced; an --out that would endanger the data is refused."""
+    from .outputs import OutputError, publish_outputs
+
+    try:
+        return publish_outputs(out, names, produce, root=obj.root)
+    except OutputError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True, help="输出文件夹")
+@click.option("--no-search", is_flag=True, help="不生成搜索索引（要加密发布的网站用：索引无法加密）")
 @click.pass_obj
-def site(obj: Context, out: Path) -> None:
-    """只生成网站（OUT/site/）。"""
-    from .outputs import publish
+def site(obj: Context, out: Path, no_search: bool) -> None:
+    """只生成网站（OUT/site/）；OUT/letters/ 里已有的函件照样链接。"""
+    from .site import existing_letters
 
+    _refuse_unsafe_out(obj, out)
     desk = obj.desk_or_exit()
-    result = publish(out / "site", lambda tmp: _site_into(obj, desk, tmp))
-    click.echo(f"网站已生成：{result.path}/index.html（更新 {result.written} 个文件，{result.kept} 个未变）")
+    links = existing_letters(out / "letters")
+    result = _publish(obj, out, ("site",), lambda tmps: _site_into(obj, desk, tmps["site"], links, out / "letters", not no_search))
+    click.echo(f"网站已生成：{result.path / 'site'}/index.html（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True, help="输出文件夹")
+@click.option("--no-search", is_flag=True, help="不生成搜索索引（要加密发布的网站用：索引无法加密）")
 @click.pass_obj
-def build(obj: Context, out: Path) -> None:
+def build(obj: Context, out: Path, no_search: bool) -> None:
     """生成网站和全部函件（OUT/site/ 与 OUT/letters/）；数据有错误时不生成。"""
-    from .outputs import publish
-
+    _refuse_unsafe_out(obj, out)
     desk = obj.desk_or_exit()
 
-    def produce(tmp: Path) -> None:
-        links = _letters_into(obj, desk, tmp / "letters")
-        _site_into(obj, desk, tmp / "site", links)
+    def produce(tmps: dict[str, Path]) -> None:
+        links = _letters_into(obj, desk, tmps["letters"])
+        _site_into(obj, desk, tmps["site"], links, tmps["letters"], not no_search)
 
-    result = publish(out, produce)
-    click.echo(f"已生成：网站 {result.path}/site/index.html，函件 {result.path}/letters/（更新 {result.written} 个文件，{result.kept} 个未变）")
+    result = _publish(obj, out, ("site", "letters"), produce)
+    click.echo(f"已生成：网站 {result.path / 'site'}/index.html，函件 {result.path / 'letters'}/（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 
 def _letters_into(obj: Context, desk, folder: Path) -> list:
@@ -527,7 +550,7 @@ def _letters_into(obj: Context, desk, folder: Path) -> list:
     except (LetterError, NoCJKFont) as exc:
         raise click.ClickException(str(exc)) from None
     sync_tree(folder, letter_folder(desk, run))
-    return [LetterLink(f.letter.unit, f.letter.title, "../letters/" + f.letter.file) for f in run.files if f.letter.unit]
+    return [LetterLink(f.letter.unit, f.letter.title, f.letter.file) for f in run.files if f.letter.unit]
 
 
 @main.command()
@@ -535,12 +558,10 @@ def _letters_into(obj: Context, desk, folder: Path) -> list:
 @click.pass_obj
 def letters(obj: Context, out: Path) -> None:
     """只生成函件（OUT/letters/）：通知书、律师函草稿、对账单、分期协议、公示、证据目录，合并打印文件和 manifest.json。"""
-    from .outputs import publish
-
+    _refuse_unsafe_out(obj, out)
     desk = obj.desk_or_exit()
-    made: list = []
-    result = publish(out / "letters", lambda tmp: made.extend(_letters_into(obj, desk, tmp)))
-    click.echo(f"函件已生成：{result.path}/（更新 {result.written} 个文件，{result.kept} 个未变；清单见 manifest.json）")
+    result = _publish(obj, out, ("letters",), lambda tmps: _letters_into(obj, desk, tmps["letters"]))
+    click.echo(f"函件已生成：{result.path / 'letters'}/（更新 {result.written} 个文件，{result.kept} 个未变；清单见 manifest.json）")
 
 
 # The Git workflow's commands (issue 6) live beside their logic; registered here.

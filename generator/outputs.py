@@ -1,5 +1,13 @@
 """Write build outputs safely: build beside the old output, swap only when everything succeeded.
 
+``cuijiao build --out DIR`` owns exactly two folders of DIR, ``site`` and
+``letters``; nothing else in DIR is ever written, moved or deleted. Each is
+made in a fresh folder beside it and swapped in only after all of them were
+made. A folder that exists but was not made by cuijiao (no marker file, not
+a previous build's layout) is never replaced, and an ``--out`` that is the
+community folder or holds (or lies inside) its ``ledger/`` or ``owners/``
+is refused.
+
 Files whose bytes did not change keep the old file (same inode and
 mtime), so a rebuild after one new contact rewrites only what changed.
 """
@@ -10,7 +18,16 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
+
+OUTPUT_NAMES = ("site", "letters")
+MARKER = ".cuijiao-output"
+MARKER_TEXT = "本文件夹由 cuijiao 生成，每次生成时整个替换，请不要在里面存放别的文件。\n".encode("utf-8")
+PROTECTED = ("ledger", "owners")
+
+
+class OutputError(ValueError):
+    """The output folder would put the community's own files at risk (Chinese message)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,27 +37,88 @@ class Published:
     kept: int  # files identical to the previous build, left untouched
 
 
-def publish(target: Path, produce: Callable[[Path], None]) -> Published:
-    """Run ``produce(tmp)`` into a fresh folder beside ``target``; swap it in only if it returns."""
-    target = target.absolute()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    for leftover in (tmp, old):
+def check_out_dir(out: Path, root: Path) -> None:
+    """Refuse an output folder that is the community folder, or is, holds or lies inside ledger/ or owners/."""
+    out_r, root_r = out.resolve(), root.resolve()
+    if out_r == root_r:
+        raise OutputError(
+            f"输出文件夹“{out}”就是小区文件夹本身：生成的网站和函件会和台账数据混在一起。"
+            "请换一个专用的输出文件夹，例如 --out build。"
+        )
+    for name in PROTECTED:
+        protected = root_r / name
+        if out_r.is_relative_to(protected):
+            where = f"是小区的 {name}/ 文件夹或在它里面"
+        elif protected.is_relative_to(out_r):
+            where = f"包含小区的 {name}/ 文件夹"
+        else:
+            continue
+        raise OutputError(f"输出文件夹“{out}”{where}：为保护台账数据，不能在这里生成。请换一个专用的输出文件夹，例如 --out build。")
+
+
+def _is_ours(folder: Path) -> bool:
+    """A folder cuijiao made: it has the marker, or the layout of a build made before the marker existed."""
+    if not folder.exists():
+        return True
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    if (folder / MARKER).is_file() or not any(folder.iterdir()):
+        return True
+    site_like = (folder / "index.html").is_file() and (folder / "assets" / "stylesheets" / "cuijiao.css").is_file()
+    letters_like = (folder / "manifest.json").is_file() and (folder / "print").is_dir()
+    return site_like or letters_like
+
+
+def publish_outputs(out: Path, names: Iterable[str], produce: Callable[[dict[str, Path]], None], root: Path | None = None) -> Published:
+    """Run ``produce({name: tmp})`` into fresh folders beside ``out/name``; swap each in only if it returns.
+
+    Only ``out/name`` for the given names is ever replaced; everything else
+    in ``out`` stays as it was.
+    """
+    out = out.absolute()
+    if root is not None:
+        check_out_dir(out, root)
+    names = tuple(names)
+    for name in names:
+        if not _is_ours(out / name):
+            raise OutputError(
+                f"“{out / name}”已经存在，但不是 cuijiao 生成的（里面没有 {MARKER} 标记文件）：为免删掉别的文件，不会替换它。"
+                "请换一个输出文件夹，或先自行移走这个文件夹。"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    pid = os.getpid()
+    tmps = {name: out / f".{name}.tmp-{pid}" for name in names}
+    olds = {name: out / f".{name}.old-{pid}" for name in names}
+    for leftover in (*tmps.values(), *olds.values()):
         if leftover.exists():
             shutil.rmtree(leftover)
-    tmp.mkdir()
+    written = kept = 0
     try:
-        produce(tmp)
-        written, kept = _reuse_unchanged(target, tmp)
+        for tmp in tmps.values():
+            tmp.mkdir()
+        produce(dict(tmps))
+        for name, tmp in tmps.items():
+            (tmp / MARKER).write_bytes(MARKER_TEXT)
+            w, k = _reuse_unchanged(out / name, tmp)
+            written, kept = written + w, kept + k
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        for tmp in tmps.values():
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if target.exists():
-        os.rename(target, old)
-    os.rename(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
-    return Published(target, written, kept)
+    for name, tmp in tmps.items():  # everything was made: now swap each in
+        target = out / name
+        if target.exists():
+            os.rename(target, olds[name])
+        os.rename(tmp, target)
+        shutil.rmtree(olds[name], ignore_errors=True)
+    return Published(out, written, kept)
+
+
+def publish(target: Path, produce: Callable[[Path], None], root: Path | None = None) -> Published:
+    """Run ``produce(tmp)`` into a fresh folder beside ``target``; swap it in only if it returns."""
+    target = target.absolute()
+    result = publish_outputs(target.parent, (target.name,), lambda tmps: produce(tmps[target.name]), root)
+    return Published(target, result.written, result.kept)
 
 
 def _reuse_unchanged(previous: Path, fresh: Path) -> tuple[int, int]:
@@ -49,12 +127,23 @@ def _reuse_unchanged(previous: Path, fresh: Path) -> tuple[int, int]:
         for name in files:
             new_file = Path(dirpath, name)
             old_file = previous / new_file.relative_to(fresh)
-            if old_file.is_file() and filecmp.cmp(old_file, new_file, shallow=False):
+            if old_file.is_file() and not old_file.is_symlink() and filecmp.cmp(old_file, new_file, shallow=False):
                 os.replace(old_file, new_file)  # keep the old inode and mtime
                 kept += 1
             else:
                 written += 1
     return written, kept
+
+
+def link_or_copy(source: Path, dest: Path) -> None:
+    """Put ``source`` at ``dest``: a hard link where the file system allows it (no second copy on disk), else a copy."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        dest.unlink()
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)
 
 
 def sync_tree(folder: Path, files: dict[str, bytes]) -> tuple[int, int]:
@@ -63,8 +152,11 @@ def sync_tree(folder: Path, files: dict[str, bytes]) -> tuple[int, int]:
     written = removed = 0
     for rel, content in files.items():
         path = folder / rel
-        if path.is_file() and path.read_bytes() == content:
-            continue
+        try:
+            if path.stat().st_size == len(content) and path.read_bytes() == content:
+                continue
+        except FileNotFoundError:
+            pass
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(content)

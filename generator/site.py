@@ -1,60 +1,89 @@
 """Build the private MkDocs Material site from the computed Desk.
 
 Pages are rendered from Jinja templates (``site_templates/pages``, the
-community's own first), synced into a work folder (only changed files are
-written) and built by MkDocs in-process with ``strict``: any warning fails
-the build. Output depends only on the data and ``as_of``
-(SOURCE_DATE_EPOCH is set from ``as_of``).
+community's own first) into a work folder beside a generated ``mkdocs.yml``
+and the merged theme overrides (see ``siteconfig``); only changed files are
+written. MkDocs builds it in-process with ``strict``: any warning fails the
+build. Output depends only on the data and ``as_of`` (SOURCE_DATE_EPOCH is
+set from ``as_of``).
+
+A unit page is two files: ``docs/units/<房号>.md``, the title and the few
+words search needs, and ``overrides/cj-units/<房号>.html``, the detail,
+which the theme includes as it is. So Markdown and the search plugin see a
+few lines per unit, not a page of tables: the bulk of a large site's build
+time before.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from markupsafe import Markup, escape
 
-from . import labels
+from . import labels, siteconfig
 from .aging import BUCKET_NAMES
 from .charts import aging_chart, cjk_family, rate_chart
 from .dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
 from .diagnostics import sorted_diagnostics
 from .engine import Desk, UnitState
 from .legal import CHECKED_WORDS
-from .money import ZERO, fmt_grouped
-from .outputs import sync_tree
+from .money import fmt_grouped
+from .outputs import link_or_copy, sync_tree
+from .siteconfig import SiteBuildError
+from .unitpage import EXPIRED_LIKE, limitation_status, unit_history
 from .playbook import PLAYBOOK_DIR, Match, Playbook, Segment, StageGuide, describe, describe_unless, load_playbook, match_segments, match_tactics, script_values
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 GUIDE_DIR = PROJECT_DIR / "docs" / "guide"
 
 
-class SiteBuildError(RuntimeError):
-    """MkDocs refused to build (a warning under --strict, or a broken template)."""
-
-
 @dataclass(frozen=True, slots=True)
 class LetterLink:
     unit: str
     title: str
-    href: str  # relative to the site root
+    file: str  # relative to the letters folder (and to the site's letters/ folder)
 
 
 @dataclass(frozen=True, slots=True)
 class SiteInputs:
     root: Path  # the community folder
-    work: Path  # persistent folder for generated Markdown (only changed files are rewritten)
+    work: Path  # persistent folder for the generated mkdocs.yml, docs/ and overrides/ (only changed files are rewritten)
     letters: tuple[LetterLink, ...] = field(default=())
+    letters_dir: Path | None = None  # where the letters' files are; each linked one is put under the site's letters/
+    search: bool = True  # False: no search plugin and no search index (a site to publish)
+
+
+def existing_letters(folder: Path) -> tuple[LetterLink, ...]:
+    """The unit letters an earlier ``build`` left in ``folder`` (its manifest.json), those whose file is still there."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    links = []
+    for entry in manifest.get("letters", []) if isinstance(manifest, dict) else []:
+        unit, title, file = entry.get("unit"), entry.get("title"), entry.get("file")
+        if unit and title and isinstance(file, str) and ".." not in Path(file).parts and (folder / file).is_file():
+            links.append(LetterLink(str(unit), str(title), file))
+    return tuple(links)
 
 
 def template_dirs(root: Path, sub: str) -> list[Path]:
     """The community's own templates first, then the project's."""
     dirs = [root / "site_templates" / sub, PROJECT_DIR / "site_templates" / sub]
     return [d for d in dirs if d.is_dir()]
+
+
+def _inert(value) -> Markup:
+    """Autoescape, and "{" too: no data may open a Jinja or attr_list construct downstream."""
+    text = escape(value)
+    return Markup(text.replace("{", "&#123;")) if "{" in text else text
 
 
 def environment(root: Path) -> Environment:
@@ -65,6 +94,7 @@ def environment(root: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_inert,
     )
     env.filters.update(
         money=fmt_grouped,
@@ -76,57 +106,18 @@ def environment(root: Path) -> Environment:
         method=lambda v: labels.METHOD.get(v, v),
         applies_to=lambda v: labels.APPLIES_TO.get(v, v),
         plan_status=lambda v: labels.PLAN_STATUS.get(v, v),
-        limitation_status=lambda v: labels.LIMITATION_STATUS.get(v, v),
+        limitation_status=lambda v: LIMITATION_WORDS.get(v, v),
     )
     return env
+
+
+LIMITATION_WORDS = {**labels.LIMITATION_STATUS, "lapsed": "已过时效（后催无效）"}
 
 
 def _percent(value, missing: str = "—") -> str:
     if value is None:
         return missing
     return f"{value * 100:.2f}%"
-
-
-@dataclass(frozen=True, slots=True)
-class YearSummary:
-    year: int
-    count: int
-    amount: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class UnitHistory:
-    """A unit's history as its page shows it: recent and unpaid items in full, older settled ones per year."""
-
-    charges: tuple  # ChargeState, newest first
-    older_charges: tuple[YearSummary, ...]
-    payments: tuple  # Payment, newest first
-    older_payments: tuple[YearSummary, ...]
-
-
-HISTORY_DAYS = 365
-
-
-def unit_history(state: UnitState, as_of) -> UnitHistory:
-    cutoff = as_of - timedelta(days=HISTORY_DAYS)
-    recent, older = [], {}
-    for c in reversed(state.charges):
-        if c.unpaid > 0 or c.charge.due >= cutoff:
-            recent.append(c)
-        else:
-            count, amount = older.get(c.charge.due.year, (0, ZERO))
-            older[c.charge.due.year] = (count + 1, amount + c.charge.amount)
-    payments, older_payments = [], {}
-    for p in sorted(state.payments, key=lambda p: (p.date, p.seq), reverse=True):
-        if p.date >= cutoff:
-            payments.append(p)
-        else:
-            count, amount = older_payments.get(p.date.year, (0, ZERO))
-            older_payments[p.date.year] = (count + 1, amount + p.amount)
-    return UnitHistory(
-        tuple(recent), tuple(YearSummary(y, *older[y]) for y in sorted(older, reverse=True)),
-        tuple(payments), tuple(YearSummary(y, *older_payments[y]) for y in sorted(older_payments, reverse=True)),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,39 +205,58 @@ def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: dict[st
     return files
 
 
-def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:
-    """Every generated file of the docs folder, by relative path."""
+def _guide_files(root: Path) -> dict[str, bytes]:
+    """The user guide: the project's pages, each replaced by the community's docs/guide/ page of the same name."""
+    files: dict[str, bytes] = {}
+    for folder in (GUIDE_DIR, root / "docs" / "guide"):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.md")):
+                files["guide/" + path.name] = path.read_bytes()
+    return files
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    docs: dict[str, bytes]  # the docs folder, by relative path
+    details: dict[str, bytes]  # cj-units/<房号>.html of the theme overrides
+
+
+def render(desk: Desk, inputs: SiteInputs) -> Rendered:
+    """Every generated file: the docs folder and the unit details the theme includes."""
     env = environment(inputs.root)
     book = playbook_or_error(inputs.root)
     advice = {state.unit.id: unit_advice(state, book, desk.policy) for state in desk.units}
     board = dashboard(desk)
     common = {"as_of": desk.as_of, "policy": desk.policy, "t": desk.totals}
     files: dict[str, str | bytes] = {}
-    files["index.md"] = env.get_template("index.md.j2").render(common, d=board, aging_names=BUCKET_NAMES)
-    arrears = sorted((s for s in desk.units if s.in_arrears), key=lambda s: (s.oldest_due, s.unit.id))
-    files["arrears.md"] = env.get_template("arrears.md.j2").render(common, rows=arrears)
-    files["queue.md"] = env.get_template("queue.md.j2").render(
-        common, queue=queue(desk), groups=QUEUE_GROUPS, horizon=QUEUE_HORIZON_DAYS,
-        horizon_end=desk.as_of + timedelta(days=QUEUE_HORIZON_DAYS),
-    )
-    expiring = [
-        (s, c) for s in desk.units for c in s.charges
-        if c.limitation is not None and c.limitation.status in ("warning", "expired")
-    ]
-    expiring.sort(key=lambda sc: (sc[1].limitation.expiry, sc[0].unit.id))
-    files["limitation.md"] = env.get_template("limitation.md.j2").render(common, rows=expiring, warn_days=desk.policy.limitation.warn_days)
-    unit_template = env.get_template("unit.md.j2")
-    letters_by_unit: dict[str, list[LetterLink]] = {}
-    for link in inputs.letters:
-        letters_by_unit.setdefault(link.unit, []).append(
-            LetterLink(link.unit, link.title, "../" + link.href)
+    try:
+        files["index.md"] = env.get_template("index.md.j2").render(common, d=board, aging_names=BUCKET_NAMES)
+        arrears = sorted((s for s in desk.units if s.in_arrears), key=lambda s: (s.oldest_due, s.unit.id))
+        files["arrears.md"] = env.get_template("arrears.md.j2").render(common, rows=arrears, unit_status=unit_status)
+        files["queue.md"] = env.get_template("queue.md.j2").render(
+            common, queue=queue(desk), groups=QUEUE_GROUPS, horizon=QUEUE_HORIZON_DAYS,
+            horizon_end=desk.as_of + timedelta(days=QUEUE_HORIZON_DAYS),
         )
-    for state in desk.units:
-        files[f"units/{state.unit.id}.md"] = unit_template.render(
-            common, s=state, u=state.unit, h=unit_history(state, desk.as_of), letters=letters_by_unit.get(state.unit.id, []),
-            advice=advice[state.unit.id], shown=ADVICE_SHOWN, legal=book.legal,
+        files["limitation.md"] = env.get_template("limitation.md.j2").render(
+            common, rows=limitation_rows(desk), warn_days=desk.policy.limitation.warn_days,
         )
-    files.update(playbook_pages(env, desk, book, advice, inputs.root))
+        unit_page = env.get_template("unit.md.j2")
+        unit_detail = env.get_template("unit.html.j2")
+        letters_by_unit: dict[str, list[LetterLink]] = {}
+        for link in inputs.letters:
+            letters_by_unit.setdefault(link.unit, []).append(link)
+        details: dict[str, bytes] = {}
+        late_rule = desk.policy.late_fee
+        for state in desk.units:
+            uid = state.unit.id
+            files[f"units/{uid}.md"] = unit_page.render(common, s=state, u=state.unit)
+            details[f"cj-units/{uid}.html"] = _squeeze(unit_detail.render(
+                common, s=state, u=state.unit, h=unit_history(state, desk.as_of), letters=letters_by_unit.get(uid, []),
+                advice=advice[uid], shown=ADVICE_SHOWN, legal=book.legal, unit_status=unit_status(state), late_rule=late_rule,
+            )).encode("utf-8")
+        files.update(playbook_pages(env, desk, book, advice, inputs.root))
+    except TemplateError as exc:
+        raise SiteBuildError(f"网页模板有错误：{_where(exc)}{exc.message or exc}\n请检查小区 site_templates/pages/ 里自己改过的模板。") from None
     family = cjk_family()
     files["charts/aging.svg"] = aging_chart(board.aging, family)
     files["charts/rates.svg"] = rate_chart(board.monthly_rates, family)
@@ -255,15 +265,52 @@ def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:
         for path in folder.rglob("*"):
             if path.is_file():
                 files["assets/" + path.relative_to(folder).as_posix()] = path.read_bytes()
-    if GUIDE_DIR.is_dir():
-        for path in sorted(GUIDE_DIR.glob("*.md")):
-            files["guide/" + path.name] = path.read_bytes()
-    return {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
+    files.update(_guide_files(inputs.root))
+    docs = {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
+    return Rendered(docs, details)
 
 
-def config_file(root: Path) -> Path:
-    own = root / "mkdocs.yml"
-    return own if own.is_file() else PROJECT_DIR / "mkdocs.yml"
+def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:
+    """Every generated file of the docs folder, by relative path."""
+    return render(desk, inputs).docs
+
+
+def _squeeze(html: str) -> str:
+    """Drop the newlines between tags: a unit detail is written once per unit."""
+    return _BETWEEN_TAGS.sub("><", html)
+
+
+_BETWEEN_TAGS = re.compile(r">\n+<")
+
+
+def _where(exc: TemplateError) -> str:
+    name, line = getattr(exc, "filename", None) or getattr(exc, "name", None), getattr(exc, "lineno", None)
+    return f"{name}:{line}: " if name and line else (f"{name}: " if name else "")
+
+
+def unit_status(state: UnitState) -> str | None:
+    """The unit's worst limitation status over its charges, "lapsed" counted as expired."""
+    worst = None
+    for c in state.charges:
+        status = limitation_status(c.limitation)
+        if status in EXPIRED_LIKE:
+            return "expired"
+        if status == "warning" or (status == "ok" and worst is None):
+            worst = status
+    return worst
+
+
+def limitation_rows(desk: Desk) -> list[tuple[UnitState, object, str]]:
+    """Every unpaid charge whose limitation ends within warn_days or has ended (or lapsed), soonest first."""
+    rows = [
+        (s, c, status) for s in desk.units for c in s.charges
+        for status in (limitation_status(c.limitation),) if status in ("warning", *EXPIRED_LIKE)
+    ]
+    rows.sort(key=lambda r: (r[1].limitation.expiry, r[0].unit.id))
+    return rows
+
+
+config_file = siteconfig.config_file
 
 
 @contextmanager
@@ -281,14 +328,33 @@ def _build_date(desk: Desk):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+def prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int]:
+    """Write the work folder (mkdocs.yml, docs/, overrides/), only what changed; returns (config file, files changed).
+
+    The folder then builds with either engine: MkDocs in-process (``build_site``)
+    or ``zensical build -f WORK/mkdocs.yml``.
+    """
+    work = inputs.work.absolute()
+    config = siteconfig.site_config(inputs.root, desk.policy.community, search=inputs.search)
+    rendered = render(desk, inputs)
+    written, _ = sync_tree(work / "docs", rendered.docs)
+    theme = {**siteconfig.override_files(config.overrides), **rendered.details}
+    changed, _ = sync_tree(work / siteconfig.OVERRIDES, theme)
+    config_path = work / "mkdocs.yml"
+    text = config.text.encode("utf-8")
+    if not config_path.is_file() or config_path.read_bytes() != text:
+        config_path.write_bytes(text)
+        written += 1
+    return config_path, written + changed
+
+
 def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
     """Render, sync and build; returns how many generated source files changed."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    docs = (inputs.work / "docs").absolute()
-    written, _removed = sync_tree(docs, pages(desk, inputs))
+    config_path, written = prepare(desk, inputs)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     try:
         import jieba
@@ -301,16 +367,31 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
     mkdocs_logger.addHandler(collected)
     with _build_date(desk):
         try:
-            config = load_config(
-                config_file=str(config_file(inputs.root)), docs_dir=str(docs), site_dir=str(site_dir.absolute()),
-                strict=True, site_name=f"{desk.policy.community} 催缴台账",
-            )
-            build(config)
-        except (Abort, ConfigurationError) as exc:
-            details = "\n".join(collected.messages)
-            raise SiteBuildError(f"网站生成失败：{exc}\n{details}".rstrip()) from None
+            try:
+                config = load_config(config_file=str(config_path), site_dir=str(site_dir.absolute()), strict=True)
+            except (Abort, ConfigurationError) as exc:
+                details = "\n".join(collected.messages)
+                raise SiteBuildError(
+                    f"网站配置（{siteconfig.config_file(inputs.root)}）有错误，MkDocs 无法读取。"
+                    f"请对照项目自带的 mkdocs.yml 检查下面提到的那一项（MkDocs 的原话是英文）：\n  {exc}\n{details}".rstrip()
+                ) from None
+            try:
+                build(config)
+            except (Abort, ConfigurationError) as exc:
+                details = "\n".join(collected.messages)
+                raise SiteBuildError(
+                    f"网站生成失败：MkDocs 报告了问题（严格模式下，警告也算失败）。"
+                    f"下面是 MkDocs 的原话（英文），通常是某个链接指向的页面不存在，或模板、配置写错了：\n  {exc}\n{details}".rstrip()
+                ) from None
+            except TemplateError as exc:
+                raise SiteBuildError(f"网站主题模板有错误：{_where(exc)}{exc.message or exc}\n请检查小区 site_templates/overrides/ 里自己改过的文件。") from None
         finally:
             mkdocs_logger.removeHandler(collected)
+    if inputs.letters_dir is not None:
+        for link in inputs.letters:
+            source = inputs.letters_dir / link.file
+            if source.is_file():
+                link_or_copy(source, site_dir / "letters" / link.file)
     return written
 
 

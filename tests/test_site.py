@@ -1,6 +1,7 @@
 """The generated site: complete, private, offline, reproducible, and inert to hostile data."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -192,27 +193,37 @@ ZENSICAL = shutil.which("zensical") or shutil.which("zensical", path=str(Path(sy
 
 
 @pytest.mark.skipif(ZENSICAL is None, reason="zensical not installed")
-def test_zensical_builds_the_same_configuration(demo_site):
-    """The successor engine must build our mkdocs.yml and generated pages as they are.
+def test_zensical_builds_the_generated_work_folder_with_the_same_numbers(demo_site):
+    """The successor engine builds the work folder cuijiao writes (mkdocs.yml, docs/, overrides/) as it is.
 
-    Zensical wants docs_dir and site_dir inside the folder of its config, so the
-    config is written beside the generated docs; nothing else changes.
+    What Zensical 0.0.73 cannot do here: the MkDocs ``site_dir`` override
+    (it builds into WORK/site, inside the config's folder) and it ignores
+    Material's ``data-search-exclude``; the unit details are not in the page
+    content, so its index holds the same few words per unit anyway.
     """
     desk, site = demo_site
     work = site.parent / "site-work"
-    config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("custom_dir: site_templates/overrides", f"custom_dir: {PROJECT / 'site_templates' / 'overrides'}")
-    config += "\ndocs_dir: docs\nsite_dir: zensical-site\n"
-    (work / "zensical.yml").write_text(config, encoding="utf-8")
-    result = subprocess.run([ZENSICAL, "build", "--clean", "-f", "zensical.yml"], capture_output=True, text=True, cwd=work, env={**os.environ, "NO_COLOR": "1"})
+    result = subprocess.run([ZENSICAL, "build", "--clean", "-f", "mkdocs.yml"], capture_output=True, text=True, cwd=work,
+                            env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
-    built = work / "zensical-site"
-    assert (built / "index.html").is_file()
-    assert (built / "units" / f"{desk.units[0].unit.id}.html").is_file()
+    built = work / "site"
     index = (built / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'data-total="outstanding">([^<]+)<', index).group(1) == fmt_grouped(desk.totals.outstanding)
+    assert f'data-total="units_in_arrears">{desk.totals.units_in_arrears}<' in index
+    assert f"<title>看板 - {desk.policy.community} 催缴台账</title>" in index
     assert 'name="robots" content="noindex' in index
     for attr in re.findall(r'(?:src|href)="([^"]+)"', index):
         assert not re.match(r"(https?:)?//", attr), attr
+    unit = max((s for s in desk.units if s.in_arrears), key=lambda s: s.outstanding)
+    page = (built / "units" / f"{unit.unit.id}.html").read_text(encoding="utf-8")
+    assert f'data-unit="outstanding">{fmt_grouped(unit.outstanding)}<' in page
+    assert f'data-unit="late_fee">{fmt_grouped(unit.late_fee)}<' in page
+    assert f"<title>{unit.unit.id} - {desk.policy.community} 催缴台账</title>" in page
+    search = json.loads((built / "search.json").read_text(encoding="utf-8"))
+    text = " ".join(item["title"] + " " + item["text"] for item in search["items"])
+    for state in desk.units[:10]:
+        assert state.unit.owners[0].name in text
+    assert "应收明细" not in text
 
 
 @pytest.mark.parametrize("unit, building", [("3-2-1802", "3"), ("S-03", "S"), ("V05", "V"), ("Y3-101", "Y3"), ("1802", "1802")])
@@ -222,3 +233,278 @@ def test_units_are_grouped_by_building_for_the_dashboard_and_notice_board(unit, 
     from generator.model import Unit
 
     assert Unit(unit, "高层", None, date(2026, 1, 1), "self", (), None, (), None, (), None).building == building
+
+
+# -- build --out: only the tool's own folders ------------------------------------------------------
+
+def test_build_out_replaces_only_the_site_and_letters_folders(tmp_path):
+    root = make_community(tmp_path / "c")
+    out = tmp_path / "out"
+    (out / "notes").mkdir(parents=True)
+    (out / "notes" / "keep.txt").write_text("mine", encoding="utf-8")
+    (out / "README.txt").write_text("mine too", encoding="utf-8")
+    first = _cli("--root", str(root), "--as-of", "2026-11-22", "site", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    again = _cli("--root", str(root), "--as-of", "2026-11-22", "site", "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert (out / "notes" / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "README.txt").read_text(encoding="utf-8") == "mine too"
+    assert (out / "site" / "index.html").is_file()
+    assert not [p for p in out.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+
+
+@pytest.mark.parametrize("where", [".", "ledger", "owners", "owners/x", ".."])
+def test_an_out_folder_that_is_the_community_or_holds_its_data_is_refused(tmp_path, where):
+    root = make_community(tmp_path / "c")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    for command in ("site", "build", "letters"):
+        result = _cli("--root", str(root), "--as-of", "2026-11-22", command, "--out", str(root / where))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "输出文件夹" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+
+
+def test_a_folder_in_out_not_made_by_cuijiao_is_never_replaced(tmp_path):
+    root = make_community(tmp_path / "c")
+    out = tmp_path / "out"
+    (out / "letters").mkdir(parents=True)
+    (out / "letters" / "我的函件模板.docx").write_bytes(b"x")
+    result = _cli("--root", str(root), "--as-of", "2026-11-22", "letters", "--out", str(out))
+    assert result.returncode == 2 and "不是 cuijiao 生成的" in result.stderr
+    assert (out / "letters" / "我的函件模板.docx").read_bytes() == b"x"
+
+
+def test_build_puts_unit_letters_under_the_site_and_site_alone_keeps_the_links(tmp_path):
+    root = make_community(tmp_path / "c")
+    out = tmp_path / "out"
+    built = _cli("--root", str(root), "--as-of", "2026-11-22", "build", "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    page = out / "site" / "units" / "1-1-101.html"
+    links = re.findall(r'href="(\.\./letters/[^"]+)"', page.read_text(encoding="utf-8"))
+    assert links
+    for href in links:  # inside the site: served from OUT/site they resolve
+        target = (page.parent / href).resolve()
+        assert target.is_relative_to((out / "site").resolve()) and target.is_file()
+    assert not (out / "site" / "letters" / "print").exists()  # the combined print files stay out of the site
+    again = _cli("--root", str(root), "--as-of", "2026-11-22", "site", "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert re.findall(r'href="(\.\./letters/[^"]+)"', page.read_text(encoding="utf-8")) == links
+    assert all((page.parent / href).is_file() for href in links)
+
+
+# -- data that reaches MkDocs' own templates --------------------------------------------------------
+
+def test_a_hostile_community_name_is_text_on_every_page_and_title(tmp_path):
+    root = make_community(tmp_path / "c")
+    policy = root / "ledger" / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("community: 测试花园", 'community: "<script>alert(10)</script>花园"'), encoding="utf-8")
+    _, published = build(root, tmp_path / "out")
+    for path in published.path.rglob("*"):
+        if path.suffix in (".html", ".json", ".js", ".xml") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert "<script>alert(10)" not in text, path
+    index = (published.path / "index.html").read_text(encoding="utf-8")
+    assert "<title>看板 - &lt;script&gt;alert(10)&lt;/script&gt;花园 催缴台账</title>" in index
+
+
+def test_not_found_page_is_chinese(demo_site):
+    _, site = demo_site
+    html = (site / "404.html").read_text(encoding="utf-8")
+    assert "找不到这一页" in html and "Not found" not in html
+
+
+# -- community overrides, file by file ----------------------------------------------------------------
+
+def test_a_community_theme_override_works_without_its_own_mkdocs_yml(tmp_path):
+    root = make_community(tmp_path / "c")
+    overrides = root / "site_templates" / "overrides"
+    overrides.mkdir(parents=True)
+    original = (PROJECT / "site_templates" / "overrides" / "main.html").read_text(encoding="utf-8")
+    (overrides / "main.html").write_text(original.replace("{% block extrahead %}", "{% block extrahead %}\n  <meta name=\"cj-own\" content=\"1\">"), encoding="utf-8")
+    _, published = build(root, tmp_path / "out")
+    assert 'name="cj-own"' in (published.path / "index.html").read_text(encoding="utf-8")
+    unit = (published.path / "units" / "1-1-101.html").read_text(encoding="utf-8")
+    assert 'name="cj-own"' in unit and 'data-unit="outstanding"' in unit  # the project's unit.html still applies
+
+
+def test_a_copied_mkdocs_yml_without_overrides_builds_and_keeps_its_site_name(tmp_path):
+    root = make_community(tmp_path / "c")
+    config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8").replace("site_name: 物业费催缴台账", "site_name: 测试花园内部台账")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    _, published = build(root, tmp_path / "out")
+    assert "<title>看板 - 测试花园内部台账</title>" in (published.path / "index.html").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    _, published = build(root, tmp_path / "out2")
+    assert "<title>看板 - 测试花园 催缴台账</title>" in (published.path / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_community_can_override_a_guide_page(tmp_path):
+    root = make_community(tmp_path / "c")
+    (root / "docs" / "guide").mkdir(parents=True)
+    (root / "docs" / "guide" / "cli.md").write_text("# 命令行\n\n本小区的命令说明。\n", encoding="utf-8")
+    _, published = build(root, tmp_path / "out")
+    assert "本小区的命令说明" in (published.path / "guide" / "cli.html").read_text(encoding="utf-8")
+    assert (published.path / "guide" / "rules.html").is_file()
+
+
+def test_configuration_errors_are_explained_in_chinese(tmp_path):
+    from generator.site import SiteBuildError
+
+    root = make_community(tmp_path / "c")
+    config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace("custom_dir: site_templates/overrides", "custom_dir: 我的样式"), encoding="utf-8")
+    with pytest.raises(SiteBuildError, match="theme.custom_dir.*没有这个文件夹"):
+        build(root, tmp_path / "out")
+    (root / "mkdocs.yml").write_text(config.replace("use_directory_urls: false", "use_directory_urls: 也许"), encoding="utf-8")
+    with pytest.raises(SiteBuildError, match="^网站配置.*有错误"):
+        build(root, tmp_path / "out")
+
+
+# -- search ----------------------------------------------------------------------------------------------
+
+def test_search_keeps_unit_numbers_whole_never_highlights_and_knows_phone_tails(demo_site):
+    desk, site = demo_site
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "\\-" not in index["config"]["separator"] and "-" not in re.sub(r"\\.", "", index["config"]["separator"])
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "search.highlight" not in html
+    state = next(s for s in desk.units if s.in_arrears)
+    entries = [d for d in index["docs"] if d["location"].startswith(f"units/{state.unit.id}.html")]
+    words = " ".join(d["text"] for d in entries).replace("\u200b", "")
+    assert f"尾号 {state.unit.owners[0].phone[-4:]}" in words
+
+
+def test_a_site_to_publish_has_no_search_index(tmp_path):
+    from generator import pipeline
+    from generator.site import SiteInputs, build_site
+
+    root = make_community(tmp_path / "c")
+    checked = pipeline.check(root, DEMO_AS_OF, DEMO_AS_OF, use_cache=False)
+    desk = pipeline.desk_for(checked, DEMO_AS_OF)
+    site = tmp_path / "site"
+    build_site(desk, SiteInputs(root, tmp_path / "work", search=False), site)
+    assert not (site / "search").exists()
+    assert "1-1-101" not in "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.js"))
+    assert "md-search" not in (site / "index.html").read_text(encoding="utf-8")
+    result = _cli("--root", str(root), "--as-of", "2026-11-22", "site", "--no-search", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "out" / "site" / "search").exists()
+
+
+# -- the unit page adds up ---------------------------------------------------------------------------------
+
+def _amount(text: str):
+    from decimal import Decimal
+
+    return Decimal(text.replace(",", ""))
+
+
+def test_unit_page_late_fees_of_the_rows_add_up_to_the_card(demo_site):
+    desk, site = demo_site
+    folded = 0
+    for state in desk.units:
+        html = (site / "units" / f"{state.unit.id}.html").read_text(encoding="utf-8")
+        table = re.search(r'<table class="cj-table cj-charges">.*?</table>', html, re.S).group(0)
+        body = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
+        fees = [re.findall(r'<td class="cj-num">([^<]*)</td>', row)[-1] for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body)]
+        total = sum((_amount(f) for f in fees if f != "—"), _amount("0"))
+        folded += "cj-summary" in body
+        assert max(total - state.late_fee_waived, _amount("0")) == state.late_fee, state.unit.id
+        if desk.policy.late_fee:
+            assert f'data-unit="late_fee_total">{fmt_grouped(state.late_fee)}<' in html
+    assert folded  # the demo has units whose old settled years are folded
+
+
+def test_unit_page_payments_show_what_they_settled_and_paid_charges_show_no_days_overdue(demo_site):
+    desk, site = demo_site
+    html = (site / "units" / "3-1-602.html").read_text(encoding="utf-8")
+    payments = re.search(r'<table class="cj-table cj-payments">.*?</table>', html, re.S).group(0)
+    row = re.search(r"<tr><td>2026-05-18</td>.*?</tr>", payments).group(0)
+    assert "物业服务费 2025-04~2025-06 613.00" in row  # a charge folded into its year's row above
+    state = desk.unit("3-1-602")
+    charges = re.search(r'<table class="cj-table cj-charges">.*?</table>', html, re.S).group(0)
+    for c in state.charges:
+        if c.unpaid == 0 and c.charge.due >= DEMO_AS_OF.replace(year=DEMO_AS_OF.year - 1):
+            row = re.search(rf"<tr><td>{c.charge.item}</td><td>{re.escape(c.charge.period)}</td>.*?</tr>", charges).group(0)
+            assert "逾期" not in row and "结清" in row
+    late = next(s for s in desk.units for c in s.charges if c.unpaid == 0 and c.pieces and max(p.settled for p in c.pieces) > c.charge.due)
+    assert "天" in (site / "units" / f"{late.unit.id}.html").read_text(encoding="utf-8")
+
+
+# -- dashboard and queue -----------------------------------------------------------------------------------
+
+OLD_UNIT = """\
+unit: 1-1-102
+type: 高层
+area: "100.00"
+billing_start: 2022-01-01
+owners:
+  - {name: 陈旧, phone: "13900000002"}
+contacts:
+  - {date: 2026-10-01, channel: phone, by: 王芳, outcome: promised, promise: {date: 2026-10-20, amount: "100.00"}}
+"""
+
+
+def test_a_unit_counts_as_expired_and_as_expiring_when_its_charges_are(tmp_path):
+    from generator import pipeline
+    from generator.dashboard import dashboard, queue
+
+    root = make_community(tmp_path / "c")
+    (root / "owners" / "1-1-102.yaml").write_text(OLD_UNIT, encoding="utf-8")
+    desk = pipeline.desk_for(pipeline.check(root, DEMO_AS_OF, DEMO_AS_OF, use_cache=False), DEMO_AS_OF)
+    state = desk.unit("1-1-102")
+    assert {c.limitation.status for c in state.charges if c.limitation} >= {"expired", "warning"}
+    board = dashboard(desk)
+    assert board.limitation_expired >= 1 and board.limitation_warnings >= 1
+    groups = queue(desk)
+    assert "1-1-102" in [i.state.unit.id for i in groups["limitation"]]
+    assert "1-1-102" in [i.state.unit.id for i in groups["promises"]]  # the broken promise, besides the ladder
+
+
+def test_long_unreached_rows_are_not_marked_overdue(tmp_path):
+    from generator import pipeline
+    from generator.dashboard import queue
+
+    root = make_community(tmp_path / "c")
+    desk = pipeline.desk_for(pipeline.check(root, DEMO_AS_OF, DEMO_AS_OF, use_cache=False), DEMO_AS_OF)
+    items = queue(desk)["unreached"]
+    assert items and not any(i.overdue for i in items)
+
+
+def test_collectors_count_a_payment_made_on_the_day_of_the_contact(tmp_path):
+    from generator import pipeline
+    from generator.dashboard import collectors
+
+    root = make_community(tmp_path / "c")
+    owner = root / "owners" / "1-1-101.yaml"
+    owner.write_text(owner.read_text(encoding="utf-8") + "  - {date: 2026-11-10, channel: visit, by: 李四, outcome: paid}\n", encoding="utf-8")
+    (root / "ledger" / "payments.yaml").write_text("payments:\n  - {unit: 1-1-101, date: 2026-11-10, amount: \"300.00\", method: cash}\n", encoding="utf-8")
+    checked = pipeline.check(root, DEMO_AS_OF, DEMO_AS_OF, use_cache=False)
+    assert not checked.errors, [p.render() for p in checked.errors]
+    work = {c.name: c for c in collectors(pipeline.desk_for(checked, DEMO_AS_OF))}
+    assert work["李四"].paid_within_30 == _amount("300.00")
+
+
+def test_period_speeds_name_the_fee_and_stages_follow_the_dunning_order(demo_site):
+    desk, site = demo_site
+    from generator.dashboard import dashboard
+
+    board = dashboard(desk)
+    keys = [(p.fee, p.period) for p in board.speeds]
+    assert len(keys) == len(set(keys))
+    assert {p.fee for p in board.speeds} == {f.name for f in desk.policy.fees}
+    order = ["未到催缴阶段", *(s.name for s in desk.policy.dunning)]
+    shown = [name for name, _, _ in board.by_stage]
+    assert shown == sorted(shown, key=order.index)
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "<th>收费项目</th>" in html
+
+
+def test_rate_chart_axis_fits_the_rates(tmp_path):
+    from generator.charts import rate_axis
+
+    low, high = rate_axis([88.5, 91.2, 90.0])
+    assert 60 <= low <= 88 and 92 <= high <= 101
+    assert rate_axis([5.0, 100.0]) == (0, 101)
+    assert rate_axis([]) == (0, 101)

@@ -110,6 +110,27 @@ def test_search_finds_a_unit_by_owner_name_unit_number_and_phone(demo, browser):
         assert w.errors == []
 
 
+def test_search_for_a_unit_number_finds_that_unit_alone_and_a_phone_tail_finds_its_unit(demo, browser):
+    desk, site = demo
+    unit = next(s for s in desk.units if s.in_arrears)
+    with serve(site) as base:
+        w = Watched(browser, base)
+        w.page.goto(base + "index.html")
+        search(w.page, unit.unit.id)
+        items = w.page.locator(".md-search-result__item a")
+        items.first.wait_for(timeout=15000)
+        hrefs = {h.split("#")[0] for h in items.evaluate_all("els => els.map(e => e.getAttribute('href'))")}
+        assert {h.removeprefix(base) for h in hrefs if "/units/" in h} == {f"units/{unit.unit.id}.html"}, hrefs
+        assert not any("?h=" in h for h in hrefs)  # no highlight: the search words stay out of the address
+        w.page.keyboard.press("Escape")
+        search(w.page, unit.unit.owners[0].phone[-4:])
+        w.page.locator(f".md-search-result__item a[href*='units/{unit.unit.id}.html']").first.wait_for(timeout=15000)
+        hrefs = w.page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+        assert not any("?h=" in h for h in hrefs)
+        assert w.outside() == []
+        assert w.errors == []
+
+
 def test_search_works_from_the_file_system_too(demo, browser):
     desk, site = demo
     unit = next(s for s in desk.units if s.in_arrears)
