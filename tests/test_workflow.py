@@ -127,6 +127,44 @@ def test_publishing_refuses_a_missing_or_short_password(publish_step, tmp_path, 
         assert password not in result.stdout + result.stderr
 
 
+def test_the_published_site_has_no_search_index_and_no_letters():
+    jobs = workflow()["jobs"]
+    build = step("check-and-build", "生成要加密发布的网站")
+    assert "--no-search" in build["run"] and " site " in build["run"]  # site alone: no letters
+    assert build["if"] == jobs["publish-encrypted"]["if"]
+    upload = step("check-and-build", "上传要加密发布的网站")
+    download = step("publish-encrypted", "下载要发布的网站")
+    assert upload["with"]["name"] == download["with"]["name"] == "site-publish"
+    assert int(upload["with"]["retention-days"]) <= 1
+
+
+def encrypted_site(root: Path, extra: dict[str, str]) -> None:
+    """What staticrypt leaves: pages encrypted, every other file copied as it was."""
+    files = {"index.html": "<html>staticrypt ciphertext</html>", "units/1-1-101.html": "<html>ciphertext</html>",
+             "assets/stylesheets/main.css": "body{}", "assets/javascripts/bundle.js": "", "charts/rates.svg": "<svg/>",
+             "robots.txt": "User-agent: *", "sitemap.xml": "<urlset/>", ".cuijiao-output": "", **extra}
+    for name, text in files.items():
+        (root / "encrypted" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "encrypted" / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("extra", "refused"), [
+    ({}, None),
+    ({"search/search_index.json": '{"docs": [{"text": "王丽 13800000000"}]}'}, "search/search_index.json"),
+    ({"letters/notice-1-1-101.pdf": "%PDF"}, "letters/notice-1-1-101.pdf"),
+    ({"arrears.html": '<div class="md-container">1-1-101 欠费</div>'}, "arrears.html"),  # a page left unencrypted
+])
+def test_nothing_but_encrypted_pages_and_the_theme_is_published(tmp_path, extra, refused):
+    encrypted_site(tmp_path, extra)
+    result = run_step(step("publish-encrypted", "检查：除加密的页面外")["run"], tmp_path, {})
+    if refused is None:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert not (tmp_path / "encrypted/sitemap.xml").exists()  # the list of unit pages is not published either
+    else:
+        assert result.returncode == 1
+        assert result.stdout.startswith("::error::") and refused in result.stdout
+
+
 def test_publishing_passes_the_password_in_the_environment_only(publish_step, tmp_path):
     password = "一二三四五六七八 long enough"
     result = publish_step(password)
