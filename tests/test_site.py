@@ -196,14 +196,15 @@ ZENSICAL = shutil.which("zensical") or shutil.which("zensical", path=str(Path(sy
 def test_zensical_builds_the_generated_work_folder_with_the_same_numbers(demo_site):
     """The successor engine builds the work folder cuijiao writes (mkdocs.yml, docs/, overrides/) as it is.
 
-    What Zensical 0.0.73 cannot do here: the MkDocs ``site_dir`` override
-    (it builds into WORK/site, inside the config's folder) and it ignores
-    Material's ``data-search-exclude``; the unit details are not in the page
-    content, so its index holds the same few words per unit anyway.
+    What Zensical 0.0.73 cannot do here: take the output folder from the
+    command line (it builds into WORK/site, the generated config's site_dir,
+    inside the config's folder), nor run in-process like MkDocs; the search
+    plugin's lang, separator handling and jieba segmentation are MkDocs
+    Material's (Zensical's own index keeps the text unsegmented).
     """
     desk, site = demo_site
     work = site.parent / "site-work"
-    result = subprocess.run([ZENSICAL, "build", "--clean", "-f", "mkdocs.yml"], capture_output=True, text=True, cwd=work,
+    result = subprocess.run([ZENSICAL, "build", "--strict", "--clean", "-f", "mkdocs.yml"], capture_output=True, text=True, cwd=work,
                             env={**os.environ, "NO_COLOR": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
     built = work / "site"
@@ -508,3 +509,26 @@ def test_rate_chart_axis_fits_the_rates(tmp_path):
     assert 60 <= low <= 88 and 92 <= high <= 101
     assert rate_axis([5.0, 100.0]) == (0, 101)
     assert rate_axis([]) == (0, 101)
+
+
+LAPSED_UNIT = OLD_UNIT.replace(
+    "  - {date: 2026-10-01, channel: phone, by: 王芳, outcome: promised, promise: {date: 2026-10-20, amount: \"100.00\"}}\n",
+    "  - {date: 2026-10-01, channel: letter, by: 王芳, outcome: delivered, evidence: 签收单 QS-1}\n",
+)
+
+
+def test_charges_that_lapsed_before_a_late_demand_show_as_past_limitation(tmp_path):
+    from generator import pipeline
+    from generator.dashboard import dashboard
+
+    root = make_community(tmp_path / "c")
+    (root / "owners" / "1-1-102.yaml").write_text(LAPSED_UNIT, encoding="utf-8")
+    desk, published = build(root, tmp_path / "out")
+    state = desk.unit("1-1-102")
+    lapsed = [c for c in state.charges if c.limitation and getattr(c.limitation, "lapsed", False)]
+    if not lapsed:
+        pytest.skip("the engine does not mark lapsed charges")
+    html = (published.path / "units" / "1-1-102.html").read_text(encoding="utf-8")
+    assert "cj-lim-lapsed" in html and "那次催收不能让它重新计算" in html
+    assert "cj-lim-lapsed" in (published.path / "limitation.html").read_text(encoding="utf-8")
+    assert dashboard(desk).limitation_expired >= 1
