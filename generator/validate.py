@@ -41,7 +41,8 @@ def _check_units(ledger: Ledger) -> list[Diagnostic]:
         for fee in tables:
             if fee.rate_for(unit.type) is None:
                 known = "、".join(name for name, _ in fee.rates)
-                problems.append(error(where, f"{unit.id} 的房屋类型“{unit.type}”不在收费项目“{fee.name}”的费率表里", f"费率表里有：{known}；改正 type 或在 policy.yaml 补上费率"))
+                name = fee.name or fee.id or f"第 {fee.pos.line} 行"  # a fee read with errors may lack its name
+                problems.append(error(where, f"{unit.id} 的房屋类型“{unit.type}”不在收费项目“{name}”的费率表里", f"费率表里有：{known}；改正 type 或在 policy.yaml 补上费率"))
     return problems
 
 
