@@ -536,6 +536,7 @@ def _any(r: Reader, node, key: str):
 _POLICY_SPEC = {
     "community": (text, True),
     "issuer": (_any, True),
+    "creditor": (optional_text, False),
     "payment_channels": (list_of(text), False),
     "fees": (_any, True),
     "late_fee": (_any, False),
@@ -590,6 +591,13 @@ def read_policy(r: Reader, node) -> Policy | None:
         lim = r.fields(values["limitation"], "limitation（诉讼时效）", _LIMITATION_SPEC, partial=True)
         if lim is not None:
             limitation = LimitationRule(_get(lim, "years", 3), _get(lim, "warn_days", 180))
+            if limitation.years not in (3, None):
+                r.warn(
+                    r.value_of(values["limitation"], "years"),
+                    f"诉讼时效写成了 {limitation.years} 年：物业费的诉讼时效是法定的三年（民法典第一百八十八条），"
+                    "当事人约定的期间无效（第一百九十七条）",
+                    "改回 years: 3；写别的年数会让函件和预警按错误的时效计算",
+                )
     list_units = False
     if "notice_board" in values:
         board = r.fields(values["notice_board"], "notice_board（公示设置）", _NOTICE_BOARD_SPEC, partial=True)
@@ -606,6 +614,7 @@ def read_policy(r: Reader, node) -> Policy | None:
         limitation=limitation,
         publish_unit_amounts=list_units,
         pos=r.pos(node),
+        creditor=_get(values, "creditor", "") or None,
     )
 
 
