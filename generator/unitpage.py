@@ -1,7 +1,7 @@
 """What one unit's page shows, derived from its computed state (pure; presentation is in templates).
 
 The page keeps recent and unpaid items in full and folds charges settled
-more than a year ago into one row per year. Every folded row carries the
+more than half a year ago into one row per year. Every folded row carries the
 late fee of its charges, so the rows shown always add up to the unit's
 late fee card; each payment lists the charges it settled, folded or not.
 """
@@ -15,7 +15,7 @@ from .engine import ChargeState, UnitState
 from .model import Payment
 from .money import ZERO
 
-HISTORY_DAYS = 365
+HISTORY_DAYS = 183  # half a year in full: a monthly payer's page stays small on a 5,000-unit site
 SETTLES_LISTED = 3  # a payment that settled more charges than this shows them per item, first to last period
 EXPIRED_LIKE = ("expired", "lapsed")
 

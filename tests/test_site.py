@@ -421,15 +421,19 @@ def test_unit_page_late_fees_of_the_rows_add_up_to_the_card(demo_site):
 
 
 def test_unit_page_payments_show_what_they_settled_and_paid_charges_show_no_days_overdue(demo_site):
+    from datetime import timedelta
+
+    from generator.unitpage import HISTORY_DAYS
+
     desk, site = demo_site
     html = (site / "units" / "3-1-602.html").read_text(encoding="utf-8")
     payments = re.search(r'<table class="cj-table cj-payments">.*?</table>', html, re.S).group(0)
-    row = re.search(r"<tr><td>2026-05-18</td>.*?</tr>", payments).group(0)
-    assert "物业服务费 2025-04~2025-06 613.00" in row  # a charge folded into its year's row above
+    row = re.search(r"<tr><td>2026-06-25</td>.*?</tr>", payments).group(0)
+    assert "物业服务费 2025-04~2025-06 104.02" in row  # a charge folded into its year's row above
     state = desk.unit("3-1-602")
     charges = re.search(r'<table class="cj-table cj-charges">.*?</table>', html, re.S).group(0)
     for c in state.charges:
-        if c.unpaid == 0 and c.charge.due >= DEMO_AS_OF.replace(year=DEMO_AS_OF.year - 1):
+        if c.unpaid == 0 and c.charge.due >= DEMO_AS_OF - timedelta(days=HISTORY_DAYS):
             row = re.search(rf"<tr><td>{c.charge.item}</td><td>{re.escape(c.charge.period)}</td>.*?</tr>", charges).group(0)
             assert "逾期" not in row and "结清" in row
     late = next(s for s in desk.units for c in s.charges if c.unpaid == 0 and c.pieces and max(p.settled for p in c.pieces) > c.charge.due)
