@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from .aging import aging
 from .allocation import Piece, allocate, credit_order
-from .billing import Charge, unit_charges
+from .billing import KIND_OPENING, Charge, unit_charges
 from .dunning import current_stage
 from .forking import can_fork, in_two_processes
 from .gcpause import paused_gc
@@ -167,7 +167,7 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
         due = charge.due
         overdue = due < as_of
         days = (as_of - due).days if overdue else None
-        late = charge_late_fee(late_rule, charge, pieces, unpaid, as_of) if late_rule else None
+        late = charge_late_fee(late_rule, charge, pieces, unpaid, as_of) if late_rule and (late_rule.on_opening or charge.kind != KIND_OPENING) else None
         limit = None
         if unpaid > 0:
             if overdue:

@@ -120,6 +120,8 @@ def _late_fee_basis(desk: Desk) -> dict | None:
         "daily_rate_text": _rate_text(rule.daily_rate),
         "grace_days": rule.grace_days,
         "cap_percent": format((rule.cap * 100).normalize(), "f"),
+        "document": rule.basis,
+        "on_opening": rule.on_opening,
     }
 
 

@@ -66,6 +66,8 @@ class LateFee:
     daily_rate: Decimal
     grace_days: int
     cap: Decimal
+    on_opening: bool = True  # false: opening arrears (taken over from before) carry no late fee
+    basis: str = ""  # the agreement the late fee rests on, printed on letters (e.g. 物业服务合同第八条)
 
 
 @dataclass(frozen=True, slots=True)

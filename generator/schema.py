@@ -514,7 +514,10 @@ def _check_stages(r: Reader, stages: list[tuple[dict, Any]]) -> None:
 
 
 _ISSUER_SPEC = {"name": (text, True), "address": (optional_text, False), "phone": (optional_text, False)}
-_LATE_FEE_SPEC = {"daily_rate": (a_decimal, True), "grace_days": (integer(0, MAX_DAYS), False), "cap": (a_decimal, False)}
+_LATE_FEE_SPEC = {
+    "daily_rate": (a_decimal, True), "grace_days": (integer(0, MAX_DAYS), False), "cap": (a_decimal, False),
+    "on_opening": (lambda r, n, k: _boolean(r, n, k), False), "basis": (optional_text, False),
+}
 _LIMITATION_SPEC = {"years": (integer(1, MAX_YEARS), False), "warn_days": (integer(0, MAX_DAYS), False)}
 _NOTICE_BOARD_SPEC = {"list_units": (lambda r, n, k: _boolean(r, n, k), False)}
 
@@ -569,7 +572,11 @@ def read_policy(r: Reader, node) -> Policy | None:
     late_fee = None
     if "late_fee" in values:
         lf = r.fields(values["late_fee"], "late_fee（违约金）", _LATE_FEE_SPEC, partial=True)
-        late_fee = LateFee(_get(lf, "daily_rate"), _get(lf, "grace_days", 0), _get(lf, "cap", Decimal(1))) if lf is not None else LateFee(None, None, None)
+        late_fee = (
+            LateFee(_get(lf, "daily_rate"), _get(lf, "grace_days", 0), _get(lf, "cap", Decimal(1)),
+                    _get(lf, "on_opening", True) is not False, _get(lf, "basis", "") or "")
+            if lf is not None else LateFee(None, None, None)
+        )
     stages: list[Stage] = []
     read_stages: list[tuple[dict, Any]] = []
     if "dunning" in values:

@@ -559,3 +559,14 @@ def test_a_plan_with_time_barred_charges_tells_the_owner_signing_waives_the_defe
     text = html_text(plan, c.root)
     assert "不能再以诉讼时效届满为由拒绝支付" in text and "第十九条第二款" in text
     assert plan.context["covered"] == plan.total and "核对提示" not in text
+
+
+def test_the_late_fee_basis_named_in_the_policy_is_printed_and_exempt_opening_arrears_carry_none(tmp_path):
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], dunning=DUNNING,
+                  late_fee={"daily_rate": "0.0003", "basis": "《桐荫花园物业服务合同》第八条", "on_opening": False})
+    c.unit("1-1-101", billing_start="2026-01-01", opening={"amount": "900.00", "due": "2025-12-31"})
+    c.contact("1-1-101", "2026-03-01", "sms", "no_answer")
+    [notice] = letters_for(c.desk(AS_OF), c.root, "notice")
+    text = html_text(notice, c.root)
+    assert "违约金依据《桐荫花园物业服务合同》第八条关于违约金的约定计算" in text
+    assert notice.context["late_fee_opening"] == 0 and "移交协议" not in text

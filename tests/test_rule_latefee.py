@@ -106,3 +106,28 @@ def test_totals_late_fee_is_the_sum_of_the_units(tmp_path):
     c.waiver("1-1-102", "2026-02-01", "10.00", applies_to="late_fee")
     # 1-1-101: 3.60; 1-1-102: max(0, 3.60 - 10.00) = 0.00 (the surplus waiver does not lower 1-1-101)
     assert c.report("2026-03-16")["totals"]["late_fee"] == "3.60"
+
+
+# -- beyond rule 6: a policy may exempt opening arrears from the late fee ------------
+
+
+def opening_and_charge(tmp_path, late_fee) -> Community:
+    c = Community(tmp_path, fees=[], late_fee=late_fee)
+    c.unit("1-1-101", billing_start="2025-01-01", opening={"amount": "1000.00", "due": "2024-12-15"})
+    c.charge("1-1-101", "物业费", "200.00", "2026-01-15")
+    return c
+
+
+def test_opening_arrears_carry_a_late_fee_by_default(tmp_path):
+    c = opening_and_charge(tmp_path, RATE)
+    # opening: 2024-12-15 -> 2026-03-16 = 456 days; 1000 x 456 x 0.0003 = 136.80
+    # charge:  2026-01-15 -> 2026-03-16 = 60 days;  200 x 60 x 0.0003 = 3.60
+    assert late_fee(c, "2026-03-16") == "140.40"
+
+
+def test_on_opening_false_leaves_opening_arrears_without_a_late_fee(tmp_path):
+    c = opening_and_charge(tmp_path, {**RATE, "on_opening": False, "basis": "物业服务合同第八条"})
+    assert late_fee(c, "2026-03-16") == "3.60"  # only the charge's 200 x 60 x 0.0003
+    state = c.state("1-1-101", "2026-03-16")
+    assert [s.late_fee is None for s in state.charges] == [True, False]
+    assert c.desk("2026-03-16").policy.late_fee.basis == "物业服务合同第八条"
