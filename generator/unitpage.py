@@ -25,7 +25,7 @@ def limitation_status(limitation) -> str | None:
     demand was counted, see the engine's ``lapsed``) is shown like "expired"."""
     if limitation is None:
         return None
-    if getattr(limitation, "lapsed", False) and limitation.status != "expired":
+    if limitation.lapsed:
         return "lapsed"
     return limitation.status
 
@@ -68,7 +68,6 @@ class UnitHistory:
     late_fee_shown: Decimal  # late fees of the rows shown in full
     late_fee_folded: Decimal  # late fees of the folded rows
     late_fee_waived: Decimal
-    lapsed_amount: Decimal  # unpaid and legally barred although a later demand was counted
 
 
 def _charge_row(c: ChargeState) -> ChargeRow:
@@ -131,5 +130,4 @@ def unit_history(state: UnitState, as_of: date) -> UnitHistory:
         payments=tuple(payments),
         older_payments=tuple(YearSummary(y, *older_payments[y]) for y in sorted(older_payments, reverse=True)),
         late_fee_shown=shown_fee, late_fee_folded=folded_fee, late_fee_waived=state.late_fee_waived,
-        lapsed_amount=getattr(state.limitation, "lapsed_amount", ZERO) or ZERO,
     )

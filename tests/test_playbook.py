@@ -666,3 +666,29 @@ def test_check_reports_errors_in_a_communitys_own_playbook(tmp_path):
     assert result.returncode == 1
     assert "site_templates/playbook/tactics.yaml:2:13: 错误: 催收招数里有未知的键“nme”（是不是“name”？）" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_first_script_with_facts_to_fill_in_is_not_offered_as_ready_to_read(tmp_path):
+    root = make_community(tmp_path / "c")
+    _with_override(root, "tactics.yaml", """\
+tactics:
+  - id: repair-follow-up
+    name: 报修回访
+    summary: 本小区新增的招数。
+    fits: {tags: [老人]}
+    priority: 99
+    steps: [先查报修记录。]
+    scripts:
+      - {title: 上门, text: "{业主}您好，您上次报修的［具体报修事项］已经处理好了。"}
+      - {title: 分期时, text: "{业主}您好，提醒您按分期协议缴费。", when: {plan: [on_track]}}
+    record: [记一笔 visit。]
+    risks: [事实没核实就别说。]
+    laws: [civil-code-944]
+""")
+    desk, published = build(root, root.parent / "out", as_of=DEMO_AS_OF)
+    [match] = [m for m in match_tactics(desk.unit("1-1-102"), load_playbook(root)) if m.tactic.id == "repair-follow-up"]
+    assert not match.ready
+    html = (published.path / "units" / "1-1-102.html").read_text(encoding="utf-8")
+    assert re.findall(r'data-tactic="([^"]+)"', html)[0] == "repair-follow-up"
+    assert "先把［ ］里的事实填上、核实无误再说" in html
+    assert "先把［ ］里的事实填上" not in (published.path / "units" / "1-1-101.html").read_text(encoding="utf-8")
