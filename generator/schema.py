@@ -31,7 +31,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONEY = re.compile(r"\d+(?:\.\d{1,2})?")
 _DECIMAL = re.compile(r"\d+(?:\.\d{1,8})?")
 _INTEGER = re.compile(r"\d+")
-_UNIT_ID = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+_UNIT_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")  # letters (汉字 too) and digits, groups joined by "-"
 _STAGE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 MAX_MONEY_DIGITS = 12  # 999,999,999,999.99 yuan
 MAX_DECIMAL_DIGITS = 9  # rates, factors and areas
@@ -107,18 +107,22 @@ class Reader:
             return None
         before = len(self.problems)
         out: dict[str, Any] = {}
+        seen: set[str] = set()
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode:
                 self.error(key_node, f"{what}的键必须是简单文字", "键写成英文单词加冒号，例如 amount: \"100.00\"；不要把列表或映射当作键")
                 continue
             key = key_node.value
-            if key in out:
+            if key in seen:
                 self.error(key_node, f"重复的键“{key}”", "同一层里每个键只能写一次，请删除或合并重复的那一行")
                 continue
+            seen.add(key)
             entry = spec.get(key)
             if entry is None:
                 out[key] = BAD
                 self.error(key_node, f"{what}里有未知的键“{key}”", _suggest(key, spec))
+                continue
+            if not entry[1] and self.is_null(value_node):  # an optional key left empty (or ~, null) is not given
                 continue
             out[key] = entry[0](self, value_node, key)
         for key, (_, required) in spec.items():
@@ -332,7 +336,7 @@ def unit_id(r: Reader, node, key: str):
     if value is BAD:
         return BAD
     if not _UNIT_ID.fullmatch(value):
-        return r.error(node, f"房号“{value}”只能包含字母、数字和“-”", "例如 3-2-1802；不要写“栋”“单元”“室”或空格")
+        return r.error(node, f"房号“{value}”只能包含字母（可以是汉字）、数字和“-”", "例如 3-2-1802；不要写空格、“/”“_”等符号，栋、单元、室之间用“-”隔开")
     return value
 
 
@@ -391,7 +395,7 @@ def _rate(r: Reader, node, key: str):
 
 _FEE_SPEC = {
     "id": (stage_id, True),
-    "name": (text, True),
+    "name": (text, False),  # default: the id
     "basis": (enum(BASES), True),
     "rate": (_rate, True),
     "cycle": (integer_choice(CYCLES, " 个月"), True),
@@ -402,7 +406,7 @@ _FEE_SPEC = {
 }
 
 
-def _read_fee(r: Reader, node, index: int, first_index: dict[str, int]) -> Fee | None:
+def _read_fee(r: Reader, node, index: int) -> Fee | None:
     v = r.fields(node, "收费项目", _FEE_SPEC, partial=True)
     if v is None:
         return None
@@ -413,11 +417,9 @@ def _read_fee(r: Reader, node, index: int, first_index: dict[str, int]) -> Fee |
         r.error(r.value_of(node, "until"), f"until（{until}）早于 from（{valid_from}）", "检查起止日期，until 应不早于 from")
     rate = _get(v, "rate")
     fee_id = _get(v, "id")
-    if fee_id is not None:
-        first_index.setdefault(fee_id, index)
     return Fee(
         id=fee_id,
-        name=_get(v, "name"),
+        name=_get(v, "name") or fee_id,
         basis=_get(v, "basis"),
         rate=rate if isinstance(rate, Decimal) else None,
         rates=rate if isinstance(rate, tuple) else (),  # neither when the rate could not be read
@@ -426,7 +428,7 @@ def _read_fee(r: Reader, node, index: int, first_index: dict[str, int]) -> Fee |
         vacant_factor=_get(v, "vacant_factor", Decimal(1)),
         valid_from=valid_from,
         valid_until=until,
-        order=first_index.get(fee_id, index),
+        order=index,  # rule 3: bills of one day in the order the fee entries are written
         pos=r.pos(node),
     )
 
@@ -471,7 +473,7 @@ def _requires(r: Reader, node, key: str):
 
 _STAGE_SPEC = {
     "id": (stage_id, True),
-    "name": (text, True),
+    "name": (text, False),  # default: the id
     "after_days": (integer(0, MAX_DAYS), True),
     "channels": (list_of(enum(CHANNELS, "channel")), True),
     "letter": (stage_id, False),
@@ -563,9 +565,8 @@ def read_policy(r: Reader, node) -> Policy | None:
     fee_nodes = (r.sequence(values["fees"], "fees（收费项目）") or []) if "fees" in values else []
     if "fees" in values and fee_nodes == [] and type(values["fees"]) is SequenceNode:
         r.warn(values["fees"], "收费政策里没有任何收费项目（fees）", "不写收费项目则只按一次性收费和期初欠费计算；要按月收费请在 fees 里写上收费项目")
-    first_index: dict[str, int] = {}
     for index, fee_node in enumerate(fee_nodes):
-        fee = _read_fee(r, fee_node, index, first_index)
+        fee = _read_fee(r, fee_node, index)
         if fee is not None:
             fees.append((fee, fee_node))
     _check_fee_versions(r, fees)
@@ -587,7 +588,7 @@ def read_policy(r: Reader, node) -> Policy | None:
             read_stages.append((s, stage_node))
             stages.append(
                 Stage(
-                    id=_get(s, "id"), name=_get(s, "name"), after_days=_get(s, "after_days"), channels=_get(s, "channels"),
+                    id=_get(s, "id"), name=_get(s, "name") or _get(s, "id"), after_days=_get(s, "after_days"), channels=_get(s, "channels"),
                     letter=_get(s, "letter"), wait_days=_get(s, "wait_days"), deadline_days=_get(s, "deadline_days"),
                     requires=_get(s, "requires", ()), pos=r.pos(stage_node),
                 )
@@ -735,6 +736,7 @@ _CHARGE_SPEC = {
 _WAIVER_SPEC = {
     "unit": (unit_id, True), "date": (a_date, True), "amount": (money, True),
     "applies_to": (enum(APPLIES_TO), True), "approved_by": (text, True), "reason": (text, True),
+    "note": (optional_text, False),
 }
 _INSTALLMENT_SPEC = {"due": (a_date, True), "amount": (money, True)}
 _PLAN_SPEC = {

@@ -156,3 +156,18 @@ def test_entries_dated_after_the_as_of_day_are_ignored(tmp_path):
     assert later.report("2026-03-20") == expected
     # ... and they do count once their day has come
     assert later.report("2026-04-01") != base.report("2026-04-01")
+
+
+def test_every_kind_of_entry_may_carry_a_note(tmp_path):
+    c = Community(tmp_path)
+    c.unit("1-1-101", billing_start="2026-01-01")
+    c.waiver("1-1-101", "2026-01-20", "150.00")
+    c.payment("1-1-101", "2026-01-21", "10.00")
+    c.charge("1-1-101", "公摊水电", "5.00", "2026-01-25")
+    c.plan("1-1-101", "2026-01-22", [("2026-02-01", "45.00")])
+    for kind in ("waivers", "payments", "charges", "plans"):
+        c.entries["ledger/entries.yaml"][kind][0]["note"] = "业委会会议纪要第 3 页"
+    checked = c.checked("2026-01-31")
+    assert not checked.problems, [p.render() for p in checked.problems]
+    # 200.00 - 150.00 waived - 10.00 paid + 5.00 = 45.00
+    assert c.unit_report("1-1-101", "2026-01-31")["outstanding"] == "45.00"

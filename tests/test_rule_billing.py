@@ -210,3 +210,40 @@ def test_opening_comes_before_a_one_off_charge_with_the_same_dates(tmp_path):
     c.payment("1-1-101", "2026-01-10", "70.00")
     states = c.state("1-1-101", "2026-01-10").charges
     assert [(s.charge.item, str(s.unpaid)) for s in states] == [("期初欠费", "0.00"), ("同日收费", "50.00")]
+
+
+def test_fee_bills_of_one_day_follow_the_order_the_fee_entries_are_written(tmp_path):
+    # A rate change written as a new entry at the end: property (to 2025), garbage, property (from 2026).
+    c = Community(tmp_path, fees=[
+        fee(id="property", name="物业服务费", basis="unit", rate="20.00", cycle=1, due_day=15, until="2025-12-31"),
+        fee(id="garbage", name="垃圾清运费", basis="unit", rate="5.00", cycle=1, due_day=15),
+        fee(id="property", name="物业服务费", basis="unit", rate="25.00", cycle=1, due_day=15, **{"from": "2026-01-01"}),
+    ])
+    c.unit("1-1-101", billing_start="2025-12-01")
+    c.payment("1-1-101", "2026-01-20", "30.00")
+    states = c.state("1-1-101", "2026-01-31").charges
+    # December: property 20.00 before garbage 5.00 (entries 1 and 2); January: garbage 5.00 (entry 2) before property 25.00 (entry 3)
+    assert [(s.charge.period, s.charge.item, str(s.charge.amount)) for s in states] == [
+        ("2025-12", "物业服务费", "20.00"), ("2025-12", "垃圾清运费", "5.00"),
+        ("2026-01", "垃圾清运费", "5.00"), ("2026-01", "物业服务费", "25.00"),
+    ]
+    # 30.00 settles 20.00 + 5.00 of December, then January's garbage 5.00: property 25.00 stays unpaid
+    assert [str(s.unpaid) for s in states] == ["0.00", "0.00", "0.00", "25.00"]
+
+
+def test_fee_and_stage_names_default_to_their_ids(tmp_path):
+    fee_without_name = {k: v for k, v in fee().items() if k != "name"}
+    c = Community(tmp_path, fees=[fee_without_name], dunning=[{"id": "reminder", "after_days": 1, "channels": ["sms"]}])
+    c.unit("1-1-101", billing_start="2026-01-01")
+    desk = c.desk("2026-02-20")
+    assert desk.policy.fees[0].name == "property" and desk.policy.dunning[0].name == "reminder"
+    assert desk.unit("1-1-101").stage.id == "reminder"
+
+
+def test_unit_ids_may_be_written_with_chinese_letters(tmp_path):
+    c = Community(tmp_path, fees=[fee()])
+    c.unit("甲-1-101", area="50.00", billing_start="2026-01-01")
+    c.waiver("甲-1-101", "2026-01-20", "10.00")
+    row = c.unit_report("甲-1-101", "2026-01-31")
+    # 2.00 x 50.00 = 100.00 due 01-15, 10.00 waived
+    assert (row["unit"], row["outstanding"]) == ("甲-1-101", "90.00")

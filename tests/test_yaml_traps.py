@@ -332,3 +332,23 @@ def test_a_control_character_is_reported_in_chinese_at_its_place():
     _, problems = read("ledger/p.yaml", "payments:\n  - {unit: 1-1-101, note: a\x01b}\n")
     assert len(problems) == 1
     assert problems[0].startswith("ledger/p.yaml:2:28: 错误: 文件里有不可见的控制字符 U+0001")
+
+
+def test_an_optional_key_left_empty_is_not_given_and_still_counts_for_duplicates(tmp_path):
+    from tests.community import Community, fee
+
+    c = Community(tmp_path / "c", fees=[fee()])
+    c.unit("1-1-101", billing_start="2026-01-01")
+    c.write()
+    owner = c.root / "owners" / "1-1-101.yaml"
+    owner.write_text(owner.read_text(encoding="utf-8") + "tags:\ntenant: ~\n", encoding="utf-8")
+    (c.root / "ledger" / "more.yaml").write_text(
+        "charges:\n  - unit: 1-1-101\n    item: 水费\n    amount: \"10.00\"\n    due: 2026-02-15\n    issued:\n    period: null\n",
+        encoding="utf-8")
+    checked = pipeline.check(c.root, date(2026, 3, 1), date(2026, 3, 1), use_cache=False)
+    assert not checked.problems, [p.render() for p in checked.problems]
+    [charge] = checked.ledger.charges
+    assert charge.issued == charge.due == date(2026, 2, 15)  # issued left empty: from its due date
+    owner.write_text(owner.read_text(encoding="utf-8") + "tags: [老人]\n", encoding="utf-8")
+    problems = [p.render() for p in pipeline.check(c.root, date(2026, 3, 1), date(2026, 3, 1), use_cache=False).problems]
+    assert any("重复的键“tags”" in p for p in problems), problems
