@@ -1,8 +1,8 @@
 """Benchmark of cuijiao on seeded synthetic communities: whole processes, as a committee runs them.
 
     python bench/bench.py --units 500,1000,2000,5000 --years 5 --repeat 5
-    python bench/bench.py --section site          # site build: 120 and 5,000 units, incremental rebuild
-    python bench/bench.py --section letters       # 1,000 notices, cold and warm
+    python bench/bench.py --section site          # site build: the demo, 120 and 5,000 units, incremental rebuild
+    python bench/bench.py --section letters       # 1,000 notices and the demo's letter set, cold and warm
     python bench/bench.py --section beancount     # the same payments through bean-check, for scale
     python bench/bench.py --section all
 
@@ -121,6 +121,15 @@ class Bench:
         print(f"  (wrote {root.name}: {stats['files']} files, {stats['bytes'] / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s)", flush=True)
         return root, stats
 
+    def demo(self) -> Path:
+        """A copy of the project's demo community (ledger/ and owners/), so its cache and output stay in bench/out."""
+        root = self.out / "demo-community"
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        for folder in ("ledger", "owners"):
+            shutil.copytree(PROJECT / folder, root / folder)
+        return root
+
     def repeat(self, cmd: list[str], times: int, before=None) -> dict:
         runs = [self.timed(cmd, before) for _ in range(times)]
         return {
@@ -211,11 +220,13 @@ class Bench:
     def site(self) -> None:
         self.say("## cuijiao site")
         self.say()
-        self.say("| units | build s | peak MiB | site MB | files | search index MB | rebuild after one new contact s | files changed |")
-        self.say("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        self.say("| community | units | build s | build CPU s | peak MiB | site MB | files | search index MB | rebuild after one new contact s | rebuild CPU s | files changed |")
+        self.say("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         rows = []
-        for units in [int(u) for u in self.args.site_units.split(",")]:
-            root, _ = self.community(units, self.args.years)
+        demo = self.demo()
+        communities = [("demo 桐荫花园", demo, len(list((demo / "owners").glob("*.yaml"))))]
+        communities += [(f"synthetic, {self.args.years} years", self.community(int(u), self.args.years)[0], int(u)) for u in self.args.site_units.split(",")]
+        for label, root, units in communities:
             out = self.out / f"site-{units}u"
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(root / ".cuijiao-cache", ignore_errors=True)
@@ -235,18 +246,19 @@ class Bench:
             after = snapshot(site_dir)
             changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
             row = {
-                "units": units, "build_s": first.wall, "peak_mib": first.maxrss_kib / 1024, "site_mb": size / 1e6,
-                "files": len(before), "index_mb": index.stat().st_size / 1e6 if index.is_file() else None,
-                "rebuild_s": second.wall, "rebuild_peak_mib": second.maxrss_kib / 1024, "changed": len(changed), "changed_files": changed[:20],
+                "community": label, "units": units, "build_s": first.wall, "build_cpu_s": first.cpu, "peak_mib": first.maxrss_kib / 1024,
+                "site_mb": size / 1e6, "files": len(before), "index_mb": index.stat().st_size / 1e6 if index.is_file() else None,
+                "rebuild_s": second.wall, "rebuild_cpu_s": second.cpu, "rebuild_peak_mib": second.maxrss_kib / 1024,
+                "changed": len(changed), "changed_files": changed[:20],
             }
             rows.append(row)
             index_text = f"{row['index_mb']:.2f}" if row["index_mb"] is not None else "-"
-            self.say(f"| {units:,} | {first.wall:.1f} | {row['peak_mib']:.0f} | {row['site_mb']:.1f} | {len(before):,} | {index_text} | {second.wall:.1f} | {len(changed)} |")
+            self.say(f"| {label} | {units:,} | {first.wall:.1f} | {first.cpu:.1f} | {row['peak_mib']:.0f} | {row['site_mb']:.1f} | {len(before):,} | {index_text} | {second.wall:.1f} | {second.cpu:.1f} | {len(changed)} |")
             self.timed(cmd)  # leave the site matching the data again
         self.results["site"] = rows
         self.say()
         for row in rows:
-            self.say(f"Files changed by one new contact ({row['units']:,} units): " + ", ".join(row["changed_files"]) + (" …" if row["changed"] > 20 else ""))
+            self.say(f"Files changed by one new contact ({row['community']}, {row['units']:,} units): " + ", ".join(row["changed_files"]) + (" …" if row["changed"] > 20 else ""))
         self.say()
 
     # -- letters ----------------------------------------------------------------------------------
@@ -261,18 +273,22 @@ class Bench:
             self.results["letters"] = {"skipped": "no letters command"}
             return
         notices = self.args.notices
-        root, _ = self.community(notices, 1, recent_stops=1.0)
-        out = self.out / f"letters-{notices}"
-        cmd = self.cuijiao(root, "letters", "--out", str(out))
-
-        def cold_start():
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(root / ".cuijiao-cache", ignore_errors=True)
-
-        self.say("| run | letters | of them notices | s | letters/s | KB per letter (own PDF) | combined print files MB | peak MiB |")
-        self.say("|---|---:|---:|---:|---:|---:|---:|---:|")
+        synthetic, _ = self.community(notices, 1, recent_stops=1.0)
+        demo = self.demo()
+        self.say("| community | run | letters | of them notices | s | CPU s | letters/s | KB per letter (own PDF) | combined print files MB | peak MiB |")
+        self.say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         rows = {}
-        for label, before in (("cold (no cache, empty folder)", cold_start), ("warm (same data again)", None)):
+        runs = []
+        for name, root in ((f"{notices:,} units due a notice", synthetic), ("demo 桐荫花园", demo)):
+            out = self.out / f"letters-{root.name}"
+
+            def cold_start(out=out, root=root):
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(root / ".cuijiao-cache", ignore_errors=True)
+
+            runs += [(name, root, out, "cold (no cache, empty folder)", cold_start), (name, root, out, "warm (same data again)", None)]
+        for name, root, out, label, before in runs:
+            cmd = self.cuijiao(root, "letters", "--out", str(out))
             result = self.timed(cmd, before)
             manifest = json.loads((out / "letters" / "manifest.json").read_text(encoding="utf-8"))
             letters = manifest["letters"]
@@ -282,13 +298,18 @@ class Bench:
             kinds = {}
             for entry in letters:
                 kinds[entry["type"]] = kinds.get(entry["type"], 0) + 1
+            one_page = [entry for entry in letters if entry.get("pages") == 1]
             row = {"s": result.wall, "cpu": result.cpu, "letters": count, "kinds": kinds, "letters_per_s": count / result.wall,
-                   "kb_per_letter": own / 1024 / max(count, 1), "combined_mb": combined / 1e6, "peak_mib": result.maxrss_kib / 1024}
-            rows[label] = row
-            self.say(f"| {label} | {count:,} | {kinds.get('notice', 0):,} | {result.wall:.1f} | {row['letters_per_s']:.1f} | {row['kb_per_letter']:.1f} | {row['combined_mb']:.1f} | {row['peak_mib']:.0f} |")
+                   "kb_per_letter": own / 1024 / max(count, 1), "combined_mb": combined / 1e6, "peak_mib": result.maxrss_kib / 1024,
+                   "kb_per_one_page_letter_max": max(((out / "letters" / e["file"]).stat().st_size / 1024 for e in one_page), default=None)}
+            rows[f"{name}: {label}"] = row
+            self.say(f"| {name} | {label} | {count:,} | {kinds.get('notice', 0):,} | {result.wall:.1f} | {result.cpu:.1f} | {row['letters_per_s']:.1f} | {row['kb_per_letter']:.1f} | {row['combined_mb']:.1f} | {row['peak_mib']:.0f} |")
         self.results["letters"] = rows
         self.say()
-        self.say("Letter kinds: " + ", ".join(f"{k} {v}" for k, v in sorted(next(iter(rows.values()))["kinds"].items())) + ".")
+        for key, row in rows.items():
+            if "cold" in key:
+                self.say(f"{key.split(':')[0]}: " + ", ".join(f"{k} {v}" for k, v in sorted(row["kinds"].items()))
+                         + f"; largest one-page letter {row['kb_per_one_page_letter_max']:.1f} KB.")
         self.say()
 
     # -- Beancount, for scale -------------------------------------------------------------------------
@@ -322,7 +343,7 @@ class Bench:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         (self.out / f"results-{stamp}.md").write_text("\n".join(self.lines) + "\n", encoding="utf-8")
         (self.out / f"results-{stamp}.json").write_text(json.dumps(self.results, indent=2, default=str), encoding="utf-8")
-        print(f"(saved bench/out/results-{stamp}.md and .json)")
+        print(f"(saved {self.out / f'results-{stamp}.md'} and .json)")
 
 
 def machine() -> dict:
