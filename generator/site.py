@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 from . import labels, siteconfig
 from .aging import BUCKET_NAMES
 from .charts import aging_chart, cjk_family, rate_chart
+from .compact import compact_html
 from .dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
 from .diagnostics import sorted_diagnostics
 from .engine import Desk, UnitState
@@ -375,6 +376,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
                     f"网站配置（{siteconfig.config_file(inputs.root)}）有错误，MkDocs 无法读取。"
                     f"请对照项目自带的 mkdocs.yml 检查下面提到的那一项（MkDocs 的原话是英文）：\n  {exc}\n{details}".rstrip()
                 ) from None
+            config.plugins["cuijiao/compact"] = _CompactPages()
             try:
                 build(config)
             except (Abort, ConfigurationError) as exc:
@@ -393,6 +395,16 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
             if source.is_file():
                 link_or_copy(source, site_dir / "letters" / link.file)
     return written
+
+
+class _CompactPages:
+    """A MkDocs plugin of the in-process build: every page without its indentation and blank lines (compact.py)."""
+
+    def on_post_page(self, output: str, page, config) -> str:
+        return compact_html(output)
+
+    def on_post_template(self, output: str, template_name: str, config) -> str:
+        return compact_html(output) if template_name.endswith(".html") else output
 
 
 class _Collect(logging.Handler):

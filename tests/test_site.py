@@ -539,3 +539,18 @@ def test_charges_that_lapsed_before_a_late_demand_show_as_past_limitation(tmp_pa
     assert "cj-lim-lapsed" in html and "那次催收不能让它重新计算" in html
     assert "cj-lim-lapsed" in (published.path / "limitation.html").read_text(encoding="utf-8")
     assert dashboard(desk).limitation_expired >= 1
+
+
+def test_pages_are_compacted_but_pre_script_textarea_and_style_keep_their_white_space():
+    from generator.compact import compact_html
+
+    html = "<div>\n    <p>一</p>\n\n   \n  <pre>  a\n\n  b</pre>\n  <script>if (x)\n    y();</script>\n<textarea>\n  t</textarea>  \n<style>\n a {}</style>\n</div>"
+    assert compact_html(html) == "<div>\n<p>一</p>\n<pre>  a\n\n  b</pre>\n<script>if (x)\n    y();</script>\n<textarea>\n  t</textarea>\n<style>\n a {}</style>\n</div>"
+
+
+def test_built_pages_carry_no_indentation_and_no_colour_switch(demo_site):
+    _desk, site = demo_site
+    page = (site / "units" / "1-1-101.html").read_text(encoding="utf-8")
+    outside = re.sub(r"<(pre|script|textarea|style)\b.*?</\1>", "<kept>", page, flags=re.S)
+    assert "\n " not in outside and "\n\n" not in outside
+    assert "__palette" not in page and "search-query.js" in page

@@ -1,0 +1,3 @@
+/* Unit numbers such as 3-1-602 are one word in the search index, but lunr's query parser splits at "-":
+ * the query sent to the search worker escapes a "-" between letters or digits (see overrides/main.html). */
+(function(){function wrap(W){if(!W||!W.prototype||W.prototype.cjQuery)return;var post=W.prototype.postMessage;W.prototype.postMessage=function(m){if(m&&m.type===2&&typeof m.data==="string"){arguments[0]={type:2,data:m.data.replace(/([0-9A-Za-z])-(?=[0-9A-Za-z])/g,"$1\\\\\\-")}}return post.apply(this,arguments)};W.prototype.cjQuery=true}wrap(window.Worker);wrap(window.IFrameWorker)})();
