@@ -305,11 +305,7 @@ def facts(state, playbook: Playbook) -> Facts:
             reasons.remove("unreachable")
         reasons.insert(0, "unreachable")
     statuses = frozenset(_status(c.limitation) for c in state.charges if c.limitation is not None)
-    since = getattr(state, "oldest_due", None)
-    contacted = frozenset(
-        c.channel for c in state.contacts
-        if getattr(c, "channel", None) and c.outcome not in FAILED_OUTCOMES and (since is None or c.date > since)
-    )
+    contacted = frozenset(c.channel for c in _contacts_since_arrears(state))
     unit = state.unit
     return Facts(
         in_arrears=state.outstanding > 0,
@@ -331,7 +327,13 @@ def facts(state, playbook: Playbook) -> Facts:
 
 def _status(limitation) -> str:
     """A charge's limitation status for matching: barred (expired, or lapsed before a late demand) counts as expired."""
-    return "expired" if getattr(limitation, "barred", False) else limitation.status
+    return "expired" if limitation.barred else limitation.status
+
+
+def _contacts_since_arrears(state) -> list:
+    """The contacts that reached the owner after the oldest unpaid due date (all of them with no arrears)."""
+    since = state.oldest_due
+    return [c for c in state.contacts if c.outcome not in FAILED_OUTCOMES and (since is None or c.date > since)]
 
 
 def _check(fits: Fits, f: Facts) -> list[tuple[str, int, str]] | None:
@@ -470,17 +472,12 @@ def match_segments(unit_state, playbook: Playbook) -> tuple[Segment, ...]:
 def script_values(unit_state, policy) -> dict[str, str]:
     """What the placeholders of a script stand for on this unit's page ("" when the data has no value)."""
     unit = unit_state.unit
-    limitation = getattr(unit_state, "limitation", None)
-    barred = limitation.barred_amount if limitation is not None else 0
-    plan = getattr(unit_state, "plan", None)
+    barred = unit_state.limitation.barred_amount
+    plan = unit_state.plan
     upcoming = plan.next_installment if plan is not None else None
     behind = plan.due_so_far - plan.paid if plan is not None else 0
     promise = _last_promise(unit_state)
-    since = getattr(unit_state, "oldest_due", None)
-    written = sum(
-        1 for c in unit_state.contacts
-        if getattr(c, "channel", None) in WRITTEN_DEMANDS and c.outcome not in FAILED_OUTCOMES and (since is None or c.date > since)
-    )
+    written = sum(1 for c in _contacts_since_arrears(unit_state) if c.channel in WRITTEN_DEMANDS)
     return {
         "业主": unit.owners[0].name if unit.owners else "",
         "房号": unit.id,
@@ -500,7 +497,7 @@ def script_values(unit_state, policy) -> dict[str, str]:
 
 def _last_promise(unit_state):
     """The latest promise of the contact log, broken ones preferred (what a follow-up call is about)."""
-    promises = getattr(unit_state, "promises", ())
+    promises = unit_state.promises
     broken = [p for p in promises if p.broken]
     chosen = (broken or list(promises))[-1:]
     return chosen[0].contact.promise if chosen else None
