@@ -74,8 +74,10 @@ _NO_BREAK_AFTER = frozenset("（《「『【“‘([{")
 
 
 def cell_width(text: str) -> int:
-    """Columns a terminal gives ``text``: Chinese characters take two."""
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Columns a terminal gives ``text``: Chinese characters take two (rich's measure, as the report table uses)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def _wide(char: str) -> bool:

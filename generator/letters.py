@@ -44,7 +44,6 @@ TITLES = {
 PREFIXES = {"notice": "TZ", "lawyer": "LS", "statement": "DZ", "plan": "FQ", "board": "GS", "evidence": "ZJ"}
 DEFAULT_DEADLINE_DAYS = 15  # a statement's payment window when no letter stage names one
 LETTER_CHANNELS = frozenset({"letter", "registered_mail", "lawyer_letter", "court"})
-LATE_FEE_LETTERS = frozenset({"notice", "lawyer", "statement", "evidence"})  # and any other stage letter
 BOARD_MIN_UNITS = 3  # a board cell names fewer units in arrears than this only merged with others
 
 
@@ -143,7 +142,7 @@ def arrears_context(desk: Desk, state: UnitState, days: int) -> dict:
     """
     lines = charge_lines(state)
     principal = sum((line.unpaid for line in lines), ZERO)
-    barred = sum((line.unpaid for line in lines if line.barred), ZERO)
+    barred = state.limitation.barred_amount
     late_fee_barred = sum((line.late_fee for line in lines if line.barred), ZERO)
     late_fee = max(ZERO, state.late_fee - late_fee_barred)
     total = principal + late_fee

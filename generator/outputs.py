@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-OUTPUT_NAMES = ("site", "letters")
 MARKER = ".cuijiao-output"
 MARKER_TEXT = "本文件夹由 cuijiao 生成，每次生成时整个替换，请不要在里面存放别的文件。\n".encode("utf-8")
 PROTECTED = ("ledger", "owners")

@@ -560,16 +560,6 @@ def _describe_one(fits: Fits, playbook: Playbook, joiner: str = "，且") -> str
     return joiner.join(parts)
 
 
-def describe_script(script: Script, playbook: Playbook) -> str:
-    """Plain Chinese for when a script is offered ("" when always)."""
-    parts = []
-    if script.when:
-        parts.append("；或".join(describe(script.when, playbook)))
-    if script.unless is not None and not script.unless.empty:
-        parts.append("不用于：" + describe_unless(script.unless, playbook))
-    return "。".join(parts)
-
-
 # -- reading -------------------------------------------------------------------
 
 def _node(r, node, key):
