@@ -1,15 +1,16 @@
 """Rule 4: which credit settled which charge, when, and whether a payment or a waiver did it."""
 from __future__ import annotations
 
-import heapq
+import bisect
 import operator
 from collections import deque
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .billing import Charge
-from .model import Payment, Waiver
+from .billing import KIND_OPENING, Charge
+from .limitation import ASSIGNMENT, Interruption, UnitClock, payment_event
+from .model import FOR_OPENING, Payment, Waiver
 from .records import speed_up
 
 ZERO = Decimal("0.00")
@@ -47,18 +48,22 @@ def credit_order(payments: list[Payment], waivers: list[Waiver]) -> list[Payment
     return [c[3] for c in credits]
 
 
-def allocate(charges: list[Charge], credits: list[Payment | Waiver]) -> Allocation:
+def allocate(charges: list[Charge], credits: list[Payment | Waiver], clock: UnitClock | None = None) -> Allocation:
     """Settle charges (given in charge order) with credits (given in credit order).
 
-    A credit settles the charges that exist on its date, oldest in charge
-    order first; what is left waits and settles each later charge on the
-    day that charge is issued.
+    A credit settles the charges that exist on its date; what is left waits
+    and settles each later charge on the day that charge is issued, in charge
+    order. A payment settles the charges that exist on its date in the order
+    of 民法典第五百六十条 (rule 4): those its ``for`` names, then the charges
+    due before it that are still in time, then those already past limitation
+    (``clock`` says which; without it none are), then the rest. A waiver
+    settles them in plain charge order.
     """
     count = len(charges)
     pieces: list[list[Piece]] = [[] for _ in range(count)]
     unpaid = [c.amount for c in charges]
     by_issue = sorted(range(count), key=lambda i: (charges[i].issued, i))
-    open_charges: list[int] = []  # heap of indexes (charge order = index order)
+    open_charges: list[int] = []  # indexes of existing unpaid charges, sorted (charge order = index order)
     waiting: deque[list] = deque()  # [credit, remaining]
     next_issue = 0
 
@@ -80,7 +85,11 @@ def allocate(charges: list[Charge], credits: list[Payment | Waiver]) -> Allocati
                 if entry[1] == 0:
                     waiting.popleft()
             if unpaid[index] > 0:
-                heapq.heappush(open_charges, index)
+                bisect.insort(open_charges, index)
+
+    def expired(index: int, day: date) -> bool:
+        charge = charges[index]
+        return clock.expired_on(charge.due, own_events(charge, pieces[index], day), day)
 
     issue_days = [charges[i].issued for i in by_issue]
     for credit in credits:
@@ -89,20 +98,73 @@ def allocate(charges: list[Charge], credits: list[Payment | Waiver]) -> Allocati
             issue_until(day)
         left = credit.amount
         is_payment = type(credit) is Payment
-        while left > 0 and open_charges:
-            index = open_charges[0]
-            owed = unpaid[index]
-            take = owed if owed < left else left  # min(left, owed)
-            pieces[index].append(Piece(take, day, is_payment, day, credit))
-            unpaid[index] = owed = owed - take
-            left -= take
-            if owed == 0:
-                heapq.heappop(open_charges)
+        if open_charges:
+            if is_payment and (credit.designation or (clock is not None and clock.may_have_expired(charges[open_charges[0]].due, day))):
+                order = _payment_order(charges, open_charges, credit, day, expired if clock is not None else None)
+            else:
+                order = open_charges
+            settled = 0
+            for index in order:
+                if left <= 0:
+                    break
+                owed = unpaid[index]
+                take = owed if owed < left else left  # min(left, owed)
+                pieces[index].append(Piece(take, day, is_payment, day, credit))
+                unpaid[index] = owed - take
+                left -= take
+                settled += 1
+            if order is open_charges:  # plain order settles a prefix in full (all but perhaps the last)
+                while open_charges and unpaid[open_charges[0]] == 0:
+                    del open_charges[0]
+            elif settled:
+                open_charges[:] = [i for i in open_charges if unpaid[i] > 0]
         if left > 0:
             waiting.append([credit, left])
     issue_until(None)
     credit_left = sum((entry[1] for entry in waiting), ZERO)
     return Allocation(tuple(tuple(p) for p in pieces), tuple(unpaid), credit_left)
+
+
+def _payment_order(charges: list[Charge], open_charges: list[int], payment: Payment, day: date, expired) -> list[int]:
+    """Rule 4 (v2), 民法典第五百六十条: designated, then due and in time, then due and expired, then the rest."""
+    designated: list[int] = []
+    if payment.designation:
+        wanted = set(payment.designation)
+        opening = FOR_OPENING in wanted
+        for index in open_charges:
+            charge = charges[index]
+            if (opening and charge.kind == KIND_OPENING) or f"{charge.due.year}-{charge.due.month:02d}" in wanted:
+                designated.append(index)
+    chosen = set(designated)
+    in_time: list[int] = []
+    barred: list[int] = []
+    later: list[int] = []
+    for index in open_charges:
+        if index in chosen:
+            continue
+        if charges[index].due >= day:
+            later.append(index)
+        elif expired is not None and expired(index, day):
+            barred.append(index)
+        else:
+            in_time.append(index)
+    return designated + in_time + barred + later
+
+
+def own_events(charge: Charge, pieces, as_of: date) -> list[Interruption]:
+    """The events of one charge alone (rule 10): the assignment notice of an opening item, the payments towards it.
+
+    Only events dated on or before ``as_of`` count; the payments are its pieces
+    settled by payments (a late-fee payment settles none).
+    """
+    events = []
+    notified = charge.assignment_notified
+    if notified is not None and notified <= as_of:
+        events.append(Interruption(notified, ASSIGNMENT, "债权转让通知", False, charge))
+    for piece in pieces:
+        if piece.by_payment and piece.credit_date <= as_of:
+            events.append(payment_event(piece.source))
+    return events
 
 
 speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

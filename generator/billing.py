@@ -36,12 +36,14 @@ class Charge:
     months: Fraction | None = None  # billed month count, for fee bills
     monthly_base: Fraction | None = None
     pos: Pos | None = None
+    assignment_notified: date | None = None  # an opening item's 债权转让通知到达日 (rule 10)
 
     @property
     def key(self) -> str:
         """A stable id for the charge, used in document numbers and page anchors."""
         if self.kind == KIND_OPENING:
-            return "opening"
+            index = self.order[-1][0]
+            return "opening" if index == 0 else f"opening-{index + 1}"
         if self.kind == KIND_FEE:
             return f"{self.fee_id}-{self.period}"
         path, index = self.order[-1]
@@ -137,13 +139,16 @@ def one_off(charge: OneOffCharge) -> Charge:
 def unit_charges(unit: Unit, fees: tuple[Fee, ...], extra: list[OneOffCharge], as_of: date) -> list[Charge]:
     """Rules 1-3: every charge of the unit that exists at ``as_of``, in charge order."""
     charges: list[Charge] = []
-    if unit.opening is not None and unit.opening.due <= as_of:
-        due = unit.opening.due
+    for index, item in enumerate(unit.opening):
+        due = item.due
+        if due > as_of:
+            continue
         charges.append(
             Charge(
-                unit=unit.id, kind=KIND_OPENING, item="期初欠费", period=f"{due.year}-{due.month:02d}前",
-                amount=unit.opening.amount, issued=due, due=due,
-                order=(due, due, KIND_OPENING, (0, "")), pos=unit.opening.pos,
+                unit=unit.id, kind=KIND_OPENING, item="期初欠费", period=item.period or f"{due.year}-{due.month:02d}前",
+                amount=item.amount, issued=due, due=due,
+                order=(due, due, KIND_OPENING, (index, "")), pos=item.pos,
+                assignment_notified=item.assignment_notified,
             )
         )
     for fee in fees:

@@ -20,7 +20,6 @@ from .followup import REACHED_OUTCOMES
 from .money import ZERO, fmt_grouped, round_places
 from .plans import BEHIND, ON_TRACK
 from .stats import collection_rate
-from .unitpage import EXPIRED_LIKE, limitation_status
 
 QUEUE_HORIZON_DAYS = 7
 NOT_REACHED_DAYS = 90
@@ -179,7 +178,6 @@ def collectors(desk: Desk) -> tuple[CollectorWork, ...]:
 
 
 NO_STAGE = "未到催缴阶段"
-EXPIRED_SET = frozenset(EXPIRED_LIKE)
 
 
 def _in_dunning_order(rows, desk: Desk):
@@ -189,8 +187,8 @@ def _in_dunning_order(rows, desk: Desk):
 
 
 def charge_statuses(state: UnitState) -> set[str]:
-    """The limitation statuses of the unit's unpaid charges ("lapsed" among them): a unit can have several."""
-    return {status for c in state.charges for status in (limitation_status(c.limitation),) if status}
+    """The limitation statuses of the unit's unpaid charges: a unit can have several."""
+    return {status for c in state.charges for status in (c.limitation_status,) if status}
 
 
 def dashboard(desk: Desk) -> Dashboard:
@@ -205,7 +203,7 @@ def dashboard(desk: Desk) -> Dashboard:
         by_stage=_in_dunning_order(_group(arrears, lambda s: s.stage.name if s.stage else NO_STAGE), desk),
         by_reason=tuple(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
         limitation_warnings=sum(1 for s in arrears if "warning" in charge_statuses(s)),
-        limitation_expired=sum(1 for s in arrears if charge_statuses(s) & EXPIRED_SET),
+        limitation_expired=sum(1 for s in arrears if "expired" in charge_statuses(s)),
         speeds=period_speeds(desk),
         collectors=collectors(desk),
     )
@@ -250,7 +248,7 @@ def queue(desk: Desk) -> dict[str, list[QueueItem]]:
             add("letters", s, action.date, action.text, action.why)
         elif soon and action.kind not in ("none", "plan", "plan_behind", "promise", "promise_broken"):
             add("contacts", s, action.date, action.text, action.why)
-        warning = [c.limitation.expiry for c in s.charges if limitation_status(c.limitation) == "warning"]
+        warning = [c.limitation.expiry for c in s.charges if c.limitation_status == "warning"]
         if warning:
             first = min(warning)
             add("limitation", s, first, f"诉讼时效将于 {first} 届满（{len(warning)} 笔）",

@@ -9,8 +9,10 @@ FAILED_OUTCOMES = frozenset({"returned", "unreachable"})
 
 
 def fulfils(contact: Contact, stage: Stage, oldest_due: date, as_of: date) -> bool:
+    """Rule 8: a demand (v2: not a service visit) on one of the stage's channels, since the oldest charge fell due, that got through."""
     return (
-        contact.channel in stage.channels
+        contact.purpose == "demand"
+        and contact.channel in stage.channels
         and oldest_due < contact.date <= as_of
         and contact.outcome not in FAILED_OUTCOMES
     )

@@ -12,17 +12,17 @@ from datetime import date
 from decimal import Decimal
 
 from .aging import aging
-from .allocation import Piece, allocate, credit_order
+from .allocation import Piece, allocate, credit_order, own_events
 from .billing import KIND_OPENING, Charge, unit_charges
 from .dunning import current_stage
 from .forking import can_fork, in_two_processes
 from .gcpause import paused_gc
 from .followup import REACHED_OUTCOMES, NextAction, PromiseState, next_action, promise_states
 from .latefee import LateFeeLine, charge_late_fee, unit_late_fee
-from .limitation import EXPIRED, ChargeLimitation, Interruption, charge_limitation, unit_interruptions, worst
+from .limitation import EXPIRED, ChargeLimitation, UnitClock, unit_interruptions, worst
 from .model import Contact, Ledger, Payment, Plan, Policy, Stage, Unit, Waiver
 from .money import ZERO
-from .plans import PlanState, latest_plan
+from .plans import BEHIND, PlanState, latest_plan, plan_state
 from .stats import collection_rate
 from .records import speed_up
 
@@ -39,20 +39,28 @@ class ChargeState:
     overdue: bool
     days_overdue: int | None
     late_fee: LateFeeLine | None
-    limitation: ChargeLimitation | None  # only for unpaid overdue charges
+    # rule 10 for unpaid overdue charges, and for paid ones whose late fee it decides; None otherwise
+    limitation: ChargeLimitation | None
+    late_fee_frozen: date | None = None  # a kept plan with late_fee: freeze stopped the days here (rule 6)
+
+    @property
+    def limitation_status(self) -> str | None:
+        """The limitation status of an unpaid overdue charge (a paid one has a clock only for its late fee)."""
+        if self.limitation is None or self.unpaid <= 0:
+            return None
+        return self.limitation.status
+
+    @property
+    def late_fee_barred(self) -> bool:
+        """The charge's late fee is past limitation with it (rule 6): reported apart, never claimed."""
+        return self.limitation is not None and self.limitation.barred
 
 
 @dataclass(frozen=True, slots=True)
 class UnitLimitation:
     earliest_expiry: date | None
     status: str | None
-    expired_amount: Decimal
-    lapsed_amount: Decimal  # unpaid principal the rule counts as running that lapsed before a late demand (limitation.py)
-
-    @property
-    def barred_amount(self) -> Decimal:
-        """Unpaid principal past limitation either way: never threatened with a suit."""
-        return self.expired_amount + self.lapsed_amount
+    expired_amount: Decimal  # unpaid overdue principal past limitation: never demanded, never threatened with a suit
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +79,9 @@ class UnitState:
     not_due: Decimal
     credit: Decimal
     late_fee: Decimal
+    late_fee_barred: Decimal  # late fee of charges past limitation (rule 6): not part of late_fee
+    late_fee_paid: Decimal  # late-fee payments (``for: late_fee``)
+    late_fee_overpaid: Decimal  # what late-fee payments paid beyond the late fee: not credit
     oldest_due: date | None
     days_overdue: int | None
     aging: dict[str, Decimal]
@@ -102,6 +113,7 @@ class Totals:
     late_fee: Decimal
     units_in_arrears: int
     collection_rate: Decimal | None
+    late_fee_barred: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,30 +165,40 @@ def _unit_inputs(ledger: Ledger, as_of: date) -> list[tuple]:
 
 def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: list[Waiver], extra, plans: list[Plan], as_of: date) -> UnitState:
     charges = unit_charges(unit, policy.fees, extra, as_of)
-    principal_waivers = [w for w in waivers if w.applies_to == "principal"]
-    allocation = allocate(charges, credit_order(payments, principal_waivers))
     contacts = tuple(sorted((c for c in unit.contacts if c.date <= as_of), key=lambda c: c.date))
-    unit_events = unit_interruptions(contacts, plans, as_of)
+    clock = UnitClock(unit_interruptions(policy, unit, contacts, plans, as_of), policy.limitation.years)
+    late_fee_payments = [p for p in payments if p.designation and p.for_late_fee]
+    principal_payments = [p for p in payments if not p.designation or not p.for_late_fee] if late_fee_payments else payments
+    principal_waivers = [w for w in waivers if w.applies_to == "principal"]
+    allocation = allocate(charges, credit_order(principal_payments, principal_waivers), clock)
+    # rule 6: a plan with late_fee: freeze stops the days of the charges it covers while it is not behind
+    freezing = [p for p in plans if p.late_fee == "freeze" and plan_state(p, payments, as_of).status != BEHIND]
 
     states: list[ChargeState] = []
     outstanding = not_due = ZERO
     overdue_rows: list[tuple[int, Decimal]] = []
     oldest_due: date | None = None
     late_rule = policy.late_fee
+    rule = policy.limitation
     for charge, pieces, unpaid in zip(charges, allocation.pieces, allocation.unpaid):
         due = charge.due
         overdue = due < as_of
         days = (as_of - due).days if overdue else None
         late = charge_late_fee(late_rule, charge, pieces, unpaid, as_of) if late_rule and (late_rule.on_opening or charge.kind != KIND_OPENING) else None
         limit = None
+        frozen = None
+        if overdue and (unpaid > 0 or (late is not None and late.amount > 0)):
+            limit = clock.limitation(due, own_events(charge, pieces, as_of), rule, as_of)
+            if late is not None and late.amount > 0 and freezing:
+                frozen = min((p.signed for p in freezing if limit.interrupted_by(p)), default=None)
+                if frozen is not None:
+                    late = charge_late_fee(late_rule, charge, pieces, unpaid, as_of, frozen)
         if unpaid > 0:
             if overdue:
                 outstanding += unpaid
                 overdue_rows.append((days, unpaid))
                 if oldest_due is None or due < oldest_due:
                     oldest_due = due
-                events = unit_events + [_payment_event(p) for p in pieces if p.by_payment]
-                limit = charge_limitation(due, events, policy.limitation, as_of)
             else:
                 not_due += unpaid
         paid = waived = ZERO
@@ -185,23 +207,32 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
                 paid += piece.amount
             else:
                 waived += piece.amount
-        states.append(ChargeState(charge, pieces, unpaid, paid, waived, overdue, days, late, limit))
+        states.append(ChargeState(charge, pieces, unpaid, paid, waived, overdue, days, late, limit, frozen))
 
-    limits = [s for s in states if s.limitation is not None]
+    limits = [s for s in states if s.overdue and s.unpaid > 0]
     limitation = UnitLimitation(
         earliest_expiry=min((s.limitation.expiry for s in limits), default=None),
         status=worst(s.limitation.status for s in limits),
         expired_amount=sum((s.unpaid for s in limits if s.limitation.status == EXPIRED), ZERO),
-        lapsed_amount=sum((s.unpaid for s in limits if s.limitation.lapsed), ZERO),
     )
     late_fee_waived = sum((w.amount for w in waivers if w.applies_to == "late_fee"), ZERO)
-    late_fee = unit_late_fee([s.late_fee for s in states if s.late_fee], late_fee_waived) if policy.late_fee else ZERO
+    late_fee_paid = sum((p.amount for p in late_fee_payments), ZERO)
+    late_fee = late_fee_barred = late_fee_overpaid = ZERO
+    if policy.late_fee:
+        claimable = [s.late_fee for s in states if s.late_fee and not s.late_fee_barred]
+        late_fee = unit_late_fee(claimable, late_fee_waived + late_fee_paid)
+        late_fee_barred = sum((s.late_fee.amount for s in states if s.late_fee and s.late_fee_barred), ZERO)
+        beyond = late_fee_waived + late_fee_paid - sum((line.amount for line in claimable), ZERO)
+        late_fee_overpaid = min(beyond, late_fee_paid) if beyond > 0 else ZERO
+    else:
+        late_fee_overpaid = late_fee_paid
     stage = current_stage(policy.dunning, contacts, oldest_due, as_of)
     plan = latest_plan(plans, payments, as_of)
     promises = promise_states(contacts, payments, as_of)
     action = next_action(
         stages=policy.dunning, stage=stage, contacts=contacts, oldest_due=oldest_due,
         outstanding=outstanding, plan=plan, promises=promises, as_of=as_of,
+        authority=None if policy.issuer_may_demand(as_of) else policy,
     )
     reasons: list[str] = []
     for contact in reversed(contacts):
@@ -216,14 +247,11 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
         waived=sum((w.amount for w in principal_waivers), ZERO),
         late_fee_waived=late_fee_waived,
         outstanding=outstanding, not_due=not_due, credit=allocation.credit, late_fee=late_fee,
+        late_fee_barred=late_fee_barred, late_fee_paid=late_fee_paid, late_fee_overpaid=late_fee_overpaid,
         oldest_due=oldest_due, days_overdue=(as_of - oldest_due).days if oldest_due else None,
         aging=aging(overdue_rows), stage=stage, plan=plan, limitation=limitation,
         promises=tuple(promises), next_action=action, reasons=tuple(reasons), last_reached=last_reached,
     )
-
-
-def _payment_event(piece: Piece) -> Interruption:
-    return Interruption(piece.credit_date, "payment", f"缴费 {piece.credit_date}（{piece.source.receipt or '无收据号'}）", True)
 
 
 def totals(states: list[UnitState], as_of: date) -> Totals:
@@ -240,7 +268,7 @@ def totals_part(state: UnitState, as_of: date) -> tuple:
             paid += c.paid
             waived += c.waived
     return (state.charged, state.paid, state.waived, state.outstanding, state.not_due, state.credit, state.late_fee,
-            1 if state.outstanding > 0 else 0, (amount, paid, waived))
+            1 if state.outstanding > 0 else 0, (amount, paid, waived), state.late_fee_barred)
 
 
 def sum_totals(parts: list[tuple]) -> Totals:
@@ -250,6 +278,7 @@ def sum_totals(parts: list[tuple]) -> Totals:
     return Totals(
         charged=total(0), paid=total(1), waived=total(2), outstanding=total(3), not_due=total(4), credit=total(5),
         late_fee=total(6), units_in_arrears=sum(p[7] for p in parts), collection_rate=collection_rate([p[8] for p in parts]),
+        late_fee_barred=total(9),
     )
 
 

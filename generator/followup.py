@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .dunning import fulfilment_counts, fulfils
-from .model import Contact, Payment, Stage
+from .model import Contact, Payment, Policy, Stage
 from .money import ZERO, fmt_grouped
 from .plans import BEHIND, ON_TRACK, PlanState
 from .records import speed_up
@@ -36,7 +36,7 @@ class PromiseState:
 
 @dataclass(frozen=True, slots=True)
 class NextAction:
-    kind: str  # none | upcoming | do_stage | wait | repeat | escalate | final | plan | plan_behind | promise | promise_broken
+    kind: str  # none | upcoming | do_stage | wait | repeat | escalate | final | plan | plan_behind | promise | promise_broken | authorise
     date: date | None
     text: str
     why: str
@@ -74,7 +74,38 @@ def next_action(
     plan: PlanState | None,
     promises: list[PromiseState],
     as_of: date,
+    authority: Policy | None = None,
 ) -> NextAction:
+    """The next step; ``authority``: the policy when no authorisation lets the issuer demand for the creditor today."""
+    action = _next_action(stages, stage, contacts, oldest_due, outstanding, plan, promises, as_of)
+    if authority is not None and action.kind in DEMANDING:
+        return _authorise(action, authority, as_of)
+    return action
+
+
+# the actions that put the claim to the owner: the issuer needs the creditor's authority for them
+DEMANDING = frozenset({"do_stage", "repeat", "escalate", "final", "plan_behind", "promise_broken"})
+
+
+def _authorise(action: NextAction, policy: Policy, as_of: date) -> NextAction:
+    """No authorisation covers today: the issuer's demands would not be the creditor's (rule 10), so no letter either."""
+    latest = max((a for a in policy.authorisations if a.valid_from <= as_of), key=lambda a: a.valid_from, default=None)
+    if latest is not None and latest.valid_until is not None:
+        why = f"债权人“{policy.creditor_name}”的授权（{latest.document}）已于 {latest.valid_until} 到期"
+    elif policy.authorisations:
+        first = min(policy.authorisations, key=lambda a: a.valid_from)
+        why = f"债权人“{policy.creditor_name}”的授权（{first.document}）自 {first.valid_from} 起才生效"
+    else:
+        why = f"政策里没有债权人“{policy.creditor_name}”的授权"
+    return NextAction(
+        "authorise", as_of,
+        f"先取得债权人“{policy.creditor_name}”的书面授权，或请债权人的人员自己催缴；原定下一步：{action.text}",
+        why + "：落款单位此时的催缴不算债权人主张权利，不中断诉讼时效，也不生成催缴函件",
+        action.stage, None,
+    )
+
+
+def _next_action(stages, stage, contacts, oldest_due, outstanding, plan, promises, as_of) -> NextAction:
     if outstanding <= 0 or oldest_due is None:
         return NextAction("none", None, "无需催缴", "没有逾期欠费")
     if plan is not None and plan.status == ON_TRACK and plan.next_installment:

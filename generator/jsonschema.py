@@ -36,7 +36,8 @@ FILES = {
                 "缴费、一次性收费、减免和分期协议；policy.yaml 以外的每个 ledger 文件。"),
 }
 
-# (context, key) -> (context of the nested spec, spec name, is a list), for keys read later by schema.py
+# (context, key) -> (context of the nested spec, spec name, shape), for keys read later by schema.py;
+# shape: False one mapping, True a list of them, "either" one or a list, "by_year" a mapping of years to them
 NESTED = {
     ("policy", "issuer"): ("issuer", "_ISSUER_SPEC", False),
     ("policy", "fees"): ("fee", "_FEE_SPEC", True),
@@ -44,7 +45,12 @@ NESTED = {
     ("policy", "dunning"): ("stage", "_STAGE_SPEC", True),
     ("policy", "limitation"): ("limitation", "_LIMITATION_SPEC", False),
     ("policy", "notice_board"): ("notice_board", "_NOTICE_BOARD_SPEC", False),
-    ("unit", "opening"): ("opening", "_OPENING_SPEC", False),
+    ("policy", "authorisations"): ("authorisation", "_AUTHORISATION_SPEC", True),
+    ("policy", "letters"): ("letters", "_LETTERS_SPEC", False),
+    ("policy", "holidays"): ("holiday", "_HOLIDAY_SPEC", "by_year"),  # {2027: {off: [...], work: [...]}}
+    ("unit", "opening"): ("opening", "_OPENING_SPEC", "either"),  # one item (v1) or a list of items (v2)
+    ("unit", "service_address"): ("service_address", "_SERVICE_ADDRESS_SPEC", False),
+    ("unit", "consents"): ("consent", "_CONSENT_SPEC", True),
     ("unit", "contacts"): ("contact", "_CONTACT_SPEC", True),
     ("contact", "promise"): ("promise", "_PROMISE_SPEC", False),
     ("entries", "payments"): ("payment", "_PAYMENT_SPEC", True),
@@ -63,7 +69,19 @@ WORDS: dict[str | tuple[str, str], tuple[str, str]] = {
     # policy
     "community": ("小区名称", "印在网站和函件上，例如 示例花园"),
     "issuer": ("落款单位", "函件的落款：名称必填，地址、电话可选"),
-    "creditor": ("债权人", "物业费的债权人（物业服务人，如物业服务企业或自管小区的业主委员会），函件以它的名义主张权利；不写则同落款单位"),
+    "creditor": ("债权人", "物业费的债权人（物业服务人，如物业服务企业或自管小区的业主委员会），写成 {name: …}；函件以它的名义主张权利；不写则同落款单位"),
+    ("creditor", "name"): ("债权人名称", "与物业服务合同上的名称一致"),
+    ("creditor", "address"): ("债权人地址", ""),
+    ("creditor", "phone"): ("债权人电话", "请加引号"),
+    "authorisations": ("债权人授权", "债权人不是落款单位时，债权人书面授权落款单位以它的名义催缴的期间；授权期间以外落款单位的催缴不中断诉讼时效，也不生成催缴函件"),
+    ("authorisation", "from"): ("授权起始日", ""),
+    ("authorisation", "until"): ("授权截止日", "不写表示长期有效"),
+    "document": ("授权文件", "授权委托书的名称和编号，函件上会写明，例如 授权委托书 2025-001"),
+    "holidays": ("法定节假日安排", "日历库还没有收录的年份的放假安排，按国务院办公厅通知填写：{2027: {off: [放假日…], work: [调休上班日…]}}"),
+    ("holiday", "off"): ("放假日", "每一天都写，包括与周末重合的"),
+    ("holiday", "work"): ("调休上班日", "周末调成上班的日子"),
+    "letters": ("函件设置", "函件的送达天数等"),
+    "delivery_days": ("送达天数", "函件寄出后按多少天送达估算打印在函件上的最迟付款日，默认 7，最多 60"),
     "payment_channels": ("缴费方式", "印在函件上的缴费途径，每行一种"),
     "fees": ("收费项目", "每户都要交的周期性费用，如物业服务费；费率调整时写成同一 id 的两个版本"),
     "late_fee": ("违约金", "不写则不计违约金"),
@@ -107,7 +125,18 @@ WORDS: dict[str | tuple[str, str], tuple[str, str]] = {
     "owners": ("业主", "至少一位；每位写姓名、电话、地址"),
     "tenant": ("租户", "出租时的租户联系方式，可不写"),
     "tags": ("标签", "自由填写的标签，如 有小孩、老人，用于匹配催缴话术"),
-    "opening": ("期初欠费", "计费开始前的旧欠款，作为一笔欠费计算"),
+    "opening": ("期初欠费", "计费开始前的旧欠款：写一笔 {amount, due}，或按原账期写成列表，每项各自计算账龄、违约金和诉讼时效"),
+    ("opening", "period"): ("所属期间", "例如 2022年上半年；不写则显示为“到期月份前”"),
+    "assignment_notified": ("债权转让通知日", "从前任物业公司接手的旧欠款，业主收到债权转让通知的日子；中断诉讼时效（诉讼时效规定第十七条）"),
+    "service_address": ("送达地址确认", "业主签字的《送达地址确认书》：寄到这个地址被退回的函件也算送达，中断诉讼时效（诉讼时效规定第八条）"),
+    ("service_address", "address"): ("确认的送达地址", ""),
+    "confirmed": ("确认日期", "业主签署送达地址确认书的日子"),
+    ("service_address", "evidence"): ("证据", "送达地址确认书扫描件的文件名或存放位置"),
+    "consents": ("个人信息同意", "业主就个人信息处理单独作出的同意（个人信息保护法第十四条），如同意公示本户欠费"),
+    "kind": ("同意事项", "publish_arrears：同意在公示栏公示本户房号和欠费"),
+    ("consent", "date"): ("同意日期", ""),
+    ("consent", "evidence"): ("证据", "业主签字的同意书扫描件的文件名或存放位置"),
+    "withdrawn": ("撤回日期", "业主撤回同意的日子（个人信息保护法第十五条）"),
     "contacts": ("催收记录", "每次联系业主记一条，顺序不限"),
     ("person", "name"): ("姓名", ""),
     ("person", "phone"): ("电话", "请加引号，如 \"13800000000\"，以免开头的 0 丢失"),
@@ -124,6 +153,9 @@ WORDS: dict[str | tuple[str, str], tuple[str, str]] = {
     "reason": ("欠费原因", "业主不缴费的原因，用于统计和匹配话术"),
     "evidence": ("证据", "能证明这次联系的材料：录音文件名、快递单号、签收单等；有证据的联系才中断诉讼时效"),
     "note": ("备注", ""),
+    "purpose": ("联系目的", "demand：催缴（默认）；service：维修、巡查、回访等服务；other：其他。只有催缴算催缴步骤、中断诉讼时效"),
+    "party": ("由谁联系", "issuer：落款单位的人员（默认）；creditor：债权人自己的人员"),
+    "covers": ("承认的范围", "in_time：只承认未过诉讼时效的欠费（默认）；all：业主明确同意支付全部欠费，包括已过诉讼时效的（证据须能证明）"),
     # entries
     "payments": ("缴费", "每笔缴费一行"),
     "charges": ("一次性收费", "收费政策以外的费用，如公摊水电"),
@@ -133,6 +165,7 @@ WORDS: dict[str | tuple[str, str], tuple[str, str]] = {
     ("payment", "amount"): ("缴费金额", "请加引号并写两位小数，如 \"1200.00\""),
     "method": ("缴费方式", ""),
     "receipt": ("收据号", "可不写；写了就不能重复"),
+    "for": ("缴费用途", "业主指定这笔钱交哪些欠费（民法典第五百六十条）：YYYY-MM（到期日在该月的欠费）、opening（期初欠费）或 late_fee（违约金）的列表；不写按法定顺序冲抵"),
     "item": ("收费名称", "例如 公摊水电"),
     "period": ("所属期间", "例如 2026-02"),
     ("charge", "amount"): ("收费金额", "请加引号并写两位小数"),
@@ -143,10 +176,12 @@ WORDS: dict[str | tuple[str, str], tuple[str, str]] = {
     "applies_to": ("减免对象", "减免本金还是违约金"),
     "approved_by": ("批准人", "谁批准的减免，例如 业委会2026年第3次会议"),
     ("waiver", "reason"): ("减免理由", "例如 漏水维修期间"),
+    "consent": ("债权人同意", "债权人不是落款单位时必填：债权人书面同意这笔减免的文件，例如 物业公司同意函 2026-05"),
     "signed": ("签订日期", "分期协议的签订日"),
     "installments": ("分期明细", "每期的到期日和金额，至少一期"),
     ("installment", "due"): ("本期到期日", ""),
     ("installment", "amount"): ("本期金额", "请加引号并写两位小数"),
+    ("plan", "late_fee"): ("协议期间的违约金", "accrue：照常计算（默认）；freeze：按期履行期间停止计算，逾期后照常计算"),
 }
 
 # Chinese words for the values of each enum key, shown by the editor when completing
@@ -160,6 +195,10 @@ ENUM_LABELS = {
     "method": labels.METHOD,
     "applies_to": labels.APPLIES_TO,
     "cycle": {1: "每月一期", 3: "每季度一期", 6: "每半年一期", 12: "每年一期"},
+    "purpose": {"demand": "催缴", "service": "服务", "other": "其他"},
+    "party": {"issuer": "落款单位", "creditor": "债权人"},
+    "covers": {"in_time": "未过时效的欠费", "all": "全部欠费"},
+    "late_fee": {"accrue": "照常计算", "freeze": "按期履行时停止计算"},
 }
 
 # The text forms the validator accepts (schema.py), as ECMAScript patterns for the editor.
@@ -202,6 +241,10 @@ def value_schema(fn: Callable, context: str, key: str) -> dict:
             raise KeyError(f"schema.py reads {context}.{key} itself: describe it in generator/jsonschema.py NESTED")
         inner_context, spec_name, is_list = nested
         inner = object_schema(getattr(schema, spec_name), inner_context)
+        if is_list == "by_year":
+            return {"type": "object", "minProperties": 1, "propertyNames": {"pattern": r"^(199\d|20\d\d|2100)$"}, "additionalProperties": inner}
+        if is_list == "either":
+            return {"anyOf": [inner, {"type": "array", "minItems": 1, "items": inner}]}
         if is_list:
             return {"type": "array", "items": inner, **({"minItems": 1} if key == "installments" else {})}
         return inner
@@ -241,6 +284,11 @@ def value_schema(fn: Callable, context: str, key: str) -> dict:
     }
     if name in simple:
         return dict(simple[name])
+    if name == "_creditor":
+        return {"anyOf": [value_schema(schema.text, context, key), object_schema(schema._CREDITOR_SPEC, "creditor")]}
+    if name == "_designation":
+        item = {"type": "string", "pattern": r"^\s*((199\d|20\d\d|2100)-(0[1-9]|1[0-2])|opening|late_fee)\s*$"}
+        return {"anyOf": [item, {"type": "array", "minItems": 1, "items": item}]}
     if name == "_rate":
         number = value_schema(schema.a_decimal, context, key)
         return {"anyOf": [number, {"type": "object", "minProperties": 1, "propertyNames": {"pattern": _NON_EMPTY}, "additionalProperties": number}]}

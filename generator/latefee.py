@@ -30,14 +30,16 @@ def days_late(settled: date, due: date, grace_days: int) -> int:
     return max(0, (settled - due).days - grace_days)
 
 
-def charge_late_fee(rule: LateFee, charge: Charge, pieces: tuple[Piece, ...], unpaid: Decimal, as_of: date) -> LateFeeLine:
+def charge_late_fee(rule: LateFee, charge: Charge, pieces: tuple[Piece, ...], unpaid: Decimal, as_of: date, frozen: date | None = None) -> LateFeeLine:
+    """The charge's late fee; ``frozen``: a kept plan with ``late_fee: freeze`` stops the days at its signing (rule 6)."""
     due, grace_days = charge.due, rule.grace_days
     principal_days = _NO_DAYS
     for piece in pieces:  # days_late, inlined: this runs for every piece of every charge
-        late = (piece.settled - due).days - grace_days
+        settled = piece.settled if frozen is None or piece.settled < frozen else frozen
+        late = (settled - due).days - grace_days
         principal_days += piece.amount * (late if late > 0 else 0)
     if unpaid > 0:
-        principal_days += unpaid * days_late(as_of, due, grace_days)
+        principal_days += unpaid * days_late(as_of if frozen is None or as_of < frozen else frozen, due, grace_days)
     uncapped = rule.daily_rate * principal_days
     cap = rule.cap * charge.amount
     capped = uncapped > cap
@@ -45,10 +47,10 @@ def charge_late_fee(rule: LateFee, charge: Charge, pieces: tuple[Piece, ...], un
     return LateFeeLine(principal_days, uncapped, cap, smaller.quantize(CENT, rounding=ROUND_HALF_UP), capped)  # round_cents
 
 
-def unit_late_fee(lines: list[LateFeeLine], waived: Decimal) -> Decimal:
-    """max(0, sum of the charges' late fees - late-fee waivers)."""
+def unit_late_fee(lines: list[LateFeeLine], reduced: Decimal) -> Decimal:
+    """max(0, sum of the charges' late fees - late-fee waivers and payments); barred charges' lines are not given."""
     total = sum((line.amount for line in lines), ZERO)
-    return max(ZERO, total - waived)
+    return max(ZERO, total - reduced)
 
 
 speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

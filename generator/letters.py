@@ -12,10 +12,9 @@ Which letter goes to whom:
 - an evidence list for every unit at the policy's last stage;
 - one notice-board summary per build.
 
-Past limitation means ``barred`` (limitation.py): expired by rule 10, or
-lapsed before a late demand. Barred principal is labelled, never threatened
-with a suit, and its late fee is left out of what a letter asks for (the
-late fee follows the principal).
+Past limitation means ``barred`` (rule 10, limitation.py). Barred principal
+is labelled, never threatened with a suit, and its late fee is left out of
+what a letter asks for (the late fee follows the principal, rule 6).
 """
 from __future__ import annotations
 
@@ -29,7 +28,8 @@ from .aging import BUCKETS
 from .billing import KIND_OPENING
 from .dates import next_workday
 from .engine import ChargeState, Desk, UnitState
-from .limitation import INTERRUPTING_OUTCOMES, Interruption, lawful_expiry, unit_interruptions
+from .allocation import own_events
+from .limitation import INTERRUPTING_OUTCOMES, UnitClock, unit_interruptions
 from .money import ZERO, fmt_grouped, to_capitals
 from .stats import collection_rate, year_window
 
@@ -70,8 +70,7 @@ class ChargeLine:
     late_fee: Decimal
     limitation: str | None  # ok | warning | expired (rule 10)
     expiry: date | None
-    barred: bool = False  # past limitation: expired, or lapsed before a late demand
-    lapsed_on: date | None = None  # when a lapsed charge's period ran out
+    barred: bool = False  # past limitation (rule 10)
     opening: bool = False  # opening arrears handed over from before (期初欠费)
 
 
@@ -91,7 +90,7 @@ def charge_lines(state: UnitState) -> list[ChargeLine]:
             c.charge.item, c.charge.period, c.charge.amount, c.unpaid, c.charge.due, c.days_overdue or 0,
             c.late_fee.amount if c.late_fee else ZERO,
             limit.status if limit else None, limit.expiry if limit else None,
-            bool(limit and limit.barred), limit.lapsed_on if limit else None, c.charge.kind == KIND_OPENING,
+            bool(limit and limit.barred), c.charge.kind == KIND_OPENING,
         ))
     return lines
 
@@ -136,15 +135,15 @@ def arrears_context(desk: Desk, state: UnitState, days: int) -> dict:
     """What every dunning letter prints about one unit's arrears.
 
     ``total`` is what the letter asks for: the unpaid principal (barred principal
-    included, labelled and asked for only voluntarily) and the late fee except the
-    part on barred principal, which follows its principal past limitation.
+    included, labelled and asked for only voluntarily) and the late fee that is
+    not barred (rule 6: the late fee of a charge past limitation follows it).
     ``suable`` is the principal a suit may be mentioned for.
     """
     lines = charge_lines(state)
     principal = sum((line.unpaid for line in lines), ZERO)
-    barred = state.limitation.barred_amount
+    barred = state.limitation.expired_amount
     late_fee_barred = sum((line.late_fee for line in lines if line.barred), ZERO)
-    late_fee = max(ZERO, state.late_fee - late_fee_barred)
+    late_fee = state.late_fee
     total = principal + late_fee
     deadline, exact = next_workday(desk.as_of + timedelta(days=days))
     gross_late_fee = sum((c.late_fee.amount for c in state.charges if c.late_fee), ZERO)
@@ -152,8 +151,8 @@ def arrears_context(desk: Desk, state: UnitState, days: int) -> dict:
         "lines": lines,
         "principal": principal,
         "late_fee": late_fee,
-        "late_fee_all": state.late_fee,
-        "late_fee_barred": min(late_fee_barred, state.late_fee),
+        "late_fee_all": state.late_fee + state.late_fee_barred,
+        "late_fee_barred": late_fee_barred,
         "late_fee_opening": sum((line.late_fee for line in lines if line.opening and not line.barred), ZERO),
         "late_fee_gross": gross_late_fee,
         "late_fee_on_settled": gross_late_fee - sum((line.late_fee for line in lines), ZERO),
@@ -255,17 +254,15 @@ class CoveredCharge:
     period: str
     due: date
     unpaid: Decimal  # what was unpaid on the signing day
-    barred: bool  # past limitation on the signing day: signing gives up the defence for it
+    barred: bool  # past limitation on the signing day
+    covered: bool = True  # the plan acknowledges it: in time, or barred with covers: all (rule 10)
 
 
 def plan_covers(state: UnitState, desk: Desk) -> list[CoveredCharge]:
     """What the unit owed when its plan was signed; a function of the data up to that day only."""
     plan = state.plan.plan
     signed = plan.signed
-    day_before = signed - timedelta(days=1)
-    earlier_plans = [p for p in state.plans if p.signed < signed]
-    events = unit_interruptions(tuple(c for c in state.contacts if c.date < signed), earlier_plans, day_before)
-    years = desk.policy.limitation.years
+    clock = UnitClock(unit_interruptions(desk.policy, state.unit, state.contacts, state.plans, signed), desk.policy.limitation.years)
     out = []
     for c in state.charges:
         if c.charge.due >= signed:
@@ -273,9 +270,8 @@ def plan_covers(state: UnitState, desk: Desk) -> list[CoveredCharge]:
         unpaid = c.charge.amount - sum((p.amount for p in c.pieces if p.settled < signed), ZERO)
         if unpaid <= 0:
             continue
-        paid_before = [Interruption(p.credit_date, "payment", "", True) for p in c.pieces if p.by_payment and p.credit_date < signed]
-        barred = lawful_expiry(c.charge.due, events + paid_before, years) < signed
-        out.append(CoveredCharge(c.charge.item, c.charge.period, c.charge.due, unpaid, barred))
+        barred = clock.expired_on(c.charge.due, own_events(c.charge, c.pieces, signed), signed)
+        out.append(CoveredCharge(c.charge.item, c.charge.period, c.charge.due, unpaid, barred, plan.covers == "all" or not barred))
     return out
 
 

@@ -1,95 +1,177 @@
-"""Rule 10: the limitation period (诉讼时效) of each unpaid overdue charge.
+"""Rule 10 (v2): the limitation period (诉讼时效) of each charge, and the events that set it.
 
-Each billing period is its own debt with its own clock (民法典第一百八十八条);
-a proven demand, the owner's acknowledgement or a plan interrupts every
-clock of the unit (第一百九十五条); a payment towards a charge interrupts
-that charge's clock (诉讼时效规定第十四条).
+Each charge is its own claim with its own clock (民法典第一百八十八条), which
+starts at its due date. Events interrupt a clock and start it again
+(第一百九十五条), but only a clock that is still running:
 
-The spec's rule 10 counts every such event, even one that came after the
-period had already run out. The law does not: only a running period can be
-interrupted (第一百九十五条), and once it has run out only the owner's own
-agreement to pay or payment takes the defence away (第一百九十二条第二款,
-诉讼时效规定第十九条). ``lapsed`` marks the charges the rule still counts as
-running although a demand came too late; letters and scripts treat them as
-past limitation, the JSON keeps the rule's figures.
+- a demand made for the creditor with proof (a contact whose purpose is a
+  demand, with evidence, that reached the owner; or a letter returned from
+  the owner's confirmed service address, 诉讼时效规定第八条), a court filing;
+- the owner's acknowledgment: a promise made in such a demand, or a plan.
+  ``covers: all`` acknowledges every charge due before it, even one whose
+  period has run out (诉讼时效规定第十九条: agreeing to pay a barred debt
+  takes the defence away); ``in_time`` acts as a demand;
+- a payment piece towards this charge (partial performance, 第十四条);
+- the notice of assignment of an opening item (第十七条).
+
+No interruption carries a claim past 20 years from its due date
+(第一百八十八条第二款). Every function here is pure.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Sequence
 
 from .dates import add_years
-from .model import Contact, LimitationRule, Plan
+from .model import Contact, LimitationRule, Payment, Plan, Policy, Unit
 from .records import speed_up
 
-INTERRUPTING_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered"})
+DEMAND_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered"})
+INTERRUPTING_OUTCOMES = DEMAND_OUTCOMES  # the name the rest of the desk has used for these outcomes
+FAILED_DELIVERY = frozenset({"returned", "unreachable"})
+LETTER_CHANNELS = frozenset({"letter", "registered_mail", "lawyer_letter"})
+MAX_YEARS = 20  # 第一百八十八条第二款
 OK, WARNING, EXPIRED = "ok", "warning", "expired"
 SEVERITY = {None: 0, OK: 1, WARNING: 2, EXPIRED: 3}
+
+# Interruption kinds
+DEMAND, PROMISE, PLAN, PAYMENT, ASSIGNMENT, COURT = "demand", "promise", "plan", "payment", "assignment", "court"
+ACKNOWLEDGING = frozenset({PROMISE, PLAN})
 
 
 @dataclass(frozen=True, slots=True)
 class Interruption:
-    """An event that restarts the clock, with what proves it."""
+    """An event that may restart a charge's clock, with what proves it."""
 
     date: date
-    kind: str  # contact | plan | payment
+    kind: str  # demand | promise | plan | payment | assignment | court
     evidence: str
-    acknowledges: bool = False  # the owner's own agreement to pay (a promise, a plan, a payment)
+    covers_all: bool = False  # acknowledges every charge due before it, barred ones included
+    source: object = field(default=None, compare=False)  # the Contact, Plan, Payment or Opening
+
+    @property
+    def acknowledges(self) -> bool:
+        """The owner's own agreement to pay (a promise or a plan)."""
+        return self.kind in ACKNOWLEDGING
 
 
 @dataclass(frozen=True, slots=True)
 class ChargeLimitation:
-    last: date
-    interruption: Interruption | None  # None: the clock runs from the due date
+    start: date  # the day the clock last (re)started: the due date or the last interruption
+    interruption: Interruption | None  # the event that set the expiry; None: the clock runs from the due date
     expiry: date
     status: str
-    lapsed: bool = False  # rule 10 says running, but the period ran out before a later demand (see above)
-    lapsed_on: date | None = None  # when it ran out, if lapsed
+    chain: tuple[Interruption, ...] = ()  # every event that interrupted this charge, in date order
+    capped: bool = False  # the 20-year cap set the expiry
 
     @property
     def barred(self) -> bool:
-        """Past limitation, by the rule or because it lapsed: never threatened with a suit."""
-        return self.status == EXPIRED or self.lapsed
+        """Past limitation: never threatened with a suit, its late fee not claimed."""
+        return self.status == EXPIRED
+
+    def interrupted_by(self, source: object) -> bool:
+        """Whether this record (a Plan, a Contact) interrupted the charge: a plan or promise then *covers* it."""
+        return any(event.source is source for event in self.chain)
 
 
-def unit_interruptions(contacts: tuple[Contact, ...], plans: list[Plan], as_of: date) -> list[Interruption]:
-    events = [
-        Interruption(c.date, "contact", c.evidence, c.outcome == "promised")
-        for c in contacts
-        if c.date <= as_of and c.evidence.strip() and c.outcome in INTERRUPTING_OUTCOMES
-    ]
-    events += [Interruption(p.signed, "plan", f"分期付款协议（{p.signed} 签订）", True) for p in plans if p.signed <= as_of]
-    return events
+def made_for_creditor(contact: Contact, policy: Policy) -> bool:
+    """Rule 10: a demand counts only when made by or for the creditor."""
+    return contact.party == "creditor" or policy.issuer_may_demand(contact.date)
 
 
-def charge_limitation(due: date, events: list[Interruption], rule: LimitationRule, as_of: date) -> ChargeLimitation:
-    latest: Interruption | None = None
-    for event in events:
-        if event.date > due and (latest is None or event.date > latest.date):
-            latest = event
-    last = latest.date if latest else due
-    expiry = add_years(last, rule.years)
-    if expiry < as_of:
-        status = EXPIRED
-    elif (expiry - as_of).days <= rule.warn_days:
-        status = WARNING
+def contact_event(contact: Contact, unit: Unit, policy: Policy) -> Interruption | None:
+    """What a contact is for the limitation period, or None when it interrupts nothing."""
+    if contact.purpose != "demand" or not contact.evidence.strip():
+        return None
+    if contact.outcome in DEMAND_OUTCOMES:
+        pass
+    elif contact.outcome in FAILED_DELIVERY and contact.channel in LETTER_CHANNELS and unit.address_confirmed_on(contact.date):
+        pass  # 诉讼时效规定第八条第二款: sent to the address the owner confirmed
     else:
-        status = OK
-    if status == EXPIRED or latest is None:
-        return ChargeLimitation(last, latest, expiry, status)
-    lawful = lawful_expiry(due, events, rule.years)
-    if lawful < as_of:
-        return ChargeLimitation(last, latest, expiry, status, True, lawful)
-    return ChargeLimitation(last, latest, expiry, status)
+        return None
+    if not made_for_creditor(contact, policy):
+        return None
+    if contact.outcome == "promised":
+        return Interruption(contact.date, PROMISE, contact.evidence, contact.covers == "all", contact)
+    return Interruption(contact.date, COURT if contact.channel == "court" else DEMAND, contact.evidence, False, contact)
 
 
-def lawful_expiry(due: date, events: list[Interruption], years: int) -> date:
-    """The expiry when only a running period can be interrupted, and after it ran out only the owner's agreement counts."""
+def plan_event(plan: Plan) -> Interruption:
+    return Interruption(plan.signed, PLAN, f"分期付款协议（{plan.signed} 签订）", plan.covers == "all", plan)
+
+
+def _event_order(event: Interruption) -> tuple:
+    return (event.date, not event.covers_all)  # same day: acknowledgments of everything first
+
+
+def unit_interruptions(policy: Policy, unit: Unit, contacts: Sequence[Contact], plans: Sequence[Plan], as_of: date) -> tuple[Interruption, ...]:
+    """The events of the unit that may interrupt any of its charges, in the order rule 10 takes them."""
+    events = [e for c in contacts if c.date <= as_of for e in (contact_event(c, unit, policy),) if e is not None]
+    events += [plan_event(p) for p in plans if p.signed <= as_of]
+    events.sort(key=_event_order)
+    return tuple(events)
+
+
+def payment_event(payment: Payment) -> Interruption:
+    return Interruption(payment.date, PAYMENT, f"缴费 {payment.date}（{payment.receipt or '无收据号'}）", False, payment)
+
+
+def run_clock(due: date, events: Sequence[Interruption], years: int, before: date | None = None) -> tuple[date, Interruption | None, tuple[Interruption, ...], bool]:
+    """(expiry, the event it runs from, the events that interrupted, capped) from ``events`` dated after ``due`` and before ``before``.
+
+    ``events`` must be in rule 10's order (``_event_order``).
+    """
     expiry = add_years(due, years)
-    for event in sorted((e for e in events if e.date > due), key=lambda e: e.date):
-        if event.date <= expiry or event.acknowledges:
-            expiry = add_years(event.date, years)
-    return expiry
+    chain: list[Interruption] = []
+    for event in events:
+        day = event.date
+        if before is not None and day >= before:
+            break
+        if day <= due:
+            continue
+        if event.covers_all or expiry >= day:  # a running clock, or the owner agreed to pay even a barred charge
+            expiry = add_years(day, years)
+            chain.append(event)
+    cap = add_years(due, MAX_YEARS)
+    capped = expiry > cap
+    return (cap if capped else expiry), (chain[-1] if chain else None), tuple(chain), capped
+
+
+@dataclass(frozen=True, slots=True)
+class UnitClock:
+    """The unit-wide events, ready to run the clock of any of its charges."""
+
+    events: tuple[Interruption, ...]
+    years: int
+
+    def charge_events(self, due: date, own: Sequence[Interruption]) -> Sequence[Interruption]:
+        if not own:
+            return self.events
+        return sorted((*self.events, *own), key=_event_order)
+
+    def may_have_expired(self, due: date, day: date) -> bool:
+        """False when a charge due on ``due`` cannot be expired on ``day``: no interruption shortens a clock."""
+        return add_years(due, self.years) < day
+
+    def expired_on(self, due: date, own: Sequence[Interruption], day: date) -> bool:
+        """Rule 4's test: is the charge expired on ``day``, with only the events dated before it?"""
+        if not self.may_have_expired(due, day):
+            return False
+        expiry = run_clock(due, self.charge_events(due, own), self.years, before=day)[0]
+        return expiry < day
+
+    def limitation(self, due: date, own: Sequence[Interruption], rule: LimitationRule, as_of: date) -> ChargeLimitation:
+        expiry, last, chain, capped = run_clock(due, self.charge_events(due, own), self.years, before=None)
+        return ChargeLimitation(last.date if last else due, last, expiry, status_of(expiry, rule, as_of), chain, capped)
+
+
+def status_of(expiry: date, rule: LimitationRule, as_of: date) -> str:
+    if expiry < as_of:
+        return EXPIRED
+    if (expiry - as_of).days <= rule.warn_days:
+        return WARNING
+    return OK
 
 
 def worst(statuses) -> str | None:

@@ -189,22 +189,23 @@ _ROW_TYPES = (("payments", Payment), ("charges", OneOffCharge), ("waivers", Waiv
 
 @functools.lru_cache(maxsize=None)
 def _row_codec(cls: type):
-    """(record -> row, (rows, path) -> records) for a record whose last fields are seq and pos."""
+    """(record -> row, (rows, path) -> records) for a record with a ``pos``: its other fields, then pos's path, line and column."""
     names = [f.name for f in dataclasses.fields(cls)]
-    assert names[-2:] == ["seq", "pos"], names
-    to_row = operator.attrgetter(*names[:-1], "pos.path", "pos.line", "pos.col")
-    args = [f"a{i}" for i in range(len(names) - 1)]
+    plain = [n for n in names if n != "pos"]
+    assert len(plain) == len(names) - 1, names
+    to_row = operator.attrgetter(*plain, "pos.path", "pos.line", "pos.col")
+    args = [f"a{i}" for i in range(len(plain))]
     pos_names = [f.name for f in dataclasses.fields(Pos)]
     assert pos_names == ["path", "line", "col"], pos_names
     # one loop, no call per record: both objects made and their slots set inline (as records.fast_new does)
-    namespace = {"new": object.__new__, "cls": cls, "Pos": Pos, **{f"set_{i}": getattr(cls, n).__set__ for i, n in enumerate(names)},
+    namespace = {"new": object.__new__, "cls": cls, "Pos": Pos, **{f"set_{n}": getattr(cls, n).__set__ for n in names},
                  **{f"pos_{n}": getattr(Pos, n).__set__ for n in pos_names}}
-    body = "".join(f"        set_{i}(o, {a})\n" for i, a in enumerate(args))
+    body = "".join(f"        set_{n}(o, {a})\n" for n, a in zip(plain, args))
     exec(
         f"def from_rows(rows, path):\n    out = []\n    append = out.append\n"
         f"    for {', '.join(args)}, _, line, col in rows:\n"
         f"        p = new(Pos)\n        pos_path(p, path)\n        pos_line(p, line)\n        pos_col(p, col)\n"
-        f"        o = new(cls)\n{body}        set_{len(names) - 1}(o, p)\n        append(o)\n    return out\n",
+        f"        o = new(cls)\n{body}        set_pos(o, p)\n        append(o)\n    return out\n",
         namespace,
     )
     return to_row, namespace["from_rows"]

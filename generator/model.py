@@ -23,6 +23,12 @@ REASONS = (
     "rented_out", "legacy_dispute", "refuses", "unreachable", "other",
 )
 METHODS = ("wechat", "alipay", "bank", "cash", "pos", "other")
+PURPOSES = ("demand", "service", "other")  # v2: only a demand (催缴) is a dunning step or interrupts limitation
+PARTIES = ("issuer", "creditor")  # v2: whose people made the contact
+COVERS = ("in_time", "all")  # v2: what a promise or plan acknowledges
+PLAN_LATE_FEES = ("accrue", "freeze")  # v2: what a plan does to the late fee
+CONSENT_KINDS = ("publish_arrears",)  # v2: separate consents under 个人信息保护法 (other kinds are kept, with a warning)
+FOR_OPENING, FOR_LATE_FEE = "opening", "late_fee"  # v2: the words a payment's ``for`` may hold besides YYYY-MM
 APPLIES_TO = ("principal", "late_fee")
 BASES = ("area", "unit")
 CYCLES = (1, 3, 6, 12)
@@ -33,6 +39,37 @@ class Issuer:
     name: str
     address: str = ""
     phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Creditor:
+    """Who holds the claim (物业服务人, or the committee when owners manage the estate themselves)."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Authorisation:
+    """The creditor's written authority for the issuer to demand payment in its name, from..until (inclusive)."""
+
+    valid_from: date
+    valid_until: date | None  # None: open-ended
+    document: str
+    pos: Pos
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayYear:
+    """The State Council's rest days and make-up working days of one year (policy ``holidays``)."""
+
+    year: int
+    off: tuple[date, ...]
+    work: tuple[date, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +137,37 @@ class Policy:
     limitation: LimitationRule
     publish_unit_amounts: bool  # notice-board summary may list unit numbers and amounts
     pos: Pos
-    creditor: str | None = None  # who is owed and would sue (the 物业服务人); None: the issuer
+    creditor: Creditor | None = None  # who is owed and would sue (the 物业服务人); None: the issuer
+    authorisations: tuple[Authorisation, ...] = ()
+    holidays: tuple[HolidayYear, ...] = ()
+    delivery_days: int = 7  # days a letter may take to arrive: its printed latest date allows for them
 
     @property
     def creditor_name(self) -> str:
-        return self.creditor or self.issuer.name
+        return self.creditor.name if self.creditor else self.issuer.name
+
+    @property
+    def issuer_is_creditor(self) -> bool:
+        """No separate creditor: the issuer demands in its own right."""
+        return self.creditor is None or self.creditor.name == self.issuer.name
+
+    def authorisation_on(self, day: date) -> Authorisation | None:
+        """The authorisation in force on ``day`` (the latest-starting one when several are)."""
+        found = None
+        for authorisation in self.authorisations:
+            if authorisation.covers(day) and (found is None or authorisation.valid_from >= found.valid_from):
+                found = authorisation
+        return found
+
+    def issuer_may_demand(self, day: date) -> bool:
+        """Whether the issuer's demands on ``day`` are made for the creditor (rule 10)."""
+        return self.issuer_is_creditor or self.authorisation_on(day) is not None
+
+    def holiday_year(self, year: int) -> HolidayYear | None:
+        for entry in self.holidays:
+            if entry.year == year:
+                return entry
+        return None
 
     def stage(self, stage_id: str | None) -> Stage | None:
         for stage in self.dunning:
@@ -137,13 +200,40 @@ class Contact:
     evidence: str
     note: str
     pos: Pos
+    purpose: str = "demand"  # demand | service | other (v2)
+    party: str = "issuer"  # issuer | creditor (v2)
+    covers: str = "in_time"  # with outcome promised: in_time | all (v2)
 
 
 @dataclass(frozen=True, slots=True)
 class Opening:
+    """One item of arrears from before billing_start (v2: a unit may have several)."""
+
     amount: Decimal
     due: date
     pos: Pos
+    period: str = ""
+    assignment_notified: date | None = None  # 债权转让通知到达日, for an item taken over from a previous manager
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceAddress:
+    """The owner's signed 送达地址确认书: letters returned from it still count as delivered (诉讼时效规定第八条)."""
+
+    address: str
+    confirmed: date
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """A separate consent under 个人信息保护法 (e.g. to publish the unit's arrears)."""
+
+    kind: str
+    date: date
+    evidence: str
+    withdrawn: date | None = None  # 第十五条: consent may be withdrawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +246,18 @@ class Unit:
     owners: tuple[Person, ...]
     tenant: Person | None
     tags: tuple[str, ...]
-    opening: Opening | None
+    opening: tuple[Opening, ...]  # v2: a list of items; v1's single mapping is one item
     contacts: tuple[Contact, ...]
     pos: Pos
+    service_address: ServiceAddress | None = None
+    consents: tuple[Consent, ...] = ()
+
+    def consented(self, kind: str, day: date) -> bool:
+        """A consent of ``kind`` given on or before ``day`` and not withdrawn by then."""
+        return any(c.kind == kind and c.date <= day and (c.withdrawn is None or c.withdrawn > day) for c in self.consents)
+
+    def address_confirmed_on(self, day: date) -> bool:
+        return self.service_address is not None and self.service_address.confirmed <= day
 
     @property
     def building(self) -> str:
@@ -178,6 +277,12 @@ class Payment:
     receipt: str
     seq: Seq
     pos: Pos
+    designation: tuple[str, ...] = ()  # v2 ``for``: YYYY-MM, opening or late_fee, as the owner said
+
+    @property
+    def for_late_fee(self) -> bool:
+        """A late-fee payment (rule 6): it settles no principal."""
+        return FOR_LATE_FEE in self.designation
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +307,7 @@ class Waiver:
     reason: str
     seq: Seq
     pos: Pos
+    consent: str = ""  # v2: the creditor's written consent, required when the creditor is not the issuer
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +323,8 @@ class Plan:
     installments: tuple[Installment, ...]
     seq: Seq
     pos: Pos
+    covers: str = "in_time"  # v2: in_time | all, as for a promise
+    late_fee: str = "accrue"  # v2: accrue | freeze (days late stop at signing while the plan is kept)
 
     @property
     def total(self) -> Decimal:

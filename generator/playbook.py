@@ -11,9 +11,7 @@ a weight per condition, so the more specific fit ranks first.
 Scripts may carry their own ``when`` / ``unless`` conditions (the same keys):
 a match lists only the scripts that hold for the household, those a
 collector can read out as they are first; ``［…］`` marks a fact the collector
-must fill in (a script with one is never the one shown ready to read). Charges
-past limitation either way (``barred``: expired, or lapsed before a late
-demand) count as ``expired`` for matching.
+must fill in (a script with one is never the one shown ready to read).
 """
 from __future__ import annotations
 
@@ -304,7 +302,7 @@ def facts(state, playbook: Playbook) -> Facts:
         if "unreachable" in reasons:
             reasons.remove("unreachable")
         reasons.insert(0, "unreachable")
-    statuses = frozenset(_status(c.limitation) for c in state.charges if c.limitation is not None)
+    statuses = frozenset(status for c in state.charges for status in (c.limitation_status,) if status)
     contacted = frozenset(c.channel for c in _contacts_since_arrears(state))
     unit = state.unit
     return Facts(
@@ -323,11 +321,6 @@ def facts(state, playbook: Playbook) -> Facts:
         late_fee=state.late_fee,
         contacted=contacted,
     )
-
-
-def _status(limitation) -> str:
-    """A charge's limitation status for matching: barred (expired, or lapsed before a late demand) counts as expired."""
-    return "expired" if limitation.barred else limitation.status
 
 
 def _contacts_since_arrears(state) -> list:
@@ -472,7 +465,7 @@ def match_segments(unit_state, playbook: Playbook) -> tuple[Segment, ...]:
 def script_values(unit_state, policy) -> dict[str, str]:
     """What the placeholders of a script stand for on this unit's page ("" when the data has no value)."""
     unit = unit_state.unit
-    barred = unit_state.limitation.barred_amount
+    barred = unit_state.limitation.expired_amount
     plan = unit_state.plan
     upcoming = plan.next_installment if plan is not None else None
     behind = plan.due_so_far - plan.paid if plan is not None else 0

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from .aging import BUCKET_NAMES
-from .engine import Desk, Totals, UnitState, summaries
+from .engine import ChargeState, Desk, Totals, UnitState, summaries
 from .model import Ledger
 from .money import fmt
 
@@ -22,6 +22,7 @@ def unit_json(state: UnitState) -> dict:
         "not_due": fmt(state.not_due),
         "credit": fmt(state.credit),
         "late_fee": fmt(state.late_fee),
+        "late_fee_barred": fmt(state.late_fee_barred),
         "oldest_due": state.oldest_due.isoformat() if state.oldest_due else None,
         "days_overdue": state.days_overdue,
         "aging": {name: fmt(state.aging[name]) for name in BUCKET_NAMES},
@@ -31,14 +32,32 @@ def unit_json(state: UnitState) -> dict:
             "earliest_expiry": state.limitation.earliest_expiry.isoformat() if state.limitation.earliest_expiry else None,
             "status": state.limitation.status,
             "expired_amount": fmt(state.limitation.expired_amount),
-            "lapsed_amount": fmt(state.limitation.lapsed_amount),
         },
+        "charges": [charge_json(c) for c in state.charges if c.limitation is not None],
         "next_action": {
             "kind": state.next_action.kind,
             "date": state.next_action.date.isoformat() if state.next_action.date else None,
             "text": state.next_action.text,
         },
         "reasons": list(state.reasons),
+    }
+
+
+def charge_json(c: ChargeState) -> dict:
+    """A charge rule 10 ran for (unpaid and overdue, or with a late fee): its expiry and the event that set it."""
+    limit = c.limitation
+    event = limit.interruption
+    return {
+        "item": c.charge.item,
+        "period": c.charge.period,
+        "due": c.charge.due.isoformat(),
+        "amount": fmt(c.charge.amount),
+        "unpaid": fmt(c.unpaid),
+        "late_fee": fmt(c.late_fee.amount) if c.late_fee else "0.00",
+        "expiry": limit.expiry.isoformat(),
+        "status": limit.status,
+        "capped": limit.capped,
+        "set_by": None if event is None else {"date": event.date.isoformat(), "kind": event.kind, "evidence": event.evidence},
     }
 
 
@@ -57,6 +76,7 @@ def _report(as_of, t: Totals, units: list[dict]) -> dict:
             "not_due": fmt(t.not_due),
             "credit": fmt(t.credit),
             "late_fee": fmt(t.late_fee),
+            "late_fee_barred": fmt(t.late_fee_barred),
             "units_in_arrears": t.units_in_arrears,
             "collection_rate": None if t.collection_rate is None else str(t.collection_rate),
         },

@@ -19,15 +19,17 @@ from typing import Any, Callable
 
 from .diagnostics import Diagnostic, Pos, RecordPos, error, warning
 from .model import (
-    APPLIES_TO, BASES, CHANNELS, CYCLES, METHODS, OCCUPANCIES, OUTCOMES, REASONS,
-    Contact, Entries, Fee, Installment, Issuer, LateFee, LimitationRule, OneOffCharge,
-    Opening, Payment, Person, Plan, Policy, Promise, Stage, Unit, Waiver,
+    APPLIES_TO, BASES, CHANNELS, CONSENT_KINDS, COVERS, CYCLES, FOR_LATE_FEE, FOR_OPENING, METHODS, OCCUPANCIES,
+    OUTCOMES, PARTIES, PLAN_LATE_FEES, PURPOSES, REASONS,
+    Authorisation, Consent, Contact, Creditor, Entries, Fee, HolidayYear, Installment, Issuer, LateFee,
+    LimitationRule, OneOffCharge, Opening, Payment, Person, Plan, Policy, Promise, ServiceAddress, Stage, Unit, Waiver,
 )
 from .yamlsource import MappingNode, ScalarNode, SequenceNode
 
 BAD = object()  # a value that failed conversion; its diagnostic is already recorded
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _MONEY = re.compile(r"\d+(?:\.\d{1,2})?")
 _DECIMAL = re.compile(r"\d+(?:\.\d{1,8})?")
 _INTEGER = re.compile(r"\d+")
@@ -52,6 +54,10 @@ ENUM_WORDS = {
     "method": "wechat、alipay、bank、cash、pos、other",
     "applies_to": "principal（本金）、late_fee（违约金）",
     "basis": "area（按面积）、unit（按户）",
+    "purpose": "demand（催缴，默认）、service（维修、巡查、回访等服务）、other（其他）",
+    "party": "issuer（落款单位的人员，默认）、creditor（债权人自己的人员）",
+    "covers": "in_time（只承认未过诉讼时效的欠费，默认）、all（承认全部欠费，包括已过诉讼时效的）",
+    "late_fee": "accrue（违约金照常计算，默认）、freeze（按期履行期间违约金停止计算）",
 }
 
 
@@ -521,6 +527,75 @@ _LATE_FEE_SPEC = {
     "on_opening": (lambda r, n, k: _boolean(r, n, k), False), "basis": (optional_text, False),
 }
 _LIMITATION_SPEC = {"years": (integer(1, MAX_YEARS), False), "warn_days": (integer(0, MAX_DAYS), False)}
+_CREDITOR_SPEC = {"name": (text, True), "address": (optional_text, False), "phone": (optional_text, False)}
+_AUTHORISATION_SPEC = {"from": (a_date, True), "until": (a_date, False), "document": (text, True), "note": (optional_text, False)}
+_HOLIDAY_SPEC = {"off": (list_of(a_date), False), "work": (list_of(a_date), False)}
+MAX_DELIVERY_DAYS = 60
+DEFAULT_DELIVERY_DAYS = 7  # a registered letter inside a city arrives in a few days; returned mail takes longer
+_LETTERS_SPEC = {"delivery_days": (integer(0, MAX_DELIVERY_DAYS), False)}
+
+
+def _creditor(r: Reader, node, key: str):
+    """Who holds the claim: ``{name: …}`` as the spec writes it, or the plain name (read before v2)."""
+    if type(node) is MappingNode:
+        values = r.fields(node, "creditor（债权人）", _CREDITOR_SPEC)
+        if values is None:
+            return BAD
+        return Creditor(values["name"], values.get("address", ""), values.get("phone", ""))
+    name = text(r, node, key)
+    return BAD if name is BAD else Creditor(name)
+
+
+def _authorisations(r: Reader, node, creditor: Creditor | None, issuer_name: str | None) -> tuple[Authorisation, ...]:
+    out = []
+    for item in r.sequence(node, "authorisations（债权人授权）") or []:
+        v = r.fields(item, "授权", _AUTHORISATION_SPEC, partial=True)
+        if v is None:
+            continue
+        start, until = _get(v, "from"), _get(v, "until")
+        if start is not None and until is not None and until < start:
+            r.error(r.value_of(item, "until"), f"授权的截止日 {until} 早于起始日 {start}", "检查授权委托书上的期限，until 应不早于 from")
+            continue
+        if start is not None and _get(v, "document") is not None:
+            out.append(Authorisation(start, until, v["document"], r.pos(item)))
+    if creditor is not None and issuer_name is not None and creditor.name == issuer_name:
+        r.warn(node, "债权人就是落款单位，不需要 authorisations", "authorisations 只在债权人（creditor）不是落款单位时才用到，可以删除")
+    elif creditor is None:
+        r.warn(node, "没有写债权人（creditor），authorisations 不起作用", "债权人是物业服务企业时，写上 creditor: {name: …}；否则删除 authorisations")
+    return tuple(out)
+
+
+def _holidays(r: Reader, node) -> tuple[HolidayYear, ...]:
+    """``{2027: {off: [...], work: [...]}}``: each date inside its year."""
+    if type(node) is not MappingNode:
+        r.error(node, "holidays 应写成 {年份: {off: [...], work: [...]}}", "例如 holidays: {2027: {off: [2027-01-01], work: [2027-02-14]}}")
+        return ()
+    out = []
+    seen: set[int] = set()
+    for key_node, value_node in node.value:
+        year = integer(FIRST_DATE.year, LAST_DATE.year)(r, key_node, "holidays 的年份")
+        if year is BAD:
+            continue
+        if year in seen:
+            r.error(key_node, f"holidays 里重复的年份 {year}", "每年只写一次，把两处的日期合并")
+            continue
+        seen.add(year)
+        v = r.fields(value_node, f"{year} 年的放假安排", _HOLIDAY_SPEC, partial=True)
+        if v is None:
+            continue
+        days: dict[str, tuple] = {}
+        for part in ("off", "work"):
+            found = _get(v, part, ())
+            if found and any(d.year != year for d in found):
+                wrong = next(d for d in found if d.year != year)
+                r.error(r.value_of(value_node, part), f"{year} 年的 {part} 里有别的年份的日期 {wrong}", f"把这一天写到 {wrong.year} 年下面")
+                found = tuple(d for d in found if d.year == year)
+            days[part] = found
+        both = set(days["off"]) & set(days["work"])
+        if both:
+            r.error(value_node, f"{min(both)} 既写在放假日（off）里又写在调休上班日（work）里", "按国务院办公厅的通知只保留一处")
+        out.append(HolidayYear(year, tuple(sorted(days["off"])), tuple(sorted(days["work"]))))
+    return tuple(sorted(out, key=lambda h: h.year))
 _NOTICE_BOARD_SPEC = {"list_units": (lambda r, n, k: _boolean(r, n, k), False)}
 
 
@@ -541,7 +616,10 @@ def _any(r: Reader, node, key: str):
 _POLICY_SPEC = {
     "community": (text, True),
     "issuer": (_any, True),
-    "creditor": (optional_text, False),
+    "creditor": (_creditor, False),
+    "authorisations": (_any, False),
+    "holidays": (_any, False),
+    "letters": (_any, False),
     "payment_channels": (list_of(text), False),
     "fees": (_any, True),
     "late_fee": (_any, False),
@@ -612,6 +690,22 @@ def read_policy(r: Reader, node) -> Policy | None:
         if board is not None:
             list_units = _get(board, "list_units", False)
     issuer_record = Issuer(_get(issuer, "name"), _get(issuer, "address", ""), _get(issuer, "phone", "")) if issuer is not None else None
+    creditor = _get(values, "creditor")
+    authorisations = _authorisations(r, values["authorisations"], creditor, _get(issuer or {}, "name")) if "authorisations" in values else ()
+    if creditor is not None and issuer_record is not None and issuer_record.name and creditor.name != issuer_record.name and not authorisations:
+        r.warn(
+            r.value_of(node, "creditor") if "authorisations" not in values else values["authorisations"],
+            f"债权人“{creditor.name}”不是落款单位，又没有写它的授权（authorisations）",
+            "落款单位没有授权时，它的催缴不算债权人主张权利，不中断诉讼时效，程序也不生成催缴函件；"
+            "请按债权人的授权委托书写上 authorisations: [{from: …, until: …, document: …}]",
+        )
+    holidays = _holidays(r, values["holidays"]) if "holidays" in values else ()
+    delivery_days = DEFAULT_DELIVERY_DAYS
+    if "letters" in values:
+        letters = r.fields(values["letters"], "letters（函件设置）", _LETTERS_SPEC, partial=True)
+        delivery_days = _get(letters or {}, "delivery_days", DEFAULT_DELIVERY_DAYS)
+        if delivery_days is None:
+            delivery_days = DEFAULT_DELIVERY_DAYS
     return Policy(
         community=_get(values, "community"),
         issuer=issuer_record,
@@ -622,7 +716,10 @@ def read_policy(r: Reader, node) -> Policy | None:
         limitation=limitation,
         publish_unit_amounts=list_units,
         pos=r.pos(node),
-        creditor=_get(values, "creditor", "") or None,
+        creditor=creditor,
+        authorisations=authorisations,
+        holidays=holidays,
+        delivery_days=delivery_days,
     )
 
 
@@ -638,7 +735,12 @@ def _person(what: str, required_name: bool = True):
 
 
 _PROMISE_SPEC = {"date": (a_date, True), "amount": (money, False)}
-_OPENING_SPEC = {"amount": (money, True), "due": (a_date, True)}
+_OPENING_SPEC = {
+    "amount": (money, True), "due": (a_date, True), "period": (optional_text, False),
+    "assignment_notified": (a_date, False), "note": (optional_text, False),
+}
+_SERVICE_ADDRESS_SPEC = {"address": (text, True), "confirmed": (a_date, True), "evidence": (optional_text, False)}
+_CONSENT_SPEC = {"kind": (text, True), "date": (a_date, True), "evidence": (optional_text, False), "withdrawn": (a_date, False), "note": (optional_text, False)}
 _CONTACT_SPEC = {
     "date": (a_date, True),
     "channel": (enum(CHANNELS), True),
@@ -648,6 +750,9 @@ _CONTACT_SPEC = {
     "reason": (enum(REASONS), False),
     "evidence": (optional_text, False),
     "note": (optional_text, False),
+    "purpose": (enum(PURPOSES), False),
+    "party": (enum(PARTIES), False),
+    "covers": (enum(COVERS), False),
 }
 _NO_OWNERS = ("owners 至少要有一位业主", "在 owners 下写上业主，例如 - {name: 王丽, phone: \"13800000000\"}")
 _UNIT_SPEC = {
@@ -660,6 +765,8 @@ _UNIT_SPEC = {
     "tenant": (_person("租户", required_name=False), False),
     "tags": (list_of(text), False),
     "opening": (_any, False),
+    "service_address": (_any, False),
+    "consents": (_any, False),
     "contacts": (_any, False),
     "$schema": (optional_text, False),
 }
@@ -683,10 +790,59 @@ def _read_contact(r: Reader, node) -> Contact | None:
             promise = Promise(promised, _get(p, "amount"))
     elif outcome == "promised":
         r.warn(r.value_of(node, "outcome"), "outcome 为 promised 却没有写 promise（承诺日期和金额）", "补上 promise: {date: …, amount: …}，跟催表才能提醒兑现")
+    purpose, covers = _get(v, "purpose", "demand"), _get(v, "covers", "in_time")
+    if "covers" in v and outcome is not None and outcome != "promised":
+        r.warn(r.value_of(node, "covers"), "只有 outcome 为 promised（承诺付款）时 covers 才起作用", "covers 说明业主承诺的是哪些欠费；不是承诺付款就删除 covers")
+    elif covers == "all" and not _get(v, "evidence", ""):
+        r.warn(r.value_of(node, "covers"), "covers: all（业主承认包括已过时效在内的全部欠费）却没有写证据", "写上能证明业主承认全部欠费的录音或书面材料（evidence）；没有证据的承诺不中断诉讼时效")
+    if purpose != "demand" and "promise" in v:
+        r.warn(r.value_of(node, "purpose"), "这条记录不是催缴（purpose 不是 demand），其中的付款承诺不中断诉讼时效", "如果这次联系谈了欠费并由业主承诺付款，把 purpose 改为 demand 或删除这一行")
     return Contact(
         date=day, channel=_get(v, "channel"), by=_get(v, "by", ""), outcome=outcome, promise=promise,
         reason=_get(v, "reason"), evidence=_get(v, "evidence", ""), note=_get(v, "note", ""), pos=r.pos(node),
+        purpose=purpose, party=_get(v, "party", "issuer"), covers=covers,
     )
+
+
+def _read_opening(r: Reader, node, start: date | None) -> tuple[Opening, ...]:
+    """Opening arrears: one mapping (v1) or a list of items, each its own charge (v2)."""
+    items = r.sequence(node, "opening（期初欠费）") if type(node) is SequenceNode or type(node) is list else [node]
+    if items is None:
+        return ()
+    if not items:
+        r.error(node, "opening（期初欠费）列表是空的", "没有期初欠费就删除 opening；有则每项写 amount 和 due")
+        return ()
+    out = []
+    for item in items:
+        o = r.fields(item, "opening（期初欠费）", _OPENING_SPEC, partial=True)
+        if o is None:
+            continue
+        due, notified = _get(o, "due"), _get(o, "assignment_notified")
+        if due is not None and start is not None and due >= start:
+            r.error(r.value_of(item, "due"), f"期初欠费的到期日 {due} 应早于计费开始日 {start}", "期初欠费是计费开始前的旧欠款：把 due 改为计费开始日之前的日期，或把这笔钱记为一次性收费（charges）")
+        if due is not None and notified is not None and notified <= due:
+            r.warn(r.value_of(item, "assignment_notified"), f"债权转让通知日 {notified} 不晚于这笔欠费的到期日 {due}，不中断诉讼时效", "检查日期：通知业主债权转让的日子应在欠费到期之后")
+        out.append(Opening(_get(o, "amount"), due, r.pos(item), _get(o, "period", "") or "", notified, _get(o, "note", "") or ""))
+    return tuple(out)
+
+
+def _read_consents(r: Reader, node) -> tuple[Consent, ...]:
+    out = []
+    for item in r.sequence(node, "consents（个人信息同意）") or []:
+        v = r.fields(item, "同意记录", _CONSENT_SPEC, partial=True)
+        if v is None:
+            continue
+        kind, day, withdrawn = _get(v, "kind"), _get(v, "date"), _get(v, "withdrawn")
+        if kind is not None and kind not in CONSENT_KINDS:
+            r.warn(r.value_of(item, "kind"), f"不认识的同意种类“{kind}”，程序不会用到它", "目前用到的只有 publish_arrears（同意公示本户欠费）")
+        if kind is not None and not _get(v, "evidence", ""):
+            r.warn(item, "同意记录没有写证据", "写上业主签字的同意书扫描件或存放位置（evidence）；个人信息保护法第十四条要求单独同意，须能证明")
+        if day is not None and withdrawn is not None and withdrawn < day:
+            r.error(r.value_of(item, "withdrawn"), f"撤回日期 {withdrawn} 早于同意日期 {day}", "检查两个日期")
+            continue
+        if kind is not None and day is not None:
+            out.append(Consent(kind, day, _get(v, "evidence", "") or "", withdrawn))
+    return tuple(out)
 
 
 def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
@@ -700,14 +856,15 @@ def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
     unit, start = _get(v, "unit"), _get(v, "billing_start")
     if unit is not None and unit != expected_id:
         r.error(r.value_of(node, "unit"), f"房号“{unit}”与文件名“{expected_id}.yaml”不一致", f"把文件改名为 {unit}.yaml，或把 unit 改为 {expected_id}")
-    opening = None
-    if "opening" in v:
-        o = r.fields(v["opening"], "opening（期初欠费）", _OPENING_SPEC, partial=True)
-        if o is not None:
-            due = _get(o, "due")
-            if due is not None and start is not None and due >= start:
-                r.error(r.value_of(v["opening"], "due"), f"期初欠费的到期日 {due} 应早于计费开始日 {start}", "期初欠费是计费开始前的旧欠款：把 due 改为计费开始日之前的日期，或把这笔钱记为一次性收费（charges）")
-            opening = Opening(_get(o, "amount"), due, r.pos(v["opening"]))
+    opening = _read_opening(r, v["opening"], start) if "opening" in v else ()
+    service_address = None
+    if "service_address" in v:
+        a = r.fields(v["service_address"], "service_address（送达地址确认）", _SERVICE_ADDRESS_SPEC, partial=True)
+        if a is not None and _get(a, "address") is not None and _get(a, "confirmed") is not None:
+            if not _get(a, "evidence", ""):
+                r.warn(v["service_address"], "送达地址确认没有写证据", "写上业主签字的《送达地址确认书》的扫描件或存放位置（evidence）；寄到确认地址被退回的函件要靠它才算送达")
+            service_address = ServiceAddress(a["address"], a["confirmed"], _get(a, "evidence", "") or "")
+    consents = _read_consents(r, v["consents"]) if "consents" in v else ()
     contacts: list[Contact] = []
     if "contacts" in v:
         for contact_node in r.sequence(v["contacts"], "contacts（催收记录）") or []:
@@ -720,14 +877,42 @@ def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
         id=unit, type=_get(v, "type"), area=_get(v, "area"), billing_start=start,
         occupancy=_get(v, "occupancy", "self"), owners=_get(v, "owners"), tenant=_get(v, "tenant"),
         tags=_get(v, "tags", ()), opening=opening, contacts=tuple(contacts), pos=r.record_pos(node),
+        service_address=service_address, consents=consents,
     )
 
 
 # -- ledger entries files ---------------------------------------------------------
 
+def _designation(r: Reader, node, key: str):
+    """A payment's ``for``: what the owner said it pays, a list of YYYY-MM, opening or late_fee (one item may stand alone)."""
+    nodes = [node] if type(node) is ScalarNode or type(node) is str else r.sequence(node, f"“{key}”")
+    if nodes is None:
+        return BAD
+    out = []
+    for item in nodes:
+        value = r.scalar(item, key)
+        if value is BAD:
+            return BAD
+        value = value.strip()
+        month = _MONTH.fullmatch(value)
+        if value in (FOR_OPENING, FOR_LATE_FEE) or (month and 1 <= int(month.group(2)) <= 12 and FIRST_DATE.year <= int(month.group(1)) <= LAST_DATE.year):
+            if value not in out:
+                out.append(value)
+            continue
+        if month or _DATE.fullmatch(value):
+            return r.error(item, f"for 里的“{value}”不是有效的月份", "写成 YYYY-MM，例如 2026-03（指到期日在 2026 年 3 月的欠费）")
+        return r.error(item, f"for 里的“{value}”不在可选范围内", "可写：YYYY-MM（到期日在该月的欠费，如 2026-03）、opening（期初欠费）、late_fee（违约金）")
+    if not out:
+        return r.error(node, "for 是空的", "不指定用途就删除 for；否则写上月份（YYYY-MM）、opening 或 late_fee")
+    if FOR_LATE_FEE in out and len(out) > 1:
+        r.warn(node, "for 里有 late_fee：整笔缴费都算违约金，其他几项不起作用", "一笔钱既交本金又交违约金时，分成两条缴费记录")
+    return tuple(out)
+
+
 _PAYMENT_SPEC = {
     "unit": (unit_id, True), "date": (a_date, True), "amount": (money, True),
     "method": (enum(METHODS), True), "receipt": (optional_text, False), "note": (optional_text, False),
+    "for": (_designation, False),
 }
 _CHARGE_SPEC = {
     "unit": (unit_id, True), "item": (text, True), "period": (optional_text, False), "amount": (money, True),
@@ -736,11 +921,12 @@ _CHARGE_SPEC = {
 _WAIVER_SPEC = {
     "unit": (unit_id, True), "date": (a_date, True), "amount": (money, True),
     "applies_to": (enum(APPLIES_TO), True), "approved_by": (text, True), "reason": (text, True),
-    "note": (optional_text, False),
+    "note": (optional_text, False), "consent": (optional_text, False),
 }
 _INSTALLMENT_SPEC = {"due": (a_date, True), "amount": (money, True)}
 _PLAN_SPEC = {
     "unit": (unit_id, True), "signed": (a_date, True), "installments": (_any, True), "note": (optional_text, False),
+    "covers": (enum(COVERS), False), "late_fee": (enum(PLAN_LATE_FEES), False),
 }
 _ENTRIES_SPEC = {"payments": (_any, False), "charges": (_any, False), "waivers": (_any, False), "plans": (_any, False), "$schema": (optional_text, False)}
 
@@ -767,9 +953,9 @@ def read_entries(r: Reader, node) -> Entries:
         v = r.fields(item, "缴费记录", _PAYMENT_SPEC, partial=True)
         if v is not None:
             if len(problems) == before:
-                payments.append(Payment(v["unit"], v["date"], v["amount"], v["method"], v.get("receipt", ""), (path, index), r.pos(item)))
+                payments.append(Payment(v["unit"], v["date"], v["amount"], v["method"], v.get("receipt", ""), (path, index), r.pos(item), v.get("for", ())))
             else:
-                payments.append(Payment(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "method"), _get(v, "receipt", ""), (path, index), r.pos(item)))
+                payments.append(Payment(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "method"), _get(v, "receipt", ""), (path, index), r.pos(item), _get(v, "for", ())))
         index += 1
     for item in _section(r, top, "charges", "charges（一次性收费）"):
         before = len(problems)
@@ -785,9 +971,9 @@ def read_entries(r: Reader, node) -> Entries:
         v = r.fields(item, "减免记录", _WAIVER_SPEC, partial=True)
         if v is not None:
             if len(problems) == before:
-                waivers.append(Waiver(v["unit"], v["date"], v["amount"], v["applies_to"], v["approved_by"], v["reason"], (path, index), r.pos(item)))
+                waivers.append(Waiver(v["unit"], v["date"], v["amount"], v["applies_to"], v["approved_by"], v["reason"], (path, index), r.pos(item), v.get("consent", "")))
             else:
-                waivers.append(Waiver(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "applies_to"), _get(v, "approved_by"), _get(v, "reason"), (path, index), r.pos(item)))
+                waivers.append(Waiver(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "applies_to"), _get(v, "approved_by"), _get(v, "reason"), (path, index), r.pos(item), _get(v, "consent", "") or ""))
         index += 1
     for item in _section(r, top, "plans", "plans（分期协议）"):
         v = r.fields(item, "分期协议", _PLAN_SPEC, partial=True)
@@ -807,5 +993,5 @@ def read_entries(r: Reader, node) -> Entries:
             steps.append(Installment(due, _get(s, "amount")))
         if nodes is not None and not nodes:
             r.error(v["installments"], "分期协议至少要有一期", "在 installments 里写上每期的 due 和 amount")
-        plans.append(Plan(_get(v, "unit"), signed, tuple(steps), (path, index - 1), r.pos(item)))
+        plans.append(Plan(_get(v, "unit"), signed, tuple(steps), (path, index - 1), r.pos(item), _get(v, "covers", "in_time"), _get(v, "late_fee", "accrue")))
     return Entries(tuple(payments), tuple(charges), tuple(waivers), tuple(plans))

@@ -38,7 +38,7 @@ from .legal import CHECKED_WORDS
 from .money import fmt_grouped
 from .outputs import link_or_copy, sync_tree
 from .siteconfig import SiteBuildError
-from .unitpage import EXPIRED_LIKE, limitation_status, unit_history
+from .unitpage import unit_history
 from .playbook import PLAYBOOK_DIR, Match, Playbook, Segment, StageGuide, describe, describe_unless, load_playbook, match_segments, match_tactics, script_values
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -112,7 +112,7 @@ def environment(root: Path) -> Environment:
     return env
 
 
-LIMITATION_WORDS = {**labels.LIMITATION_STATUS, "lapsed": "已过时效（后催无效）"}
+LIMITATION_WORDS = labels.LIMITATION_STATUS
 
 
 def _percent(value, missing: str = "—") -> str:
@@ -290,11 +290,11 @@ def _where(exc: TemplateError) -> str:
 
 
 def unit_status(state: UnitState) -> str | None:
-    """The unit's worst limitation status over its charges, "lapsed" counted as expired."""
+    """The unit's worst limitation status over its unpaid charges."""
     worst = None
     for c in state.charges:
-        status = limitation_status(c.limitation)
-        if status in EXPIRED_LIKE:
+        status = c.limitation_status
+        if status == "expired":
             return "expired"
         if status == "warning" or (status == "ok" and worst is None):
             worst = status
@@ -302,10 +302,10 @@ def unit_status(state: UnitState) -> str | None:
 
 
 def limitation_rows(desk: Desk) -> list[tuple[UnitState, object, str]]:
-    """Every unpaid charge whose limitation ends within warn_days or has ended (or lapsed), soonest first."""
+    """Every unpaid charge whose limitation ends within warn_days or has ended, soonest first."""
     rows = [
         (s, c, status) for s in desk.units for c in s.charges
-        for status in (limitation_status(c.limitation),) if status in ("warning", *EXPIRED_LIKE)
+        for status in (c.limitation_status,) if status in ("warning", "expired")
     ]
     rows.sort(key=lambda r: (r[1].limitation.expiry, r[0].unit.id))
     return rows

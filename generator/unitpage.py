@@ -17,17 +17,6 @@ from .money import ZERO
 
 HISTORY_DAYS = 183  # half a year in full: a monthly payer's page stays small on a 5,000-unit site
 SETTLES_LISTED = 3  # a payment that settled more charges than this shows them per item, first to last period
-EXPIRED_LIKE = ("expired", "lapsed")
-
-
-def limitation_status(limitation) -> str | None:
-    """A charge's limitation status as the site shows it: "lapsed" (legally barred although a later
-    demand was counted, see the engine's ``lapsed``) is shown like "expired"."""
-    if limitation is None:
-        return None
-    if limitation.lapsed:
-        return "lapsed"
-    return limitation.status
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +24,7 @@ class ChargeRow:
     c: ChargeState
     settled: date | None  # the day the last piece settled it, for a charge fully settled
     days_late: int  # for a settled charge: days after its due day it was settled (0: on time)
-    status: str | None  # limitation status, "lapsed" included
+    status: str | None  # limitation status of an unpaid overdue charge
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +65,7 @@ def _charge_row(c: ChargeState) -> ChargeRow:
     if c.unpaid == 0 and c.pieces:
         settled = max(p.settled for p in c.pieces)
         days_late = max(0, (settled - c.charge.due).days)
-    return ChargeRow(c, settled, days_late, limitation_status(c.limitation))
+    return ChargeRow(c, settled, days_late, c.limitation_status)
 
 
 def _settles(pieces: list[tuple[ChargeState, Decimal]]) -> tuple[Settled, ...]:

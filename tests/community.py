@@ -63,23 +63,26 @@ def block(key: str, items: list) -> str:
 class Community:
     """A community folder being written: policy, owners and entries files."""
 
-    def __init__(self, root: Path, *, fees=None, late_fee=None, dunning=None, limitation=None) -> None:
+    def __init__(self, root: Path, *, fees=None, late_fee=None, dunning=None, limitation=None, **policy) -> None:
+        """``policy``: further policy keys as they are written (creditor, authorisations, holidays, ...)."""
         self.root = Path(root)
         self.fees = [fee()] if fees is None else list(fees)
         self.late_fee = late_fee
         self.dunning = dunning or []
         self.limitation = limitation
+        self.policy_extra = policy
         self.units: dict[str, dict] = {}
         self.entries: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
 
     # -- what the test writes -------------------------------------------------
     def unit(self, unit_id: str, *, type: str = "高层", area: str | None = "100.00",
-             billing_start="2026-01-01", occupancy: str | None = None, opening: dict | None = None,
-             contacts: list[dict] = ()) -> Community:
+             billing_start="2026-01-01", occupancy: str | None = None, opening: dict | list | None = None,
+             contacts: list[dict] = (), **extra) -> Community:
+        """``extra``: further keys of the owner file as they are written (service_address, consents, ...)."""
         self.units[unit_id] = {
             "unit": unit_id, "type": type, "area": area, "billing_start": billing_start,
             "occupancy": occupancy, "owners": [{"name": "业主" + unit_id}], "opening": opening,
-            "contacts": list(contacts),
+            **extra, "contacts": list(contacts),
         }
         return self
 
@@ -88,8 +91,9 @@ class Community:
         return self
 
     def payment(self, unit_id: str, day, amount: str, *, method: str = "wechat", receipt: str | None = None,
-                file: str = ENTRIES) -> Community:
-        self.entries[file]["payments"].append({"unit": unit_id, "date": day, "amount": amount, "method": method, "receipt": receipt})
+                file: str = ENTRIES, **extra) -> Community:
+        """``extra``: e.g. ``**{"for": ["2026-03"]}``."""
+        self.entries[file]["payments"].append({"unit": unit_id, "date": day, "amount": amount, "method": method, "receipt": receipt, **extra})
         return self
 
     def charge(self, unit_id: str, item: str, amount: str, due, *, issued=None, period: str | None = None,
@@ -97,14 +101,15 @@ class Community:
         self.entries[file]["charges"].append({"unit": unit_id, "item": item, "period": period, "amount": amount, "due": due, "issued": issued})
         return self
 
-    def waiver(self, unit_id: str, day, amount: str, applies_to: str = "principal", *, file: str = ENTRIES) -> Community:
+    def waiver(self, unit_id: str, day, amount: str, applies_to: str = "principal", *, file: str = ENTRIES, **extra) -> Community:
         self.entries[file]["waivers"].append(
-            {"unit": unit_id, "date": day, "amount": amount, "applies_to": applies_to, "approved_by": "业委会", "reason": "测试"})
+            {"unit": unit_id, "date": day, "amount": amount, "applies_to": applies_to, "approved_by": "业委会", "reason": "测试", **extra})
         return self
 
-    def plan(self, unit_id: str, signed, installments: list[tuple], *, file: str = ENTRIES) -> Community:
+    def plan(self, unit_id: str, signed, installments: list[tuple], *, file: str = ENTRIES, **extra) -> Community:
+        """``extra``: covers, late_fee."""
         steps = [{"due": due, "amount": amount} for due, amount in installments]
-        self.entries[file]["plans"].append({"unit": unit_id, "signed": signed, "installments": steps})
+        self.entries[file]["plans"].append({"unit": unit_id, "signed": signed, "installments": steps, **extra})
         return self
 
     # -- files ------------------------------------------------------------------
@@ -116,6 +121,8 @@ class Community:
         text += block("dunning", self.dunning)
         if self.limitation is not None:
             text += f"limitation: {flow(_text(self.limitation))}\n"
+        for key, value in self.policy_extra.items():
+            text += f"{key}: {flow(_text(value))}\n"
         return text
 
     def unit_text(self, unit_id: str) -> str:

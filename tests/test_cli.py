@@ -200,17 +200,17 @@ def test_report_json_has_the_spec_shape(capsys, community):
     assert data["as_of"] == "2026-03-20"
     assert {"as_of", "totals", "units"} <= set(data)
     totals = data["totals"]
-    assert {"charged", "paid", "waived", "outstanding", "not_due", "credit", "late_fee", "units_in_arrears", "collection_rate"} <= set(totals)
-    for key in ("charged", "paid", "waived", "outstanding", "not_due", "credit", "late_fee"):
+    assert {"charged", "paid", "waived", "outstanding", "not_due", "credit", "late_fee", "late_fee_barred", "units_in_arrears", "collection_rate"} <= set(totals)
+    for key in ("charged", "paid", "waived", "outstanding", "not_due", "credit", "late_fee", "late_fee_barred"):
         assert MONEY.match(totals[key]), (key, totals[key])
     assert type(totals["units_in_arrears"]) is int
     assert re.fullmatch(r"\d\.\d{4}", totals["collection_rate"])
     # every unit, sorted by unit id (as text)
     assert [u["unit"] for u in data["units"]] == ["10-1-101", "2-1-101", "A-1"]
     for unit in data["units"]:
-        assert {"unit", "outstanding", "not_due", "credit", "late_fee", "oldest_due", "days_overdue",
+        assert {"unit", "outstanding", "not_due", "credit", "late_fee", "late_fee_barred", "oldest_due", "days_overdue",
                 "aging", "stage", "plan", "limitation"} <= set(unit)
-        for key in ("outstanding", "not_due", "credit", "late_fee"):
+        for key in ("outstanding", "not_due", "credit", "late_fee", "late_fee_barred"):
             assert MONEY.match(unit[key]), (key, unit[key])
         assert list(unit["aging"]) == BUCKETS
         assert all(MONEY.match(v) for v in unit["aging"].values())
@@ -229,13 +229,13 @@ def test_report_json_numbers(capsys, community):
     assert (u["outstanding"], u["not_due"], u["credit"], u["late_fee"]) == ("300.00", "0.00", "0.00", "2.85")
     assert (u["oldest_due"], u["days_overdue"], u["stage"], u["plan"]) == ("2026-02-15", 33, "notice", None)
     assert u["aging"] == {**{b: "0.00" for b in BUCKETS}, "1-30": "200.00", "31-90": "100.00"}
-    assert u["limitation"] == {"earliest_expiry": "2029-02-15", "status": "ok", "expired_amount": "0.00", "lapsed_amount": "0.00"}
+    assert u["limitation"] == {"earliest_expiry": "2029-02-15", "status": "ok", "expired_amount": "0.00"}
     # 10-1-101: March 50 x 2.00 = 100.00 paid from 500.00 -> 400.00 credit; nothing overdue: nulls
     u = units["10-1-101"]
     assert (u["outstanding"], u["not_due"], u["credit"], u["late_fee"]) == ("0.00", "0.00", "400.00", "0.00")
     assert (u["oldest_due"], u["days_overdue"], u["stage"], u["plan"]) == (None, None, None, None)
     assert u["aging"] == {b: "0.00" for b in BUCKETS}
-    assert u["limitation"] == {"earliest_expiry": None, "status": None, "expired_amount": "0.00", "lapsed_amount": "0.00"}
+    assert u["limitation"] == {"earliest_expiry": None, "status": None, "expired_amount": "0.00"}
     # from 03-16, 80 x 2.00 x 16/31 = 82.580... -> 82.58, due max(03-15, 03-16) = 03-16: 4 days overdue;
     # late fee 82.58 x 4 x 0.0003 = 0.099... -> 0.10
     u = units["A-1"]
@@ -245,7 +245,7 @@ def test_report_json_numbers(capsys, community):
     rate = (Decimal(400) / Decimal("782.58")).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     assert data["totals"] == {
         "charged": "782.58", "paid": "800.00", "waived": "0.00", "outstanding": "382.58", "not_due": "0.00",
-        "credit": "400.00", "late_fee": "2.95", "units_in_arrears": 2, "collection_rate": str(rate),
+        "credit": "400.00", "late_fee": "2.95", "late_fee_barred": "0.00", "units_in_arrears": 2, "collection_rate": str(rate),
     }
     assert str(rate) == "0.5111"
 

@@ -273,8 +273,7 @@ def test_nothing_dated_after_as_of_except_bills(ledger):
         late += [("contact", unit.id, c.date) for c in unit.contacts if c.date > AS_OF]
         if unit.billing_start > AS_OF:
             late.append(("billing_start", unit.id, unit.billing_start))
-        if unit.opening and unit.opening.due > AS_OF:
-            late.append(("opening", unit.id, unit.opening.due))
+        late += [("opening", unit.id, item.due) for item in unit.opening if item.due > AS_OF]
     assert late == []
 
 

@@ -51,10 +51,10 @@ def test_xlsx_import_writes_owner_files_the_validator_reads(community, tmp_path)
         "  due: 2026-06-30\n"
     )
     units = {u.id: u for u in checked(community).ledger.units}
-    assert units["3-1-302"].area == Decimal("62.65") and units["3-1-302"].opening is None
+    assert units["3-1-302"].area == Decimal("62.65") and units["3-1-302"].opening == ()
     assert units["3021"].owners[0].phone == "000571000000"
-    assert units["3021"].occupancy == "rented" and units["3021"].opening.amount == Decimal("100.00")
-    assert units["3-1-301"].opening.due == date(2026, 6, 30)
+    assert units["3021"].occupancy == "rented" and units["3021"].opening[0].amount == Decimal("100.00")
+    assert units["3-1-301"].opening[0].due == date(2026, 6, 30)
 
 
 def test_dry_run_shows_the_files_and_writes_nothing(community, tmp_path):
@@ -93,7 +93,7 @@ def test_gbk_csv_with_paid_through_sets_billing_start_to_the_next_day(community,
     units = {u.id: u for u in checked(community).ledger.units}
     assert units["2-2-201"].billing_start == date(2026, 7, 1)
     assert units["2-2-201"].owners[0].phone == "01066660000"  # text stays text: the leading zero survives
-    assert units["2-2-202"].billing_start == date(2026, 10, 1) and units["2-2-202"].opening is None
+    assert units["2-2-202"].billing_start == date(2026, 10, 1) and units["2-2-202"].opening == ()
 
 
 def test_existing_owner_files_are_never_overwritten(community, tmp_path):

@@ -20,6 +20,7 @@ from generator import pipeline
 from generator.dates import next_workday
 from generator.legal import load_legal
 from generator.letters import plan_all
+from generator.model import Authorisation, Creditor
 from generator.money import ZERO, fmt_grouped, to_capitals
 from generator.pdf import FetchRefused, url_fetcher_for
 from generator.print_run import _html, environment, letter_folder, render_letters
@@ -58,10 +59,8 @@ def letters_for(desk, root: Path = PROJECT, kind: str | None = None) -> list:
 
 
 def demanded_late_fee(state) -> Decimal:
-    """The engine's late fee less the part on barred principal (it follows the principal past limitation)."""
-    on_barred = sum((c.late_fee.amount for c in state.charges
-                     if c.overdue and c.unpaid > 0 and c.late_fee and c.limitation and c.limitation.barred), ZERO)
-    return max(ZERO, state.late_fee - on_barred)
+    """The engine's late fee: the part on barred charges is already left out of it (rule 6, late_fee_barred)."""
+    return state.late_fee
 
 
 @pytest.fixture(scope="session")
@@ -357,10 +356,10 @@ def test_a_character_no_font_has_stops_the_build(tmp_path, cache_dir):
         render_letters(desk, c.root, cache_dir, workers=1)
 
 
-# -- past limitation: expired, or lapsed before a late demand ----------------------------------
+# -- past limitation --------------------------------------------------------------------------------
 
 def _lapsed_community(root: Path, late_fee: bool = True) -> Community:
-    """900.00 of opening arrears fell due in 2020; the first demand with evidence came in 2024, after the period ran out."""
+    """900.00 of opening arrears fell due in 2020; the first demand with evidence came in 2024, after the period ran out (rule 10: it revives nothing)."""
     c = Community(root, fees=[fee(rate="2.00", cycle=3)], late_fee={"daily_rate": "0.0003"} if late_fee else None, dunning=DUNNING)
     c.unit("1-1-101", billing_start="2026-01-01", opening={"amount": "900.00", "due": "2020-06-15"})
     c.contact("1-1-101", "2024-03-01", "phone", "reached", evidence="录音 20240301.m4a")
@@ -368,11 +367,11 @@ def _lapsed_community(root: Path, late_fee: bool = True) -> Community:
     return c
 
 
-def test_a_lapsed_charge_is_labelled_past_limitation_and_never_threatened(tmp_path):
+def test_a_charge_past_limitation_is_labelled_and_never_threatened(tmp_path):
     c = _lapsed_community(tmp_path / "c")
     desk = c.desk(AS_OF)
     state = state_of(desk, "1-1-101")
-    assert state.limitation.expired_amount == 0 and state.limitation.lapsed_amount == Decimal("900.00")
+    assert state.limitation.expired_amount == Decimal("900.00")
     dunning = [letter for letter in letters_for(desk, c.root) if letter.kind in ("notice", "lawyer", "statement")]
     assert {letter.kind for letter in dunning} >= {"notice", "statement"}
     for letter in dunning:
@@ -388,10 +387,10 @@ def test_the_late_fee_on_barred_principal_is_left_out_of_what_is_asked_and_the_l
     desk = c.desk(AS_OF)
     state = state_of(desk, "1-1-101")
     opening = next(ch for ch in state.charges if ch.charge.item == "期初欠费")
-    assert opening.late_fee.amount > 0
+    assert opening.late_fee.amount > 0 and state.late_fee_barred == opening.late_fee.amount
     [notice] = letters_for(desk, c.root, "notice")
     assert notice.context["late_fee_barred"] == opening.late_fee.amount
-    assert notice.total == state.outstanding + state.late_fee - opening.late_fee.amount
+    assert notice.total == state.outstanding + state.late_fee
     text = html_text(notice, c.root)
     assert f"标*的{money_text(opening.late_fee.amount)}元违约金计在已过诉讼时效的本金上，随本金一并超过诉讼时效" in text
     assert to_capitals(notice.total) in text
@@ -418,7 +417,8 @@ def test_late_fee_on_opening_arrears_is_said_to_need_a_contractual_basis(tmp_pat
 
 def test_the_creditor_claims_and_the_issuer_sends(demo):
     desk, _files, _run = demo
-    owed = dataclasses.replace(desk, policy=dataclasses.replace(desk.policy, creditor="示例物业服务有限公司"))
+    authority = Authorisation(date(2020, 1, 1), None, "授权委托书 1号", desk.policy.pos)
+    owed = dataclasses.replace(desk, policy=dataclasses.replace(desk.policy, creditor=Creditor("示例物业服务有限公司"), authorisations=(authority,)))
     letters = letters_for(owed)
     issuer = desk.policy.issuer.name
     texts = {kind: html_text(next(l for l in letters if l.kind == kind)) for kind in ("notice", "lawyer", "plan", "evidence")}

@@ -168,11 +168,11 @@ OLDEST_DUE = date(2025, 1, 15)
 
 def household(stage=None, reasons=(), last_outcome=None, tags=(), occupancy="self", unit_type="高层", broken=0,
               plan=None, limitation=("ok",), days=40, late_fee="0.00", outstanding="1200.00", channels=None,
-              contacted=(), barred="0.00", lapsed=()):
+              contacted=(), barred="0.00"):
     """A UnitState-like record with just what the matcher and the script values read.
 
     ``contacted``: channels of contacts that reached the owner after the oldest unpaid due date;
-    ``lapsed``: indexes into ``limitation`` of charges that lapsed before a late demand (barred, status unchanged).
+    ``limitation``: the statuses of the unpaid overdue charges.
     """
     stage_record = None
     if stage is not None:
@@ -184,14 +184,12 @@ def household(stage=None, reasons=(), last_outcome=None, tags=(), occupancy="sel
     if plan:
         plan_state = SimpleNamespace(status=plan, next_installment=(date(2026, 12, 1), Decimal("500.00")),
                                      due_so_far=Decimal("1500.00"), paid=Decimal("1000.00") if plan == "behind" else Decimal("1500.00"))
-    charges = tuple(
-        SimpleNamespace(limitation=SimpleNamespace(status=s, barred=s == "expired" or i in lapsed)) for i, s in enumerate(limitation)
-    )
+    charges = tuple(SimpleNamespace(limitation_status=s) for s in limitation)
     return SimpleNamespace(
         stage=stage_record, reasons=tuple(reasons), contacts=tuple(contacts), oldest_due=OLDEST_DUE,
         unit=SimpleNamespace(id="9-9-909", tags=tuple(tags), occupancy=occupancy, type=unit_type, owners=(SimpleNamespace(name="王丽"),)),
         broken_promises=broken, plan=plan_state, promises=(), charges=charges,
-        limitation=SimpleNamespace(barred_amount=Decimal(barred)),
+        limitation=SimpleNamespace(expired_amount=Decimal(barred)),
         days_overdue=days, late_fee=Decimal(late_fee), outstanding=Decimal(outstanding),
     )
 
@@ -224,7 +222,6 @@ HOUSEHOLDS = {
     "hardship and a plan in arrears": (household(stage="notice", reasons=["hardship"], plan="behind"), "installment-plan", ["formal-letter"], []),
     "plan kept on time": (household(stage="lawyer", reasons=["hardship"], broken=1, plan="on_track", days=200, contacted=["letter"]), "timely-reminder", [], ["lawyer-letter", "formal-letter", "fix-a-date", "installment-plan"]),
     "plan fallen behind": (household(stage="notice", reasons=["forgot"], broken=1, plan="behind", days=200), "installment-plan", ["fix-a-date"], ["timely-reminder"]),
-    "lapsed before a late demand": (household(stage="notice", limitation=("ok", "ok"), lapsed=(0,), days=1500, barred="600.00"), "expired-goodwill", ["formal-letter"], []),
     "shop moving out with large arrears": (household(stage="legal", unit_type="商铺", tags=["有撤场迹象"], reasons=["hardship"], days=300), "asset-preservation", ["shop-support", "lawsuit"], []),
     "elderly owner just overdue": (household(stage="reminder", tags=["老人"], days=5), "easy-payment", ["timely-reminder"], []),
     "tenant did not pay": (household(stage="notice", reasons=["rented_out"], occupancy="rented"), "tenant-relay", ["formal-letter"], []),

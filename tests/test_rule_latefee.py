@@ -41,9 +41,20 @@ def test_late_fee_is_capped_at_cap_times_the_charge(tmp_path):
 
 
 def test_default_cap_is_the_charge_amount(tmp_path):
-    c = one_charge(tmp_path, RATE, due="2015-01-15")
-    # 2015-01-15 -> 2026-01-15 = 4018 days: 200 x 4018 x 0.0003 = 241.08 > 1 x 200.00
-    assert late_fee(c, "2026-01-15") == "200.00"
+    c = one_charge(tmp_path, RATE, due="2022-01-15")
+    # 2022-01-15 -> 2025-01-15 = 1096 days: 200 x 1096 x 0.0003 = 65.76 < 200.00; the claim runs out after 2025-01-15
+    assert late_fee(c, "2025-01-15") == "65.76"
+    c.contact("1-1-101", "2024-12-01", "visit", "reached", evidence="签收单")  # in time: the claim runs to 2027-12-01
+    # 2022-01-15 -> 2027-12-01 = 2146 days: 200 x 2146 x 0.0003 = 128.76; 2022-01-15 -> 2030-12-01 would be 3242 days
+    assert late_fee(c, "2027-12-01") == "128.76"
+    c.contact("1-1-101", "2027-11-01", "visit", "reached", evidence="签收单")  # runs to 2030-11-01
+    # 2022-01-15 -> 2030-11-01 = 3212 days: 200 x 3212 x 0.0003 = 192.72; 2030-09-21: 3171 days, 190.26
+    assert late_fee(c, "2030-11-01") == "192.72"
+    c.contact("1-1-101", "2030-10-01", "visit", "reached", evidence="签收单")  # runs to 2033-10-01
+    # 2022-01-15 -> 2031-01-01 = 3274 days: 200 x 3274 x 0.0003 = 196.44; 2031-03-01: 3332 days, 199.92
+    # 2031-03-02: 3333 days: 199.98; 2031-03-03: 3334 days: 200.04 > 1 x 200.00
+    assert late_fee(c, "2031-03-02") == "199.98"
+    assert late_fee(c, "2031-03-03") == "200.00"
 
 
 def test_pieces_settled_on_different_days_are_late_for_different_days(tmp_path):

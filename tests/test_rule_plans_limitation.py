@@ -174,56 +174,68 @@ def test_unit_status_is_the_worst_and_expired_amount_only_counts_expired_charges
     assert limitation(c, "2026-03-16") == {"earliest_expiry": "2026-03-15", "status": "expired", "expired_amount": "300.00"}
 
 
-# -- beyond rule 10: a demand after the period ran out revives nothing (民法典第一百九十五条) -------
+# -- v2: a demand after the period ran out revives nothing (民法典第一百九十五条); only covers: all does ----------
 
 
-def test_a_demand_after_the_period_ran_out_is_counted_by_the_rule_but_the_charge_has_lapsed(tmp_path):
+def test_a_demand_after_the_period_ran_out_does_not_restart_it(tmp_path):
     c = debt(tmp_path)  # due 2023-01-15: runs out after 2026-01-15
     c.contact("1-1-101", "2026-03-01", "registered_mail", "delivered", evidence="EMS 1100")
-    # rule 10: the delivered letter restarts the clock: 2026-03-01 + 3 years = 2029-03-01, ok
-    assert limitation(c, "2026-06-01") == {"earliest_expiry": "2029-03-01", "status": "ok", "expired_amount": "0.00"}
-    # but it came 45 days after the period ran out: the whole 1000.00 is barred all the same
-    assert lapsed_amount(c, "2026-06-01") == "1000.00"
-    charge = c.state("1-1-101", "2026-06-01").charges[0].limitation
-    assert charge.lapsed and charge.barred and charge.lapsed_on.isoformat() == "2026-01-15"
+    assert limitation(c, "2026-06-01") == {"earliest_expiry": "2026-01-15", "status": "expired", "expired_amount": "1000.00"}
 
 
 def test_a_demand_on_the_last_day_of_the_period_still_interrupts_it(tmp_path):
     c = debt(tmp_path)
     c.contact("1-1-101", "2026-01-15", "visit", "refused", evidence="录音")
-    assert limitation(c, "2026-06-01")["earliest_expiry"] == "2029-01-15"
-    assert lapsed_amount(c, "2026-06-01") == "0.00"
+    assert limitation(c, "2026-06-01") == {"earliest_expiry": "2029-01-15", "status": "ok", "expired_amount": "0.00"}
 
 
-def test_a_demand_that_lapsed_is_not_revived_by_later_demands(tmp_path):
+def test_a_demand_the_day_after_the_last_day_is_too_late(tmp_path):
+    c = debt(tmp_path)
+    c.contact("1-1-101", "2026-01-16", "visit", "refused", evidence="录音")
+    assert limitation(c, "2026-06-01")["status"] == "expired"
+
+
+def test_later_demands_do_not_revive_a_charge_that_expired_before_them(tmp_path):
     c = debt(tmp_path)
     c.contact("1-1-101", "2026-02-01", "visit", "reached", evidence="录音 1")
-    c.contact("1-1-101", "2026-05-01", "visit", "disputed", evidence="录音 2")  # within 3 years of the first, still too late
-    assert lapsed_amount(c, "2026-06-01") == "1000.00"
+    c.contact("1-1-101", "2026-05-01", "visit", "disputed", evidence="录音 2")
+    assert limitation(c, "2026-06-01")["expired_amount"] == "1000.00"
 
 
 @pytest.mark.parametrize("how", ["promise", "plan", "payment"])
-def test_the_owners_own_agreement_after_the_period_ran_out_takes_the_defence_away(tmp_path, how):
-    c = debt(tmp_path)
-    if how == "promise":  # 诉讼时效规定第十九条: agreeing to pay after expiry
-        c.contact("1-1-101", "2026-03-01", "phone", "promised", evidence="录音", promise={"date": "2026-04-01"})
+def test_an_in_time_acknowledgment_or_a_payment_after_expiry_revives_nothing(tmp_path, how):
+    c = debt(tmp_path)  # expired after 2026-01-15
+    if how == "promise":  # covers defaults to in_time: the owner agreed to pay what is still in time
+        c.contact("1-1-101", "2026-03-01", "phone", "promised", evidence="录音", promise={"date": "2026-04-01", "amount": "100.00"})
     elif how == "plan":
         c.plan("1-1-101", "2026-03-01", [("2026-04-01", "1000.00")])
-    else:  # paying part of it
+    else:  # 100.00 settles part of the barred charge: no partial performance of a running claim
         c.payment("1-1-101", "2026-03-01", "100.00")
-    assert limitation(c, "2026-06-01")["earliest_expiry"] == "2029-03-01"
-    assert lapsed_amount(c, "2026-06-01") == "0.00"
+    expected = "900.00" if how == "payment" else "1000.00"
+    assert limitation(c, "2026-06-01") == {"earliest_expiry": "2026-01-15", "status": "expired", "expired_amount": expected}
 
 
-def test_a_payment_towards_another_charge_does_not_take_this_charges_defence_away(tmp_path):
+@pytest.mark.parametrize("how", ["promise", "plan"])
+def test_an_acknowledgment_of_everything_revives_a_barred_charge(tmp_path, how):
+    c = debt(tmp_path)
+    if how == "promise":  # 诉讼时效规定第十九条: the owner agreed to pay the barred charge too
+        c.contact("1-1-101", "2026-03-01", "phone", "promised", evidence="录音：业主认可全部欠款", promise={"date": "2026-04-01"}, covers="all")
+    else:
+        c.plan("1-1-101", "2026-03-01", [("2026-04-01", "1000.00")], covers="all")
+    # 2026-03-01 + 3 years
+    assert limitation(c, "2026-06-01") == {"earliest_expiry": "2029-03-01", "status": "ok", "expired_amount": "0.00"}
+
+
+def test_a_promise_of_everything_without_evidence_interrupts_nothing(tmp_path):
+    c = debt(tmp_path)
+    c.contact("1-1-101", "2026-03-01", "phone", "promised", promise={"date": "2026-04-01"}, covers="all")
+    assert limitation(c, "2026-06-01")["status"] == "expired"
+
+
+def test_a_payment_in_time_restarts_only_its_own_charge(tmp_path):
     c = debt(tmp_path, due="2022-01-15")  # runs out after 2025-01-15
-    c.charge("1-1-101", "物业费", "300.00", "2025-06-15")
-    c.contact("1-1-101", "2025-03-01", "visit", "reached", evidence="录音")  # too late for the first, in time for nothing else
-    c.payment("1-1-101", "2025-02-01", "1000.00")  # settles the whole first charge: nothing of it is left unpaid
-    assert lapsed_amount(c, "2026-06-01") == "0.00"
-    c2 = debt(tmp_path / "second", due="2022-01-15")
-    c2.charge("1-1-101", "物业费", "300.00", "2022-06-15")
-    c2.contact("1-1-101", "2025-03-01", "visit", "reached", evidence="录音")  # too late for 2022-01 (ran out 2025-01-15), in time for 2022-06
-    assert lapsed_amount(c2, "2026-06-01") == "1000.00"
-    states = c2.state("1-1-101", "2026-06-01").charges
-    assert [(s.limitation.lapsed, s.limitation.expiry.isoformat()) for s in states] == [(True, "2028-03-01"), (False, "2028-03-01")]
+    c.charge("1-1-101", "物业费", "300.00", "2022-06-15")  # runs out after 2025-06-15
+    c.payment("1-1-101", "2025-01-10", "100.00")  # in time for the oldest: it settles 100.00 of it
+    states = c.state("1-1-101", "2026-06-01").charges
+    assert [(s.limitation.expiry.isoformat(), s.limitation.status) for s in states] == [("2028-01-10", "ok"), ("2025-06-15", "expired")]
+    assert limitation(c, "2026-06-01") == {"earliest_expiry": "2025-06-15", "status": "expired", "expired_amount": "300.00"}

@@ -129,7 +129,7 @@ def test_unknown_keys_suggest_the_closest_key(path, text, expected):
 def test_unknown_key_without_a_close_match_lists_the_keys():
     line = "  - {unit: 1-1-101, date: 2026-03-01, amount: 1, method: cash, 备注: x}"
     _, problems = read("ledger/p.yaml", f"payments:\n{line}\n")
-    assert problems == [f"ledger/p.yaml:2:{col(line, '备注')}: 错误: 缴费记录里有未知的键“备注”（可用的键：unit、date、amount、method、receipt、note）"]
+    assert problems == [f"ledger/p.yaml:2:{col(line, '备注')}: 错误: 缴费记录里有未知的键“备注”（可用的键：unit、date、amount、method、receipt、note、for）"]
 
 
 @pytest.mark.parametrize(("value", "col"), [
