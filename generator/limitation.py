@@ -80,17 +80,28 @@ def made_for_creditor(contact: Contact, policy: Policy) -> bool:
     return contact.party == "creditor" or policy.issuer_may_demand(contact.date)
 
 
+# Why a contact interrupts nothing (``contact_standing``); the site and letters word these in Chinese.
+NOT_A_DEMAND, NO_EVIDENCE, NOT_THROUGH, NOT_FOR_CREDITOR = "not_a_demand", "no_evidence", "not_through", "not_for_creditor"
+
+
+def contact_standing(contact: Contact, unit: Unit, policy: Policy) -> str | None:
+    """None when the contact is a demand rule 10 counts; else why not (one of the constants above)."""
+    if contact.purpose != "demand":
+        return NOT_A_DEMAND
+    if not contact.evidence.strip():
+        return NO_EVIDENCE
+    if contact.outcome not in DEMAND_OUTCOMES and not (
+        contact.outcome in FAILED_DELIVERY and contact.channel in LETTER_CHANNELS and unit.address_confirmed_on(contact.date)
+    ):  # 诉讼时效规定第八条第二款: a letter returned from the address the owner confirmed still counts
+        return NOT_THROUGH
+    if not made_for_creditor(contact, policy):
+        return NOT_FOR_CREDITOR
+    return None
+
+
 def contact_event(contact: Contact, unit: Unit, policy: Policy) -> Interruption | None:
     """What a contact is for the limitation period, or None when it interrupts nothing."""
-    if contact.purpose != "demand" or not contact.evidence.strip():
-        return None
-    if contact.outcome in DEMAND_OUTCOMES:
-        pass
-    elif contact.outcome in FAILED_DELIVERY and contact.channel in LETTER_CHANNELS and unit.address_confirmed_on(contact.date):
-        pass  # 诉讼时效规定第八条第二款: sent to the address the owner confirmed
-    else:
-        return None
-    if not made_for_creditor(contact, policy):
+    if contact_standing(contact, unit, policy) is not None:
         return None
     if contact.outcome == "promised":
         return Interruption(contact.date, PROMISE, contact.evidence, contact.covers == "all", contact)
