@@ -22,6 +22,8 @@ def validate(ledger: Ledger, today: date) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     problems += _check_units(ledger)
     problems += _check_entries(ledger, today)
+    problems += _check_owner_dates(ledger, today)
+    problems += _check_sensitive_tags(ledger)
     return problems
 
 
@@ -87,15 +89,78 @@ def _check_entries(ledger: Ledger, today: date) -> list[Diagnostic]:
     for charge in ledger.charges:
         check_unit(charge)
     late_fee = ledger.policy.late_fee is not None
+    policy = ledger.policy
+    needs_consent = not policy.issuer_is_creditor if policy.issuer is not None and policy.issuer.name else False
     for waiver in ledger.waivers:
         check_unit(waiver)
         check_future(waiver, waiver.date, "减免")
         if waiver.applies_to == "late_fee" and not late_fee:
             problems.append(warning(waiver.pos, "政策未设违约金（late_fee），这条违约金减免不起作用", "确认 applies_to 是否应为 principal；或在 policy.yaml 里设置 late_fee"))
+        if needs_consent and not waiver.consent:
+            problems.append(error(
+                _at(waiver.pos, "amount"), f"债权人“{policy.creditor_name}”不是落款单位，减免须有它的书面同意",
+                "减免的是债权人的钱，落款单位无权自行减免：请写上 consent: 债权人同意减免的文件（如 同意函 2026-05），没有同意就不要记这笔减免"))
+    with_opening = {unit.id for unit in ledger.units if unit.opening}
+    for payment in ledger.payments:
+        designation = payment.designation
+        if not designation:
+            continue
+        if "opening" in designation and payment.unit in known and payment.unit not in with_opening and "late_fee" not in designation:
+            problems.append(warning(_at(payment.pos, "for"), f"{payment.unit} 没有期初欠费，for 里的 opening 不起作用", "检查房号或 for 的内容；不指定的部分按法定顺序冲抵"))
+        if "late_fee" in designation and not late_fee:
+            problems.append(warning(_at(payment.pos, "for"), "政策未设违约金（late_fee），这笔“交违约金”的缴费不冲抵任何欠费", "如果业主交的是物业费，删除 for 里的 late_fee；否则请核实这笔钱"))
     for plan in ledger.plans:
         check_unit(plan)
         check_future(plan, plan.signed, "分期协议签订")
     for unit in ledger.units:
         for contact in unit.contacts:
             check_future(contact, contact.date, "催收记录")
+    return problems
+
+
+def _at(pos, key: str):
+    """The position of ``key``'s value in a record, or the record's own position."""
+    return pos.of(key) if isinstance(pos, RecordPos) else pos
+
+
+def _check_owner_dates(ledger: Ledger, today: date) -> list[Diagnostic]:
+    """Dates in owner files that record events (v2): not after today, like contacts."""
+    problems: list[Diagnostic] = []
+    for unit in ledger.units:
+        events = [(item.pos, item.assignment_notified, "债权转让通知") for item in unit.opening if item.assignment_notified]
+        if unit.service_address is not None:
+            events.append((_at(unit.pos, "service_address"), unit.service_address.confirmed, "送达地址确认"))
+        events += [(_at(unit.pos, "consents"), consent.date, "同意") for consent in unit.consents]
+        for pos, when, what in events:
+            if when is not None and when > today:
+                problems.append(error(pos, f"{what}日期 {when} 晚于今天", "检查年份或月份是否写错；未来的事请到时再记"))
+    return problems
+
+
+# Tags that record health or minors: sensitive personal information (个人信息保护法第二十八条).
+# Matched as substrings; the playbook uses neutral tags instead (see site_templates/playbook/segments.yaml).
+SENSITIVE_TAG_WORDS = {
+    "小孩": "minor", "孩子": "minor", "儿童": "minor", "未成年": "minor", "婴儿": "minor", "幼儿": "minor",
+    "病": "health", "残疾": "health", "残障": "health", "瘫": "health", "失能": "health", "失智": "health",
+    "痴呆": "health", "孕": "health", "住院": "health", "癌": "health", "精神病": "health", "抑郁": "health",
+    "残": "health", "盲": "health", "聋": "health", "行动不便": "health",
+}
+_NEUTRAL = {
+    "minor": "如需要，写与沟通方式有关的中性标签，例如“白天不在家”“偏好书面沟通”，不要记录家里有未成年人",
+    "health": "写与服务方式有关的中性标签，例如“需要上门”“偏好书面沟通”“请家属代办”，不要记录健康状况",
+}
+
+
+def _check_sensitive_tags(ledger: Ledger) -> list[Diagnostic]:
+    """Tags about health or minors are 敏感个人信息 (个人信息保护法第二十八条): warn and suggest neutral ones."""
+    problems: list[Diagnostic] = []
+    for unit in ledger.units:
+        for tag in unit.tags or ():
+            kind = next((k for word, k in SENSITIVE_TAG_WORDS.items() if word in tag), None)
+            if kind is None:
+                continue
+            what = "未成年人" if kind == "minor" else "健康状况"
+            problems.append(warning(
+                _at(unit.pos, "tags"), f"{unit.id} 的标签“{tag}”记录了{what}，属于敏感个人信息（个人信息保护法第二十八条）",
+                f"催费用不到这类信息，处理它需要单独同意和更严格的保护；{_NEUTRAL[kind]}"))
     return problems
