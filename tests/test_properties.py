@@ -192,3 +192,55 @@ def test_the_order_of_payments_and_waivers_inside_files_changes_nothing(scenario
         original = build(Path(folder) / "a", scenario).report(scenario["as_of"])
         reordered = build(Path(folder) / "b", shuffled).report(scenario["as_of"])
     assert reordered == original
+
+
+# -- rule 10 (v2): nothing but the owner's acknowledgment of everything revives a barred charge ------------------
+
+OLD_DUE = date(2019, 3, 15)  # runs out after 2022-03-15 unless interrupted in time
+contact_events = st.fixed_dictionaries({
+    "day": st.dates(min_value=date(2019, 1, 1), max_value=TODAY),
+    "channel": st.sampled_from(["sms", "wechat", "phone", "visit", "letter", "registered_mail", "lawyer_letter", "court", "other"]),
+    "outcome": st.sampled_from(["promised", "promised", "reached", "refused", "disputed", "delivered", "returned", "unreachable", "no_answer", "paid"]),
+    "evidence": st.sampled_from(["录音", "录音", None]),
+    "purpose": st.sampled_from([None, None, "demand", "service", "other"]),
+    "party": st.sampled_from([None, None, "issuer", "creditor"]),
+})
+barred_events = st.lists(st.one_of(
+    st.tuples(st.just("contact"), contact_events),
+    st.tuples(st.just("payment"), st.dates(min_value=date(2019, 1, 1), max_value=TODAY), st.sampled_from(["50.00", "300.00"]),
+              st.sampled_from([None, ["2019-03"], ["opening"], ["2024-06"]])),
+    st.tuples(st.just("plan"), st.dates(min_value=date(2019, 1, 1), max_value=TODAY)),
+), max_size=10)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(barred_events, st.booleans(), st.booleans(),
+       st.lists(st.dates(min_value=date(2019, 6, 1), max_value=TODAY), min_size=2, max_size=5, unique=True))
+def test_no_contact_plan_or_payment_without_covers_all_turns_an_expired_charge_back(events, creditor, confirmed, as_of_days):
+    with tempfile.TemporaryDirectory() as folder:
+        policy = {"creditor": {"name": "测试物业服务有限公司"}, "authorisations": [{"from": "2021-01-01", "until": "2022-12-31", "document": "授权书"}]} if creditor else {}
+        c = Community(Path(folder), fees=[], **policy)
+        address = {"address": "1幢101室", "confirmed": "2020-06-01"} if confirmed else None
+        c.unit("1-1-101", billing_start="2019-01-01", service_address=address)
+        c.charge("1-1-101", "物业费", "1000.00", OLD_DUE)
+        c.charge("1-1-101", "物业费", "500.00", date(2024, 6, 15))
+        for event in events:
+            if event[0] == "contact":
+                e = event[1]
+                promise = {"date": e["day"]} if e["outcome"] == "promised" else None
+                c.contact("1-1-101", e["day"], e["channel"], e["outcome"], evidence=e["evidence"], promise=promise,
+                          purpose=e["purpose"], party=e["party"])
+            elif event[0] == "payment":
+                extra = {"for": event[3]} if event[3] else {}
+                c.payment("1-1-101", event[1], event[2], **extra)
+            else:
+                c.plan("1-1-101", event[1], [(event[1], "100.00")])
+        expired_since = None
+        for as_of in sorted(as_of_days):
+            old = c.state("1-1-101", as_of).charges[0]
+            if old.unpaid == 0 or old.limitation is None:
+                continue
+            if expired_since is not None:
+                assert old.limitation.status == "expired", (expired_since, as_of)
+            elif old.limitation.status == "expired":
+                expired_since = as_of
