@@ -146,11 +146,11 @@ def compute(ledger: Ledger, as_of: date) -> Desk:
 
 
 def _compute(ledger: Ledger, as_of: date) -> Desk:
-    states = [unit_state(*args) for args in _unit_inputs(ledger, as_of)]
+    states = [unit_state(*args) for args in unit_inputs(ledger, as_of)]
     return Desk(as_of, ledger.policy, tuple(states), totals(states, as_of))
 
 
-def _unit_inputs(ledger: Ledger, as_of: date) -> list[tuple]:
+def unit_inputs(ledger: Ledger, as_of: date) -> list[tuple]:
     """unit_state's arguments for every unit, in ledger order."""
     policy = ledger.policy
     payments = _by_unit(ledger.payments, as_of, lambda p: p.date)
@@ -302,7 +302,7 @@ def summaries(ledger: Ledger, as_of: date, summarise: Callable[[UnitState], T]) 
         return out
 
     with paused_gc():
-        inputs = _unit_inputs(ledger, as_of)
+        inputs = unit_inputs(ledger, as_of)
         if len(inputs) >= PARALLEL_MIN_UNITS and can_fork():
             half = len(inputs) // 2
             rows, theirs = in_two_processes(lambda: part(inputs[:half]), lambda: part(inputs[half:]))

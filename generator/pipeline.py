@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .diagnostics import Diagnostic, sorted_diagnostics
-from .engine import Desk, compute
+from .diagnostics import Diagnostic, sorted_diagnostics, warning
+from .engine import Desk, compute, unit_inputs, unit_state
+from .holidays import holiday_problems
 from .load import load
 from .model import Ledger
+from .money import fmt_grouped
 from .validate import validate
 
 
@@ -31,8 +33,33 @@ def check(root: Path, as_of: date, today: date, use_cache: bool = True) -> Check
     ledger, problems = load(root, use_cache=use_cache)
     if ledger is not None:
         problems = problems + validate(ledger, max(today, as_of))
+        problems = problems + holiday_problems(ledger.policy, as_of)  # rule 12: deadlines in a year nobody gave
+        if not any(p.severity == "error" for p in problems):
+            problems = problems + late_fee_payment_problems(ledger, as_of)
     problems = problems + community_content_problems(root)
     return Checked(ledger, tuple(sorted_diagnostics(problems)))
+
+
+def late_fee_payment_problems(ledger: Ledger, as_of: date) -> list[Diagnostic]:
+    """Rule 6: what a late-fee payment pays beyond the late fee is not credit; say so at the payment.
+
+    Only the units with a late-fee payment are computed, so a large ledger checks as fast as before.
+    """
+    paying = {p.unit for p in ledger.payments if p.designation and p.for_late_fee and p.date <= as_of}
+    if not paying:
+        return []
+    problems = []
+    for args in unit_inputs(ledger, as_of):
+        unit = args[1]
+        if unit.id not in paying:
+            continue
+        state = unit_state(*args)
+        if state.late_fee_overpaid > 0:
+            last = max((p for p in state.payments if p.designation and p.for_late_fee), key=lambda p: (p.date, p.seq))
+            problems.append(warning(
+                last.pos, f"{unit.id} 交的违约金比应付的多 {fmt_grouped(state.late_fee_overpaid)} 元（按 {as_of} 计算），多出的部分不算预存款",
+                "核对这笔缴费：如果业主交的其实是物业费，删除 for 里的 late_fee；如果确实多收了，请退还或与业主另行约定"))
+    return problems
 
 
 def community_content_problems(root: Path) -> list[Diagnostic]:

@@ -449,3 +449,14 @@ def test_a_bad_designation_is_refused_where_it_is_written(tmp_path, value, messa
     checked = pipeline.check(tmp_path, date(2025, 6, 1), date(2026, 11, 22), use_cache=False)
     [problem] = checked.errors
     assert message in problem.message and problem.pos.path == "ledger/p.yaml" and problem.pos.line == 2
+
+
+def test_check_warns_at_a_late_fee_payment_that_pays_more_than_the_late_fee(tmp_path):
+    c = late(tmp_path)  # 18.00 of late fee on 2026-03-16
+    c.payment("1-1-101", "2026-03-16", "30.00", **{"for": ["late_fee"]})
+    [warning] = [w for w in c.checked("2026-03-16").warnings if w.pos.path != "ledger/policy.yaml"]  # not the "no fees" one
+    assert "多 12.00 元" in warning.message and "不算预存款" in warning.message
+    assert (warning.pos.path, warning.pos.line) == ("ledger/entries.yaml", 2)
+    c2 = late(tmp_path / "b")
+    c2.payment("1-1-101", "2026-03-16", "18.00", **{"for": ["late_fee"]})
+    assert [w.pos.path for w in c2.checked("2026-03-16").warnings] == ["ledger/policy.yaml"]
