@@ -9,6 +9,10 @@ through the same position-keeping loader as the ledger: problems are
     for article in book.for_context("letter:notice"):
         article.citation   # 《中华人民共和国民法典》第九百四十四条
         article.summary
+
+An entry may name one paragraph or item of an article (``paragraph: 第二款``),
+cited as 《…》第一百八十八条第二款; its id is the article's with a suffix
+(``civil-code-188-2``).
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ CHECKED = ("text", "secondary")  # checked against the full text / only a second
 CHECKED_WORDS = {"text": "已对照全文核对", "secondary": "未见全文，据二手资料整理"}
 
 _ARTICLE_NO = re.compile(r"第[〇零一二三四五六七八九十百千]+条")
+_PARAGRAPH = re.compile(r"第[一二三四五六七八九十]+款(第[一二三四五六七八九十]+项)?|第[一二三四五六七八九十]+项")
 _CONTEXT = re.compile(r"[a-z]+:[a-z0-9_-]+")
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -49,16 +54,17 @@ class Article:
     applies: str  # how it bears on collecting fees
     checked: str  # text | secondary
     pos: Pos
+    paragraph: str = ""  # 第二款 / 第一款第三项 when the entry is about one part of the article
 
     @property
     def citation(self) -> str:
-        """《中华人民共和国民法典》第九百四十四条"""
-        return f"《{self.law.title}》{self.article}"
+        """《中华人民共和国民法典》第九百四十四条 (第一百八十八条第二款 for a paragraph)"""
+        return f"《{self.law.title}》{self.article}{self.paragraph}"
 
     @property
     def short(self) -> str:
         """民法典第九百四十四条"""
-        return f"{self.law.name}{self.article}"
+        return f"{self.law.name}{self.article}{self.paragraph}"
 
     @property
     def version(self) -> str:
@@ -94,6 +100,7 @@ class LegalBook:
     repealed: tuple[Repealed, ...]
     uses: tuple[tuple[str, tuple[str, ...]], ...]  # context -> article ids
     problems: tuple[Diagnostic, ...] = ()
+    context_names: tuple[tuple[str, str], ...] = ()  # context -> what the legal page calls it (函件：催缴通知书)
 
     def article(self, article_id: str) -> Article:
         for article in self.articles:
@@ -110,6 +117,10 @@ class LegalBook:
             if name == context:
                 return tuple(self.article(i) for i in ids if self.has(i))
         return ()
+
+    def context_label(self, context: str) -> str:
+        """What the legal page calls a context ("函件：催缴通知书"); the context itself when the file names none."""
+        return next((name for ctx, name in self.context_names if ctx == context), context)
 
     def successors(self, entry: Repealed) -> tuple[Article, ...]:
         return tuple(self.article(i) for i in entry.successors if self.has(i))
@@ -154,6 +165,7 @@ _LAW_SPEC = {"name": (text, True), "title": (text, True), "kind": (text, True), 
 _ARTICLE_SPEC = {
     "id": (stage_id, True), "law": (text, True), "article": (text, True),
     "summary": (text, True), "applies": (text, True), "checked": (enum(CHECKED, "checked"), True),
+    "paragraph": (text, False),
 }
 _REPEALED_SPEC = {
     "id": (stage_id, True), "law": (text, True), "article": (text, True), "status": (text, True),
@@ -162,6 +174,7 @@ _REPEALED_SPEC = {
 _TOP_SPEC = {
     "laws": (lambda r, n, k: n, False), "articles": (lambda r, n, k: n, False),
     "repealed": (lambda r, n, k: n, False), "uses": (lambda r, n, k: n, False),
+    "contexts": (lambda r, n, k: n, False),
 }
 
 
@@ -173,6 +186,7 @@ class _Raw:
     articles: tuple[tuple[dict, Pos], ...]
     repealed: tuple[tuple[dict, Pos], ...]
     uses: tuple[tuple[str, tuple[str, ...], Pos], ...]
+    contexts: tuple[tuple[str, str], ...] = ()
 
 
 def _items(r: Reader, top: dict, key: str, what: str, spec: dict, ident: str) -> tuple[tuple[dict, Pos], ...]:
@@ -212,6 +226,24 @@ def _uses(r: Reader, top: dict) -> tuple[tuple[str, tuple[str, ...], Pos], ...]:
     return tuple(out)
 
 
+def _context_names(r: Reader, top: dict) -> tuple[tuple[str, str], ...]:
+    node = top.get("contexts")
+    if node is None:
+        return ()
+    if type(node) is not MappingNode:
+        r.error(node, "contexts 应是“场合: 名称”的映射", "例如 letter:notice: 函件：催缴通知书")
+        return ()
+    out = []
+    for key_node, value_node in node.value:
+        if type(key_node) is not ScalarNode or not _CONTEXT.fullmatch(key_node.value):
+            r.error(key_node, f"场合名“{getattr(key_node, 'value', '')}”格式不对", "写成 小写英文:名称，例如 letter:notice")
+            continue
+        name = text(r, value_node, key_node.value)
+        if name is not BAD:
+            out.append((key_node.value, name))
+    return tuple(out)
+
+
 def _read(path: str, raw: bytes) -> tuple[_Raw, list[Diagnostic]]:
     source, problems = compose(path, raw)
     empty = _Raw((), (), (), ())
@@ -226,6 +258,7 @@ def _read(path: str, raw: bytes) -> tuple[_Raw, list[Diagnostic]]:
         articles=_items(r, top, "articles", "条文（articles）", _ARTICLE_SPEC, "id"),
         repealed=_items(r, top, "repealed", "旧条文（repealed）", _REPEALED_SPEC, "id"),
         uses=_uses(r, top),
+        contexts=_context_names(r, top),
     )
     return result, r.problems
 
@@ -270,12 +303,15 @@ def load_legal(root: Path | None = None) -> LegalBook:
     articles: list = []
     repealed: list = []
     uses: list = []
+    names: list = []
     for raw in raws:
         laws = _merge(tuple(laws), raw.laws, lambda item: item[0]["name"])
         articles = _merge(tuple(articles), raw.articles, lambda item: item[0]["id"])
         repealed = _merge(tuple(repealed), raw.repealed, lambda item: item[0]["id"])
         uses = _merge(tuple(uses), raw.uses, lambda item: item[0])
-    return _resolve(laws, articles, repealed, uses, problems)
+        names = _merge(tuple(names), raw.contexts, lambda item: item[0])
+    book = _resolve(laws, articles, repealed, uses, problems)
+    return LegalBook(book.laws, book.articles, book.repealed, book.uses, book.problems, tuple(names))
 
 
 def _resolve(laws, articles, repealed, uses, problems: list[Diagnostic]) -> LegalBook:
@@ -289,7 +325,11 @@ def _resolve(laws, articles, repealed, uses, problems: list[Diagnostic]) -> Lega
         if not _ARTICLE_NO.fullmatch(v["article"]):
             problems.append(error(pos, f"条文 {v['id']} 的条号“{v['article']}”格式不对", "写成“第九百四十四条”这样的中文条号"))
             continue
-        article_records.append(Article(v["id"], law, v["article"], v["summary"], v["applies"], v["checked"], pos))
+        paragraph = v.get("paragraph", "")
+        if paragraph and not _PARAGRAPH.fullmatch(paragraph):
+            problems.append(error(pos, f"条文 {v['id']} 的款项“{paragraph}”格式不对", "写成“第二款”“第一款第三项”这样的中文款项，条号写在 article 里"))
+            continue
+        article_records.append(Article(v["id"], law, v["article"], v["summary"], v["applies"], v["checked"], pos, paragraph))
     ids = {a.id for a in article_records}
     repealed_records: list[Repealed] = []
     for v, pos in repealed:

@@ -57,8 +57,14 @@ def test_chinese_numerals(numeral, value):
 
 
 def test_article_ids_carry_the_article_number(book):
+    """civil-code-944; an entry about one paragraph adds its number: civil-code-188-2 is 第一百八十八条第二款."""
     for a in book.articles:
-        assert article_number(a.article) == int(re.search(r"(\d+)$", a.id).group(1)), a.id
+        found = re.fullmatch(r"[a-z-]+?-(\d+)(?:-(\d+))?", a.id)
+        assert found and article_number(a.article) == int(found.group(1)), a.id
+        if found.group(2):
+            assert a.paragraph == f"第{'一二三四五六七八九'[int(found.group(2)) - 1]}款", a.id
+        else:
+            assert a.paragraph == "", a.id
 
 
 def test_the_core_collection_articles_are_there(book):
