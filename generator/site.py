@@ -132,10 +132,6 @@ class UnitAdvice:
 
 
 ADVICE_SHOWN = 3  # tactics shown in full on a unit page
-LETTER_CONTEXTS = {
-    "letter:notice": "催缴通知书", "letter:lawyer": "律师函", "letter:statement": "对账单",
-    "letter:plan": "分期协议", "letter:board": "欠费公示", "letter:evidence": "证据清单",
-}
 
 
 def unit_advice(state: UnitState, book: Playbook, policy) -> UnitAdvice:
@@ -159,7 +155,7 @@ def cited_by(book: Playbook) -> dict[str, list[tuple[str, str | None]]]:
         *((t.laws, t.name, f"playbook/tactics.md#{t.id}") for t in book.tactics),
         *((r.laws, "欠费原因：" + r.name, f"playbook/reasons.md#{r.id}") for r in book.reasons),
         *((d.laws, f"禁止事项第 {i} 条", f"playbook/donts.md#{d.id}") for i, d in enumerate(book.donts, 1)),
-        *((ids, "函件：" + LETTER_CONTEXTS.get(context, context), None) for context, ids in book.legal.uses),
+        *((ids, book.legal.context_label(context), None) for context, ids in book.legal.uses),
     ]
     for ids, label, href in entries:
         for article_id in ids:
