@@ -1,4 +1,4 @@
-"""Calendar arithmetic the rules need: months, cycles and anniversaries."""
+"""Calendar arithmetic the rules need: months, cycles and anniversaries (working days: holidays.py)."""
 from __future__ import annotations
 
 import calendar
@@ -31,29 +31,5 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-# Fixed-date statutory holidays (全国年节及纪念日放假办法, 2025): used only for years the
-# holiday calendar does not know yet; lunar holidays cannot be known before they are announced.
-_FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
-
-
-def is_workday(day: date) -> tuple[bool, bool]:
-    """(working day?, from the official calendar?) — statutory holidays and adjusted weekends included."""
-    import chinese_calendar
-
-    try:
-        return chinese_calendar.is_workday(day), True
-    except NotImplementedError:
-        return day.weekday() < 5 and (day.month, day.day) not in _FIXED_HOLIDAYS, False
-
-
-def next_workday(day: date) -> tuple[date, bool]:
-    """The day itself or the next working day (民法典第二百零三条); and whether the official calendar covered it."""
-    from datetime import timedelta
-
-    exact = True
-    while True:
-        working, known = is_workday(day)
-        exact = exact and known
-        if working:
-            return day, exact
-        day += timedelta(days=1)
+# Deadlines and working days live in holidays.py; kept importable from here.
+from .holidays import is_workday, next_workday  # noqa: E402,F401

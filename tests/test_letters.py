@@ -17,7 +17,6 @@ import pytest
 from pypdf import PdfReader
 
 from generator import pipeline
-from generator.dates import next_workday
 from generator.legal import load_legal
 from generator.letters import plan_all
 from generator.model import Authorisation, Creditor
@@ -252,16 +251,6 @@ def test_cli_builds_letters_and_keeps_unchanged_files(tmp_path):
     assert {e["type"] for e in manifest["letters"]} >= {"notice", "statement", "board"}
     second = run()
     assert second.returncode == 0 and "更新 0 个文件" in second.stdout
-
-
-# -- deadlines ------------------------------------------------------------------
-
-def test_deadline_on_a_weekend_or_holiday_moves_to_the_next_working_day():
-    assert next_workday(date(2026, 11, 29)) == (date(2026, 11, 30), True)  # Sunday
-    assert next_workday(date(2026, 10, 1)) == (date(2026, 10, 8), True)  # 国庆 1-7 October 2026
-    assert next_workday(date(2026, 11, 23)) == (date(2026, 11, 23), True)  # a Monday stays
-    day, official = next_workday(date(2031, 10, 1))  # beyond the holiday calendar: fixed holidays and weekends
-    assert day == date(2031, 10, 6) and official is False  # Wed 1 - Fri 3 holidays, then the weekend
 
 
 # -- hostile data and safety ----------------------------------------------------
