@@ -715,7 +715,7 @@ def read_policy(r: Reader, node) -> Policy | None:
         dunning=tuple(stages),
         limitation=limitation,
         publish_unit_amounts=list_units,
-        pos=r.pos(node),
+        pos=r.record_pos(node),  # where each key's value starts: checks after reading point at it (holidays)
         creditor=creditor,
         authorisations=authorisations,
         holidays=holidays,
