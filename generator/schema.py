@@ -546,7 +546,7 @@ def _creditor(r: Reader, node, key: str):
     return BAD if name is BAD else Creditor(name)
 
 
-def _authorisations(r: Reader, node, creditor: Creditor | None, issuer_name: str | None) -> tuple[Authorisation, ...]:
+def _authorisations(r: Reader, node, creditor: Creditor | None, issuer_name: str | None, written_creditor: bool) -> tuple[Authorisation, ...]:
     out = []
     for item in r.sequence(node, "authorisations（债权人授权）") or []:
         v = r.fields(item, "授权", _AUTHORISATION_SPEC, partial=True)
@@ -560,7 +560,7 @@ def _authorisations(r: Reader, node, creditor: Creditor | None, issuer_name: str
             out.append(Authorisation(start, until, v["document"], r.pos(item)))
     if creditor is not None and issuer_name is not None and creditor.name == issuer_name:
         r.warn(node, "债权人就是落款单位，不需要 authorisations", "authorisations 只在债权人（creditor）不是落款单位时才用到，可以删除")
-    elif creditor is None:
+    elif creditor is None and not written_creditor:
         r.warn(node, "没有写债权人（creditor），authorisations 不起作用", "债权人是物业服务企业时，写上 creditor: {name: …}；否则删除 authorisations")
     return tuple(out)
 
@@ -691,7 +691,7 @@ def read_policy(r: Reader, node) -> Policy | None:
             list_units = _get(board, "list_units", False)
     issuer_record = Issuer(_get(issuer, "name"), _get(issuer, "address", ""), _get(issuer, "phone", "")) if issuer is not None else None
     creditor = _get(values, "creditor")
-    authorisations = _authorisations(r, values["authorisations"], creditor, _get(issuer or {}, "name")) if "authorisations" in values else ()
+    authorisations = _authorisations(r, values["authorisations"], creditor, _get(issuer or {}, "name"), "creditor" in values) if "authorisations" in values else ()
     if creditor is not None and issuer_record is not None and issuer_record.name and creditor.name != issuer_record.name and not authorisations:
         r.warn(
             r.value_of(node, "creditor") if "authorisations" not in values else values["authorisations"],
@@ -899,7 +899,7 @@ def _designation(r: Reader, node, key: str):
             if value not in out:
                 out.append(value)
             continue
-        if month or _DATE.fullmatch(value):
+        if month or re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?", value):
             return r.error(item, f"for 里的“{value}”不是有效的月份", "写成 YYYY-MM，例如 2026-03（指到期日在 2026 年 3 月的欠费）")
         return r.error(item, f"for 里的“{value}”不在可选范围内", "可写：YYYY-MM（到期日在该月的欠费，如 2026-03）、opening（期初欠费）、late_fee（违约金）")
     if not out:

@@ -435,7 +435,7 @@ def test_a_payment_for_opening_arrears_a_unit_does_not_have_is_warned_about(tmp_
 
 
 @pytest.mark.parametrize(("value", "message"), [
-    ("2026-13", "不是有效的月份"), ("2026-3", "不在可选范围内"), ("lateFee", "不在可选范围内"), ("[]", "for 是空的"),
+    ("2026-13", "不是有效的月份"), ("2026-3", "不是有效的月份"), ("2026-03-01", "不是有效的月份"), ("lateFee", "不在可选范围内"), ("[]", "for 是空的"),
 ])
 def test_a_bad_designation_is_refused_where_it_is_written(tmp_path, value, message):
     c = debt(tmp_path)
