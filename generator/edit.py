@@ -30,10 +30,13 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from . import labels, pipeline
+from . import labels, pipeline, schema
 from .diagnostics import sorted_diagnostics
 from .load import FileCache, assemble, discover, read_file
-from .model import APPLIES_TO, CHANNELS, METHODS, OUTCOMES, REASONS
+from .model import (
+    APPLIES_TO, CHANNELS, COVERS, FOR_LATE_FEE, FOR_OPENING, METHODS, OUTCOMES, PARTIES, PLAN_LATE_FEES, PURPOSES,
+    REASONS, Policy,
+)
 from .money import fmt, fmt_grouped
 from .validate import validate
 from .yamlsource import MappingNode, ScalarNode, SequenceNode, compose
@@ -88,6 +91,35 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"“{text}”不是有效日期，请写成 YYYY-MM-DD，例如 2026-11-22") from None
+
+
+_FOR_SEPARATORS = re.compile(r"[,，、\s]+")
+_MARK = yaml.Mark("--for", 0, 0, 0, None, None)
+
+
+def parse_designation(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--for 2026-03,opening --for late_fee`` -> ("2026-03", "opening", "late_fee"), by the schema's own rules.
+
+    The words are read by ``schema._designation``, the function that reads a
+    payment's ``for`` in the data, so the command accepts exactly what
+    ``cuijiao check`` accepts; ValueError with its Chinese message otherwise.
+    """
+    words = [word for value in values for word in _FOR_SEPARATORS.split(value.strip()) if word]
+    if not words:
+        raise ValueError("--for 是空的：写月份（YYYY-MM，如 2026-03）、opening（期初欠费）或 late_fee（违约金）")
+    nodes = [yaml.ScalarNode("tag:yaml.org,2002:str", word, _MARK, _MARK) for word in words]
+    reader = schema.Reader("--for")
+    designation = schema._designation(reader, yaml.SequenceNode("tag:yaml.org,2002:seq", nodes, _MARK, _MARK), "for")
+    if designation is schema.BAD:
+        problem = next(p for p in reader.problems if p.severity == "error")
+        raise ValueError("；".join(text for text in (problem.message, problem.hint) if text))
+    return designation
+
+
+def designation_text(designation: tuple[str, ...]) -> str:
+    """("2026-03", "opening") -> "2026年3月到期的欠费、期初欠费"."""
+    words = {FOR_OPENING: "期初欠费", FOR_LATE_FEE: "违约金"}
+    return "、".join(words.get(d) or f"{d[:4]}年{int(d[5:])}月到期的欠费" for d in designation)
 
 
 def parse_installment(text: str) -> tuple[date, Decimal]:
@@ -466,31 +498,50 @@ def _entry_edit(root: Path, kind: str, when: date, item: CommentedMap, file: str
     return append_item(path, old, kind, item, header=header, **style)
 
 
+def _flow_list(values) -> CommentedSeq:
+    """A short list written on one line, ``[2026-03, opening]``, in a block entry too."""
+    seq = CommentedSeq(values)
+    seq.fa.set_flow_style()
+    return seq
+
+
 def payment_edit(root: Path, unit: str, amount: Decimal, when: date, method: str,
-                 receipt: str = "", note: str = "", file: str | None = None) -> Edit:
+                 receipt: str = "", note: str = "", file: str | None = None,
+                 designation: tuple[str, ...] = ()) -> Edit:
+    """A payment; ``designation`` is its ``for`` (spec v2: what the owner said it pays), left out when empty."""
     item = CommentedMap(unit=unit, date=when, amount=money_text(amount), method=method)
     if receipt:
         item["receipt"] = receipt
+    if designation:
+        item["for"] = _flow_list(designation)
     if note:
         item["note"] = note
-    return _entry_edit(root, "payments", when, item, file, default_flow=True)
+    return _entry_edit(root, "payments", when, item, file, default_flow=True, flow_children=("for",))
 
 
 def waiver_edit(root: Path, unit: str, amount: Decimal, when: date, applies_to: str, approved_by: str,
-                reason: str, file: str | None = None) -> Edit:
+                reason: str, file: str | None = None, consent: str = "") -> Edit:
+    """A waiver; ``consent`` is the creditor's written consent (spec v2), left out when empty."""
     item = CommentedMap(unit=unit, date=when, amount=money_text(amount), applies_to=applies_to,
                         approved_by=approved_by, reason=reason)
+    if consent:
+        item["consent"] = consent
     return _entry_edit(root, "waivers", when, item, file, default_flow=True)
 
 
 def plan_edit(root: Path, unit: str, signed: date, installments: list[tuple[date, Decimal]],
-              note: str = "", file: str | None = None) -> Edit:
+              note: str = "", file: str | None = None, *, covers: str = "in_time", late_fee: str = "accrue") -> Edit:
+    """A plan; ``covers`` and ``late_fee`` (spec v2) are written only when they are not the defaults."""
     steps = CommentedSeq()
     for due, amount in installments:
         step = CommentedMap(due=due, amount=money_text(amount))
         step.fa.set_flow_style()
         steps.append(step)
     item = CommentedMap(unit=unit, signed=signed, installments=steps)
+    if covers != "in_time":
+        item["covers"] = covers
+    if late_fee != "accrue":
+        item["late_fee"] = late_fee
     if note:
         item["note"] = note
     return _entry_edit(root, "plans", signed, item, file, default_flow=False, flow_children=("installments",))
@@ -498,7 +549,9 @@ def plan_edit(root: Path, unit: str, signed: date, installments: list[tuple[date
 
 def contact_edit(root: Path, unit: str, when: date, channel: str, outcome: str, *, by: str = "",
                  promise_date: date | None = None, promise_amount: Decimal | None = None,
-                 reason: str = "", evidence: str = "", note: str = "") -> Edit:
+                 reason: str = "", evidence: str = "", note: str = "",
+                 purpose: str = "demand", party: str = "issuer", covers: str = "in_time") -> Edit:
+    """A contact; ``purpose``, ``party`` and ``covers`` (spec v2) are written only when they are not the defaults."""
     path = f"owners/{unit}.yaml"
     old = read_text(root, path)
     if old is None:
@@ -506,16 +559,34 @@ def contact_edit(root: Path, unit: str, when: date, channel: str, outcome: str, 
     item = CommentedMap(date=when, channel=channel)
     if by:
         item["by"] = by
+    if purpose != "demand":
+        item["purpose"] = purpose
+    if party != "issuer":
+        item["party"] = party
     item["outcome"] = outcome
     if promise_date is not None:
         promise = CommentedMap(date=promise_date)
         if promise_amount is not None:
             promise["amount"] = money_text(promise_amount)
         item["promise"] = promise
+    if covers != "in_time":
+        item["covers"] = covers
     for key, value in (("reason", reason), ("evidence", evidence), ("note", note)):
         if value:
             item[key] = value
     return append_item(path, old, "contacts", item, default_flow=False, flow_children=("promise",))
+
+
+def read_policy(root: Path) -> Policy | None:
+    """The community's policy as ``check`` reads it; None when it is missing or has errors (check says which)."""
+    try:
+        raw = (root / "ledger" / "policy.yaml").read_bytes()
+    except OSError:
+        return None
+    result = read_file("ledger/policy.yaml", raw)
+    if not isinstance(result.record, Policy) or any(p.severity == "error" for p in result.problems):
+        return None
+    return result.record
 
 
 def apply(root: Path, edits: list[Edit], as_of: date, today: date, use_cache: bool = True) -> pipeline.Checked:
@@ -527,14 +598,43 @@ def apply(root: Path, edits: list[Edit], as_of: date, today: date, use_cache: bo
 
 
 # -- the commands: cuijiao log / pay / waive / plan ---------------------------------------------
+# spec v2's keys: the words a committee member may type instead of the English value
+PURPOSE = {"demand": "催缴", "service": "服务", "other": "其他"}
+PARTY = {"issuer": "落款单位", "creditor": "债权人"}
+COVERS_WORDS = {"in_time": "未过时效的欠费", "all": "全部欠费"}
+PLAN_LATE_FEE = {"accrue": "照常计算", "freeze": "停止计算"}
 _CHOICE_WORDS = {
     "channel": (CHANNELS, labels.CHANNEL), "outcome": (OUTCOMES, labels.OUTCOME), "reason": (REASONS, labels.REASON),
     "method": (METHODS, labels.METHOD), "applies_to": (APPLIES_TO, labels.APPLIES_TO),
+    "purpose": (PURPOSES, PURPOSE), "party": (PARTIES, PARTY), "covers": (COVERS, COVERS_WORDS),
+    "late_fee": (PLAN_LATE_FEES, PLAN_LATE_FEE),
 }
 
 
 # why a contact needs evidence (民法典第一百九十五条: a demand for payment interrupts the limitation period)
 EVIDENCE_WHY = "催收能中断诉讼时效、让时效重新计算，但业主否认时要靠证据证明催收确实送到了"
+# a repair or inspection visit is not a demand (spec v2 rule 10): it neither fulfils a stage nor interrupts limitation
+PURPOSE_HINT = "提示：这条记为催缴；维修、巡查、回访等服务性联系请加 --purpose service（这类联系不中断诉讼时效）。"
+
+
+def _creditor_words(policy: Policy) -> str:
+    return f"债权人“{policy.creditor_name}”不是落款单位“{policy.issuer.name}”"
+
+
+def demand_not_for_creditor(policy: Policy | None, day: date, purpose: str, party: str) -> str | None:
+    """The warning for a demand by the issuer's people on a day no authorisation covers (spec v2 rule 10), or None."""
+    if policy is None or purpose != "demand" or party != "issuer" or policy.issuer_may_demand(day):
+        return None
+    return (f"注意：{_creditor_words(policy)}，{day} 没有有效的授权（policy.yaml 的 authorisations），"
+            "这次催缴不算债权人的催缴，不中断诉讼时效（民法典第一百九十五条第一项：须是权利人提出的履行请求）。"
+            "如果是债权人自己的工作人员催缴的，请在这条记录里写上 party: creditor（命令里写 --party creditor）；"
+            "否则请先取得债权人的书面授权。")
+
+
+def waiver_consent_why(policy: Policy) -> str:
+    """Why a waiver needs the creditor's written consent (spec v2; 民法典第五百七十五条: only the creditor may release a debt)."""
+    return (f"{_creditor_words(policy)}：减免是放弃债权人的一部分债权，只有债权人才能决定（民法典第五百七十五条），"
+            "业委会的决议代替不了")
 
 
 def _interactive() -> bool:
@@ -596,8 +696,8 @@ def ask(value, option: str, what: str, convert=lambda s: s.strip(), *, hint: str
             click.echo(str(exc), err=True)
 
 
-def _finish(obj, edits: list[Edit], unit: str, done: str) -> None:
-    """Check with the change, write or refuse, and tell what it did to the unit."""
+def _finish(obj, edits: list[Edit], unit: str, done: str, notes: tuple[str, ...] = ()) -> None:
+    """Check with the change, write or refuse, and tell what it did to the unit (``notes``: warnings about the entry)."""
     try:
         checked = apply(obj.root, edits, obj.as_of, obj.today, obj.use_cache)
     except EditError as exc:
@@ -609,10 +709,23 @@ def _finish(obj, edits: list[Edit], unit: str, done: str) -> None:
         sys.exit(1)
     for edit in edits:
         click.echo(f"已{'新建' if edit.created else '写入'} {edit.path}：{done}")
+    for note in notes:
+        click.echo(note, err=True)
     state = pipeline.desk_for(checked, obj.as_of).unit(unit)
     if state is not None:
-        late = f"，违约金 {fmt_grouped(state.late_fee)} 元" if state.late_fee else ""
-        click.echo(f"{unit} 按 {obj.as_of} 计算：欠费 {fmt_grouped(state.outstanding)} 元{late}；下一步：{state.next_action.text}")
+        click.echo(f"{unit} 按 {obj.as_of} 计算：{balance_text(state)}；下一步：{state.next_action.text}")
+
+
+def balance_text(state) -> str:
+    """欠费 2,400.00 元（其中已过诉讼时效 600.00 元），违约金 26.00 元（已过诉讼时效的违约金 3.00 元不计入）."""
+    text = f"欠费 {fmt_grouped(state.outstanding)} 元"
+    if state.limitation.expired_amount:
+        text += f"（其中已过诉讼时效 {fmt_grouped(state.limitation.expired_amount)} 元）"
+    if state.late_fee:
+        text += f"，违约金 {fmt_grouped(state.late_fee)} 元"
+    if state.late_fee_barred:
+        text += f"（已过诉讼时效的违约金 {fmt_grouped(state.late_fee_barred)} 元不计入）"
+    return text
 
 
 _date_option = click.option("--date", "when", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="日期，默认今天")
@@ -631,20 +744,40 @@ _file_option = click.option("--file", "file", metavar="ledger/….yaml", help="�
               help="欠费原因：" + _choices_text("reason"))
 @click.option("--evidence", metavar="证据", help="证据：录音文件名、快递单号、签收单等（" + EVIDENCE_WHY + "）")
 @click.option("--note", help="备注")
+@click.option("--purpose", metavar="目的", callback=_callback(_choice("purpose")),
+              help="这次联系的目的：demand（催缴，默认）、service（维修、巡查、回访等服务）、other（其他）；"
+                   "只有催缴才计入催缴阶段、才能中断诉讼时效")
+@click.option("--party", metavar="谁联系的", callback=_callback(_choice("party")),
+              help="谁的人员联系的：issuer（落款单位，默认）、creditor（债权人自己的工作人员）")
+@click.option("--covers", metavar="范围", callback=_callback(_choice("covers")),
+              help="只用于 --outcome promised：in_time（只承认未过诉讼时效的欠费，默认）、"
+                   "all（承认全部欠费，包括已过诉讼时效的；必须同时写 --evidence）")
 @click.pass_obj
-def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amount, reason, evidence, note) -> None:
+def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amount, reason, evidence, note,
+                purpose, party, covers) -> None:
     """记一条催收记录（写入 owners/房号.yaml 的 contacts）。
 
     在终端里运行时，没写的选项会逐项询问；可以不填的项直接回车跳过（在脚本里写 --evidence "" 这样的空值，就不再询问）。
+    目的（--purpose）不询问，默认是催缴。
     """
+    if purpose is None and _interactive():
+        click.echo(PURPOSE_HINT, err=True)
     channel = ask(channel, "--channel", "联系方式", _choice("channel"), hint=_choices_text("channel"))
     outcome = ask(outcome, "--outcome", "结果", _choice("outcome"), hint=_choices_text("outcome"))
+    if covers is not None and outcome != "promised":
+        raise click.UsageError("--covers 只能和 --outcome promised 一起写：它说明业主承诺付款时承认的是哪些欠费")
+    if covers == "all" and not (evidence or "").strip() and (evidence is not None or not _interactive()):
+        raise click.UsageError(
+            "--covers all 表示业主承认包括已过诉讼时效在内的全部欠费，必须同时用 --evidence 写明能证明这一点的"
+            "录音或书面材料（诉讼时效规定第十九条）；没有这样的证据就不要写 --covers all")
     if outcome == "promised" and promise_date is None:
         promise_date = ask(None, "--promise-date", "承诺付款日期", parse_date, hint="YYYY-MM-DD", required=False)
         if promise_date is not None and promise_amount is None:
             promise_amount = ask(None, "--promise-amount", "承诺付款金额", parse_money, required=False)
     reason = ask(reason, "--reason", "欠费原因", _choice("reason"), hint=_choices_text("reason") + "；不清楚可留空",
                  required=False)
+    if covers == "all":  # asked in a terminal: the acknowledgment of barred charges stands on its evidence
+        evidence = ask(evidence, "--evidence", "证据", hint="承认全部欠费（--covers all）必须有证据：能证明业主承认全部欠费的录音或书面材料")
     evidence = ask(evidence, "--evidence", "证据", hint="录音文件名、快递单号、签收单照片等；" + EVIDENCE_WHY + "；没有可留空",
                    required=False)
     by = ask(by, "--by", "经办人", required=False)
@@ -654,12 +787,17 @@ def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amo
     if promise_amount is not None and promise_date is None:
         raise click.UsageError("写了 --promise-amount 就要同时写 --promise-date")
     when = when or obj.today
+    purpose, party, covers = purpose or "demand", party or "issuer", covers or "in_time"
     try:
         edit = contact_edit(obj.root, unit, when, channel, outcome, by=by or "", promise_date=promise_date,
-                            promise_amount=promise_amount, reason=reason or "", evidence=evidence or "", note=note or "")
+                            promise_amount=promise_amount, reason=reason or "", evidence=evidence or "", note=note or "",
+                            purpose=purpose, party=party, covers=covers)
     except EditError as exc:
         raise click.ClickException(str(exc)) from None
-    _finish(obj, [edit], unit, f"{unit} {when} {labels.CHANNEL[channel]}，{labels.OUTCOME[outcome]}")
+    warning = demand_not_for_creditor(read_policy(obj.root), when, purpose, party)
+    kind = "" if purpose == "demand" else f"（{PURPOSE[purpose]}，不是催缴）"
+    _finish(obj, [edit], unit, f"{unit} {when} {labels.CHANNEL[channel]}，{labels.OUTCOME[outcome]}{kind}",
+            notes=(warning,) if warning else ())
 
 
 @click.command("pay")
@@ -669,9 +807,13 @@ def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amo
 @click.option("--method", metavar="方式", callback=_callback(_choice("method")), help="缴费方式：" + _choices_text("method"))
 @click.option("--receipt", metavar="收据号", help="收据号（写了就不能重复）")
 @click.option("--note", help="备注")
+@click.option("--for", "designation", multiple=True, metavar="用途",
+              callback=lambda ctx, param, value: _designation_option(value),
+              help="业主指定这笔钱交的是什么（可写多次或用逗号分隔）：YYYY-MM（到期日在该月的欠费，如 2026-03）、"
+                   "opening（期初欠费）、late_fee（违约金，整笔只抵违约金）；不写就按法定顺序抵扣")
 @_file_option
 @click.pass_obj
-def pay_command(obj, unit, amount, when, method, receipt, note, file) -> None:
+def pay_command(obj, unit, amount, when, method, receipt, note, designation, file) -> None:
     """记一笔缴费（追加到当月的缴费文件，例如 ledger/payments/2026-11.yaml）。
 
     在终端里运行时，没写的缴费方式和收据号会询问；没有收据号直接回车。
@@ -680,10 +822,20 @@ def pay_command(obj, unit, amount, when, method, receipt, note, file) -> None:
     receipt = ask(receipt, "--receipt", "收据号", hint="同一个收据号不能用两次；没有可留空", required=False)
     when = when or obj.today
     try:
-        edit = payment_edit(obj.root, unit, amount, when, method, receipt or "", note or "", file)
+        edit = payment_edit(obj.root, unit, amount, when, method, receipt or "", note or "", file, designation)
     except EditError as exc:
         raise click.ClickException(str(exc)) from None
-    _finish(obj, [edit], unit, f"{unit} {when} 缴费 {fmt_grouped(amount)} 元（{labels.METHOD[method]}）")
+    purpose = f"，指定用于{designation_text(designation)}" if designation else ""
+    _finish(obj, [edit], unit, f"{unit} {when} 缴费 {fmt_grouped(amount)} 元（{labels.METHOD[method]}{purpose}）")
+
+
+def _designation_option(values: tuple[str, ...]) -> tuple[str, ...]:
+    if not values:
+        return ()
+    try:
+        return parse_designation(values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command("waive")
@@ -693,19 +845,29 @@ def pay_command(obj, unit, amount, when, method, receipt, note, file) -> None:
 @click.option("--applies-to", "applies_to", metavar="对象", callback=_callback(_choice("applies_to")), help="减免对象：" + _choices_text("applies_to"))
 @click.option("--approved-by", "approved_by", metavar="批准人", help="批准人，例如 业委会2026年第3次会议")
 @click.option("--reason", metavar="理由", help="减免理由")
+@click.option("--consent", metavar="文件", help="债权人的书面同意，例如 物业公司同意函 2026-05；债权人不是落款单位时必须写")
 @_file_option
 @click.pass_obj
-def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, file) -> None:
-    """记一笔减免（须写明批准人和理由；默认写入 ledger/waivers/年份.yaml）。"""
+def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, consent, file) -> None:
+    """记一笔减免（须写明批准人和理由；债权人不是落款单位时还须写明债权人的书面同意；默认写入 ledger/waivers/年份.yaml）。"""
+    policy = read_policy(obj.root)
+    needs_consent = policy is not None and not policy.issuer_is_creditor
+    if needs_consent and not (consent or "").strip():
+        if consent is not None or not _interactive():
+            raise click.UsageError(f"{waiver_consent_why(policy)}。请用 --consent 写明债权人的书面同意，"
+                                   f"例如 --consent \"{policy.creditor_name}同意函 2026-05\"；没有债权人的同意不能记这笔减免")
     applies_to = ask(applies_to, "--applies-to", "减免对象", _choice("applies_to"), hint=_choices_text("applies_to"))
     approved_by = ask(approved_by, "--approved-by", "批准人", hint="例如 业委会2026年第3次会议")
     reason = ask(reason, "--reason", "减免理由")
+    if needs_consent and consent is None:
+        consent = ask(None, "--consent", "债权人的书面同意", hint=waiver_consent_why(policy) + "；写同意函的名称或编号")
     when = when or obj.today
     try:
-        edit = waiver_edit(obj.root, unit, amount, when, applies_to, approved_by, reason, file)
+        edit = waiver_edit(obj.root, unit, amount, when, applies_to, approved_by, reason, file, (consent or "").strip())
     except EditError as exc:
         raise click.ClickException(str(exc)) from None
-    _finish(obj, [edit], unit, f"{unit} {when} 减免{labels.APPLIES_TO[applies_to]} {fmt_grouped(amount)} 元（批准：{approved_by}）")
+    agreed = f"；债权人同意：{consent.strip()}" if consent and consent.strip() else ""
+    _finish(obj, [edit], unit, f"{unit} {when} 减免{labels.APPLIES_TO[applies_to]} {fmt_grouped(amount)} 元（批准：{approved_by}{agreed}）")
 
 
 @click.command("plan")
@@ -714,9 +876,13 @@ def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, file
 @click.option("--installment", "installments", multiple=True, callback=_callback(parse_installment), metavar="日期:金额",
               help="一期：到期日:金额，例如 2026-12-01:1000.00；可写多次")
 @click.option("--note", help="备注")
+@click.option("--covers", metavar="范围", callback=_callback(_choice("covers")),
+              help="协议承认的欠费：in_time（只承认未过诉讼时效的欠费，默认）、all（协议写明承认全部欠费，包括已过诉讼时效的）")
+@click.option("--late-fee", "late_fee", metavar="违约金", callback=_callback(_choice("late_fee")),
+              help="协议期间的违约金：accrue（照常计算，默认）、freeze（按期履行期间停止计算）")
 @_file_option
 @click.pass_obj
-def plan_command(obj, unit, signed, installments, note, file) -> None:
+def plan_command(obj, unit, signed, installments, note, covers, late_fee, file) -> None:
     """记一份分期付款协议（默认写入 ledger/plans/年份.yaml）。"""
     steps = list(installments)
     if not steps:
@@ -733,11 +899,14 @@ def plan_command(obj, unit, signed, installments, note, file) -> None:
             steps.append(step)
     signed = signed or obj.today
     try:
-        edit = plan_edit(obj.root, unit, signed, steps, note or "", file)
+        edit = plan_edit(obj.root, unit, signed, steps, note or "", file,
+                         covers=covers or "in_time", late_fee=late_fee or "accrue")
     except EditError as exc:
         raise click.ClickException(str(exc)) from None
     total = sum((amount for _, amount in steps), Decimal("0.00"))
-    _finish(obj, [edit], unit, f"{unit} {signed} 签订分期协议，共 {len(steps)} 期 {fmt_grouped(total)} 元")
+    terms = "".join(text for flag, text in ((covers == "all", "，承认全部欠费（包括已过诉讼时效的）"),
+                                            (late_fee == "freeze", "，按期履行期间违约金停止计算")) if flag)
+    _finish(obj, [edit], unit, f"{unit} {signed} 签订分期协议，共 {len(steps)} 期 {fmt_grouped(total)} 元{terms}")
 
 
 COMMANDS = (log_command, pay_command, waive_command, plan_command)

@@ -321,3 +321,269 @@ def test_plan_installments_are_asked_for_in_a_terminal(community, monkeypatch):
 def test_the_guard_refuses_a_rewrite_that_would_change_existing_values():
     with pytest.raises(edit.EditError):
         edit._guard("x.yaml", "payments:\n  - {amount: 1.50}\n", "payments:\n  - {amount: 1.5}\n  - {amount: 2}\n", "payments", ["amount"])
+
+
+# -- spec v2's keys (issue 10) ----------------------------------------------------------------------
+
+CREDITOR = """\
+creditor: {name: 测试物业服务有限公司}
+authorisations:
+  - {from: 2026-01-01, until: 2026-06-30, document: 授权委托书 2026-001}
+"""
+
+
+def with_creditor(root: Path) -> Path:
+    """The community's claim is held by a management company that authorised the committee for the first half of 2026."""
+    path = root / "ledger/policy.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + CREDITOR, encoding="utf-8")
+    return root
+
+
+def contacts_added(root: Path, unit: str = "1-1-101") -> str:
+    before = {"1-1-101": OWNER_101, "1-1-102": OWNER_102}[unit]
+    text = (root / f"owners/{unit}.yaml").read_text(encoding="utf-8")
+    assert text.startswith(before)
+    return text[len(before):]
+
+
+def test_log_writes_purpose_party_and_covers_only_when_they_are_not_the_defaults(community):
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-20", "--channel", "visit", "--outcome", "reached",
+                 "--purpose", "service", "--note", "修水管，未谈物业费")
+    assert result.exit_code == 0, result.output
+    assert "（服务，不是催缴）" in result.output
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "phone", "--outcome", "promised",
+                 "--promise-date", "2026-11-30", "--purpose", "demand", "--party", "issuer", "--covers", "in_time",
+                 "--evidence", "录音2.m4a")
+    assert result.exit_code == 0, result.output
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-22", "--channel", "phone", "--outcome", "promised",
+                 "--promise-date", "2026-12-15", "--party", "creditor", "--covers", "all", "--evidence", "录音3.m4a")
+    assert result.exit_code == 0, result.output
+    assert contacts_added(community) == (
+        "  - date: 2026-11-20\n    channel: visit\n    purpose: service\n    outcome: reached\n    note: 修水管，未谈物业费\n"
+        "  - date: 2026-11-21\n    channel: phone\n    outcome: promised\n    promise: {date: 2026-11-30}\n    evidence: 录音2.m4a\n"
+        "  - date: 2026-11-22\n    channel: phone\n    party: creditor\n    outcome: promised\n    promise: {date: 2026-12-15}\n"
+        "    covers: all\n    evidence: 录音3.m4a\n"
+    )
+    contacts = checked(community).ledger.units[0].contacts[-3:]
+    assert [(c.purpose, c.party, c.covers) for c in contacts] == [
+        ("service", "issuer", "in_time"), ("demand", "issuer", "in_time"), ("demand", "creditor", "all")]
+    assert cli(community, "check").exit_code == 0
+
+
+def test_log_in_flow_style_writes_the_new_keys_on_the_line(community):
+    result = cli(community, "log", "1-1-102", "--date", "2026-11-21", "--channel", "visit", "--outcome", "reached",
+                 "--purpose", "其他")  # the Chinese word is accepted too
+    assert result.exit_code == 0, result.output
+    assert contacts_added(community, "1-1-102") == "  - {date: 2026-11-21, channel: visit, purpose: other, outcome: reached}\n"
+    assert checked(community).ledger.units[1].contacts[-1].purpose == "other"
+
+
+@pytest.mark.parametrize("args, words", [
+    (("--outcome", "reached", "--covers", "all", "--evidence", "录音.m4a"), "只能和 --outcome promised 一起写"),
+    (("--outcome", "refused", "--covers", "in_time"), "只能和 --outcome promised 一起写"),
+    (("--outcome", "promised", "--covers", "all"), "必须同时用 --evidence"),
+    (("--outcome", "promised", "--covers", "all", "--evidence", " "), "必须同时用 --evidence"),
+    (("--outcome", "reached", "--purpose", "repair"), "不在可选范围内"),
+    (("--outcome", "reached", "--party", "company"), "不在可选范围内"),
+], ids=["covers-not-promised", "in-time-not-promised", "all-without-evidence", "all-with-empty-evidence", "bad-purpose", "bad-party"])
+def test_log_refuses_covers_without_a_promise_or_evidence_and_unknown_values(community, args, words):
+    before = snapshot(community)
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "phone", *args)
+    assert result.exit_code == 2, result.output
+    assert "用法错误" in result.output and words in result.output
+    assert snapshot(community) == before
+
+
+def test_log_in_a_terminal_does_not_ask_for_the_purpose_but_hints_at_service_visits(community, monkeypatch):
+    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "visit", "--outcome", "reached",
+                 input="\n\n\n\n")  # reason, evidence, by, note
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == edit.PURPOSE_HINT
+    assert "--purpose service" in edit.PURPOSE_HINT and "不中断诉讼时效" in edit.PURPOSE_HINT
+    prompts = [line.split("（")[0] for line in result.output.splitlines() if "）: " in line or line.endswith(": ")]
+    assert prompts == ["欠费原因", "证据", "经办人", "备注"]
+    assert contacts_added(community).endswith("  - date: 2026-11-21\n    channel: visit\n    outcome: reached\n")
+    # given on the command line: no hint
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "visit", "--outcome", "reached",
+                 "--purpose", "service", input="\n\n\n\n")
+    assert result.exit_code == 0 and edit.PURPOSE_HINT not in result.output
+
+
+def test_log_covers_all_in_a_terminal_asks_until_there_is_evidence(community, monkeypatch):
+    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    # promise date, no amount, no reason, evidence left empty (asked again), evidence, by, note
+    answers = "2026-12-01\n\n\n\n业主签字的还款承诺书.pdf\n\n\n"
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "visit", "--outcome", "promised",
+                 "--covers", "all", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "这一项必须填写" in result.output
+    contact = checked(community).ledger.units[0].contacts[-1]
+    assert (contact.covers, contact.evidence) == ("all", "业主签字的还款承诺书.pdf")
+
+
+def test_log_warns_when_the_issuers_demand_does_not_count_for_the_creditor(community):
+    from generator.limitation import NOT_FOR_CREDITOR, contact_standing
+
+    with_creditor(community)
+    # outside the authorisation (2026-01-01 .. 2026-06-30): written, with a warning
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "phone", "--outcome", "refused",
+                 "--evidence", "录音2.m4a")
+    assert result.exit_code == 0, result.output
+    warning = next(line for line in result.output.splitlines() if line.startswith("注意："))
+    assert "测试物业服务有限公司" in warning and "2026-11-21 没有有效的授权" in warning
+    assert "不中断诉讼时效" in warning and "--party creditor" in warning
+    ledger = checked(community).ledger
+    unit = ledger.units[0]
+    assert contact_standing(unit.contacts[-1], unit, ledger.policy) == NOT_FOR_CREDITOR
+    # no warning: inside the authorisation, by the creditor's own staff, or not a demand
+    for extra in (("--date", "2026-06-30"), ("--date", "2026-11-21", "--party", "creditor"),
+                  ("--date", "2026-11-21", "--purpose", "service")):
+        result = cli(community, "log", "1-1-101", "--channel", "phone", "--outcome", "refused", "--evidence", "录音.m4a", *extra)
+        assert result.exit_code == 0, result.output
+        assert "注意：" not in result.output
+    ledger = checked(community).ledger
+    unit = ledger.units[0]
+    assert [contact_standing(c, unit, ledger.policy) for c in unit.contacts[-3:-1]] == [None, None]
+    assert cli(community, "check").exit_code == 0
+
+
+def test_log_gives_no_creditor_warning_when_the_issuer_holds_the_claim(community):
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "phone", "--outcome", "refused",
+                 "--evidence", "录音2.m4a")
+    assert result.exit_code == 0 and "注意：" not in result.output
+
+
+def test_pay_for_writes_the_designation_as_a_one_line_list(community):
+    result = cli(community, "pay", "1-1-101", "600", "--date", "2026-03-20", "--method", "cash",
+                 "--for", "2026-01，2026-04", "--for", "2026-01")  # Chinese comma, repeated, the same month twice
+    assert result.exit_code == 0, result.output
+    text = (community / "ledger/payments/2026-03.yaml").read_text(encoding="utf-8")
+    assert '  - {unit: 1-1-101, date: 2026-03-20, amount: "600.00", method: cash, for: [2026-01, 2026-04]}\n# 以上核对无误\n' in text
+    assert "指定用于2026年1月到期的欠费、2026年4月到期的欠费" in result.output
+    assert checked(community).ledger.payments[-1].designation == ("2026-01", "2026-04")
+    assert cli(community, "check").exit_code == 0
+
+
+def test_pay_for_in_a_block_style_file_stays_on_one_line(community):
+    path = write_payments(community, "payments:\n  - unit: 1-1-102\n    date: 2026-03-14\n    amount: \"300.00\"\n    method: cash\n")
+    result = cli(community, *PAY, "--for", "opening", "--receipt", "R9")
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8").endswith(
+        "  - unit: 1-1-101\n    date: 2026-03-20\n    amount: \"100.00\"\n    method: cash\n    receipt: R9\n    for: [opening]\n")
+    assert checked(community).ledger.payments[-1].designation == ("opening",)
+
+
+def test_pay_for_late_fee_lowers_the_late_fee_and_not_the_arrears(community):
+    # four quarterly bills of 600.00 (due 15 Jan, Apr, Jul, Oct), 0.03% a day: late fee at 22 Nov
+    # 0.18 x (311 + 221 + 130 + 38) = 55.98 + 39.78 + 23.40 + 6.84 = 126.00; the 100.00 pays late fee only
+    result = cli(community, "pay", "1-1-101", "100", "--date", "2026-11-20", "--method", "wechat", "--for", "late_fee")
+    assert result.exit_code == 0, result.output
+    assert "1-1-101 按 2026-11-22 计算：欠费 2,400.00 元，违约金 26.00 元；" in result.output
+    state = pipeline.desk_for(checked(community), AS_OF).unit("1-1-101")
+    assert (state.outstanding, state.late_fee, state.late_fee_paid) == (Decimal("2400.00"), Decimal("26.00"), Decimal("100.00"))
+
+
+def test_pay_for_a_month_settles_that_months_charge(community):
+    result = cli(community, "pay", "1-1-101", "600", "--date", "2026-11-20", "--method", "wechat", "--for", "2026-10")
+    assert result.exit_code == 0, result.output
+    state = pipeline.desk_for(checked(community), AS_OF).unit("1-1-101")
+    unpaid = {c.charge.due: c.unpaid for c in state.charges}
+    # without the designation the oldest in-time charge (due 15 Jan) would have been settled
+    assert unpaid == {date(2026, 1, 15): Decimal("600.00"), date(2026, 4, 15): Decimal("600.00"),
+                      date(2026, 7, 15): Decimal("600.00"), date(2026, 10, 15): Decimal("0.00")}
+    assert "欠费 1,800.00 元" in result.output
+
+
+def test_pay_for_a_barred_opening_shows_the_barred_amounts_in_the_new_balance(community):
+    path = community / "owners/1-1-101.yaml"
+    path.write_text(OWNER_101.replace("billing_start: 2026-01-01\n",
+                                      'billing_start: 2026-01-01\nopening: {amount: "1000.00", due: 2022-01-15}\n'), encoding="utf-8")
+    result = cli(community, "pay", "1-1-101", "100", "--date", "2026-11-20", "--method", "wechat", "--for", "opening")
+    assert result.exit_code == 0, result.output
+    # the opening item expired on 2025-01-15 and the payment, as the owner said, went to it: 900.00 of it is
+    # left, barred; its late fee 0.0003 x (100 x 1770 + 900 x 1772 days) = 531.54 is barred with it; the four
+    # 2026 bills keep their 126.00 (the test above)
+    assert ("欠费 3,300.00 元（其中已过诉讼时效 900.00 元），违约金 126.00 元（已过诉讼时效的违约金 531.54 元不计入）；"
+            in result.output)
+
+
+@pytest.mark.parametrize("value, words", [
+    ("2026-13", "for 里的“2026-13”不是有效的月份"),
+    ("2026-10-15", "for 里的“2026-10-15”不是有效的月份"),
+    ("本金", "for 里的“本金”不在可选范围内"),
+    (" , ", "--for 是空的"),
+])
+def test_pay_refuses_a_designation_the_schema_would_refuse(community, value, words):
+    before = snapshot(community)
+    result = cli(community, *PAY, "--for", value)
+    assert result.exit_code == 2, result.output
+    assert "用法错误" in result.output and words in result.output
+    assert snapshot(community) == before
+
+
+def test_parse_designation_reads_what_the_schema_reads():
+    assert edit.parse_designation(("2026-03, opening", "2026-03 late_fee")) == ("2026-03", "opening", "late_fee")
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        edit.parse_designation(("2026-3",))
+
+
+def test_waive_refuses_without_the_creditors_consent(community):
+    with_creditor(community)
+    before = snapshot(community)
+    for consent in ((), ("--consent", "")):
+        result = cli(community, "waive", "1-1-101", "100", "--date", "2026-11-22", "--applies-to", "late_fee",
+                     "--approved-by", "业委会2026年第3次会议", "--reason", "漏水维修期间", *consent)
+        assert result.exit_code == 2, result.output
+        assert "债权人“测试物业服务有限公司”不是落款单位“测试花园业主委员会”" in result.output
+        assert "民法典第五百七十五条" in result.output and "--consent" in result.output
+        assert snapshot(community) == before
+
+
+def test_waive_writes_the_creditors_consent(community):
+    with_creditor(community)
+    result = cli(community, "waive", "1-1-101", "100", "--date", "2026-11-22", "--applies-to", "late_fee",
+                 "--approved-by", "业委会2026年第3次会议", "--reason", "漏水维修期间", "--consent", "测试物业同意函 2026-11")
+    assert result.exit_code == 0, result.output
+    assert (community / "ledger/waivers/2026.yaml").read_text(encoding="utf-8").endswith(
+        "  - {unit: 1-1-101, date: 2026-11-22, amount: \"100.00\", applies_to: late_fee, approved_by: 业委会2026年第3次会议,"
+        " reason: 漏水维修期间, consent: 测试物业同意函 2026-11}\n")
+    assert "债权人同意：测试物业同意函 2026-11" in result.output
+    assert checked(community).ledger.waivers[-1].consent == "测试物业同意函 2026-11"
+    assert cli(community, "check").exit_code == 0
+
+
+def test_waive_asks_for_the_creditors_consent_in_a_terminal(community, monkeypatch):
+    with_creditor(community)
+    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    result = cli(community, "waive", "1-1-101", "100", "--date", "2026-11-22", input="principal\n业委会\n漏水\n\n同意函1号\n")
+    assert result.exit_code == 0, result.output
+    prompt = next(line for line in result.output.splitlines() if line.startswith("债权人的书面同意"))
+    assert "民法典第五百七十五条" in prompt
+    assert checked(community).ledger.waivers[-1].consent == "同意函1号"
+
+
+def test_plan_writes_covers_and_late_fee_only_when_they_are_not_the_defaults(community):
+    result = cli(community, "plan", "1-1-102", "--signed", "2026-11-22", "--installment", "2026-12-01:960",
+                 "--covers", "all", "--late-fee", "freeze", "--note", "书面协议")
+    assert result.exit_code == 0, result.output
+    assert "承认全部欠费（包括已过诉讼时效的），按期履行期间违约金停止计算" in result.output
+    result = cli(community, "plan", "1-1-101", "--signed", "2026-11-22", "--installment", "2026-12-01:600",
+                 "--covers", "in_time", "--late-fee", "accrue")
+    assert result.exit_code == 0, result.output
+    assert (community / "ledger/plans/2026.yaml").read_text(encoding="utf-8").endswith(
+        "plans:\n"
+        "  - unit: 1-1-102\n    signed: 2026-11-22\n    installments: [{due: 2026-12-01, amount: \"960.00\"}]\n"
+        "    covers: all\n    late_fee: freeze\n    note: 书面协议\n"
+        "  - unit: 1-1-101\n    signed: 2026-11-22\n    installments: [{due: 2026-12-01, amount: \"600.00\"}]\n")
+    plans = checked(community).ledger.plans
+    assert [(p.unit, p.covers, p.late_fee) for p in plans] == [("1-1-102", "all", "freeze"), ("1-1-101", "in_time", "accrue")]
+    assert cli(community, "check").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [("--late-fee", "stop"), ("--covers", "everything")])
+def test_plan_refuses_unknown_terms(community, args):
+    before = snapshot(community)
+    result = cli(community, "plan", "1-1-102", "--installment", "2026-12-01:960", *args)
+    assert result.exit_code == 2 and "不在可选范围内" in result.output
+    assert snapshot(community) == before
