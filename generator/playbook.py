@@ -265,7 +265,7 @@ class Facts:
     limitation: frozenset[str]  # statuses of the unpaid overdue charges
     days_overdue: int | None
     late_fee: Any  # Decimal
-    contacted: frozenset[str] = frozenset()  # channels of the contacts that reached the owner since the arrears began
+    contacted: frozenset[str] = frozenset()  # channels of the demands that reached the owner since the arrears began
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +303,7 @@ def facts(state, playbook: Playbook) -> Facts:
             reasons.remove("unreachable")
         reasons.insert(0, "unreachable")
     statuses = frozenset(status for c in state.charges for status in (c.limitation_status,) if status)
-    contacted = frozenset(c.channel for c in _contacts_since_arrears(state))
+    contacted = frozenset(c.channel for c in _demands_since_arrears(state))
     unit = state.unit
     return Facts(
         in_arrears=state.outstanding > 0,
@@ -323,10 +323,14 @@ def facts(state, playbook: Playbook) -> Facts:
     )
 
 
-def _contacts_since_arrears(state) -> list:
-    """The contacts that reached the owner after the oldest unpaid due date (all of them with no arrears)."""
+def _demands_since_arrears(state) -> list:
+    """The demands (v2 ``purpose: demand``) that reached the owner after the oldest unpaid due date (all of them with no arrears).
+
+    A repair or follow-up visit (``purpose: service``) is no "已有…记录" for a tactic and no written demand to count.
+    """
     since = state.oldest_due
-    return [c for c in state.contacts if c.outcome not in FAILED_OUTCOMES and (since is None or c.date > since)]
+    return [c for c in state.contacts
+            if c.purpose == "demand" and c.outcome not in FAILED_OUTCOMES and (since is None or c.date > since)]
 
 
 def _check(fits: Fits, f: Facts) -> list[tuple[str, int, str]] | None:
@@ -470,7 +474,7 @@ def script_values(unit_state, policy) -> dict[str, str]:
     upcoming = plan.next_installment if plan is not None else None
     behind = plan.due_so_far - plan.paid if plan is not None else 0
     promise = _last_promise(unit_state)
-    written = sum(1 for c in _contacts_since_arrears(unit_state) if c.channel in WRITTEN_DEMANDS)
+    written = sum(1 for c in _demands_since_arrears(unit_state) if c.channel in WRITTEN_DEMANDS)
     return {
         "业主": unit.owners[0].name if unit.owners else "",
         "房号": unit.id,
