@@ -15,6 +15,16 @@ shops with one-off charges, opening arrears, both kinds of waivers, plans
 on track / behind / completed, promises kept, pending and broken, every
 dunning stage, limitation warnings and expiries, every arrears reason.
 
+The creditor is the property-service company; the committee demands for it
+under written authorisations with a gap (2025-01-01..2025-02-28). Stories
+for the v2 rules: a committee demand made in the gap that lets a charge
+expire, the company's own demand in the gap that counts, a repair visit
+that interrupts nothing, letters returned from a confirmed service address,
+payments designated to a month, to the opening arrears and to the late fee,
+an inherited list of opening items with the notice of assignment, a plan
+that freezes the late fee, a 20-year cap, an acknowledgment of barred debt
+(covers: all), and consents to publish arrears.
+
 The script uses a fixed seed and never looks at today's date: running it
 twice writes identical bytes. It deletes and rewrites ``owners/`` and
 ``ledger/`` under DIR. The YAML is written by a small emitter of its own
@@ -70,16 +80,25 @@ GRACE_DAYS = 15
 POLICY_YAML = """\
 # yaml-language-server: $schema=../schemas/policy.schema.json
 # 桐荫花园收费政策
-# 依据：2022年12月业主大会通过的《物业服务费收取办法》，2023年1月1日起由业委会委托的物业服务中心收费。
+# 2022年12月业主大会选聘桐荫物业服务有限公司，物业服务合同自2023年1月1日起履行，收费标准按业主大会通过的
+# 《物业服务费收取办法》。物业费由物业公司收取，欠费的债权人是物业公司；业委会受物业公司书面委托催缴欠费、
+# 以业委会名义发函（authorisations）。
 community: 桐荫花园
 issuer:
   name: 桐荫花园业主委员会
   address: 示例市桐荫路66号桐荫花园物业服务中心
   phone: "0571-00008866"
+creditor:
+  name: 桐荫物业服务有限公司
+  address: 示例市桐荫路66号
+  phone: "0571-00008800"
+authorisations:                     # 物业公司出具的催缴授权委托书，原件存业委会档案柜
+  - {from: 2023-01-01, until: 2024-12-31, document: 授权委托书 TY-2023-01}
+  - {from: 2025-03-01, document: 授权委托书 TY-2025-02}   # 2025年1月至2月续签期间没有授权
 payment_channels:
-  - 微信或支付宝：扫描物业服务中心前台收款码（付款备注请写房号）
-  - 银行转账：示例银行桐荫支行，户名 桐荫花园业主委员会，账号 6222 0000 0000 8866
-  - 现金或刷卡：物业服务中心前台，工作日 8:30-17:30
+  - 微信或支付宝：扫描物业服务中心前台桐荫物业服务有限公司的收款码（付款备注请写房号）
+  - 银行转账：示例银行桐荫支行，户名 桐荫物业服务有限公司，账号 6222 0000 0000 8866
+  - 现金或刷卡：物业服务中心前台，工作日 8:30-17:30，当场开具物业公司收据
 fees:
   - id: property
     name: 物业服务费
@@ -99,6 +118,7 @@ late_fee:
   daily_rate: "0.0003"              # 每日万分之三
   grace_days: 15                    # 到期后15天内缴清不计违约金
   cap: "1"                          # 违约金不超过欠费本金
+  basis: 《桐荫花园物业服务合同》第十二条
 dunning:
   - {id: reminder, name: 温馨提醒, after_days: 1, channels: [sms, wechat]}
   - {id: call, name: 电话沟通, after_days: 15, channels: [phone, visit]}
@@ -110,8 +130,13 @@ limitation:
   warn_days: 180
 """
 
-# collectors: two front-desk clerks, two committee members, the committee's lawyer
+# collectors for the committee (the issuer): its two staff, two committee members, the lawyer it instructs;
+# SUN is the company's (the creditor's) own customer-service manager, PREVIOUS the manager before 2023
 ZHANG, WANG, LI, LIU, ZHOU = "张敏", "王芳", "李建国", "刘晓东", "周律师"
+SUN = "孙丽华"
+PREVIOUS = "嘉禾物业"
+# the months no authorisation covers: the committee's demands then are not the creditor's (rule 10)
+GAP = (date(2025, 1, 1), date(2025, 2, 28))
 
 
 # -- calendar and money ---------------------------------------------------------------
@@ -184,6 +209,7 @@ class Payment:
     comment: str = ""
     receipt: str | None = ""  # "" : assigned later; None: no receipt
     counter: int = 0
+    designation: tuple = ()  # ``for``: YYYY-MM, opening or late_fee
 
 
 @dataclass
@@ -194,6 +220,7 @@ class Waiver:
     applies_to: str
     approved_by: str
     reason: str
+    consent: str = ""  # the creditor's written consent (the creditor is not the issuer)
     comment: str = ""
     counter: int = 0
 
@@ -204,6 +231,8 @@ class Plan:
     signed: date
     installments: list  # [(due, amount)]
     comment: str = ""
+    covers: str | None = None  # in_time (default, not written) | all
+    late_fee: str | None = None  # accrue (default, not written) | freeze
 
 
 @dataclass
@@ -217,6 +246,20 @@ class Contact:
     evidence: str = ""
     note: str = ""
     comment: str = ""
+    purpose: str | None = None  # demand (default, not written) | service | other
+    party: str | None = None  # issuer (default, not written) | creditor
+    covers: str | None = None  # with a promise: in_time (default, not written) | all
+
+
+@dataclass
+class OpeningItem:
+    """One item of an opening list (v2): a debt taken over from the previous manager."""
+
+    amount: Decimal
+    due: date
+    period: str
+    assignment_notified: date | None = None
+    note: str = ""
 
 
 @dataclass
@@ -229,7 +272,11 @@ class Unit:
     owners: list = field(default_factory=list)  # dicts: name, phone, address, comment
     tenant: dict | None = None
     tags: list = field(default_factory=list)
-    opening: tuple | None = None  # (amount, due, comment)
+    opening: tuple | None = None  # (amount, due, comment): one mapping, as v1 wrote it
+    opening_items: list = field(default_factory=list)  # OpeningItem: the v2 list
+    opening_comment: str = ""
+    service_address: dict | None = None  # address, confirmed, evidence
+    consents: list = field(default_factory=list)  # dicts: kind, date, evidence
     contacts: list = field(default_factory=list)
     header: list = field(default_factory=list)
     area_comment: str = ""
@@ -502,7 +549,7 @@ class Demo:
             if rng.random() < 0.16:
                 unit.tags.append("老人")
             if rng.random() < 0.22:
-                unit.tags.append("有小孩")
+                unit.tags.append("白天不在家")
             if rng.random() < 0.04:
                 unit.tags.append("养宠物")
 
@@ -517,6 +564,9 @@ class Demo:
         if unit.opening and unit.opening[1] <= until:
             amount, due, _ = unit.opening
             out.append(Bill(unit.id, "期初欠费", f"{due:%Y-%m}前", amount, due, due, (due, due, 0, (0, ""))))
+        for index, item in enumerate(unit.opening_items):
+            if item.due <= until:
+                out.append(Bill(unit.id, "期初欠费", item.period, item.amount, item.due, item.due, (item.due, item.due, 0, (index, ""))))
         for order, fee in enumerate(FEES):
             out += fee_bills(unit, fee, order, until)
         for charge in self.charges:
@@ -551,21 +601,26 @@ class Demo:
         return sum((b.amount for b in self.bills(unit) if lo <= b.due <= hi and b.order[2] != 0), ZERO)
 
     # -- writing entries -----------------------------------------------------------------------
-    def pay(self, unit: Unit, when: date, amount: Decimal, method: str | None = None, comment: str = "", receipt: str | None = "") -> Payment:
+    def pay(self, unit: Unit, when: date, amount: Decimal, method: str | None = None, comment: str = "", receipt: str | None = "",
+            designation: tuple = ()) -> Payment:
+        """A payment. With a ``designation`` the script's own allocation (``allocate``) no longer says where it went:
+        stories that designate compute what they owe from the bills themselves (or with the engine)."""
         assert when <= AS_OF and amount > 0, (unit.id, when, amount)
         self.counter += 1
         method = method or self.method(unit)
         if method == "bank" and receipt == "" and self.rng.random() < 0.04:
             receipt = None
-        payment = Payment(unit.id, when, cents(amount), method, comment, receipt, self.counter)
+        payment = Payment(unit.id, when, cents(amount), method, comment, receipt, self.counter, tuple(designation))
         self.payments.append(payment)
-        self._credits[unit.id].append((when, 0, self.counter, True, payment.amount))
+        if "late_fee" not in designation:  # a late-fee payment settles no principal (rule 4)
+            self._credits[unit.id].append((when, 0, self.counter, True, payment.amount))
         return payment
 
-    def waive(self, unit: Unit, when: date, amount: Decimal, applies_to: str, approved_by: str, reason: str, comment: str = "") -> None:
-        assert when <= AS_OF and amount > 0
+    def waive(self, unit: Unit, when: date, amount: Decimal, applies_to: str, approved_by: str, reason: str, consent: str,
+              comment: str = "") -> None:
+        assert when <= AS_OF and amount > 0 and consent
         self.counter += 1
-        self.waivers.append(Waiver(unit.id, when, cents(amount), applies_to, approved_by, reason, comment, self.counter))
+        self.waivers.append(Waiver(unit.id, when, cents(amount), applies_to, approved_by, reason, consent, comment, self.counter))
         if applies_to == "principal":
             self._credits[unit.id].append((when, 1, self.counter, False, cents(amount)))
 
@@ -626,6 +681,22 @@ class Demo:
                 method = self.late_contacts(unit, due, when, amount)
             self.pay(unit, when, amount, method)
             last_paid = when
+
+    def pay_designated(self, unit: Unit, start: date, stop: date = HORIZON, method: str = "bank", first_comment: str = "") -> None:
+        """Pay each month's bills due in [start, stop) on their own, naming the month (``for: [YYYY-MM]``), up to AS_OF.
+
+        An owner who will not let a payment go to an older debt says what it is for (民法典第五百六十条);
+        the amount is that month's bills, so the script's allocation copy is not needed.
+        """
+        comment = first_comment
+        for due, issued, through in self.occasions(unit):
+            if not start <= due < stop:
+                continue
+            when = max(due + timedelta(days=self.rng.randint(-10, 6)), issued)
+            if when > AS_OF:
+                break
+            self.pay(unit, when, self.sum_due(unit, due, through), method, comment=comment, designation=(f"{due:%Y-%m}",))
+            comment = ""
 
     def late_contacts(self, unit: Unit, due: date, paid: date, amount: Decimal | None) -> str | None:
         """Reminders before a late payment; returns the method when paid during a call."""
@@ -734,6 +805,7 @@ class Demo:
             else:
                 self.generic(unit)
         self.prepayments()
+        self.record_consents()
         self.assign_receipts()
 
     def one_off_charges(self) -> None:
@@ -757,6 +829,12 @@ class Demo:
             through = date(2027, 12, 31) if "全年" in comment else date(2027, 3, 31)
             amount = self.owed(unit, when, through)
             self.pay(unit, when, amount, method, comment=comment)
+
+    def record_consents(self) -> None:
+        """Owners who signed a separate consent to have their arrears published (个人信息保护法第十四条)."""
+        for unit_id, when in (("1-1-201", date(2025, 4, 12)), ("Y1-201", date(2025, 4, 12)), ("S-05", date(2025, 5, 6))):
+            self.units[unit_id].consents.append(
+                {"kind": "publish_arrears", "date": when, "evidence": f"个人信息单独同意书（业主签字，{when}）扫描件"})
 
     def assign_receipts(self) -> None:
         counters: dict[int, int] = defaultdict(int)
@@ -791,7 +869,8 @@ def setup(fn):
 
 
 def _legal_setup(demo: Demo, unit: Unit) -> None:
-    unit.header.append("业主以电梯和车库漏水为由拒缴，2025年申请支付令被异议，2026年起诉，等待判决")
+    unit.header.append("业主以电梯和车库漏水为由拒缴，2025年物业公司申请支付令被异议，2026年起诉，等待判决")
+    unit.header.append("2025年1月至2月业委会的催缴授权续签期间，由物业公司客服主管自己催缴（party: creditor），照样中断诉讼时效")
     unit.tags = ["投诉较多"]
     unit.occupancy, unit.tenant = "self", None
 
@@ -808,24 +887,24 @@ def legal_case(demo: Demo, unit: Unit) -> None:
       note="上门说明电梯已更换主板、车库漏点已维修，业主仍拒绝缴费")
     c(unit, date(2024, 9, 20), "letter", ZHANG, "delivered", evidence="签收单 QS-2024-017", note="送达第一次催缴通知书，业主家人代签")
     c(unit, date(2024, 11, 5), "registered_mail", ZHANG, "delivered", evidence=ems("1190000241105"), note="第二次催缴通知书，EMS妥投")
-    c(unit, date(2025, 1, 16), "phone", LIU, "refused", reason="refuses", evidence=recording(date(2025, 1, 16), unit),
-      note="业委会主任再次沟通，业主表示“要告就去告”")
+    c(unit, date(2025, 1, 16), "phone", SUN, "refused", reason="refuses", evidence=recording(date(2025, 1, 16), unit), party="creditor",
+      note="业委会的授权正在续签，由物业公司客服主管直接打电话催缴，业主表示“要告就去告”")
     c(unit, date(2025, 3, 10), "lawyer_letter", ZHOU, "delivered", evidence=ems("1190000250310") + "（律师函）",
-      note="委托律师发出律师函，限14日内缴清，逾期将申请支付令")
-    c(unit, date(2025, 6, 18), "court", LIU, "delivered", evidence="受理通知书（2025）示0102民督118号",
-      note="向区人民法院申请支付令，法院已受理并送达")
-    c(unit, date(2025, 7, 22), "court", ZHOU, "disputed", reason="refuses", evidence="支付令异议书副本",
+      note="业委会按新授权委托律师发出律师函，限14日内缴清，逾期将申请支付令")
+    c(unit, date(2025, 6, 18), "court", ZHOU, "delivered", evidence="受理通知书（2025）示0102民督118号", party="creditor",
+      note="物业公司委托周律师向区人民法院申请支付令，法院已受理并送达")
+    c(unit, date(2025, 7, 22), "court", ZHOU, "disputed", reason="refuses", evidence="支付令异议书副本", party="creditor",
       note="业主对支付令提出书面异议，支付令失效，准备起诉")
-    c(unit, date(2026, 3, 12), "court", ZHOU, "delivered", evidence="受理案件通知书（2026）示0102民初456号",
-      note="物业费纠纷已起诉立案，诉讼费由业委会垫付")
-    c(unit, date(2026, 9, 8), "court", ZHOU, "reached", reason="service_complaint", evidence="开庭传票及庭审笔录",
+    c(unit, date(2026, 3, 12), "court", ZHOU, "delivered", evidence="受理案件通知书（2026）示0102民初456号", party="creditor",
+      note="物业公司作为原告起诉立案，业委会提供催缴记录作证据")
+    c(unit, date(2026, 9, 8), "court", ZHOU, "reached", reason="service_complaint", evidence="开庭传票及庭审笔录", party="creditor",
       note="一审开庭，业主当庭仍以服务质量抗辩，等待判决")
 
 
 def _lawyer_wait_setup(demo: Demo, unit: Unit) -> None:
     unit.header.append("对保洁不满，两次书面催缴后已发律师函，等待函件期限届满")
     unit.occupancy, unit.tenant = "self", None
-    unit.tags = ["有小孩"]
+    unit.tags = ["希望直接沟通"]
 
 
 @story("1-2-802")
@@ -868,9 +947,9 @@ def lawyer_due(demo: Demo, unit: Unit) -> None:
 
 
 def _plan_on_track_setup(demo: Demo, unit: Unit) -> None:
-    unit.header.append("业主爱人2025年生病住院，经济困难；2026年9月签分期协议，按期还款中")
+    unit.header.append("业主家里2025年遭遇变故，经济困难；2026年9月签分期协议，按期还款中，协议约定按期履行期间违约金停止计算")
     unit.occupancy, unit.tenant = "self", None
-    unit.tags = ["有小孩", "家庭困难"]
+    unit.tags = ["家庭困难"]
 
 
 @story("2-2-302")
@@ -880,7 +959,7 @@ def plan_on_track(demo: Demo, unit: Unit) -> None:
     c = demo.contact
     c(unit, date(2025, 7, 28), "sms", WANG, "delivered", note="2025年第三季度物业费缴费提醒")
     c(unit, date(2025, 8, 15), "phone", WANG, "reached", reason="hardship", evidence=recording(date(2025, 8, 15), unit),
-      note="业主爱人住院，家里开销大，请求缓交")
+      note="业主说家里出了变故，开销大，请求缓交")
     c(unit, date(2025, 11, 20), "letter", WANG, "delivered", evidence="签收单 QS-2025-061", note="送达催缴通知书")
     c(unit, date(2026, 3, 18), "registered_mail", WANG, "delivered", evidence=ems("1190000260318"), note="第二次催缴通知书")
     c(unit, date(2026, 6, 9), "phone", WANG, "promised", promise=(date(2026, 7, 31), Decimal("1000.00")), reason="hardship",
@@ -890,7 +969,8 @@ def plan_on_track(demo: Demo, unit: Unit) -> None:
     signed = date(2026, 9, 10)
     total = demo.owed(unit, signed, signed)
     steps = split(total, 6, [date(2026, 9, 30), date(2026, 10, 31), date(2026, 11, 30), date(2026, 12, 31), date(2027, 1, 31), date(2027, 2, 28)])
-    demo.plans.append(Plan(unit.id, signed, steps, "2-2-302 家庭困难，欠费分六期，每月月底前付"))
+    demo.plans.append(Plan(unit.id, signed, steps, "2-2-302 家庭困难，欠费分六期，每月月底前付；按期履行期间违约金自签订之日起停止计算",
+                           late_fee="freeze"))
     demo.pay(unit, date(2026, 9, 28), steps[0][1], "wechat", comment="分期第1期")
     demo.pay(unit, date(2026, 10, 29), steps[1][1], "wechat", comment="分期第2期")
 
@@ -930,7 +1010,7 @@ def plan_behind(demo: Demo, unit: Unit) -> None:
 def _plan_done_setup(demo: Demo, unit: Unit) -> None:
     unit.header.append("业主2023年底失业，2024年欠费；2025年2月签分期协议，8月已全部还清，违约金经业委会决议免除")
     unit.occupancy, unit.tenant = "self", None
-    unit.tags = ["有小孩", "老人"]
+    unit.tags = ["老人"]
 
 
 @story("1-1-402")
@@ -940,7 +1020,7 @@ def plan_completed(demo: Demo, unit: Unit) -> None:
     c = demo.contact
     c(unit, date(2024, 1, 26), "sms", ZHANG, "delivered", note="2024年度垃圾清运费及第一季度物业费缴费提醒")
     c(unit, date(2024, 2, 20), "phone", ZHANG, "reached", reason="hardship", evidence=recording(date(2024, 2, 20), unit),
-      note="业主去年底失业，正在找工作，家里还有老人孩子要照顾")
+      note="业主去年底失业，正在找工作，家里还有老人要照顾")
     c(unit, date(2024, 5, 10), "visit", LI, "reached", reason="hardship", evidence=photo(date(2024, 5, 10), 2286),
       note="上门了解情况，业主态度诚恳，表示找到工作后一定补交")
     c(unit, date(2024, 8, 22), "letter", ZHANG, "delivered", evidence="签收单 QS-2024-012", note="送达催缴通知书")
@@ -965,7 +1045,7 @@ def plan_completed(demo: Demo, unit: Unit) -> None:
     when = date(2025, 9, 16)
     fee = demo.late_fee_at(unit, when)
     demo.waive(unit, when, fee, "late_fee", "业委会2025年第5次会议", "业主失业期间欠费，已按分期协议全部还清，违约金全免",
-               comment="1-1-402 违约金全免")
+               "桐荫物业同意减免函 2025-03", comment="1-1-402 违约金全免")
 
 
 def _broken_setup(demo: Demo, unit: Unit) -> None:
@@ -988,7 +1068,7 @@ def broken_promise(demo: Demo, unit: Unit) -> None:
 
 def _active_promise_setup(demo: Demo, unit: Unit) -> None:
     unit.occupancy, unit.tenant = "self", None
-    unit.tags = ["有小孩"]
+    unit.tags = ["常出差"]
 
 
 @story("1-2-401")
@@ -1054,6 +1134,7 @@ def rented_promise(demo: Demo, unit: Unit) -> None:
 
 def _defect_setup(demo: Demo, unit: Unit) -> None:
     unit.header.append("地下室渗水，业主要求开发商修好再交；已送达一次催缴通知书")
+    unit.header.append("2026年10月业主指定缴三季度物业费（for: [2026-07]），没有按先到期先冲抵，二季度仍欠")
     unit.occupancy, unit.tenant = "self", None
     unit.tags = ["房屋漏水", "老人"]
 
@@ -1072,12 +1153,16 @@ def housing_defect(demo: Demo, unit: Unit) -> None:
       note="送达催缴通知书，说明保修责任在开发商，物业费应照常缴纳")
     c(unit, date(2026, 10, 9), "phone", LI, "disputed", reason="housing_defect", evidence=recording(date(2026, 10, 9), unit),
       note="开发商9月维修过一次，下雨后仍渗水，业主坚持修好再交")
+    when = date(2026, 10, 20)
+    demo.pay(unit, when, demo.sum_due(unit, date(2026, 7, 1), date(2026, 7, 31)), "bank", designation=("2026-07",),
+             comment="业主转账注明“交三季度物业费”：按业主指定冲抵三季度，二季度仍欠")
+    c(unit, when, "phone", LI, "paid", note="业主说渗水最严重的二季度要等开发商修好再谈，三季度的先交；已告知可申请减免")
 
 
 def _waiver_setup(demo: Demo, unit: Unit) -> None:
     unit.header.append("2025年外墙渗水，业委会减免下半年物业费的一半并免除违约金")
     unit.occupancy, unit.tenant = "self", None
-    unit.tags = ["房屋漏水", "有小孩"]
+    unit.tags = ["房屋漏水"]
 
 
 @story("3-2-501")
@@ -1093,17 +1178,18 @@ def principal_waiver(demo: Demo, unit: Unit) -> None:
       note="外墙维修已完工，告知业委会将于1月开会研究减免")
     half = cents(demo.sum_due(unit, date(2025, 7, 1), date(2025, 10, 31)) / 2)
     demo.waive(unit, date(2026, 1, 20), half, "principal", "业委会2026年第1次会议",
-               "外墙渗水致主卧无法使用，减免2025年第三、四季度物业费的50%", comment="3-2-501 外墙渗水")
+               "外墙渗水致主卧无法使用，减免2025年第三、四季度物业费的50%", "桐荫物业同意减免函 2026-01", comment="3-2-501 外墙渗水")
     when = date(2026, 1, 28)
     demo.pay(unit, when, demo.owed(unit, when, date(2026, 1, 31)), "pos", comment="减免后补缴")
     demo.waive(unit, when, demo.late_fee_at(unit, when), "late_fee", "业委会2026年第1次会议", "外墙渗水期间暂停缴费，违约金全免",
-               comment="3-2-501 同一决议")
+               "桐荫物业同意减免函 2026-01", comment="3-2-501 同一决议")
     c(unit, when, "visit", WANG, "paid", note="业主到物业服务中心刷卡补缴，领取减免决定书")
     demo.pay_regularly(unit, "punctual", start=date(2026, 2, 1))
 
 
 def _warning_setup(demo: Demo, unit: Unit) -> None:
-    unit.header.append("出租，房东在外地；2024年起欠费，最后一次有录音的联系是2024年2月，诉讼时效即将届满")
+    unit.header.append("出租，房东在外地；2024年起欠费，最后一次有录音的催缴是2024年2月，诉讼时效即将届满")
+    unit.header.append("2025年7月上门是维修（purpose: service），没有谈物业费，不算催缴")
     unit.occupancy = "rented"
     unit.tenant = {"name": demo.name(), "phone": demo.phone()}
     unit.tags = ["出租", "长期在外"]
@@ -1122,6 +1208,8 @@ def limitation_warning(demo: Demo, unit: Unit) -> None:
     c(unit, date(2024, 4, 18), "visit", WANG, "reached", reason="rented_out", note="租客说物业费应该房东交（未录音）")
     c(unit, date(2024, 9, 12), "registered_mail", WANG, "returned", evidence=ems("1190000240912"), note="寄往房东外地地址，查无此人退回")
     c(unit, date(2025, 5, 6), "phone", WANG, "unreachable", reason="unreachable", note="房东手机已停机")
+    c(unit, date(2025, 7, 22), "visit", WANG, "reached", evidence=photo(date(2025, 7, 22), 3318), purpose="service",
+      note="租客报修卫生间漏水，陪维修工上门处理，已修好；未谈物业费", comment="维修回访，不是催缴，不中断诉讼时效")
     c(unit, date(2025, 11, 3), "phone", LI, "reached", reason="rented_out", note="联系上房东新号码，房东说过完年来处理（未录音）",
       comment="没有录音，不中断诉讼时效")
     c(unit, date(2026, 2, 10), "visit", LI, "no_answer", note="租客已搬走，屋内无人")
@@ -1255,7 +1343,8 @@ def opening_paid(demo: Demo, unit: Unit) -> None:
     demo.contact(unit, date(2023, 1, 30), "phone", ZHANG, "promised", promise=(date(2023, 2, 20), Decimal("1286.40")), reason="legacy_dispute",
                  evidence=recording(date(2023, 1, 30), unit), note="业主对旧账有疑问，核对前物业收据后同意2月20日前补交")
     when = date(2023, 2, 18)
-    demo.pay(unit, when, demo.owed(unit, when, date(2023, 1, 31)), "cash", comment="含前物业移交欠费 1286.40")
+    demo.pay(unit, when, unit.opening[0], "cash", designation=("opening",), comment="前物业移交欠费，业主指定")
+    demo.pay(unit, when, demo.owed(unit, when, date(2023, 1, 31)), "cash", comment="2023年一季度物业费及垃圾清运费")
     demo.pay_regularly(unit, "punctual", start=date(2023, 3, 1))
 
 
@@ -1272,7 +1361,7 @@ def opening_waived(demo: Demo, unit: Unit) -> None:
     c(unit, date(2023, 2, 6), "visit", LIU, "disputed", reason="legacy_dispute", evidence="业主书面说明（附2022年缴费收据复印件）",
       note="业主出示前物业开具的2022年收据，称旧欠费早已交清，2023年的费用等核对清楚再交")
     demo.waive(unit, date(2023, 5, 10), unit.opening[0], "principal", "业委会2023年第2次会议",
-               "前物业移交的欠费无签收凭据，业主持有2022年缴费收据，核销", comment="Y3-101 旧账核销")
+               "前物业移交的欠费无签收凭据，业主持有2022年缴费收据，核销", "桐荫物业同意减免函 2023-01", comment="Y3-101 旧账核销")
     when = date(2023, 5, 20)
     demo.pay(unit, when, demo.owed(unit, when, date(2023, 6, 30)), "bank", comment="核销后补交2023年上半年")
     c(unit, date(2023, 5, 20), "phone", LIU, "paid", note="告知核销结果，业主当天转账补交")
@@ -1296,12 +1385,12 @@ def elderly_late(demo: Demo, unit: Unit) -> None:
         when = due + timedelta(days=demo.rng.randint(20, 45))
         if demo.rng.random() < 0.5:
             demo.contact(unit, due + timedelta(days=12), "visit", WANG, "reached", reason="other",
-                         note=demo.rng.choice(["老人说等女儿周末回来帮着交", "老人不会用手机付款，说让女儿来交", "老人耳背，在门口说了好一会儿才明白",
+                         note=demo.rng.choice(["老人说等女儿周末回来帮着交", "老人不会用手机付款，说让女儿来交", "老人说缴费的事都是女儿管，让等女儿回来",
                                                "老人说现金放在女儿那里，让女儿下次来时带过来", "送去缴费通知单，老人说月底女儿回来就交"]))
         demo.pay(unit, when, demo.owed(unit, when, through), "cash")
     when = date(2024, 12, 10)
     demo.waive(unit, when, demo.late_fee_at(unit, when), "late_fee", "业委会2024年第6次会议",
-               "八旬独居老人不会手机支付，逾期非主观故意，违约金全免", comment="1-2-101 独居老人")
+               "八旬独居老人不会手机支付，逾期非主观故意，违约金全免", "桐荫物业同意减免函 2024-03", comment="1-2-101 独居老人")
     demo.pay_regularly(unit, "punctual", start=date(2025, 1, 1))
 
 
@@ -1323,8 +1412,128 @@ def shop_waiver(demo: Demo, unit: Unit) -> None:
     demo.pay_regularly(unit, "punctual", start=date(2023, 3, 1), stop=date(2025, 8, 1))
     monthly = cents(Fraction(unit.area) * Fraction(Decimal("4.00")))
     demo.waive(unit, date(2025, 8, 12), monthly, "principal", "业委会2025年第4次会议",
-               "2025年6-7月门前雨污管网改造施工围挡，影响经营，减免一个月物业费", comment="S-02 施工围挡")
+               "2025年6-7月门前雨污管网改造施工围挡，影响经营，减免一个月物业费", "桐荫物业同意减免函 2025-02", comment="S-02 施工围挡")
     demo.pay_regularly(unit, "punctual", start=date(2025, 8, 1))
+
+
+def _gap_demand_setup(demo: Demo, unit: Unit) -> None:
+    unit.header.append("2023年9月至11月本单元电梯更换停用，业主不交2023年第四季度物业费；此后每季度转账都注明只交当季")
+    unit.header.append("2025年1月20日业委会上门催缴时，物业公司的授权已于2024年底到期、新授权3月1日才生效：这次催缴不算债权人主张权利，"
+                       "不中断诉讼时效。四季度欠费的诉讼时效从2023年11月8日的电话催缴起算，已于2026年11月8日届满")
+    unit.occupancy, unit.tenant = "self", None
+    unit.tags = ["白天不在家"]
+
+
+@story("2-1-802")
+@setup(_gap_demand_setup)
+def gap_demand(demo: Demo, unit: Unit) -> None:
+    demo.pay_regularly(unit, "punctual", stop=date(2023, 10, 1))
+    c = demo.contact
+    c(unit, date(2023, 10, 24), "sms", ZHANG, "delivered", note="2023年第四季度物业费缴费提醒")
+    c(unit, date(2023, 11, 8), "phone", ZHANG, "disputed", reason="service_complaint", evidence=recording(date(2023, 11, 8), unit),
+      note="业主说9月起电梯更换停用两个多月，住8楼上下不便，四季度物业费不该全交")
+    demo.pay_designated(unit, date(2024, 1, 1), first_comment="业主转账注明“2024年一季度物业费”，按业主指定冲抵当季")
+    c(unit, date(2024, 3, 18), "wechat", WANG, "reached", reason="service_complaint",
+      note="业主微信回复：电梯停了两个月，四季度的就是不交（没有保存截图）")
+    c(unit, date(2025, 1, 20), "visit", LIU, "refused", reason="service_complaint", evidence="谈话记录（业主签字）2025-01-20",
+      note="业委会主任上门协商2023年第四季度物业费，业主仍以电梯停用为由拒交", comment="授权空档期内业委会的催缴，不中断诉讼时效")
+
+
+def _confirmed_address_setup(demo: Demo, unit: Unit) -> None:
+    address = "示例市老城区解放路17号2单元502室"
+    unit.header.append("业主平时住老城区父母家，房子一直空着；交房时签了送达地址确认书")
+    unit.header.append("2025年起欠费，电话不接；寄往确认地址的催缴通知书被拒收退回，仍视为送达，中断诉讼时效（诉讼时效规定第八条）")
+    unit.occupancy, unit.tenant = "vacant", None
+    unit.tags = ["空置"]
+    unit.owners[0]["address"] = address
+    unit.owners[0]["comment"] = "邮寄地址以送达地址确认书为准"
+    unit.service_address = {"address": address, "confirmed": date(2023, 6, 18), "evidence": "送达地址确认书（交房时签署）扫描件 SD-3-2-301.pdf",
+                            "comment": "业主签字确认的送达地址"}
+
+
+@story("3-2-301")
+@setup(_confirmed_address_setup)
+def confirmed_address(demo: Demo, unit: Unit) -> None:
+    demo.pay_regularly(unit, "annual", stop=date(2025, 1, 1))
+    c = demo.contact
+    c(unit, date(2025, 1, 26), "sms", ZHANG, "delivered", note="2025年度物业费缴费提醒")
+    c(unit, date(2025, 2, 18), "phone", ZHANG, "no_answer", note="无人接听")
+    c(unit, date(2025, 4, 10), "registered_mail", ZHANG, "returned", evidence=ems("1190000250410"),
+      note="催缴通知书寄往送达地址确认书上的地址，业主拒收退回")
+    c(unit, date(2025, 8, 14), "phone", ZHANG, "no_answer", note="连打三次无人接听")
+    c(unit, date(2025, 11, 6), "registered_mail", ZHANG, "returned", evidence=ems("1190000251106"),
+      note="第二次催缴通知书寄往确认地址，无人签收退回")
+    c(unit, date(2026, 5, 12), "visit", LI, "no_answer", note="上门敲门无人，屋内没有住人的迹象")
+    c(unit, date(2026, 9, 15), "registered_mail", ZHANG, "returned", evidence=ems("1190000260915"),
+      note="第三次催缴通知书寄往确认地址，业主拒收退回")
+
+
+def _late_fee_paid_setup(demo: Demo, unit: Unit) -> None:
+    unit.header.append("2025年下半年家里装修开销大，欠了两个季度；2026年3月补交本金，4月按对账单另交违约金（for: [late_fee]）")
+    unit.occupancy, unit.tenant = "self", None
+    unit.tags = ["工作忙"]
+
+
+@story("1-2-602")
+@setup(_late_fee_paid_setup)
+def late_fee_paid(demo: Demo, unit: Unit) -> None:
+    demo.pay_regularly(unit, "punctual", stop=date(2025, 7, 1))
+    c = demo.contact
+    c(unit, date(2025, 7, 26), "sms", WANG, "delivered", note="2025年第三季度物业费缴费提醒")
+    c(unit, date(2025, 8, 14), "phone", WANG, "reached", reason="hardship", evidence=recording(date(2025, 8, 14), unit),
+      note="业主说家里在装修，手头紧，年底前补上")
+    c(unit, date(2025, 10, 25), "sms", WANG, "delivered", note="2025年第四季度物业费缴费提醒")
+    c(unit, date(2025, 11, 18), "letter", WANG, "delivered", evidence="签收单 QS-2025-066", note="送达催缴通知书")
+    when = date(2026, 3, 6)
+    demo.pay(unit, when, demo.owed(unit, when, date(2026, 3, 31)), "bank", comment="补交2025年下半年及2026年一季度")
+    c(unit, date(2026, 3, 20), "letter", WANG, "delivered", evidence="签收单 QS-2026-012", note="送达对账单，列明逾期缴费产生的违约金")
+    when = date(2026, 4, 8)
+    demo.pay(unit, when, demo.late_fee_at(unit, when), "wechat", designation=("late_fee",), comment="按对账单补交违约金")
+    c(unit, when, "phone", WANG, "paid", note="业主按对账单补交了违约金")
+    demo.pay_regularly(unit, "punctual", start=date(2026, 4, 1))
+
+
+ASSIGNMENT_NOTICE = "债权转让通知书 EMS 1190000230310 妥投"
+
+
+def _old_arrears_setup(demo: Demo, unit: Unit) -> None:
+    unit.header.append("别墅区2005年交付，2022年底前由嘉禾物业管理；前物业移交三笔旧欠，2023年3月10日向业主送达债权转让通知书")
+    unit.header.append("2005年下半年的欠费业主历年签字确认，时效一直没断，但自到期起已满二十年（2025年7月15日），"
+                       "不再受法律保护（民法典第一百八十八条第二款）")
+    unit.header.append("2021年下半年、2022年上半年两笔2026年3月过了诉讼时效；2026年6月业主签署还款承诺书，承认全部旧欠（covers: all），时效重新计算")
+    unit.header.append("业主每季度转账都注明当季物业费（for），不让冲抵旧账")
+    unit.occupancy, unit.tenant = "self", None
+    unit.tags = ["老人"]
+    area = Fraction(unit.area)
+    half_year_2005 = cents(area * Fraction("1.80") * 6)  # 嘉禾物业2005年的收费标准：每月每平方米1.80元
+    half_year_2021 = cents(area * Fraction("2.80") * 6)  # 2021年起：2.80元
+    unit.opening_comment = "嘉禾物业移交的旧欠，2023年3月债权转让给桐荫物业服务有限公司"
+    unit.opening_items = [
+        OpeningItem(half_year_2005, date(2005, 7, 15), "2005年下半年", date(2023, 3, 10), ASSIGNMENT_NOTICE),
+        OpeningItem(half_year_2021, date(2021, 7, 15), "2021年下半年", date(2023, 3, 10), ASSIGNMENT_NOTICE),
+        OpeningItem(half_year_2021, date(2022, 1, 15), "2022年上半年", date(2023, 3, 10), ASSIGNMENT_NOTICE),
+    ]
+
+
+@story("V08")
+@setup(_old_arrears_setup)
+def old_arrears(demo: Demo, unit: Unit) -> None:
+    c = demo.contact
+    for day in (date(2007, 4, 18), date(2009, 12, 8), date(2012, 9, 20), date(2015, 6, 11), date(2018, 3, 26), date(2020, 11, 30)):
+        c(unit, day, "other", PREVIOUS, "promised", promise=(date(day.year, 12, 31), None), covers="all", party="creditor",
+          reason="housing_defect", evidence=f"欠费确认书（业主签字，{day}，前物业移交档案）",
+          note="业主签字确认2005年下半年物业费未缴，说屋顶渗漏修好后再交")
+    c(unit, date(2023, 4, 12), "letter", ZHANG, "delivered", note="送达《关于前期欠费的说明》，业主未签收回执")
+    demo.pay_designated(unit, date(2023, 1, 1), first_comment="业主转账注明当季物业费，不冲抵旧账")
+    c(unit, date(2024, 5, 20), "phone", ZHANG, "reached", reason="legacy_dispute", note="业主说旧账找前物业去，只交新物业费（未录音）")
+    c(unit, date(2026, 5, 28), "visit", LIU, "reached", reason="legacy_dispute", evidence="谈话记录（业主签字）2026-05-28",
+      note="业委会整理前物业移交档案后上门，出示历年欠费确认书复印件，业主说考虑一下",
+      comment="两笔2021-2022年的旧欠已于3月10日过时效，这次催缴不能让它们恢复")
+    owed = sum((item.amount for item in unit.opening_items[1:]), ZERO)
+    c(unit, date(2026, 6, 18), "visit", LIU, "promised", promise=(date(2026, 12, 31), owed), covers="all", reason="legacy_dispute",
+      evidence="还款承诺书（业主签字）2026-06-18",
+      note="业主签署还款承诺书，承认前物业移交的全部旧欠（含已过诉讼时效的部分），承诺年底前结清2021年下半年和2022年上半年两笔；"
+           "2005年的那笔已满二十年，业委会不再主张")
 
 
 def split(total: Decimal, parts: int, dues: list[date]) -> list[tuple[date, Decimal]]:
@@ -1365,6 +1574,27 @@ def owner_text(unit: Unit) -> str:
         lines.append(with_comment("opening:", comment))
         lines.append(f"  amount: {money(amount)}")
         lines.append(f"  due: {due}")
+    if unit.opening_items:
+        lines.append(with_comment("opening:", unit.opening_comment))
+        for item in unit.opening_items:
+            lines.append(f"  - amount: {money(item.amount)}")
+            lines.append(f"    due: {item.due}")
+            lines.append(f"    period: {text(item.period)}")
+            if item.assignment_notified:
+                lines.append(f"    assignment_notified: {item.assignment_notified}")
+            if item.note:
+                lines.append(f"    note: {text(item.note)}")
+    if unit.service_address:
+        a = unit.service_address
+        lines.append(with_comment("service_address:", a.get("comment", "")))
+        lines.append(f"  address: {text(a['address'])}")
+        lines.append(f"  confirmed: {a['confirmed']}")
+        lines.append(f"  evidence: {text(a['evidence'])}")
+    if unit.consents:
+        lines.append("consents:")
+        for consent in unit.consents:
+            pairs = [("kind", consent["kind"]), ("date", str(consent["date"])), ("evidence", text(consent["evidence"], True))]
+            lines.append("  - " + flow_map(pairs))
     if unit.contacts:
         lines.append("contacts:")
         for contact in sorted(unit.contacts, key=lambda c: c.date):
@@ -1376,6 +1606,10 @@ def contact_lines(c: Contact) -> list[str]:
     pairs = [("date", str(c.date)), ("channel", c.channel)]
     if c.by:
         pairs.append(("by", text(c.by, True)))
+    if c.party:
+        pairs.append(("party", c.party))
+    if c.purpose:
+        pairs.append(("purpose", c.purpose))
     pairs.append(("outcome", c.outcome))
     if c.promise is None and c.reason is None and not c.evidence:
         if c.note:
@@ -1389,6 +1623,8 @@ def contact_lines(c: Contact) -> list[str]:
         if c.promise[1] is not None:
             promise.append(("amount", money(c.promise[1])))
         out.append("    promise: " + flow_map(promise))
+    if c.covers:
+        out.append(f"    covers: {c.covers}")
     if c.reason:
         out.append(f"    reason: {c.reason}")
     if c.evidence:
@@ -1406,6 +1642,8 @@ def payments_text(rel: str, year: int, month: int, payments: list[Payment]) -> s
         pairs = [("unit", p.unit), ("date", str(p.date)), ("amount", money(p.amount)), ("method", p.method)]
         if p.receipt:
             pairs.append(("receipt", p.receipt))
+        if p.designation:
+            pairs.append(("for", "[" + ", ".join(p.designation) + "]"))
         comment = p.comment or ("银行转账，收据待补开" if p.receipt is None else "")
         lines.append(with_comment("  - " + flow_map(pairs), comment))
     return "\n".join(lines) + "\n"
@@ -1422,12 +1660,12 @@ def charges_text(rel: str, year: int, charges: list[Charge]) -> str:
 
 
 def waivers_text(rel: str, year: int, waivers: list[Waiver]) -> str:
-    lines = [schema_line(rel, "entries"), f"# {year}年减免记录，每笔均经业委会会议决议", "waivers:"]
+    lines = [schema_line(rel, "entries"), f"# {year}年减免记录，每笔均经业委会会议决议并取得物业公司（债权人）书面同意", "waivers:"]
     for w in waivers:
         if w.comment:
             lines.append(f"  # {w.comment}")
         pairs = [("unit", w.unit), ("date", str(w.date)), ("amount", money(w.amount)), ("applies_to", w.applies_to),
-                 ("approved_by", text(w.approved_by, True)), ("reason", text(w.reason, True))]
+                 ("approved_by", text(w.approved_by, True)), ("reason", text(w.reason, True)), ("consent", text(w.consent, True))]
         lines.append("  - " + flow_map(pairs))
     return "\n".join(lines) + "\n"
 
@@ -1438,6 +1676,10 @@ def plans_text(rel: str, plans: list[Plan]) -> str:
         lines.append(f"  # {plan.comment}")
         lines.append(f"  - unit: {plan.unit}")
         lines.append(f"    signed: {plan.signed}")
+        if plan.covers:
+            lines.append(f"    covers: {plan.covers}")
+        if plan.late_fee:
+            lines.append(f"    late_fee: {plan.late_fee}")
         lines.append("    installments:")
         for due, amount in plan.installments:
             lines.append(f"      - {{due: {due}, amount: {money(amount)}}}")

@@ -13,7 +13,14 @@ import pytest
 
 from generator import pipeline
 from generator.billing import KIND_CHARGE, KIND_FEE, KIND_OPENING
+from generator.dates import add_years
+from generator.dunning import fulfils
+from generator.latefee import charge_late_fee
+from generator.limitation import (
+    ASSIGNMENT, EXPIRED, NOT_A_DEMAND, NOT_FOR_CREDITOR, NOT_THROUGH, OK, contact_standing,
+)
 from generator.model import CHANNELS, OUTCOMES, REASONS
+from generator.plans import ON_TRACK
 
 PROJECT = Path(__file__).resolve().parent.parent
 SCRIPT = PROJECT / "scripts" / "make_demo.py"
@@ -225,7 +232,7 @@ def test_contact_notes_are_chinese(ledger):
     assert all(re.search(r"[\u4e00-\u9fff]", n) for n in notes)
 
 
-@pytest.mark.parametrize("tag", ["老人", "有小孩", "出租", "长期在外", "房屋漏水"])
+@pytest.mark.parametrize("tag", ["老人", "白天不在家", "出租", "长期在外", "房屋漏水"])
 def test_owner_tags(ledger, tag):
     assert any(tag in u.tags for u in ledger.units)
 
@@ -238,6 +245,246 @@ def test_demo_phones_are_obviously_fake(ledger):
     for unit in ledger.units:
         for person in (*unit.owners, *([unit.tenant] if unit.tenant else [])):
             assert re.fullmatch(r"1\d\d0000\d{4}", person.phone), (unit.id, person.phone)
+
+
+# -- (b2) the cases of the ledger spec v2 ------------------------------------------------
+
+YEARS = 3
+GAP_DAY = date(2025, 1, 20)  # between the two authorisations
+
+
+def in_gap(policy, day: date) -> bool:
+    """No authorisation covers the day, after the first one began (before it, the previous manager held the claims)."""
+    return policy.authorisation_on(day) is None and day >= min(a.valid_from for a in policy.authorisations)
+
+
+def chain_sources(state) -> list:
+    """Every record that interrupted one of the unit's charges."""
+    return [event.source for c in state.charges if c.limitation for event in c.limitation.chain]
+
+
+def interrupted_any(state, record) -> bool:
+    return any(source is record for source in chain_sources(state))
+
+
+def test_the_creditor_is_the_company_and_the_committee_demands_under_its_authorisations(desk):
+    policy = desk.policy
+    assert policy.creditor is not None and policy.creditor.name == "桐荫物业服务有限公司"
+    assert policy.issuer.name == "桐荫花园业主委员会"
+    assert not policy.issuer_is_creditor
+    assert [(a.valid_from, a.valid_until) for a in policy.authorisations] == [
+        (date(2023, 1, 1), date(2024, 12, 31)), (date(2025, 3, 1), None)]
+    assert all(a.document.startswith("授权委托书 ") for a in policy.authorisations)
+    assert policy.authorisation_on(AS_OF).document == "授权委托书 TY-2025-02"
+    assert policy.issuer_may_demand(AS_OF)
+    assert not policy.issuer_may_demand(GAP_DAY) and not policy.issuer_may_demand(date(2025, 2, 28))
+    assert policy.issuer_may_demand(date(2024, 12, 31)) and policy.issuer_may_demand(date(2025, 3, 1))
+    # covered today: letters are produced, no unit waits for an authorisation
+    assert units_where(desk, lambda s: s.next_action.kind == "authorise") == []
+    assert any(policy.creditor.name in line for line in policy.payment_channels)
+
+
+def test_every_waiver_has_the_creditors_written_consent(ledger):
+    assert ledger.waivers
+    assert all(w.consent.startswith("桐荫物业同意减免函 ") for w in ledger.waivers)
+
+
+def test_a_committee_demand_in_the_gap_does_not_save_a_charge_from_expiring(desk):
+    policy = desk.policy
+    found = []
+    for state in desk.units:
+        for contact in state.contacts:
+            if contact.party != "issuer" or not in_gap(policy, contact.date) or not contact.evidence:
+                continue
+            if contact_standing(contact, state.unit, policy) != NOT_FOR_CREDITOR:
+                continue
+            assert not interrupted_any(state, contact)
+            for c in state.charges:
+                # a charge still in time on the demand's day, expired today: the demand would have kept it alive
+                if c.limitation_status == EXPIRED and c.charge.due < contact.date <= c.limitation.expiry:
+                    assert add_years(contact.date, YEARS) >= AS_OF
+                    found.append((state.unit.id, contact.date, c.charge.due, c.limitation.expiry, c.unpaid))
+    assert found == [("2-1-802", date(2025, 1, 20), date(2023, 10, 15), date(2026, 11, 8), Decimal("915.75"))]
+    state = desk.unit("2-1-802")
+    assert state.limitation.status == EXPIRED and state.limitation.expired_amount == Decimal("915.75")
+    expired = next(c for c in state.charges if c.limitation_status == EXPIRED)
+    assert [(e.date, e.kind) for e in expired.limitation.chain] == [(date(2023, 11, 8), "demand")]
+    assert state.late_fee == 0 and state.late_fee_barred > 0  # the barred charge's late fee is not claimed
+
+
+def test_the_creditors_own_demand_in_the_gap_counts(desk):
+    policy = desk.policy
+    counted = [
+        (state.unit.id, contact.date) for state in desk.units for contact in state.contacts
+        if contact.party == "creditor" and in_gap(policy, contact.date)
+        and contact_standing(contact, state.unit, policy) is None and interrupted_any(state, contact)
+    ]
+    assert counted == [("1-1-101", date(2025, 1, 16))]
+
+
+def test_a_service_visit_interrupts_nothing_and_fulfils_no_stage(desk):
+    visits = [(s, c) for s in desk.units for c in s.contacts if c.purpose == "service"]
+    assert visits
+    for state, visit in visits:
+        assert visit.channel == "visit" and visit.outcome == "reached"
+        assert re.search(r"现场照片 IMG_\d{8}_\d{4}\.jpg", visit.evidence)
+        assert "未谈物业费" in visit.note
+        assert contact_standing(visit, state.unit, desk.policy) == NOT_A_DEMAND
+        assert not interrupted_any(state, visit)
+        assert not any(fulfils(visit, stage, date(2000, 1, 1), AS_OF) for stage in desk.policy.dunning)
+    # it would have restarted the clock of 2-1-301's 2024 arrears; they stay in the warning window
+    state, visit = next((s, c) for s, c in visits if s.unit.id == "2-1-301")
+    assert state.limitation.status == "warning"
+    assert state.limitation.earliest_expiry == date(2027, 2, 26) < add_years(visit.date, YEARS)
+
+
+def test_a_letter_returned_from_the_confirmed_address_counts_as_a_demand(desk):
+    policy = desk.policy
+    returned = [
+        (s, c) for s in desk.units for c in s.contacts
+        if c.channel == "registered_mail" and c.outcome == "returned" and s.unit.address_confirmed_on(c.date)
+    ]
+    assert len(returned) >= 2
+    for state, letter in returned:
+        assert state.unit.service_address.evidence and letter.evidence.startswith("EMS ")
+        assert contact_standing(letter, state.unit, policy) is None
+        assert interrupted_any(state, letter)
+        assert not any(fulfils(letter, stage, date(2000, 1, 1), AS_OF) for stage in policy.dunning)  # rule 8 still needs delivery
+    state = returned[0][0]
+    oldest = min((c for c in state.charges if c.unpaid > 0), key=lambda c: c.charge.due)
+    assert [e.source.outcome for e in oldest.limitation.chain] == ["returned"] * len(oldest.limitation.chain)
+    assert oldest.limitation.expiry == add_years(returned[-1][1].date, YEARS)
+    # a letter returned from an address nobody confirmed is not delivered
+    unconfirmed = [
+        (s, c) for s in desk.units for c in s.contacts
+        if c.outcome == "returned" and c.evidence and not s.unit.address_confirmed_on(c.date)
+    ]
+    assert unconfirmed
+    assert all(contact_standing(c, s.unit, policy) == NOT_THROUGH and not interrupted_any(s, c) for s, c in unconfirmed)
+
+
+def test_a_payment_designated_to_a_month_settles_that_month_before_older_arrears(desk):
+    state = desk.unit("Y1-102")
+    payment = next(p for p in state.payments if p.designation == ("2026-07",))
+    by_due = {c.charge.due: c for c in state.charges if c.charge.kind == KIND_FEE and c.charge.fee_id == "property"}
+    named, older = by_due[date(2026, 7, 15)], by_due[date(2026, 4, 15)]
+    assert [(piece.source, piece.amount) for piece in named.pieces] == [(payment, Decimal("1166.76"))]
+    assert named.unpaid == 0
+    assert older.unpaid == Decimal("1166.76") and older.limitation_status == OK  # in time: without `for` it came first
+    assert state.credit == 0
+
+
+def test_a_payment_designated_to_the_opening_arrears(desk):
+    found = []
+    for state in desk.units:
+        for payment in state.payments:
+            if payment.designation == ("opening",):
+                opening = [c for c in state.charges if c.charge.kind == KIND_OPENING]
+                assert opening and all(c.unpaid == 0 for c in opening)
+                assert all(piece.source is payment for c in opening for piece in c.pieces)
+                found.append((state.unit.id, payment.amount))
+    assert found == [("1-1-301", Decimal("1286.40"))]
+
+
+def test_owners_who_pay_each_quarter_by_name_keep_old_arrears_apart(desk):
+    """2-1-802 and V08 name the month on every payment since 2024 / 2023: only the old debt is left."""
+    for unit_id, since in (("2-1-802", date(2024, 1, 1)), ("V08", date(2023, 1, 1))):
+        state = desk.unit(unit_id)
+        designated = [p for p in state.payments if p.date >= since]
+        assert len(designated) >= 10
+        assert all(p.designation == (f"{p.date:%Y-%m}",) for p in designated)  # the bills due that month
+        fees_unpaid = [c for c in state.charges if c.charge.kind == KIND_FEE and c.charge.due >= since and c.overdue and c.unpaid > 0]
+        assert fees_unpaid == []
+
+
+def test_a_late_fee_payment(desk):
+    payers = [s for s in desk.units if s.late_fee_paid > 0]
+    assert [s.unit.id for s in payers] == ["1-2-602"]
+    state = payers[0]
+    payment = next(p for p in state.payments if p.for_late_fee)
+    assert payment.amount == state.late_fee_paid == Decimal("96.29")
+    assert not any(piece.source is payment for c in state.charges for piece in c.pieces)  # it settles no principal
+    charged = sum((c.late_fee.amount for c in state.charges if c.late_fee and not c.late_fee_barred), Decimal("0.00"))
+    assert charged == payment.amount  # paid exactly what the statement showed
+    assert state.late_fee == 0 and state.late_fee_overpaid == 0 and state.outstanding == 0
+
+
+def test_an_inherited_opening_list_with_the_notice_of_assignment(desk):
+    lists = [s for s in desk.units if len(s.unit.opening) >= 2]
+    assert [s.unit.id for s in lists] == ["V08"]
+    state = lists[0]
+    assert [item.period for item in state.unit.opening] == ["2005年下半年", "2021年下半年", "2022年上半年"]
+    assert all(item.assignment_notified == date(2023, 3, 10) for item in state.unit.opening)
+    opening = [c for c in state.charges if c.charge.kind == KIND_OPENING]
+    assert [c.charge.due for c in opening] == [date(2005, 7, 15), date(2021, 7, 15), date(2022, 1, 15)]
+    for c in opening:
+        events = [e for e in c.limitation.chain if e.kind == ASSIGNMENT]
+        assert [e.date for e in events] == [date(2023, 3, 10)]
+        assert c.charge.due < events[0].date
+        assert c.unpaid == c.charge.amount
+
+
+def test_an_acknowledgment_of_everything_revives_barred_charges(desk):
+    """V08's opening items ran out on 2026-03-10 (three years after the notice of assignment); the signed
+    promise of 2026-06-18 with covers: all starts them again, except the 2005 one that the 20-year cap bars.
+    A demand in between (2026-05-28) could not revive them."""
+    state = desk.unit("V08")
+    revived = []
+    for c in state.charges:
+        chain = c.limitation.chain if c.limitation else ()
+        for before, event in zip(chain, chain[1:]):
+            if event.covers_all and add_years(before.date, YEARS) < event.date:
+                revived.append((c.charge.period, add_years(before.date, YEARS), event.date, c.limitation.status))
+    assert revived == [
+        ("2005年下半年", date(2026, 3, 10), date(2026, 6, 18), EXPIRED),
+        ("2021年下半年", date(2026, 3, 10), date(2026, 6, 18), OK),
+        ("2022年上半年", date(2026, 3, 10), date(2026, 6, 18), OK),
+    ]
+    promise = next(c for c in state.contacts if c.date == date(2026, 6, 18))
+    assert promise.covers == "all" and promise.outcome == "promised" and "还款承诺书" in promise.evidence
+    between = next(c for c in state.contacts if c.date == date(2026, 5, 28))
+    assert contact_standing(between, state.unit, desk.policy) is None and not interrupted_any(state, between)
+
+
+def test_the_20_year_cap_expires_an_acknowledged_debt(desk):
+    capped = [(s, c) for s in desk.units for c in s.charges if c.limitation and c.limitation.capped]
+    assert [(s.unit.id, c.charge.period) for s, c in capped] == [("V08", "2005年下半年")]
+    state, charge = capped[0]
+    limitation = charge.limitation
+    assert limitation.expiry == add_years(charge.charge.due, 20) == date(2025, 7, 15)
+    assert limitation.status == EXPIRED and charge.limitation_status == EXPIRED
+    # the owner signed for it again and again (the last time acknowledging everything): without the cap it would be in time
+    chain = limitation.chain
+    assert len(chain) >= 7 and all(e.kind == "promise" and e.covers_all for e in chain if e.kind != ASSIGNMENT)
+    dates = [charge.charge.due] + [e.date for e in chain]
+    assert all(add_years(a, YEARS) >= b or event.covers_all for a, b, event in zip(dates, dates[1:], chain))
+    assert add_years(dates[-1], YEARS) > AS_OF
+    assert state.limitation.expired_amount == charge.unpaid == Decimal("3017.09")
+    assert charge.late_fee_barred and state.late_fee_barred == charge.late_fee.amount
+
+
+def test_a_frozen_plan_stops_the_late_fee_of_what_it_covers(desk):
+    frozen = [s for s in desk.units if s.plan is not None and s.plan.plan.late_fee == "freeze"]
+    assert [s.unit.id for s in frozen] == ["2-2-302"]
+    state = frozen[0]
+    plan = state.plan.plan
+    assert state.plan.status == ON_TRACK
+    covered = [c for c in state.charges if c.limitation and c.limitation.interrupted_by(plan)]
+    assert len(covered) >= 4
+    rule = desk.policy.late_fee
+    for c in covered:
+        assert c.late_fee_frozen == plan.signed
+        assert c.late_fee == charge_late_fee(rule, c.charge, c.pieces, c.unpaid, AS_OF, plan.signed)
+        assert c.late_fee.amount < charge_late_fee(rule, c.charge, c.pieces, c.unpaid, AS_OF).amount
+    later = [c for c in state.charges if c.overdue and c.charge.due > plan.signed]
+    assert later and all(c.late_fee_frozen is None for c in later)
+
+
+def test_owners_consented_to_publishing_their_arrears_but_the_board_lists_no_units(desk):
+    consented = [s.unit for s in desk.units if s.unit.consented("publish_arrears", AS_OF)]
+    assert 2 <= len(consented) <= 3
+    assert all(c.evidence for unit in consented for c in unit.consents)
+    assert desk.policy.publish_unit_amounts is False
 
 
 # -- (c) the script makes exactly these files --------------------------------------------
