@@ -168,18 +168,20 @@ OLDEST_DUE = date(2025, 1, 15)
 
 def household(stage=None, reasons=(), last_outcome=None, tags=(), occupancy="self", unit_type="高层", broken=0,
               plan=None, limitation=("ok",), days=40, late_fee="0.00", outstanding="1200.00", channels=None,
-              contacted=(), barred="0.00"):
+              contacted=(), barred="0.00", serviced=()):
     """A UnitState-like record with just what the matcher and the script values read.
 
-    ``contacted``: channels of contacts that reached the owner after the oldest unpaid due date;
+    ``contacted``: channels of demands that reached the owner after the oldest unpaid due date;
+    ``serviced``: channels of repair or follow-up contacts (``purpose: service``) after it;
     ``limitation``: the statuses of the unpaid overdue charges.
     """
     stage_record = None
     if stage is not None:
         stage_record = SimpleNamespace(id=stage, name=f"阶段{stage}", channels=channels or STAGE_CHANNELS.get(stage, ("other",)))
-    contacts = [SimpleNamespace(channel=ch, outcome="delivered", date=date(2025, 6, 1 + i)) for i, ch in enumerate(contacted)]
+    contacts = [SimpleNamespace(channel=ch, outcome="delivered", date=date(2025, 6, 1 + i), purpose="demand") for i, ch in enumerate(contacted)]
+    contacts += [SimpleNamespace(channel=ch, outcome="reached", date=date(2025, 7, 1 + i), purpose="service") for i, ch in enumerate(serviced)]
     if last_outcome:
-        contacts.append(SimpleNamespace(channel="phone", outcome=last_outcome, date=date(2025, 9, 1)))
+        contacts.append(SimpleNamespace(channel="phone", outcome=last_outcome, date=date(2025, 9, 1), purpose="demand"))
     plan_state = None
     if plan:
         plan_state = SimpleNamespace(status=plan, next_installment=(date(2026, 12, 1), Decimal("500.00")),
@@ -689,3 +691,205 @@ tactics:
     assert re.findall(r'data-tactic="([^"]+)"', html)[0] == "repair-follow-up"
     assert "先把［ ］里的事实填上、核实无误再说" in html
     assert "先把［ ］里的事实填上" not in (published.path / "units" / "1-1-101.html").read_text(encoding="utf-8")
+
+
+# -- v2: what a contact is, whose demand counts, door collection, consent and sensitive tags ---------
+
+SERVICE_WORDS = re.compile(r"报修|回访|巡查|看现场|整改|答复旧事|答复投诉")
+# Tag words that record health, minors or a household's vulnerability (个人信息保护法第二十八条); the
+# playbook must neither match such tags nor suggest them. validate.py warns about the health and minor ones.
+SENSITIVE_TAG_WORDS = ("病", "残", "瘫", "失能", "失智", "痴呆", "孕", "住院", "行动不便", "小孩", "孩子", "儿童",
+                       "未成年", "婴", "幼儿", "独居")
+
+
+def _playbook_texts(book):
+    """(where, text) for every sentence a collector reads in the project's playbook."""
+    for t in book.tactics:
+        for part in ("steps", "record", "risks"):
+            for line in getattr(t, part):
+                yield f"{t.id}.{part}", line
+        for s in t.scripts:
+            yield f"{t.id}.script:{s.title}", s.text
+    for g in book.stages:
+        for line in (g.goal, *g.do, *g.record):
+            yield f"stage {g.id}", line
+    for s in book.segments:
+        for line in (*s.traits, *s.approach, *s.cautions):
+            yield f"segment {s.id}", line
+    for r in book.reasons:
+        for line in (*r.signs, *r.approach):
+            yield f"reason {r.id}", line
+    for p in book.periods:
+        for line in (p.focus, *p.actions):
+            yield f"period {p.id}", line
+    for d in book.donts:
+        yield f"dont {d.id}", d.why + d.instead
+    index = (PROJECT_DIR / PLAYBOOK_DIR / "index.md").read_text(encoding="utf-8")
+    for paragraph in re.split(r"\n(?=- |\||\n)", index):
+        yield "index.md", paragraph
+
+
+def test_repair_and_follow_up_visits_are_logged_as_service_not_as_demands(book):
+    """A repair visit logged as 'reached' restarted an expired debt's clock: the playbook must not teach it."""
+    records = [(t.id, line) for t in book.tactics for line in t.record] + [(g.id, line) for g in book.stages for line in g.record]
+    about_service = [(where, line) for where, line in records if SERVICE_WORDS.search(line)]
+    assert len(about_service) >= 6
+    for where, line in about_service:
+        assert "purpose: service" in line, (where, line)
+    for where, text in _playbook_texts(book):
+        assert not re.search(r"(整改|回访|报修|巡查)[^。；]*记[^。；]*outcome\s*(写|记)\s*reached", text), (where, text)
+        assert "它们也是中断诉讼时效的证据" not in text, where
+    index = (PROJECT_DIR / PLAYBOOK_DIR / "index.md").read_text(encoding="utf-8")
+    assert "`purpose: service`" in index and "不中断诉讼时效" in index
+    assert "false-records" in {d.id for d in book.donts}
+
+
+def test_a_service_contact_is_no_earlier_demand_for_the_tactics(book):
+    letters_only_serviced = household(stage="lawyer", reasons=["refuses"], days=200, serviced=["letter", "registered_mail"])
+    assert facts(letters_only_serviced, book).contacted == frozenset()
+    assert "lawyer-letter" not in [m.tactic.id for m in match_tactics(letters_only_serviced, book)]
+    assert script_values(letters_only_serviced, POLICY_LIKE)["书面催告次数"] == ""
+    one_demand = household(stage="lawyer", reasons=["refuses"], days=200, contacted=["letter"], serviced=["letter", "visit"])
+    assert facts(one_demand, book).contacted == frozenset({"letter"})
+    assert script_values(one_demand, POLICY_LIKE)["书面催告次数"] == "1"
+
+
+def test_written_demands_are_counted_from_the_contact_log_by_purpose(tmp_path):
+    from tests.community import Community
+
+    c = Community(tmp_path / "c")
+    c.unit("1-1-101", billing_start="2026-01-01")
+    c.contact("1-1-101", "2026-03-01", "letter", "delivered", evidence="EMS1")
+    c.contact("1-1-101", "2026-04-01", "letter", "delivered", evidence="EMS2", purpose="service")
+    c.contact("1-1-101", "2026-05-01", "registered_mail", "delivered", evidence="EMS3")
+    state = c.state("1-1-101", date(2026, 11, 22))
+    assert script_values(state, POLICY_LIKE)["书面催告次数"] == "2"
+
+
+def test_returned_letters_to_a_confirmed_address_and_the_form_are_taught(book):
+    stages = {g.id: g for g in book.stages}
+    assert any("service_address" in line for line in stages["notice"].record)
+    assert any("送达地址确认书" in line for line in stages["call"].do)
+    assert any("service_address" in line for line in book.tactic("formal-letter").record)
+    assert any("service_address" in line for line in book.tactic("trace-owner").record)
+    assert "spc-limitation-8" in stages["notice"].laws
+
+
+def test_demands_for_a_company_creditor_need_its_written_authority(book):
+    stages = {g.id: g for g in book.stages}
+    for holder, lines in (("call", stages["call"].do), ("notice", stages["notice"].do),
+                          ("formal-letter", book.tactic("formal-letter").steps), ("limitation-rescue", book.tactic("limitation-rescue").steps)):
+        assert any("债权人" in line and "授权" in line for line in lines), holder
+    assert "civil-code-162" in stages["notice"].laws and "civil-code-162" in book.tactic("formal-letter").laws
+    assert {"no-authority", "false-records"} <= {d.id for d in book.donts}
+
+
+def test_door_collection_only_with_the_creditors_authority_and_a_receipt(book):
+    door = re.compile(r"上门收费|上门来收|上门收款|上门收现金|带上门")
+    places = 0
+    for t in book.tactics:
+        texts = [*t.steps, *(s.text for s in t.scripts)]
+        if any(door.search(x) for x in texts):
+            places += 1
+            assert any("授权" in x and "收据" in x for x in t.steps), t.id
+            assert any("两人同行" in x and "收据" in x for x in t.risks), t.id
+            assert "civil-code-171" in t.laws, t.id
+    for where, lines in [*((s.id, s.approach) for s in book.segments), *((p.id, p.actions) for p in book.periods)]:
+        for line in lines:
+            if door.search(line):
+                places += 1
+                assert "授权" in line and "收据" in line, (where, line)
+    assert places >= 4  # team-sightings, easy-payment, the elderly segment, the autumn review
+
+
+def test_the_playbook_neither_matches_nor_suggests_sensitive_tags(book):
+    fits = [f for t in book.tactics for f in (*t.fits, *((t.unless,) if t.unless else ()))]
+    fits += [f for s in book.segments for f in s.fits]
+    fits += [f for t in book.tactics for s in t.scripts for f in (*s.when, *((s.unless,) if s.unless else ()))]
+    tags = {tag for f in fits for tag in f.tags}
+    assert {"需要上门", "请家属代办", "白天不在家", "偏好书面沟通"} <= tags
+    for tag in tags:
+        assert not any(word in tag for word in SENSITIVE_TAG_WORDS), tag
+    index = (PROJECT_DIR / PLAYBOOK_DIR / "index.md").read_text(encoding="utf-8")
+    table = [row.split("|")[1] for row in index.splitlines() if row.startswith("| ") and "标签" not in row]
+    assert table and not any(word in cell for cell in table for word in SENSITIVE_TAG_WORDS)
+    assert "pipl-28" in index and "敏感个人信息" in index
+
+
+def test_the_sensitive_tag_warning_and_the_playbook_agree():
+    validate = pytest.importorskip("generator.validate")
+    words = getattr(validate, "SENSITIVE_TAG_WORDS", None)
+    if not words:
+        pytest.skip("check does not warn about sensitive tags yet")
+    book = load_playbook()
+    tags = {tag for t in book.tactics for f in t.fits for tag in f.tags} | {tag for s in book.segments for f in s.fits for tag in f.tags}
+    assert not [tag for tag in tags if any(word in tag for word in words)]
+    for tag in ("行动不便", "有小孩"):  # what the playbook used to match or the spec's example shows
+        assert any(word in tag for word in words), tag
+
+
+def test_publishing_needs_each_owners_consent_never_a_committee_decision(book):
+    shaming = next(d for d in book.donts if d.id == "public-shaming")
+    assert "publish_unit_amounts" not in shaming.instead  # the policy key is notice_board.list_units
+    assert "list_units" in shaming.instead and "publish_arrears" in shaming.instead and "不能代替" in shaming.instead
+    assert "pipl-14" in shaming.laws
+    sources = [PROJECT_DIR / "README.md", PROJECT_DIR / "docs" / "guide" / "index.md", PROJECT_DIR / "docs" / "guide" / "github.md",
+               *_data_files(), PROJECT_DIR / PLAYBOOK_DIR / "index.md"]
+    for path in sources:
+        text = re.sub(r"\s+", "", path.read_text(encoding="utf-8"))
+        for sentence in re.split(r"[。；]", text):
+            if re.search(r"(房号|姓名)", sentence) and re.search(r"公示|公开|公布", sentence) and re.search(r"业委会.{0,6}决定|业主大会", sentence):
+                assert "不能代替" in sentence or "代替不了" in sentence, (path.name, sentence)
+    guide = (PROJECT_DIR / "docs" / "guide" / "index.md").read_text(encoding="utf-8")
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    for text in (guide, readme):
+        assert "kind: publish_arrears" in text and "list_units" in text and "第二十五条" in text and "第十四条" in text
+
+
+def test_agreeing_to_pay_barred_charges_is_covers_all_only_with_evidence(book):
+    for where, text in _playbook_texts(book):
+        if re.search(r"covers(:| 为)\s*`?all", text) and "不写" not in text.split("covers")[0][-4:]:
+            assert re.search(r"录音|签字|证据|协议", text), (where, text)
+    steps = " ".join(book.tactic("expired-goodwill").steps)
+    assert "大事" in steps and "covers 为 all" in steps and "录音" in steps and "确认" in steps
+    assert "spc-limitation-19" in book.tactic("expired-goodwill").laws and "spc-limitation-19" in book.tactic("installment-plan").laws
+    assert any("for" in line and "第五百六十条" in line for line in book.tactic("expired-goodwill").steps)
+
+
+def test_the_rescue_receipt_script_says_signing_confirms_no_amount(book):
+    delivery = next(s for s in book.tactic("limitation-rescue").scripts if s.title == "当面送达书面催告")
+    assert "不是确认欠款金额" in delivery.text
+    for t in book.tactics:
+        for s in t.scripts:
+            if "确认" in s.text:
+                assert "{欠费}" not in s.text and not re.search(r"确认[^。]*(总额|一共|全部)", s.text), (t.id, s.title)
+
+
+def test_the_stages_page_says_whose_demands_count_when_the_creditor_is_a_company(tmp_path):
+    from tests.community import Community
+
+    def stages_page(**policy) -> str:
+        c = Community(tmp_path / f"c{len(policy)}-{len(str(policy))}", **policy)
+        c.unit("1-1-101")
+        page = pages(c.desk(DEMO_AS_OF), SiteInputs(c.root, tmp_path / f"w{len(policy)}-{len(str(policy))}"))["playbook/stages.md"]
+        return page.decode("utf-8") if isinstance(page, bytes) else page
+
+    authorised = stages_page(creditor={"name": "示例物业"}, authorisations=[{"from": "2026-01-01", "until": "2026-12-31", "document": "授权委托书1号"}])
+    assert "债权人是示例物业" in authorised and "授权委托书1号（2026-01-01 起，到 2026-12-31 止）" in authorised
+    lapsed = stages_page(creditor={"name": "示例物业"}, authorisations=[{"from": "2025-01-01", "until": "2025-12-31", "document": "授权委托书0号"}])
+    assert "没有有效的授权" in lapsed and "授权委托书0号" not in lapsed
+    assert "替债权人催费" not in stages_page()
+
+
+def test_the_legal_page_names_the_letter_contexts(site):
+    _, out = site
+    html = _main((out / "legal.html").read_text(encoding="utf-8"))
+    assert "函件：有已过诉讼时效的欠费时" in html and "函件：催缴通知书" in html
+    assert "letter:barred" not in html and "page:limitation" not in html
+    assert 'id="civil-code-188-2"' in html and "民法典第一百八十八条第二款" in html
+
+
+def test_no_playbook_text_claims_an_early_expiry_or_a_required_order_before_suing():
+    for path in [*_data_files(), PROJECT_DIR / PLAYBOOK_DIR / "index.md", PROJECT_DIR / "docs" / "guide" / "index.md"]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"早一天|晚一天|催费的法定顺序|(?<!不是)起诉的前提|(?<!不是)起诉前必须", text), path.name
