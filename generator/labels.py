@@ -18,3 +18,18 @@ METHOD = {"wechat": "微信", "alipay": "支付宝", "bank": "银行转账", "ca
 APPLIES_TO = {"principal": "本金", "late_fee": "违约金"}
 PLAN_STATUS = {"completed": "已履行完毕", "behind": "逾期未付", "on_track": "按期履行"}
 LIMITATION_STATUS = {"ok": "正常", "warning": "即将届满", "expired": "已过时效"}
+# Rule 10: what interrupted a charge's limitation period (limitation.Interruption.kind)
+INTERRUPTION = {
+    "demand": "催告", "promise": "承诺付款", "plan": "分期协议", "payment": "部分付款",
+    "assignment": "债权转让通知", "court": "起诉",
+}
+# Why a contact in the log interrupted nothing (limitation.contact_standing)
+STANDING = {
+    "not_a_demand": "服务性质的联系，不是催缴",
+    "no_evidence": "没有证据",
+    "not_through": "没有联系上或未送达",
+    "not_for_creditor": "落款单位当时没有债权人的授权",
+}
+CONSENT = {"publish_arrears": "同意公示本户欠费"}
+PURPOSE = {"demand": "催缴", "service": "服务", "other": "其他"}
+PARTY = {"issuer": "落款单位", "creditor": "债权人"}

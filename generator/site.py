@@ -108,6 +108,9 @@ def environment(root: Path) -> Environment:
         applies_to=lambda v: labels.APPLIES_TO.get(v, v),
         plan_status=lambda v: labels.PLAN_STATUS.get(v, v),
         limitation_status=lambda v: LIMITATION_WORDS.get(v, v),
+        interruption=lambda v: labels.INTERRUPTION.get(v, v),
+        standing=lambda v: labels.STANDING.get(v, v),
+        consent=lambda v: labels.CONSENT.get(v, v),
     )
     return env
 
@@ -248,7 +251,7 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
             uid = state.unit.id
             files[f"units/{uid}.md"] = unit_page.render(common, s=state, u=state.unit)
             details[f"cj-units/{uid}.html"] = _squeeze(unit_detail.render(
-                common, s=state, u=state.unit, h=unit_history(state, desk.as_of), letters=letters_by_unit.get(uid, []),
+                common, s=state, u=state.unit, h=unit_history(state, desk.as_of, desk.policy), letters=letters_by_unit.get(uid, []),
                 advice=advice[uid], shown=ADVICE_SHOWN, legal=book.legal, unit_status=unit_status(state), late_rule=late_rule,
             )).encode("utf-8")
         files.update(playbook_pages(env, desk, book, advice, inputs.root))
