@@ -71,6 +71,8 @@ class Dashboard:
     by_reason: tuple[tuple[str, int], ...]
     limitation_warnings: int
     limitation_expired: int
+    barred_units: int  # units with an amount past limitation: unpaid principal or late fee (rule 10, rule 6)
+    expired_amount: Decimal  # unpaid principal past limitation, all units
     speeds: tuple[PeriodSpeed, ...]
     collectors: tuple[CollectorWork, ...]
 
@@ -204,6 +206,8 @@ def dashboard(desk: Desk) -> Dashboard:
         by_reason=tuple(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
         limitation_warnings=sum(1 for s in arrears if "warning" in charge_statuses(s)),
         limitation_expired=sum(1 for s in arrears if "expired" in charge_statuses(s)),
+        barred_units=sum(1 for s in desk.units if s.limitation.expired_amount > 0 or s.late_fee_barred > 0),
+        expired_amount=sum((s.limitation.expired_amount for s in desk.units), ZERO),
         speeds=period_speeds(desk),
         collectors=collectors(desk),
     )
@@ -227,22 +231,28 @@ def queue(desk: Desk) -> dict[str, list[QueueItem]]:
             continue
         action = s.next_action
         soon = action.date is not None and action.date <= horizon
+        unauthorised = action.kind == "authorise"  # the issuer may not demand today: no demand is queued, only that
         for promise in s.promises:
             p = promise.contact.promise
             amount = f" {fmt_grouped(p.amount)} 元" if p.amount is not None else ""
             if promise.broken and not promise.superseded:
+                if unauthorised:
+                    continue
                 add("promises", s, p.date + timedelta(days=1), "承诺未兑现：再次联系业主，约定新的付款日期和金额",
                     f"业主 {promise.contact.date} 承诺 {p.date} 前付{amount}，到期只付了 {fmt_grouped(promise.paid)} 元")
             elif not promise.kept and not promise.broken and p.date <= horizon:
                 add("promises", s, p.date, f"等待业主兑现承诺：{p.date} 前付{amount}", f"{promise.contact.date} 联系时业主承诺付款")
         plan = s.plan
         if plan is not None and plan.status == BEHIND:
-            add("plans", s, as_of, f"分期逾期：联系业主补缴已到期的 {fmt_grouped(plan.due_so_far - plan.paid)} 元",
-                f"分期协议（{plan.plan.signed} 签订）已到期 {fmt_grouped(plan.due_so_far)} 元，只付了 {fmt_grouped(plan.paid)} 元")
+            if not unauthorised:
+                add("plans", s, as_of, f"分期逾期：联系业主补缴已到期的 {fmt_grouped(plan.due_so_far - plan.paid)} 元",
+                    f"分期协议（{plan.plan.signed} 签订）已到期 {fmt_grouped(plan.due_so_far)} 元，只付了 {fmt_grouped(plan.paid)} 元")
         elif plan is not None and plan.status == ON_TRACK and plan.next_installment and plan.next_installment[0] <= horizon:
             due, amount = plan.next_installment
             add("plans", s, due, f"按分期协议跟进：{due} 前应付 {fmt_grouped(amount)} 元", f"分期协议（{plan.plan.signed} 签订）按期履行中")
-        if action.kind == "wait" and soon:
+        if unauthorised:
+            add("authorise", s, action.date, action.text, action.why)
+        elif action.kind == "wait" and soon:
             add("waiting", s, action.date, action.text, action.why)
         elif action.letter and action.kind in ("do_stage", "repeat") and soon:
             add("letters", s, action.date, action.text, action.why)
@@ -252,7 +262,8 @@ def queue(desk: Desk) -> dict[str, list[QueueItem]]:
         if warning:
             first = min(warning)
             add("limitation", s, first, f"诉讼时效将于 {first} 届满（{len(warning)} 笔）",
-                "尽快送达书面催缴并取得签收，或与业主签订还款计划，以中断时效")
+                ("先取得债权人的书面授权（或请债权人自己）" if unauthorised else "")
+                + "尽快送达书面催缴并取得签收，或与业主签订还款计划，以中断时效")
         if s.last_reached is None or (as_of - s.last_reached).days > NOT_REACHED_DAYS:
             since = f"上次联系上是 {s.last_reached}" if s.last_reached else "从未联系上"
             groups["unreached"].append(QueueItem(s, None, f"超过 {NOT_REACHED_DAYS} 天未联系上业主", since))
@@ -265,6 +276,7 @@ def queue(desk: Desk) -> dict[str, list[QueueItem]]:
 
 
 QUEUE_GROUPS = {
+    "authorise": "先取得债权人授权",
     "promises": "承诺到期或未兑现",
     "waiting": "等待期届满",
     "letters": "待发函件",

@@ -35,7 +35,7 @@ from .dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
 from .diagnostics import sorted_diagnostics
 from .engine import Desk, UnitState
 from .legal import CHECKED_WORDS
-from .money import fmt_grouped
+from .money import ZERO, fmt_grouped
 from .outputs import link_or_copy, sync_tree
 from .siteconfig import SiteBuildError
 from .unitpage import unit_history
@@ -237,8 +237,9 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
             common, queue=queue(desk), groups=QUEUE_GROUPS, horizon=QUEUE_HORIZON_DAYS,
             horizon_end=desk.as_of + timedelta(days=QUEUE_HORIZON_DAYS),
         )
+        page = limitation_page(desk)
         files["limitation.md"] = env.get_template("limitation.md.j2").render(
-            common, rows=limitation_rows(desk), warn_days=desk.policy.limitation.warn_days,
+            common, rows=page.rows, page=page, warn_days=desk.policy.limitation.warn_days, years=desk.policy.limitation.years,
         )
         unit_page = env.get_template("unit.md.j2")
         unit_detail = env.get_template("unit.html.j2")
@@ -289,15 +290,21 @@ def _where(exc: TemplateError) -> str:
 
 
 def unit_status(state: UnitState) -> str | None:
-    """The unit's worst limitation status over its unpaid charges."""
-    worst = None
-    for c in state.charges:
-        status = c.limitation_status
-        if status == "expired":
-            return "expired"
-        if status == "warning" or (status == "ok" and worst is None):
-            worst = status
-    return worst
+    """The unit's worst limitation status over its unpaid overdue charges (rule 10): never "ok" when any is barred."""
+    return state.limitation.status
+
+
+@dataclass(frozen=True, slots=True)
+class LimitationPage:
+    """What the limitation page lists (rule 10)."""
+
+    rows: list  # (unit, charge, status): unpaid charges expired or within warn_days, soonest first
+    capped: list  # (unit, charge): unpaid charges whose expiry the 20-year cap set, by expiry
+    barred_fees: list  # units with a late fee past limitation, largest first
+    expired_amount: object  # unpaid principal past limitation, all units
+    expired_units: int
+    warning_amount: object
+    warning_units: int
 
 
 def limitation_rows(desk: Desk) -> list[tuple[UnitState, object, str]]:
@@ -308,6 +315,20 @@ def limitation_rows(desk: Desk) -> list[tuple[UnitState, object, str]]:
     ]
     rows.sort(key=lambda r: (r[1].limitation.expiry, r[0].unit.id))
     return rows
+
+
+def limitation_page(desk: Desk) -> LimitationPage:
+    rows = limitation_rows(desk)
+    capped = sorted(((s, c) for s in desk.units for c in s.charges if c.limitation_status and c.limitation.capped),
+                    key=lambda r: (r[1].limitation.expiry, r[0].unit.id))
+    barred = sorted((s for s in desk.units if s.late_fee_barred > 0), key=lambda s: (-s.late_fee_barred, s.unit.id))
+    warning = [r for r in rows if r[2] == "warning"]
+    return LimitationPage(
+        rows=rows, capped=capped, barred_fees=barred,
+        expired_amount=sum((s.limitation.expired_amount for s in desk.units), ZERO),
+        expired_units=sum(1 for s in desk.units if s.limitation.expired_amount > 0),
+        warning_amount=sum((c.unpaid for _, c, _ in warning), ZERO), warning_units=len({s.unit.id for s, _, _ in warning}),
+    )
 
 
 config_file = siteconfig.config_file
