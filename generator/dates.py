@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import date
 
 
@@ -23,6 +24,7 @@ def month_end(index: int) -> date:
     return date(year, month, days_in_month(year, month))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # rule 10 asks this of a few thousand distinct days, hundreds of thousands of times
 def add_years(day: date, years: int) -> date:
     """Same day ``years`` later; 29 February becomes 28 February."""
     try:

@@ -187,7 +187,8 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
         late = charge_late_fee(late_rule, charge, pieces, unpaid, as_of) if late_rule and (late_rule.on_opening or charge.kind != KIND_OPENING) else None
         limit = None
         frozen = None
-        if overdue and (unpaid > 0 or (late is not None and late.amount > 0)):
+        # rule 10 for what is owed, and for a paid charge's late fee once its clock may have run out
+        if overdue and (unpaid > 0 or (late is not None and late.amount > 0 and (freezing or clock.may_have_expired(due, as_of)))):
             limit = clock.limitation(due, own_events(charge, pieces, as_of), rule, as_of)
             if late is not None and late.amount > 0 and freezing:
                 frozen = min((p.signed for p in freezing if limit.interrupted_by(p)), default=None)

@@ -34,12 +34,17 @@ def charge_late_fee(rule: LateFee, charge: Charge, pieces: tuple[Piece, ...], un
     """The charge's late fee; ``frozen``: a kept plan with ``late_fee: freeze`` stops the days at its signing (rule 6)."""
     due, grace_days = charge.due, rule.grace_days
     principal_days = _NO_DAYS
-    for piece in pieces:  # days_late, inlined: this runs for every piece of every charge
-        settled = piece.settled if frozen is None or piece.settled < frozen else frozen
-        late = (settled - due).days - grace_days
-        principal_days += piece.amount * (late if late > 0 else 0)
+    if frozen is None:
+        for piece in pieces:  # days_late, inlined: this runs for every piece of every charge
+            late = (piece.settled - due).days - grace_days
+            principal_days += piece.amount * (late if late > 0 else 0)
+    else:
+        for piece in pieces:
+            late = (min(piece.settled, frozen) - due).days - grace_days
+            principal_days += piece.amount * (late if late > 0 else 0)
+        as_of = min(as_of, frozen)
     if unpaid > 0:
-        principal_days += unpaid * days_late(as_of if frozen is None or as_of < frozen else frozen, due, grace_days)
+        principal_days += unpaid * days_late(as_of, due, grace_days)
     uncapped = rule.daily_rate * principal_days
     cap = rule.cap * charge.amount
     capped = uncapped > cap

@@ -92,7 +92,7 @@ def contact_standing(contact: Contact, unit: Unit, policy: Policy) -> str | None
         return NO_EVIDENCE
     if contact.outcome not in DEMAND_OUTCOMES and not (
         contact.outcome in FAILED_DELIVERY and contact.channel in LETTER_CHANNELS and unit.address_confirmed_on(contact.date)
-    ):  # 诉讼时效规定第八条第二款: a letter returned from the address the owner confirmed still counts
+    ):  # 诉讼时效规定第八条第一款第二项: a letter sent to the address the owner confirmed "should have arrived"
         return NOT_THROUGH
     if not made_for_creditor(contact, policy):
         return NOT_FOR_CREDITOR
@@ -125,7 +125,8 @@ def unit_interruptions(policy: Policy, unit: Unit, contacts: Sequence[Contact], 
 
 
 def payment_event(payment: Payment) -> Interruption:
-    return Interruption(payment.date, PAYMENT, f"缴费 {payment.date}（{payment.receipt or '无收据号'}）", False, payment)
+    """Partial performance: the payment record is the evidence (its receipt number, if any)."""
+    return Interruption(payment.date, PAYMENT, payment.receipt, False, payment)
 
 
 def run_clock(due: date, events: Sequence[Interruption], years: int, before: date | None = None) -> tuple[date, Interruption | None, tuple[Interruption, ...], bool]:

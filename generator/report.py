@@ -33,7 +33,7 @@ def unit_json(state: UnitState) -> dict:
             "status": state.limitation.status,
             "expired_amount": fmt(state.limitation.expired_amount),
         },
-        "charges": [charge_json(c) for c in state.charges if c.limitation is not None],
+        "charges": [charge_json(c) for c in state.charges if c.limitation is not None and (c.unpaid > 0 or c.late_fee_barred)],
         "next_action": {
             "kind": state.next_action.kind,
             "date": state.next_action.date.isoformat() if state.next_action.date else None,
@@ -44,7 +44,7 @@ def unit_json(state: UnitState) -> dict:
 
 
 def charge_json(c: ChargeState) -> dict:
-    """A charge rule 10 ran for (unpaid and overdue, or with a late fee): its expiry and the event that set it."""
+    """An unpaid overdue charge, or a paid one whose late fee is barred: its expiry and the event that set it."""
     limit = c.limitation
     event = limit.interruption
     return {

@@ -144,10 +144,13 @@ SENSITIVE_TAG_WORDS = {
     "病": "health", "残疾": "health", "残障": "health", "瘫": "health", "失能": "health", "失智": "health",
     "痴呆": "health", "孕": "health", "住院": "health", "癌": "health", "精神病": "health", "抑郁": "health",
     "残": "health", "盲": "health", "聋": "health", "行动不便": "health",
+    "独居": "safety",  # not listed in 第二十八条, but fits its definition: a list of who lives alone endangers them
 }
+_WHAT = {"minor": "未成年人", "health": "健康状况", "safety": "独居情况"}
 _NEUTRAL = {
     "minor": "如需要，写与沟通方式有关的中性标签，例如“白天不在家”“偏好书面沟通”，不要记录家里有未成年人",
     "health": "写与服务方式有关的中性标签，例如“需要上门”“偏好书面沟通”“请家属代办”，不要记录健康状况",
+    "safety": "一旦泄露可能危及人身安全；需要时写“请家属代办”“需要上门”这类中性标签",
 }
 
 
@@ -159,8 +162,7 @@ def _check_sensitive_tags(ledger: Ledger) -> list[Diagnostic]:
             kind = next((k for word, k in SENSITIVE_TAG_WORDS.items() if word in tag), None)
             if kind is None:
                 continue
-            what = "未成年人" if kind == "minor" else "健康状况"
             problems.append(warning(
-                _at(unit.pos, "tags"), f"{unit.id} 的标签“{tag}”记录了{what}，属于敏感个人信息（个人信息保护法第二十八条）",
+                _at(unit.pos, "tags"), f"{unit.id} 的标签“{tag}”记录了{_WHAT[kind]}，属于敏感个人信息（个人信息保护法第二十八条）",
                 f"催费用不到这类信息，处理它需要单独同意和更严格的保护；{_NEUTRAL[kind]}"))
     return problems
