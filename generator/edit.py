@@ -100,7 +100,7 @@ _MARK = yaml.Mark("--for", 0, 0, 0, None, None)
 def parse_designation(values: tuple[str, ...]) -> tuple[str, ...]:
     """``--for 2026-03,opening --for late_fee`` -> ("2026-03", "opening", "late_fee"), by the schema's own rules.
 
-    The words are read by ``schema._designation``, the function that reads a
+    The words are read by ``schema.payment_for``, the function that reads a
     payment's ``for`` in the data, so the command accepts exactly what
     ``cuijiao check`` accepts; ValueError with its Chinese message otherwise.
     """
@@ -109,7 +109,7 @@ def parse_designation(values: tuple[str, ...]) -> tuple[str, ...]:
         raise ValueError("--for 是空的：写月份（YYYY-MM，如 2026-03）、opening（期初欠费）或 late_fee（违约金）")
     nodes = [yaml.ScalarNode("tag:yaml.org,2002:str", word, _MARK, _MARK) for word in words]
     reader = schema.Reader("--for")
-    designation = schema._designation(reader, yaml.SequenceNode("tag:yaml.org,2002:seq", nodes, _MARK, _MARK), "for")
+    designation = schema.payment_for(reader, yaml.SequenceNode("tag:yaml.org,2002:seq", nodes, _MARK, _MARK), "for")
     if designation is schema.BAD:
         problem = next(p for p in reader.problems if p.severity == "error")
         raise ValueError("；".join(text for text in (problem.message, problem.hint) if text))

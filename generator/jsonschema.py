@@ -286,7 +286,7 @@ def value_schema(fn: Callable, context: str, key: str) -> dict:
         return dict(simple[name])
     if name == "_creditor":
         return {"anyOf": [value_schema(schema.text, context, key), object_schema(schema._CREDITOR_SPEC, "creditor")]}
-    if name == "_designation":
+    if name == "payment_for":
         item = {"type": "string", "pattern": r"^\s*((199\d|20\d\d|2100)-(0[1-9]|1[0-2])|opening|late_fee)\s*$"}
         return {"anyOf": [item, {"type": "array", "minItems": 1, "items": item}]}
     if name == "_rate":

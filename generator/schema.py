@@ -883,7 +883,7 @@ def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
 
 # -- ledger entries files ---------------------------------------------------------
 
-def _designation(r: Reader, node, key: str):
+def payment_for(r: Reader, node, key: str):
     """A payment's ``for``: what the owner said it pays, a list of YYYY-MM, opening or late_fee (one item may stand alone)."""
     nodes = [node] if type(node) is ScalarNode or type(node) is str else r.sequence(node, f"“{key}”")
     if nodes is None:
@@ -912,7 +912,7 @@ def _designation(r: Reader, node, key: str):
 _PAYMENT_SPEC = {
     "unit": (unit_id, True), "date": (a_date, True), "amount": (money, True),
     "method": (enum(METHODS), True), "receipt": (optional_text, False), "note": (optional_text, False),
-    "for": (_designation, False),
+    "for": (payment_for, False),
 }
 _CHARGE_SPEC = {
     "unit": (unit_id, True), "item": (text, True), "period": (optional_text, False), "amount": (money, True),
