@@ -26,7 +26,7 @@ import click
 from . import labels, pipeline
 from .engine import Desk, UnitState, compute
 from .model import Ledger, Policy
-from .money import fmt_grouped
+from .money import ZERO, fmt_grouped
 from .validate import validate
 
 DATA_FOLDERS = ("ledger", "owners")
@@ -166,6 +166,13 @@ def _plan(state: UnitState | None) -> str:
     return labels.PLAN_STATUS.get(state.plan.status, state.plan.status)
 
 
+def _limitation(state: UnitState | None) -> str:
+    """The limitation status of what the unit owes (rule 10), in words."""
+    if state is None or state.limitation.status is None:
+        return "无"
+    return labels.LIMITATION_STATUS.get(state.limitation.status, state.limitation.status)
+
+
 def _arrow(before: str, after: str) -> str:
     return f"{before} → {after}" if before != after else f"{after}（不变）"
 
@@ -175,8 +182,14 @@ def unit_lines(unit_id: str, old: UnitState | None, new: UnitState | None) -> li
     def amount(state, name):
         return money(getattr(state, name)) if state is not None else "—"
 
+    def expired(state):
+        return money(state.limitation.expired_amount) if state is not None else "—"
+
     rows = [
         ("违约金", amount(old, "late_fee"), amount(new, "late_fee")),
+        ("已过诉讼时效的违约金（不计入违约金）", amount(old, "late_fee_barred"), amount(new, "late_fee_barred")),
+        ("诉讼时效", _limitation(old), _limitation(new)),
+        ("已过诉讼时效的欠费", expired(old), expired(new)),
         ("未到期", amount(old, "not_due"), amount(new, "not_due")),
         ("预缴余额", amount(old, "credit"), amount(new, "credit")),
         ("催缴阶段", _stage_name(old), _stage_name(new)),
@@ -192,11 +205,17 @@ def unit_lines(unit_id: str, old: UnitState | None, new: UnitState | None) -> li
     return lines
 
 
+def _expired(desk: Desk) -> Decimal:
+    return sum((s.limitation.expired_amount for s in desk.units), ZERO)
+
+
 def _totals_lines(before: Desk, after: Desk) -> list[str]:
     b, a = before.totals, after.totals
     rows = [
         ("欠费合计", money(b.outstanding), money(a.outstanding)),
+        ("其中已过诉讼时效", money(_expired(before)), money(_expired(after))),
         ("违约金合计", money(b.late_fee), money(a.late_fee)),
+        ("已过诉讼时效的违约金（不计入）", money(b.late_fee_barred), money(a.late_fee_barred)),
         ("欠费户数", str(b.units_in_arrears), str(a.units_in_arrears)),
         ("已缴合计", money(b.paid), money(a.paid)),
         ("减免合计", money(b.waived), money(a.waived)),
@@ -243,7 +262,11 @@ def _changes_pairs(before: list[tuple[str, object]], after: list[tuple[str, obje
 
 def _payment(p) -> str:
     receipt = f"，收据 {md(p.receipt)}" if p.receipt else ""
-    return f"{p.unit} {p.date} 缴费 {money(p.amount)} 元（{labels.METHOD.get(p.method, p.method)}{receipt}）"
+    designated = ""
+    if p.designation:
+        words = {"opening": "期初欠费", "late_fee": "违约金"}
+        designated = "，业主指定缴：" + "、".join(words.get(d, d) for d in p.designation)
+    return f"{p.unit} {p.date} 缴费 {money(p.amount)} 元（{labels.METHOD.get(p.method, p.method)}{receipt}{designated}）"
 
 
 def _charge(c) -> str:
@@ -252,13 +275,18 @@ def _charge(c) -> str:
 
 
 def _waiver(w) -> str:
+    consent = f"，债权人同意：{md(w.consent)}" if w.consent else ""
     return (f"{w.unit} {w.date} 减免{labels.APPLIES_TO.get(w.applies_to, w.applies_to)} {money(w.amount)} 元，"
-            f"批准：{md(w.approved_by)}，理由：{md(w.reason)}")
+            f"批准：{md(w.approved_by)}，理由：{md(w.reason)}{consent}")
 
 
 def _plan_line(p) -> str:
     steps = "、".join(f"{i.due} {money(i.amount)}" for i in p.installments)
-    return f"{p.unit} {p.signed} 签订，共 {len(p.installments)} 期 {money(p.total)} 元（{steps}）"
+    terms = "".join((
+        "，承认全部欠费（含已过诉讼时效的）" if p.covers == "all" else "",
+        "，按期履行期间违约金停止计算" if p.late_fee == "freeze" else "",
+    ))
+    return f"{p.unit} {p.signed} 签订，共 {len(p.installments)} 期 {money(p.total)} 元（{steps}）{terms}"
 
 
 def _contact(unit_id: str, c) -> str:
@@ -266,6 +294,12 @@ def _contact(unit_id: str, c) -> str:
     if c.promise is not None:
         amount = f" {money(c.promise.amount)} 元" if c.promise.amount is not None else ""
         parts.append(f"承诺 {c.promise.date} 前付{amount}")
+    if c.purpose != "demand":
+        parts.append(f"用途：{labels.PURPOSE.get(c.purpose, c.purpose)}（不算催缴）")
+    if c.party == "creditor":
+        parts.append("债权人自己的人员")
+    if c.outcome == "promised" and c.covers == "all":
+        parts.append("承认全部欠费（含已过诉讼时效的）")
     if c.by:
         parts.append(f"经办：{md(c.by)}")
     if c.evidence:
@@ -282,6 +316,12 @@ def policy_lines(before: Policy, after: Policy) -> list[str]:
         lines.append(f"- 小区名称：{md(before.community)} → {md(after.community)}")
     if before.issuer != after.issuer:
         lines.append(f"- 落款单位：{md(before.issuer.name)} → {md(after.issuer.name)}")
+    if before.creditor_name != after.creditor_name:
+        lines.append(f"- 债权人：{md(before.creditor_name)} → {md(after.creditor_name)}")
+    old_auth = [_values(a) for a in before.authorisations]
+    new_auth = [_values(a) for a in after.authorisations]
+    if old_auth != new_auth:
+        lines.append(f"- 债权人的授权：{_authorisations_text(before)} → {_authorisations_text(after)}")
     if before.payment_channels != after.payment_channels:
         lines.append("- 缴费方式（印在函件上）有修改")
     old_fees = {(f.id, f.valid_from): f for f in before.fees}
@@ -308,6 +348,11 @@ def policy_lines(before: Policy, after: Policy) -> list[str]:
         word = {True: "公示房号和金额", False: "只公示总数"}
         lines.append(f"- 公示栏：{word[before.publish_unit_amounts]} → {word[after.publish_unit_amounts]}")
     return lines
+
+
+def _authorisations_text(policy: Policy) -> str:
+    return "、".join(f"{md(a.document)}（{a.valid_from} 起{f'至 {a.valid_until}' if a.valid_until else '，不限期'}）"
+                    for a in policy.authorisations) or "无"
 
 
 def _fee_text(fee) -> str:
@@ -371,14 +416,14 @@ def render(before: Side, after: Side, as_of: date, today: date) -> str:
     entries = _entry_sections(old_ledger, new_ledger)
     policy = policy_lines(old_ledger.policy, new_ledger.policy)
     if not unit_section and not entries and not policy:
-        lines += ["", "这次改动不影响任何金额、阶段或催收记录。"]
+        lines += ["", "这次改动不影响任何金额、诉讼时效、阶段或催收记录。"]
         return "\n".join(lines) + "\n"
     lines += ["", "| 合计 | 改动前 | 改动后 | |", "|---|---:|---:|---|"] + _totals_lines(before.desk, after.desk)
     if unit_section:
         lines += ["", f"### 各户变化（{sum(1 for l in unit_section if l.startswith('- '))} 户）", ""] + unit_section
     if policy:
         affected = policy_affected(old_ledger, new_ledger.policy, before.desk, as_of, today)
-        count = f"单看政策改动，影响 {affected} 户的金额、阶段或下一步。" if affected is not None else "新政策与改动前的数据不兼容，无法单独统计影响户数。"
+        count = f"单看政策改动，影响 {affected} 户的金额、诉讼时效、阶段或下一步。" if affected is not None else "新政策与改动前的数据不兼容，无法单独统计影响户数。"
         lines += ["", "### 收费政策", ""] + policy + ["", count]
     lines += entries
     return "\n".join(lines) + "\n"
@@ -392,7 +437,7 @@ def render(before: Side, after: Side, as_of: date, today: date) -> str:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="把结果写入这个文件（CI 里追加到 $GITHUB_STEP_SUMMARY）")
 @click.pass_obj
 def command(obj, base: str, head: str | None, output: Path | None) -> None:
-    """金额变化：比较两个 Git 版本（新版本不写则为当前工作区），按同一天计算每户欠费、违约金、阶段和下一步。
+    """金额变化：比较两个 Git 版本（新版本不写则为当前工作区），按同一天计算每户欠费、违约金、诉讼时效、阶段和下一步。
 
     \b
     例：cuijiao diff main             当前改动对金额的影响

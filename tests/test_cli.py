@@ -265,3 +265,74 @@ def test_report_json_is_the_same_through_python_dash_m(community):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == community.report("2026-03-20")
+
+
+# -- report: the terminal table -------------------------------------------------------
+
+@pytest.fixture
+def barred(tmp_path) -> Community:
+    """A: 1,000.00 opening arrears due 2022-06-30, never interrupted: barred since 2025-07-01, with its late fee
+    (1,606 days at 0.05%: 803.00). B: 500.00 due 2022-01-15 paid 151 days late on 2022-06-15 (late fee 37.75,
+    barred since 2025-06-16) and a 100.00 repair charge due 2026-10-15, in time (38 days: 1.90)."""
+    c = Community(tmp_path / "小区", fees=[], late_fee={"daily_rate": "0.0005"})
+    c.unit("A-101", billing_start="2023-01-01", opening={"amount": "1000.00", "due": "2022-06-30"})
+    c.unit("B-102", billing_start="2023-01-01", opening={"amount": "500.00", "due": "2022-01-15"})
+    c.payment("B-102", "2022-06-15", "500.00", receipt="R1")
+    c.charge("B-102", "维修费", "100.00", "2026-10-15")
+    c.write()
+    return c
+
+
+def _rows(out: str) -> dict[str, str]:
+    """Each unit's table lines joined (a row may take several lines), by unit id."""
+    rows: dict[str, list[str]] = {}
+    current = None
+    for line in out.splitlines():
+        words = line.replace("│", " ").replace("┃", " ").split()
+        first = words[0] if words else ""
+        if re.fullmatch(r"[A-Z]-\d+", first):
+            current = first
+            rows[current] = []
+        elif line.startswith(("└", "┗", "合计")) or not line.strip():
+            current = None
+        if current:
+            rows[current].append(line)
+    return {unit: " ".join(lines) for unit, lines in rows.items()}
+
+
+def test_report_table_gives_barred_amounts_their_own_column_and_never_says_normal_for_them(capsys, barred):
+    code, out, err = run(capsys, barred, "report", as_of="2026-11-22")
+    assert (code, err) == (0, "")
+    header = next(line for line in out.splitlines() if "房号" in line)
+    assert [h.strip() for h in re.split(r"[┃]", header) if h.strip()] == [
+        "房号", "欠费", "违约金", "最早到期", "逾期天数", "阶段", "分期", "诉讼时效", "下一步"]
+    rows = _rows(out)
+    assert "已过时效 1,000.00" in rows["A-101"] and "违约金已过时效 803.00" in rows["A-101"]
+    assert "违约金已过时效 37.75" in rows["B-102"] and "   1.90 " in rows["B-102"]
+    assert "正常" not in rows["A-101"] and "正常" not in rows["B-102"]
+    total = " ".join(out.split("合计：")[1].split())
+    assert "逾期欠费 1,100.00 元（其中已过诉讼时效 1,000.00 元）" in total
+    assert "违约金 1.90 元（另有 840.75 元已过诉讼时效，不计入）" in total
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_report_table_fits_80_and_120_column_terminals_without_cutting_a_value(barred, width):
+    import io
+    from datetime import date
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from generator.terminal import print_ledger
+
+    out = io.StringIO()
+    print_ledger(barred.checked("2026-11-22").ledger, date(2026, 11, 22), Console(file=out, width=width, highlight=False))
+    text = out.getvalue()
+    assert max(cell_len(line) for line in text.splitlines()) <= width
+    assert "…" not in text
+    rows = _rows(text)
+    assert set(rows) == {"A-101", "B-102"}
+    for unit, cells in {"A-101": ["1,000.00", "803.00", "已过时效", "1606"], "B-102": ["100.00", "1.90", "违约金已过时效", "37.75", "38"]}.items():
+        for cell in cells:
+            assert f" {cell} " in rows[unit] or f" {cell}\n" in rows[unit] or rows[unit].endswith(cell), (unit, cell, rows[unit])
+    assert "下一步" in text and "诉讼时效" in text

@@ -86,7 +86,7 @@ def test_a_policy_change_says_how_many_units_it_moves(repo):
     text = diff(repo, "HEAD")
     assert "### 收费政策" in text
     assert "- 收费项目 物业服务费：高层 2.00、洋房 2.50 元/平方米/月" in text
-    assert "单看政策改动，影响 1 户的金额、阶段或下一步。" in text
+    assert "单看政策改动，影响 1 户的金额、诉讼时效、阶段或下一步。" in text
     assert "- 1-1-102: 欠费 1,899.50 → 2,379.50" in text
 
 
@@ -128,7 +128,7 @@ def test_errors_only_in_the_base_are_listed_but_do_not_fail(repo):
 
 
 def test_no_change(repo):
-    assert "这次改动不影响任何金额、阶段或催收记录。" in diff(repo, "HEAD")
+    assert "这次改动不影响任何金额、诉讼时效、阶段或催收记录。" in diff(repo, "HEAD")
 
 
 def test_output_file_and_a_community_inside_a_subfolder(tmp_path):
@@ -155,3 +155,61 @@ def test_data_text_cannot_inject_markdown():
 
     assert md("<img src=x> | **粗** [链接](javascript:x)") == "&lt;img src=x&gt; \\| \\*\\*粗\\*\\* \\[链接\\]\\(javascript:x\\)"
 
+
+
+# -- rule 10 in the diff: limitation status, barred principal and barred late fee ----------------------------
+
+def _barred_repo(tmp_path: Path, **visit) -> Path:
+    """One unit: 1,000.00 of opening arrears due 2022-06-30 (limitation ends 2025-06-30), late fee 0.05% a day,
+    and a refused visit with a recording on 2025-03-01 that restarts the period to 2028-03-01."""
+    from tests.community import Community
+
+    c = Community(tmp_path / "repo", fees=[], late_fee={"daily_rate": "0.0005"})
+    c.unit("1-1-101", billing_start="2023-01-01", opening={"amount": "1000.00", "due": "2022-06-30"})
+    c.contact("1-1-101", "2025-03-01", "visit", "refused", evidence="录音 20250301.m4a", **visit)
+    root = c.write()
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "数据")
+    return root
+
+
+def test_a_contact_that_stops_counting_as_a_demand_shows_the_charge_and_its_late_fee_barred(tmp_path):
+    root = _barred_repo(tmp_path)
+    owner = root / "owners/1-1-101.yaml"
+    owner.write_text(owner.read_text(encoding="utf-8").replace('"evidence": "录音 20250301.m4a"', '"evidence": "录音 20250301.m4a", "purpose": "service"'), encoding="utf-8")
+    lines = diff(root, "HEAD").splitlines()
+    # 1,606 days late at 2026-11-22: 1,000.00 x 0.0005 x 1,606 = 803.00, claimable before, barred after
+    assert "- 1-1-101: 欠费 1,000.00（不变）" in lines
+    assert "  - 违约金：803.00 → 0.00" in lines
+    assert "  - 已过诉讼时效的违约金（不计入违约金）：0.00 → 803.00" in lines
+    assert "  - 诉讼时效：正常 → 已过时效" in lines
+    assert "  - 已过诉讼时效的欠费：0.00 → 1,000.00" in lines
+    assert "| 其中已过诉讼时效 | 0.00 | 1,000.00 | 有变化 |" in lines
+    assert "| 已过诉讼时效的违约金（不计入） | 0.00 | 803.00 | 有变化 |" in lines
+    assert "| 违约金合计 | 803.00 | 0.00 | 有变化 |" in lines
+    assert "- 新增 1-1-101 2025-03-01 上门，拒绝缴费，用途：服务（不算催缴），证据：录音 20250301.m4a" in lines
+    assert "- 删除 1-1-101 2025-03-01 上门，拒绝缴费，证据：录音 20250301.m4a" in lines
+
+
+def test_an_acknowledgment_of_every_charge_shows_the_barred_amounts_back_in_time(tmp_path):
+    root = _barred_repo(tmp_path, purpose="service")  # the base: nothing interrupted, barred since 2025-06-30
+    owner = root / "owners/1-1-101.yaml"
+    owner.write_text(owner.read_text(encoding="utf-8") + '  - {"date": "2026-10-10", "channel": "phone", "outcome": "promised", '
+                     '"promise": {"date": "2026-12-31"}, "evidence": "录音 20261010.m4a", "covers": "all"}\n', encoding="utf-8")
+    lines = diff(root, "HEAD").splitlines()
+    assert "  - 诉讼时效：已过时效 → 正常" in lines
+    assert "  - 已过诉讼时效的欠费：1,000.00 → 0.00" in lines
+    assert "  - 已过诉讼时效的违约金（不计入违约金）：803.00 → 0.00" in lines
+    assert "  - 违约金：0.00 → 803.00" in lines
+    assert ("- 新增 1-1-101 2026-10-10 电话，承诺付款，承诺 2026-12-31 前付，承认全部欠费（含已过诉讼时效的），"
+            "证据：录音 20261010.m4a") in lines
+
+
+def test_a_new_creditor_and_its_authorisation_are_policy_changes(tmp_path):
+    root = _barred_repo(tmp_path)
+    policy = root / "ledger/policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8") + 'creditor: {"name": "示例物业有限公司"}\n'
+                      'authorisations: [{"from": "2025-01-01", "document": "授权委托书 1 号"}]\n', encoding="utf-8")
+    text = diff(root, "HEAD")
+    assert "- 债权人：测试花园业主委员会 → 示例物业有限公司" in text
+    assert "- 债权人的授权：无 → 授权委托书 1 号（2025-01-01 起，不限期）" in text
