@@ -519,27 +519,165 @@ def test_rate_chart_axis_fits_the_rates(tmp_path):
     assert rate_axis([]) == (0, 101)
 
 
-LAPSED_UNIT = OLD_UNIT.replace(
-    "  - {date: 2026-10-01, channel: phone, by: 王芳, outcome: promised, promise: {date: 2026-10-20, amount: \"100.00\"}}\n",
-    "  - {date: 2026-10-01, channel: letter, by: 王芳, outcome: delivered, evidence: 签收单 QS-1}\n",
-)
+# -- rule 10 on the site: a hand-made community (tests/sitebuild.py's limitation_community) ----------------------
+
+@pytest.fixture(scope="module")
+def v2_site(tmp_path_factory):
+    from tests.sitebuild import limitation_community
+
+    tmp = tmp_path_factory.mktemp("v2")
+    community = limitation_community(tmp / "c")
+    community.write()
+    desk, _ = build(community.root, tmp / "site")
+    return desk, tmp / "site"
 
 
-def test_charges_that_lapsed_before_a_late_demand_show_as_past_limitation(tmp_path):
-    from generator import pipeline
-    from generator.dashboard import dashboard
+def _text(html: str) -> str:
+    """What a reader sees: tags dropped, entities decoded, white space collapsed."""
+    import html as entities
 
-    root = make_community(tmp_path / "c")
-    (root / "owners" / "1-1-102.yaml").write_text(LAPSED_UNIT, encoding="utf-8")
-    desk, published = build(root, tmp_path / "out")
-    state = desk.unit("1-1-102")
-    lapsed = [c for c in state.charges if c.limitation and getattr(c.limitation, "lapsed", False)]
-    if not lapsed:
-        pytest.skip("the engine does not mark lapsed charges")
-    html = (published.path / "units" / "1-1-102.html").read_text(encoding="utf-8")
-    assert "cj-lim-lapsed" in html and "那次催收不能让它重新计算" in html
-    assert "cj-lim-lapsed" in (published.path / "limitation.html").read_text(encoding="utf-8")
-    assert dashboard(desk).limitation_expired >= 1
+    return " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def _part(html: str, start: str, end: str) -> str:
+    return html[html.index(start):html.index(end, html.index(start))]
+
+
+def _unit(site, unit_id: str) -> str:
+    return (site / "units" / f"{unit_id}.html").read_text(encoding="utf-8")
+
+
+def test_unit_page_groups_unpaid_charges_by_the_events_that_interrupted_them(v2_site):
+    _, site = v2_site
+    html = _unit(site, "A-1")
+    rows = [_text(li) for li in re.findall(r"<li>(.*?)</li>", _part(html, '<ul class="cj-limits">', "</ul>"))]
+    assert rows == [  # expired first, then by expiry (then charge order)
+        "已过时效 600.00 元，时效届满 2022-01-15 期初欠费 2018年 中断经过 没有中断，自到期日起算",
+        "正常 1,200.00 元，时效届满 2028-08-01 期初欠费 2021年上半年 中断经过 2024-03-01 催告 → 2025-08-01 催告",
+        "正常 800.00 元，时效届满 2028-08-01 期初欠费 2024年上半年 中断经过 2025-08-01 催告",
+    ]
+    events = _text(_part(html, '<ol class="cj-events">', "</ol>"))
+    assert events == ("2024-03-01 催告 · 上门，拒绝缴费；证据：录音 A "
+                      "2025-08-01 催告 · 电话，已联系上；证据：录音 B")
+    links = re.findall(r'<a href="#(cj-e\d)">2025-08-01 催告</a>', html)
+    assert len(links) == 2 and f'<li id="{links[0]}">' in html  # each row links to the one entry with the evidence
+
+
+def test_contacts_that_interrupt_nothing_say_why(v2_site):
+    _, site = v2_site
+    timeline = {_text(li)[:10]: _text(li) for li in re.findall(r"<li>(.*?)</li>", _part(_unit(site, "A-1"), '<ol class="cj-timeline">', "</ol>"))}
+    assert timeline["2023-05-10"].endswith("不中断时效：落款单位当时没有债权人的授权")
+    assert timeline["2025-02-01"].endswith("不中断时效：服务性质的联系，不是催缴")
+    assert timeline["2025-03-01"].endswith("不中断时效：没有联系上或未送达；没有证据")
+    # a demand in time for the 2021 item, but the 2018 item had run out on 2022-01-15: not revived
+    assert timeline["2024-03-01"].endswith("中断了 1 笔的时效 ；另有 1 笔当时已过时效，不因此重新计算")
+    assert timeline["2025-08-01"].endswith("中断了 2 笔的时效 ；另有 1 笔当时已过时效，不因此重新计算")
+
+
+def test_a_letter_returned_from_the_confirmed_address_interrupts_and_the_address_and_consent_are_shown(v2_site):
+    _, site = v2_site
+    html = _unit(site, "C-3")
+    timeline = _text(_part(html, '<ol class="cj-timeline">', "</ol>"))
+    assert timeline.startswith("2026-07-01 书面通知 · 被退回") and timeline.endswith("中断了 1 笔的时效")
+    assert _text(re.search(r'data-unit="service_address">(.*?)</td>', html).group(1)) == (
+        "测试路 3 号 业主 2025-01-01 确认；证据：送达地址确认书 C-3。寄往这里被退回的催缴函仍算送达（诉讼时效规定第八条）")
+    assert _text(re.search(r'data-consent="publish_arrears">(.*?)</td>', html).group(1)) == "同意公示本户欠费：2025-03-01 起 证据：同意书 C-3"
+
+
+def test_the_twenty_year_cap_and_an_acknowledgment_of_barred_charges(v2_site):
+    _, site = v2_site
+    html = _unit(site, "B-2")
+    row = _text(_part(html, '<ul class="cj-limits">', "</ul>"))
+    assert row.startswith("已过时效 3,000.00 元，时效届满 2025-07-15 （ 20 年上限 ） 期初欠费 2005年下半年 中断经过 2007-07-01 催告 →")
+    assert row.endswith("2024-06-01 催告 → 2026-06-18 承诺付款（承认全部欠费，含已过时效的）")
+    assert "民法典第一百八十八条第二款" in html
+    promise = _text(re.findall(r"<li>(.*?)</li>", _part(html, '<ol class="cj-timeline">', "</ol>"))[0])
+    assert promise.endswith("承认全部欠费（包括已过诉讼时效的）：中断了 1 笔的时效")
+    page = (site / "limitation.html").read_text(encoding="utf-8")
+    capped = _text(_part(page, "受二十年上限限制的欠费</h2>", "</table>"))
+    assert "B-2 期初欠费 2005年下半年 3,000.00 2005-07-15 2025-07-15 已过时效 2026-06-18 承诺付款（承认全部欠费，含已过时效的）" in capped
+
+
+def test_a_settled_charge_with_a_barred_late_fee_and_a_frozen_plan(v2_site):
+    desk, site = v2_site
+    html = _unit(site, "C-3")
+    # 500.00 due 2022-01-15, paid 151 days late on 2022-06-15: 500.00 x 0.0005 x 151 = 37.75, barred from 2025-06-16
+    barred = _text(_part(html, '<table class="cj-table cj-barred-fees">', "</table>"))
+    assert barred == "应收 违约金 时效届满 最后一次中断 期初欠费 2022-01前 37.75 2025-06-15 2022-06-15 部分付款"
+    assert re.search(r'data-unit="late_fee_barred">37.75<', html)
+    # the repair charge of 1,000.00 due 2026-03-15: the plan of 2026-05-01 (kept) stops the days at 47: 23.50
+    row = _text(re.search(r"<tr><td>维修费</td>.*?</tr>", html).group(0))
+    assert row.endswith("500.00 逾期 252 天 23.50 2026-05-01 起停计 正常 2029-07-01")
+    assert "1 笔自签订日起停止计算（按期履行期间）" in _text(_part(html, "<h2>分期协议</h2>", "</table>"))
+    total = _text(re.search(r'<p class="cj-sum">(.*?)</p>', html).group(1))
+    assert total == "违约金：上表各笔合计 61.25（含已结清年份 37.75） − 已过诉讼时效、不再主张的 37.75 ＝ 可主张 23.50 元"
+    assert desk.unit("C-3").late_fee == _amount("23.50")
+
+
+def test_unit_cards_and_sum_show_the_late_fee_apart_from_the_barred_part(v2_site):
+    _, site = v2_site
+    html = _unit(site, "A-1")
+    # 600.00 due 2019-01-15, 2,868 days: capped at 600.00 (barred); 1,200.00 x 0.0005 x 1,971 = 1,182.60; 800.00 x 0.0005 x 875 = 350.00
+    assert re.search(r'data-unit="late_fee">1,532.60<', html) and re.search(r'data-unit="late_fee_barred">600.00<', html)
+    assert re.search(r'data-unit="expired_amount">600.00<', html)
+    assert _text(re.search(r'<p class="cj-sum">(.*?)</p>', html).group(1)) == (
+        "违约金：上表各笔合计 2,132.60 − 已过诉讼时效、不再主张的 600.00 ＝ 可主张 1,532.60 元")
+    assert _text(re.search(r'data-unit="limitation">(.*?)</div>', html).group(1)) == "已过时效 600.00"
+    assert _text(re.search(r'data-unit="limitation">(.*?)</div>', _unit(site, "C-3")).group(1)) == "违约金 37.75 已过时效"
+
+
+def test_no_list_says_normal_for_a_unit_with_barred_amounts(v2_site):
+    _, site = v2_site
+    html = (site / "arrears.html").read_text(encoding="utf-8")
+    cells = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", _part(html, "<tbody>", "</tbody>")):
+        cells[_text(re.findall(r"<td[^>]*>(.*?)</td>", row)[0])] = _text(re.findall(r"<td[^>]*>(.*?)</td>", row)[-1])
+    assert cells == {"A-1": "已过时效 600.00", "B-2": "已过时效 3,000.00", "C-3": "违约金 37.75 已过时效", "D-4": "即将届满"}
+
+
+def test_limitation_page_names_the_event_that_set_each_expiry_and_the_barred_late_fee(v2_site):
+    desk, site = v2_site
+    html = (site / "limitation.html").read_text(encoding="utf-8")
+    rows = [_text(r) for r in re.findall(r"<tr>(.*?)</tr>", _part(html, '<table class="cj-table cj-sortable" id="limitation-table">', "</table>"))[1:]]
+    assert rows == [
+        "A-1 期初欠费 2018年 600.00 2019-01-15 2022-01-15 已过时效 没有中断：自到期日起算；届满后没有业主承认全部欠费的记录",
+        "B-2 期初欠费 2005年下半年 3,000.00 2005-07-15 2025-07-15 已过时效 20 年上限 ：到期日起满二十年（民法典第一百八十八条第二款），之后的中断都不算",
+        "D-4 期初欠费 2024-01前 400.00 2024-01-15 2027-01-15 即将届满 没有中断：自到期日起算",
+    ]
+    assert re.search(r'data-limitation="expired_amount">3,600.00<', html)
+    assert re.search(r'data-limitation="late_fee_barred">3,637.75<', html)  # 600.00 + 3,000.00 + 37.75
+    barred = [_text(r) for r in re.findall(r"<tr>(.*?)</tr>", _part(html, "已过时效的违约金（元）", "</table>"))]
+    assert barred == ["B-2 3,000.00 0.00 3,000.00", "A-1 600.00 1,532.60 600.00", "C-3 37.75 23.50 0.00"]
+    assert desk.totals.late_fee_barred == _amount("3637.75")
+
+
+def test_queue_lists_units_whose_creditor_has_not_authorised_the_issuer_apart(v2_site):
+    _, site = v2_site
+    html = (site / "queue.html").read_text(encoding="utf-8")
+    group = _part(html, 'data-group="authorise"', "</section>")
+    assert "先取得债权人授权（2）" in _text(group)  # A-1 and D-4; B-2 waits for a promise, C-3 follows its plan
+    row = _text(re.findall(r"<tr>(.*?)</tr>", group)[1])
+    assert row.startswith("A-1 2026-11-22 先取得债权人“示例物业有限公司”的书面授权，或请债权人的人员自己催缴；原定下一步：催缴通知书")
+    assert "授权（授权委托书 2024-01）已于 2025-12-31 到期" in row
+    for key in ("letters", "contacts"):  # no demand is queued for it elsewhere
+        assert "units/A-1.html" not in _part(html, f'data-group="{key}"', "</section>")
+
+
+def test_dashboard_shows_the_barred_late_fee_and_the_units_with_barred_amounts(v2_site):
+    _, site = v2_site
+    html = (site / "index.html").read_text(encoding="utf-8")
+    # 1,532.60 (A-1) + 23.50 (C-3) + 400.00 x 0.0005 x 1,042 = 208.40 (D-4)
+    assert re.search(r'data-total="late_fee">1,764.50<', html)
+    assert re.search(r'data-total="late_fee_barred">3,637.75<', html)
+    assert re.search(r'data-total="expired_amount">3,600.00<', html)
+    assert re.search(r'data-total="barred_units"><a href="limitation.html">3</a><', html)
+
+
+def test_no_leftover_of_the_v1_lapsed_reading():
+    for folder in ("generator", "site_templates"):
+        for path in (PROJECT / folder).rglob("*"):
+            if path.is_file() and path.suffix in (".py", ".j2", ".css", ".html", ".js"):
+                assert "lapsed" not in path.read_text(encoding="utf-8"), path
 
 
 def test_pages_are_compacted_but_pre_script_textarea_and_style_keep_their_white_space():
