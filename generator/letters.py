@@ -12,9 +12,19 @@ Which letter goes to whom:
 - an evidence list for every unit at the policy's last stage;
 - one notice-board summary per build.
 
+Who is owed: the policy's creditor. When it is not the issuer, every demand
+says that the issuer acts for it under the authorisation in force on the
+letter's day (``agency``); on a day no authorisation covers, no demand
+letter (stage letter, statement) is made at all: the engine's next action is
+then ``authorise`` and the queue says why.
+
 Past limitation means ``barred`` (rule 10, limitation.py). Barred principal
-is labelled, never threatened with a suit, and its late fee is left out of
-what a letter asks for (the late fee follows the principal, rule 6).
+is listed apart, never part of what a letter asks for, never threatened with
+a suit; its late fee is the engine's ``late_fee_barred``, never claimed (the
+late fee follows the principal, rule 6).
+
+Deadlines run from receipt (收到本函之日起N日内); the printed latest date is
+as-of + the policy's ``delivery_days`` + N, moved past rest days (rule 12).
 """
 from __future__ import annotations
 
@@ -29,7 +39,8 @@ from .billing import KIND_OPENING
 from .dates import next_workday
 from .engine import ChargeState, Desk, UnitState
 from .allocation import own_events
-from .limitation import INTERRUPTING_OUTCOMES, UnitClock, unit_interruptions
+from .limitation import DEMAND_OUTCOMES, NO_EVIDENCE, UnitClock, contact_standing, made_for_creditor, unit_interruptions
+from .model import Contact, Policy
 from .money import ZERO, fmt_grouped, to_capitals
 from .stats import collection_rate, year_window
 
@@ -45,6 +56,7 @@ PREFIXES = {"notice": "TZ", "lawyer": "LS", "statement": "DZ", "plan": "FQ", "bo
 DEFAULT_DEADLINE_DAYS = 15  # a statement's payment window when no letter stage names one
 LETTER_CHANNELS = frozenset({"letter", "registered_mail", "lawyer_letter", "court"})
 BOARD_MIN_UNITS = 3  # a board cell names fewer units in arrears than this only merged with others
+PUBLISH_CONSENT = "publish_arrears"  # the consent a unit needs to be listed on the notice board
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +84,7 @@ class ChargeLine:
     expiry: date | None
     barred: bool = False  # past limitation (rule 10)
     opening: bool = False  # opening arrears handed over from before (期初欠费)
+    late_fee_frozen: date | None = None  # a kept plan with late_fee: freeze stopped its late fee on this day
 
 
 def doc_no(kind: str, as_of: date, unit: str | None) -> str:
@@ -79,18 +92,22 @@ def doc_no(kind: str, as_of: date, unit: str | None) -> str:
     return f"{prefix}-{as_of:%Y%m%d}" + (f"-{unit}" if unit else "")
 
 
+def _owed(c: ChargeState) -> bool:
+    return c.overdue and c.unpaid > 0
+
+
 def charge_lines(state: UnitState) -> list[ChargeLine]:
     """The unit's unpaid overdue charges, oldest first."""
     lines = []
     for c in state.charges:
-        if not c.overdue or c.unpaid <= 0:
+        if not _owed(c):
             continue
         limit = c.limitation
         lines.append(ChargeLine(
             c.charge.item, c.charge.period, c.charge.amount, c.unpaid, c.charge.due, c.days_overdue or 0,
             c.late_fee.amount if c.late_fee else ZERO,
             limit.status if limit else None, limit.expiry if limit else None,
-            bool(limit and limit.barred), c.charge.kind == KIND_OPENING,
+            bool(limit and limit.barred), c.charge.kind == KIND_OPENING, c.late_fee_frozen,
         ))
     return lines
 
@@ -109,6 +126,41 @@ def _stage_letters(desk: Desk) -> set[str]:
     return {s.letter for s in desk.policy.dunning if s.letter}
 
 
+def letter_deadline(policy: Policy, as_of: date, days: int) -> dict:
+    """The payment window of a letter dated ``as_of``: N days from receipt (rule 12).
+
+    The latest date printed allows for delivery: as_of + ``delivery_days`` + N, moved to the
+    next working day (民法典第二百零三条) by the official schedule or the policy's ``holidays``.
+    """
+    arrival = as_of + timedelta(days=policy.delivery_days)
+    plain = arrival + timedelta(days=days)
+    deadline, exact = next_workday(plain, policy.holidays)
+    return {
+        "deadline": deadline,
+        "deadline_days": days,
+        "deadline_exact": exact,
+        "deadline_moved": deadline != plain,
+        "delivery_days": policy.delivery_days,
+        "arrival": arrival,  # the day the letter is assumed to arrive
+    }
+
+
+def agency(policy: Policy, day: date) -> dict:
+    """Who demands for whom on ``day``: ``agent`` when the issuer is not the creditor, with the authorisation in force."""
+    agent = not policy.issuer_is_creditor
+    return {
+        "agent": agent,
+        "authority": policy.authorisation_on(day) if agent else None,
+        "creditor": policy.creditor_name,
+        "creditor_party": policy.creditor if agent else None,
+    }
+
+
+def may_demand(desk: Desk) -> bool:
+    """Whether the issuer may put the claim to owners today: it is the creditor, or an authorisation covers today."""
+    return desk.policy.issuer_may_demand(desk.as_of)
+
+
 def _late_fee_basis(desk: Desk) -> dict | None:
     rule = desk.policy.late_fee
     if rule is None:
@@ -123,6 +175,11 @@ def _late_fee_basis(desk: Desk) -> dict | None:
     }
 
 
+def claims_late_fee(policy: Policy) -> bool:
+    """Whether a letter written for a suit (lawyer letter, evidence list) names the late fee: a rate and the agreement it rests on."""
+    return policy.late_fee is not None and bool(policy.late_fee.basis.strip())
+
+
 def _rate_text(rate: Decimal) -> str:
     """0.0003 -> 万分之三; any other rate as a percentage."""
     per_ten_thousand = rate * 10000
@@ -131,46 +188,52 @@ def _rate_text(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
 
 
-def arrears_context(desk: Desk, state: UnitState, days: int) -> dict:
+def arrears_context(desk: Desk, state: UnitState, days: int, late_fee: bool = True) -> dict:
     """What every dunning letter prints about one unit's arrears.
 
-    ``total`` is what the letter asks for: the unpaid principal (barred principal
-    included, labelled and asked for only voluntarily) and the late fee that is
-    not barred (rule 6: the late fee of a charge past limitation follows it).
-    ``suable`` is the principal a suit may be mentioned for.
+    Charges in time (``due_lines``) and charges past limitation (``barred_lines``) are
+    listed apart. ``total`` is what the letter asks for: the unpaid principal in time
+    (``suable``) and the claimable late fee (the engine's ``late_fee``, barred part
+    already left out). Barred principal and its late fee (``late_fee_barred``, paid
+    charges' included) are never part of it. ``late_fee=False``: the letter names no
+    late fee at all (a lawyer letter without the agreement the late fee rests on).
     """
     lines = charge_lines(state)
+    due_lines = [line for line in lines if not line.barred]
+    barred_lines = [line for line in lines if line.barred]
     principal = sum((line.unpaid for line in lines), ZERO)
     barred = state.limitation.expired_amount
-    late_fee_barred = sum((line.late_fee for line in lines if line.barred), ZERO)
-    late_fee = state.late_fee
-    total = principal + late_fee
-    deadline, exact = next_workday(desk.as_of + timedelta(days=days))
-    gross_late_fee = sum((c.late_fee.amount for c in state.charges if c.late_fee), ZERO)
+    suable = principal - barred
+    rule = _late_fee_basis(desk) if late_fee else None
+    claimable = state.late_fee if rule else ZERO
+    total = suable + claimable
+    settled = [c for c in state.charges if c.late_fee and not _owed(c)]
+    barred_on_lines = sum((line.late_fee for line in barred_lines), ZERO)
+    frozen = sorted({line.late_fee_frozen for line in due_lines if line.late_fee_frozen})
     return {
         "lines": lines,
+        "due_lines": due_lines,
+        "barred_lines": barred_lines,
         "principal": principal,
-        "late_fee": late_fee,
-        "late_fee_all": state.late_fee + state.late_fee_barred,
-        "late_fee_barred": late_fee_barred,
-        "late_fee_opening": sum((line.late_fee for line in lines if line.opening and not line.barred), ZERO),
-        "late_fee_gross": gross_late_fee,
-        "late_fee_on_settled": gross_late_fee - sum((line.late_fee for line in lines), ZERO),
-        "late_fee_waived": state.late_fee_waived,
-        "late_fee_basis": _late_fee_basis(desk),
+        "late_fee": claimable,
+        "late_fee_lines": sum((line.late_fee for line in due_lines), ZERO),
+        "late_fee_barred": state.late_fee_barred if rule else ZERO,
+        "late_fee_barred_lines": barred_on_lines if rule else ZERO,
+        "late_fee_barred_settled": (state.late_fee_barred - barred_on_lines) if rule else ZERO,
+        "late_fee_opening": sum((line.late_fee for line in due_lines if line.opening), ZERO) if rule else ZERO,
+        "late_fee_on_settled": sum((c.late_fee.amount for c in settled if not c.late_fee_barred), ZERO) if rule else ZERO,
+        "late_fee_waived": state.late_fee_waived if rule else ZERO,
+        "late_fee_paid": state.late_fee_paid if rule else ZERO,
+        "late_fee_frozen": frozen,
+        "late_fee_basis": rule,
         "total": total,
         "total_capitals": to_capitals(total),
         "credit": state.credit,
-        "deadline": deadline,
-        "deadline_days": days,
-        "deadline_exact": exact,
-        "deadline_moved": deadline != desk.as_of + timedelta(days=days),
-        "suable": principal - barred,
-        "suable_total": principal - barred + late_fee,
+        "suable": suable,
+        "suable_total": total,
         "barred": barred,
         "expired": barred,  # the old name, for communities' own templates
-        "creditor": desk.policy.creditor_name,
-    }
+    } | letter_deadline(desk.policy, desk.as_of, days)
 
 
 def letter_laws(laws, kind: str, late_fee: bool = False, barred: bool = False, plan_barred: bool = False) -> tuple:
@@ -187,34 +250,49 @@ def letter_laws(laws, kind: str, late_fee: bool = False, barred: bool = False, p
     return tuple(out)
 
 
-def _common(desk: Desk, laws, kind: str, **conditions) -> dict:
+def _common(desk: Desk, laws, kind: str, day: date | None = None, **conditions) -> dict:
+    """What every letter prints: the policy, who writes, who is owed and on whose authority (on ``day``, default as-of)."""
     return {
         "policy": desk.policy,
         "issuer": desk.policy.issuer,
-        "creditor": desk.policy.creditor_name,
         "as_of": desk.as_of,
         "laws": letter_laws(laws, kind, **conditions),
         "kind": kind,
-    }
+    } | agency(desk.policy, day or desk.as_of)
 
 
-def _unit_letter(desk: Desk, laws, state: UnitState, kind: str, title: str, days: int, **extra) -> Letter:
+def _unit_letter(desk: Desk, laws, state: UnitState, kind: str, title: str, days: int, late_fee: bool = True, **extra) -> Letter:
     number = doc_no(kind, desk.as_of, state.unit.id)
-    arrears = arrears_context(desk, state, days)
-    shows_late_fee = desk.policy.late_fee is not None and kind not in ("plan", "board")
+    arrears = arrears_context(desk, state, days, late_fee=late_fee)
+    shows_late_fee = arrears["late_fee_basis"] is not None and kind not in ("plan", "board")
     context = _common(desk, laws, kind, late_fee=shows_late_fee, barred=arrears["barred"] > 0)
     context |= {"doc_no": number, "title": title, "s": state, "u": state.unit} | arrears | extra
     return Letter(kind, number, state.unit.id, title, f"{kind}/{number}.pdf", context["total"], f"{kind}.html.j2", context)
 
 
-def demands(state: UnitState) -> list:
-    """The contacts that put the claim to the owner since the oldest unpaid charge fell due, oldest first."""
+def is_demand(contact: Contact, state: UnitState, policy: Policy) -> bool:
+    """A contact that put the claim to the owner for the creditor: a demand (purpose) that got through,
+    made by or for the creditor; one without evidence is still listed (the letter says so)."""
+    standing = contact_standing(contact, state.unit, policy)
+    if standing is None:
+        return True
+    return standing == NO_EVIDENCE and contact.outcome in DEMAND_OUTCOMES and made_for_creditor(contact, policy)
+
+
+def demands(state: UnitState, policy: Policy) -> list:
+    """The demands made for the creditor since the oldest unpaid charge fell due, oldest first."""
     since = state.oldest_due
-    return [c for c in state.contacts if c.outcome in INTERRUPTING_OUTCOMES and (since is None or c.date > since)]
+    return [c for c in state.contacts if (since is None or c.date > since) and is_demand(c, state, policy)]
 
 
 def stage_letters(desk: Desk, laws) -> list[Letter]:
-    """The letter of each unit whose next action sends one."""
+    """The letter of each unit whose next action sends one.
+
+    None on a day the issuer may not demand, and none to a unit whose every unpaid charge is
+    barred (with no claimable late fee): a demand letter would have nothing to ask for.
+    """
+    if not may_demand(desk):
+        return []
     out = []
     for state in desk.units:
         action = state.next_action
@@ -224,11 +302,18 @@ def stage_letters(desk: Desk, laws) -> list[Letter]:
         kind = action.letter
         title = TITLES.get(kind) or (stage.name if stage else kind)
         days = (stage.deadline_days or stage.wait_days) if stage and (stage.deadline_days or stage.wait_days) else deadline_days(desk, kind)
-        out.append(_unit_letter(desk, laws, state, kind, title, days, stage=stage, action=action, demands=demands(state)))
+        late_fee = claims_late_fee(desk.policy) if kind == "lawyer" else True
+        letter = _unit_letter(desk, laws, state, kind, title, days, late_fee=late_fee, stage=stage, action=action,
+                              demands=demands(state, desk.policy))
+        if letter.total > 0:  # everything owed is barred: nothing to demand, no demand letter (the statement lists it)
+            out.append(letter)
     return out
 
 
 def statements(desk: Desk, laws) -> list[Letter]:
+    """A statement for every unit in arrears: it asks for payment, so none on a day the issuer may not demand."""
+    if not may_demand(desk):
+        return []
     days = deadline_days(desk, "statement")
     return [_unit_letter(desk, laws, s, "statement", TITLES["statement"], days, history=_history(s, desk.as_of)) for s in desk.units if s.in_arrears]
 
@@ -276,40 +361,64 @@ def plan_covers(state: UnitState, desk: Desk) -> list[CoveredCharge]:
 
 
 def plan_letters(desk: Desk, laws) -> list[Letter]:
-    """One agreement per plan. It prints nothing that changes after the signing day, so its bytes stay put."""
+    """One agreement per plan. It prints nothing that changes after the signing day, so its bytes stay put.
+
+    It lists the charges the plan acknowledges (``plan_covers``: with ``covers: in_time``
+    a charge past limitation on the signing day is not one of them), says what the plan
+    does to the late fee (``late_fee: freeze`` or ``accrue``), and who signs for the
+    creditor: the issuer as its agent under the authorisation in force on the signing
+    day, or, with none, the creditor itself.
+    """
     out = []
     for state in desk.units:
         if state.plan is None:
             continue
         plan = state.plan.plan
         number = f"{PREFIXES['plan']}-{plan.signed:%Y%m%d}-{state.unit.id}"
-        covers = plan_covers(state, desk)
+        charges = plan_covers(state, desk)
+        covers = [c for c in charges if c.covered]
+        left_out = [c for c in charges if not c.covered]
         covered = sum((c.unpaid for c in covers), ZERO)
         barred = sum((c.unpaid for c in covers if c.barred), ZERO)
-        context = _common(desk, laws, "plan", plan_barred=barred > 0) | {
-            "doc_no": number, "title": TITLES["plan"], "s": state, "u": state.unit, "p": state.plan,
+        not_covered = sum((c.unpaid for c in left_out), ZERO)
+        context = _common(desk, laws, "plan", day=plan.signed, plan_barred=barred > 0) | {
+            "doc_no": number, "title": TITLES["plan"], "s": state, "u": state.unit, "p": state.plan, "plan": plan,
             "installments": sorted(plan.installments, key=lambda i: i.due),
             "total": plan.total, "total_capitals": to_capitals(plan.total),
             "covers": covers, "covered": covered, "covered_barred": barred, "difference": plan.total - covered,
+            "not_covered": not_covered,  # barred on the signing day and not acknowledged (covers: in_time)
+            "late_fee_basis": _late_fee_basis(desk),
         }
         out.append(Letter("plan", number, state.unit.id, TITLES["plan"], f"plan/{number}.pdf", plan.total, "plan.html.j2", context))
     return out
 
 
 def evidence_letters(desk: Desk, laws) -> list[Letter]:
+    """An evidence list for each unit at the policy's last stage.
+
+    It demands nothing of the owner (it is for the creditor's lawyer), so it is made on a
+    day without an authorisation too; it shows which contacts count as the creditor's
+    demands (``standing``) and lists the authorisations the issuer's demands rest on.
+    """
     if not desk.policy.dunning:
         return []
     last = desk.policy.dunning[-1]
+    policy = desk.policy
     out = []
     for state in desk.units:
         if not state.in_arrears or state.stage is None or state.stage.id != last.id:
             continue
-        letters_sent = [c for c in state.contacts if c.channel in LETTER_CHANNELS]
+        letters_sent = [c for c in state.contacts if c.channel in LETTER_CHANNELS and c.purpose == "demand"]
         with_evidence = [c for c in state.contacts if c.evidence]
+        standing = [contact_standing(c, state.unit, policy) for c in with_evidence]
         out.append(_unit_letter(
             desk, laws, state, "evidence", TITLES["evidence"], deadline_days(desk, "evidence"),
-            letters_sent=letters_sent, contacts_with_evidence=with_evidence,
-            statement_no=doc_no("statement", desk.as_of, state.unit.id), fees=desk.policy.fees,
+            late_fee=claims_late_fee(policy),
+            letters_sent=letters_sent, letters_standing=[contact_standing(c, state.unit, policy) for c in letters_sent],
+            contacts_with_evidence=with_evidence, contacts_standing=standing,
+            statement_no=doc_no("statement", desk.as_of, state.unit.id), fees=policy.fees,
+            authorisations=sorted(policy.authorisations, key=lambda a: a.valid_from) if not policy.issuer_is_creditor else [],
+            late_fee_unfounded=policy.late_fee is not None and not claims_late_fee(policy),
         ))
     return out
 
@@ -342,8 +451,10 @@ def board_letter(desk: Desk, laws) -> Letter:
     A building with fewer than ``BOARD_MIN_UNITS`` units in arrears is merged with the
     others like it (and, if the merged row would still point at one or two, with the
     smallest building shown on its own, so no row can be worked out from the totals);
-    aging ranges are merged the same way. Unit numbers are listed only when the policy
-    opts in, and the letter says that this needs each owner's consent.
+    aging ranges are merged the same way. Unit numbers and amounts are listed only when the
+    policy opts in (``notice_board.list_units``), and then only the units whose owner gave a
+    separate consent to publish them (``publish_arrears``, 个人信息保护法第二十五条) that is
+    in force on the day; the letter says how many were left out for want of one.
     """
     start, end = year_window(desk.as_of)
     buildings: dict[str, list[UnitState]] = {}
@@ -352,11 +463,14 @@ def board_letter(desk: Desk, laws) -> Letter:
     rows = _board_rows(sorted(buildings.items()), start, end)
     arrears = [s for s in desk.units if s.in_arrears]
     aging = _aging_cells(arrears)
-    listed = sorted(((s.unit.id, s.outstanding) for s in arrears)) if desk.policy.publish_unit_amounts else []
+    listing = desk.policy.publish_unit_amounts
+    consenting = [s for s in arrears if s.unit.consented(PUBLISH_CONSENT, desk.as_of)] if listing else []
+    listed = sorted((s.unit.id, s.outstanding) for s in consenting)
     number = doc_no("board", desk.as_of, None)
     context = _common(desk, laws, "board") | {
         "doc_no": number, "title": TITLES["board"], "t": desk.totals, "rows": rows, "aging": aging,
         "year": desk.as_of.year, "listed": listed, "units": len(desk.units), "min_units": BOARD_MIN_UNITS,
+        "listing": listing, "unlisted": len(arrears) - len(consenting) if listing else 0,
         "merged_rows": any(r.merged for r in rows), "merged_aging": len(aging) < len(BUCKETS),
     }
     return Letter("board", number, None, TITLES["board"], f"board/{number}.pdf", desk.totals.outstanding, "board.html.j2", context)
@@ -451,9 +565,16 @@ def filters() -> dict:
         "method": lambda v: labels.METHOD.get(v, v),
         "applies_to": lambda v: labels.APPLIES_TO.get(v, v),
         "plan_status": lambda v: labels.PLAN_STATUS.get(v, v),
+        "designation": _designation,
         "limitation_status": lambda v: labels.LIMITATION_STATUS.get(v, v) if v else "—",
         "pct": lambda v: "—" if v is None else f"{v * 100:.2f}%",
     }
+
+
+def _designation(values) -> str:
+    """A payment's ``for`` as the owner said it: 2026-03、期初欠费、违约金."""
+    words = {"opening": "期初欠费", "late_fee": "违约金"}
+    return "、".join(words.get(v, v) for v in values)
 
 
 __all__ = ["Letter", "ChargeLine", "ChargeState", "TITLES", "plan_all", "filters", "arrears_context", "doc_no"]

@@ -224,9 +224,13 @@ def letter_folder(desk: Desk, run: PrintRun) -> dict[str, bytes]:
             "type": kind, "title": TITLES.get(kind, kind), "file": name, "letters": len(group),
             "sha256": hashlib.sha256(out[name]).hexdigest(),
         })
+    authority = None if desk.policy.issuer_is_creditor else desk.policy.authorisation_on(desk.as_of)
     manifest = {
         "community": desk.policy.community,
         "issuer": desk.policy.issuer.name,
+        "creditor": desk.policy.creditor_name,
+        # the authorisation the issuer's demands of the day rest on (None: it is the creditor, or none covers the day)
+        "authorisation": authority.document if authority else None,
         "as_of": desk.as_of.isoformat(),
         "letters": [
             {

@@ -9,7 +9,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,9 +17,10 @@ import pytest
 from pypdf import PdfReader
 
 from generator import pipeline
+from generator.holidays import next_workday
 from generator.legal import load_legal
-from generator.letters import plan_all
-from generator.model import Authorisation, Creditor
+from generator.letters import TITLES, letter_deadline, plan_all
+from generator.model import Authorisation, Creditor, HolidayYear
 from generator.money import ZERO, fmt_grouped, to_capitals
 from generator.pdf import FetchRefused, url_fetcher_for
 from generator.print_run import _html, environment, letter_folder, render_letters
@@ -57,9 +58,19 @@ def letters_for(desk, root: Path = PROJECT, kind: str | None = None) -> list:
     return [letter for letter in found if kind is None or letter.kind == kind]
 
 
-def demanded_late_fee(state) -> Decimal:
-    """The engine's late fee: the part on barred charges is already left out of it (rule 6, late_fee_barred)."""
+def demanded_late_fee(state, policy, kind: str = "notice") -> Decimal:
+    """The engine's late fee: the part on barred charges is already left out of it (rule 6, late_fee_barred).
+
+    A lawyer letter names it only when the policy gives the agreement it rests on (``late_fee.basis``).
+    """
+    if policy.late_fee is None or (kind == "lawyer" and not policy.late_fee.basis):
+        return ZERO
     return state.late_fee
+
+
+def demanded(state, policy, kind: str = "notice") -> Decimal:
+    """What a dunning letter asks for: principal still in time and the claimable late fee; never barred principal."""
+    return state.outstanding - state.limitation.expired_amount + demanded_late_fee(state, policy, kind)
 
 
 @pytest.fixture(scope="session")
@@ -97,13 +108,18 @@ def test_dunning_letters_print_the_engines_amounts_capitals_deadline_and_owners(
     for f in letters:
         state = state_of(desk, f.letter.unit)
         text = text_of(f.pdf)
-        total = state.outstanding + demanded_late_fee(state)
+        total = demanded(state, desk.policy, kind)
         assert f.letter.total == total
-        assert money_text(state.outstanding) in text
+        if total == 0:  # a statement of charges that are all barred asks for nothing
+            assert kind == "statement" and "尚在诉讼时效期间内的欠费：无" in text and "请自收到本函" not in text
+            continue
+        assert money_text(state.outstanding - state.limitation.expired_amount) in text
         assert money_text(total) in text
         assert to_capitals(total) in text
-        deadline = f.letter.context["deadline"]
-        assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in text
+        days = f.letter.context["deadline_days"]
+        deadline, _exact = next_workday(AS_OF + timedelta(days=desk.policy.delivery_days + days), desk.policy.holidays)
+        assert f.letter.context["deadline"] == deadline
+        assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in text and f"自收到本函之日起{days}日内缴清" in text
         for owner in state.unit.owners:
             assert owner.name in text
         assert f.letter.doc_no in text
@@ -116,6 +132,7 @@ def test_notice_and_lawyer_letters_go_to_the_units_whose_next_action_sends_them(
     expected = {
         (s.unit.id, s.next_action.letter) for s in desk.units
         if s.in_arrears and s.next_action.letter and s.next_action.kind in ("do_stage", "repeat")
+        and demanded(s, desk.policy, s.next_action.letter) > 0  # all barred: nothing to demand
     }
     made = {(f.letter.unit, f.letter.kind) for f in files if f.letter.kind in ("notice", "lawyer")}
     assert made == expected
@@ -218,6 +235,8 @@ def test_manifest_lists_every_letter_with_its_hash_and_combined_files(demo):
     folder = letter_folder(desk, run)
     manifest = json.loads(folder["manifest.json"])
     assert manifest["as_of"] == "2026-11-22"
+    authority = None if desk.policy.issuer_is_creditor else desk.policy.authorisation_on(AS_OF).document
+    assert (manifest["creditor"], manifest["authorisation"]) == (desk.policy.creditor_name, authority)
     assert len(manifest["letters"]) == len(files)
     for entry in manifest["letters"]:
         assert hashlib.sha256(folder[entry["file"]]).hexdigest() == entry["sha256"]
@@ -297,21 +316,22 @@ def test_amounts_past_limitation_are_not_threatened_with_a_suit(tmp_path, cache_
     for f in files:
         if f.letter.kind in ("notice", "lawyer"):
             text = text_of(f.pdf)
-            assert "900.00元欠费已超过诉讼时效" in text
+            assert "上表900.00元已过诉讼时效" in text and "不会为此起诉" in text
             suable = state.outstanding - Decimal("900.00")
-            assert f"尚在诉讼时效期间内的欠费（本金{money_text(suable)}元）" in text or f"欠费{money_text(suable)}元" in text
+            assert f"尚在诉讼时效期间内的欠缴本金合计：人民币{money_text(suable)}元" in text
 
 
 def test_no_suit_is_threatened_when_everything_is_time_barred(tmp_path, cache_dir):
     c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3, until="2019-12-31")], dunning=DUNNING)
     c.unit("1-1-101", billing_start="2019-01-01")
     desk = c.desk(AS_OF)
+    assert desk.unit("1-1-101").next_action.letter == "notice"
     files = render_letters(desk, c.root, cache_dir, workers=1).files
-    dunning = [f for f in files if f.letter.kind in ("notice", "lawyer")]
-    assert dunning
-    for f in dunning:
-        text = text_of(f.pdf)
-        assert "提起诉讼" not in text.replace("不就此提起诉讼", "").replace("不会就这部分起诉", "")
+    assert not [f for f in files if f.letter.kind in ("notice", "lawyer")]  # nothing to demand: no demand letter
+    [statement] = [f for f in files if f.letter.kind == "statement"]
+    text = text_of(statement.pdf)
+    assert statement.letter.total == 0 and "尚在诉讼时效期间内的欠费：无" in text and "请自收到本函" not in text
+    assert "起诉" not in text.replace("也不会为此起诉", "")
 
 
 def test_a_stage_letter_without_a_template_is_a_clear_error(tmp_path):
@@ -366,8 +386,8 @@ def test_a_charge_past_limitation_is_labelled_and_never_threatened(tmp_path):
     for letter in dunning:
         text = html_text(letter, c.root)
         assert letter.context["barred"] == Decimal("900.00")
-        assert "其中900.00元欠费已超过诉讼时效，您可以拒绝支付" in text
-        assert f"尚在诉讼时效期间内的欠费（本金{money_text(state.outstanding - Decimal('900.00'))}元）" in text or letter.kind == "statement"
+        assert "上表900.00元已过诉讼时效：依照《中华人民共和国民法典》第一百九十二条，您可以拒绝支付，本函不要求您缴纳" in text
+        assert f"尚在诉讼时效期间内的欠缴本金合计：人民币{money_text(state.outstanding - Decimal('900.00'))}元" in text
         assert "《中华人民共和国民法典》第一百九十二条" in text
 
 
@@ -379,9 +399,9 @@ def test_the_late_fee_on_barred_principal_is_left_out_of_what_is_asked_and_the_l
     assert opening.late_fee.amount > 0 and state.late_fee_barred == opening.late_fee.amount
     [notice] = letters_for(desk, c.root, "notice")
     assert notice.context["late_fee_barred"] == opening.late_fee.amount
-    assert notice.total == state.outstanding + state.late_fee
+    assert notice.total == state.outstanding - Decimal("900.00") + state.late_fee
     text = html_text(notice, c.root)
-    assert f"标*的{money_text(opening.late_fee.amount)}元违约金计在已过诉讼时效的本金上，随本金一并超过诉讼时效" in text
+    assert f"其违约金共{money_text(opening.late_fee.amount)}元不予主张" in text
     assert to_capitals(notice.total) in text
 
 
@@ -429,7 +449,7 @@ def test_the_lawyer_letter_is_a_law_firm_draft_that_prints_the_logged_demands(de
         text = text_of(f.pdf)
         assert "律师事务所名称" in text and "不得以" + desk.policy.issuer.name + "的名义发出" in text
         assert "委托人依约提供物业服务" not in text and "多次催告" not in text
-        assert "请您收到本函后，请" not in text and "请您在收到本函后于" in text
+        assert "请您收到本函后，请" not in text and "请您自收到本函之日起" in text
         first_page = PdfReader(io.BytesIO(f.pdf)).pages[0].extract_text()
         assert desk.policy.issuer.name not in first_page.splitlines()[0]  # the page header is the draft's, not the committee's
         demands = f.letter.context["demands"]
@@ -492,7 +512,8 @@ def test_the_board_has_no_cell_that_points_at_one_or_two_households(demo):
     [board] = by_kind(files, "board")
     _cells_name_no_one(board.letter)
     assert any(r.merged for r in board.letter.context["rows"])
-    assert "欠费不足3户的楼栋和账龄段与相邻的合并列出" in text_of(board.pdf)
+    ranges = "和账龄段" if board.letter.context["merged_aging"] else ""
+    assert f"欠费不足3户的楼栋{ranges}与相邻的合并列出" in text_of(board.pdf)
 
 
 def test_a_lone_small_building_is_merged_with_the_smallest_other(tmp_path):
@@ -539,15 +560,45 @@ def test_the_plan_agreement_does_not_change_from_day_to_day(demo):
     assert today and today == then
 
 
-def test_a_plan_with_time_barred_charges_tells_the_owner_signing_waives_the_defence(tmp_path):
-    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], dunning=DUNNING)
+def _barred_plan(root: Path, **plan) -> Community:
+    """900.00 of opening arrears barred since 2023; a plan signed 2024-03-01 for it and 2024 Q1 (600.00)."""
+    c = Community(root, fees=[fee(rate="2.00", cycle=3)], dunning=DUNNING)
     c.unit("1-1-101", billing_start="2024-01-01", opening={"amount": "900.00", "due": "2020-06-15"})
-    c.plan("1-1-101", "2024-03-01", [("2024-04-01", "900.00"), ("2024-05-01", "600.00")])  # the opening and 2024 Q1
+    c.plan("1-1-101", "2024-03-01", [("2024-04-01", "900.00"), ("2024-05-01", "600.00")], **plan)
+    return c
+
+
+def test_a_plan_that_covers_all_says_the_owner_agrees_to_pay_barred_charges_and_gives_up_the_defence(tmp_path):
+    c = _barred_plan(tmp_path / "c", covers="all")
     [plan] = letters_for(c.desk(AS_OF), c.root, "plan")
-    assert plan.context["covered_barred"] == Decimal("900.00")
+    assert plan.context["covered_barred"] == Decimal("900.00") and plan.context["covered"] == Decimal("1500.00")
     text = html_text(plan, c.root)
-    assert "不能再以诉讼时效届满为由拒绝支付" in text and "第十九条第二款" in text
+    assert "期初欠费" in text and "签订时已过" in text
+    assert "上述欠费中标明“签订时已过”的900.00元，在签订本协议时已超过诉讼时效，乙方本可以拒绝支付" in text
+    assert "乙方明确表示：同意支付这部分欠费，放弃以诉讼时效届满为由拒付的抗辩" in text
+    assert "诉讼时效制度若干问题的规定》第十九条" in text
     assert plan.context["covered"] == plan.total and "核对提示" not in text
+
+
+def test_a_plan_that_covers_what_is_in_time_does_not_list_barred_charges_as_acknowledged(tmp_path):
+    c = _barred_plan(tmp_path / "c")  # covers: in_time, the default
+    [plan] = letters_for(c.desk(AS_OF), c.root, "plan")
+    assert [(x.item, x.unpaid) for x in plan.context["covers"]] == [("物业服务费", Decimal("600.00"))]
+    assert plan.context["covered"] == Decimal("600.00") and plan.context["not_covered"] == Decimal("900.00")
+    text = html_text(plan, c.root)
+    agreed = re.sub(r"核对提示：.*?一、分期安排", "", text)  # the note to the committee aside: what the owner signs
+    assert "期初欠费" not in agreed and "签订时已过" not in agreed and "放弃" not in agreed
+    # the total still includes the barred 900.00: the agreement says so before anyone signs
+    assert "相差900.00元，正好是签订时已过诉讼时效、本协议不包括的欠费" in text
+    assert "请把分期总额改为600.00元" in text
+
+
+def test_no_plan_clause_changes_the_limitation_period_by_agreement(tmp_path):
+    for covers in ("in_time", "all"):
+        c = _barred_plan(tmp_path / covers, covers=covers)
+        [plan] = letters_for(c.desk(AS_OF), c.root, "plan")
+        text = html_text(plan, c.root)
+        assert not re.search(r"重新计算|时效.{0,6}中断|约定.{0,10}时效|时效.{0,10}约定", text), text
 
 
 def test_the_late_fee_basis_named_in_the_policy_is_printed_and_exempt_opening_arrears_carry_none(tmp_path):
@@ -559,3 +610,252 @@ def test_the_late_fee_basis_named_in_the_policy_is_printed_and_exempt_opening_ar
     text = html_text(notice, c.root)
     assert "违约金依据《桐荫花园物业服务合同》第八条关于违约金的约定计算" in text
     assert notice.context["late_fee_opening"] == 0 and "移交协议" not in text
+
+
+# -- v2: letters in the creditor's name ---------------------------------------------------------
+
+CREDITOR = {"name": "示例物业服务有限公司", "address": "示例路1号"}
+ISSUER = "测试花园业主委员会"
+
+
+def _owed_community(root: Path, authorisations: list[dict], **policy) -> Community:
+    """One unit in arrears since 2026-01-15 (no contacts: the notice stage is due); the creditor is a company."""
+    c = Community(root, fees=[fee(rate="2.00", cycle=3)], late_fee={"daily_rate": "0.0003"}, dunning=DUNNING,
+                  creditor=CREDITOR, authorisations=authorisations, **policy)
+    c.unit("1-1-101", billing_start="2026-01-01")
+    return c
+
+
+def test_a_demand_for_a_separate_creditor_says_the_issuer_acts_for_it_under_the_authorisation_in_force(tmp_path):
+    c = _owed_community(tmp_path / "c", [
+        {"from": "2025-01-01", "until": "2025-12-31", "document": "授权委托书 2025-001"},
+        {"from": "2026-01-01", "until": "2026-12-31", "document": "授权委托书 2026-001"},
+    ])
+    letters = letters_for(c.desk(AS_OF), c.root)
+    assert {l.kind for l in letters} >= {"notice", "statement"}
+    for letter in (l for l in letters if l.kind in ("notice", "statement")):
+        text = html_text(letter, c.root)
+        assert "受示例物业服务有限公司委托（授权委托书2026-001，有效期2026年1月1日至2026年12月31日），" + ISSUER in text
+        assert "2025-001" not in text  # the authorisation of the letter's day, not an expired one
+        assert "尚欠示例物业服务有限公司" in text
+        # the seal: the committee signs, for the company, naming the document
+        assert text.endswith(ISSUER + "受示例物业服务有限公司委托依据授权委托书2026-001经办人签字：2026年11月22日")
+
+
+def test_the_lawyer_draft_states_the_authorisation_among_the_facts(tmp_path):
+    c = _owed_community(tmp_path / "c", [{"from": "2026-01-01", "document": "授权委托书 2026-001"}])
+    c.contact("1-1-101", "2026-03-01", "letter", "delivered", evidence="签收单 1")
+    [lawyer] = letters_for(c.desk(AS_OF), c.root, "lawyer")
+    text = html_text(lawyer, c.root)
+    assert "律师事务所受示例物业服务有限公司（以下称“委托人”）委托" in text
+    assert "委托人已书面委托" + ISSUER + "代为催缴物业费（授权委托书2026-001，2026年1月1日起有效）" in text
+    assert "台账记载的为委托人作出的催告如下" in text and "签收单1" in text
+
+
+def test_no_demand_letter_on_a_day_no_authorisation_covers_and_the_queue_says_why(tmp_path):
+    c = _owed_community(tmp_path / "c", [{"from": "2025-01-01", "until": "2026-06-30", "document": "授权委托书 2025-001"}])
+    c.unit("1-1-102", billing_start="2026-01-01")
+    c.contact("1-1-102", "2026-03-01", "letter", "delivered", evidence="签收单 1")  # lawyer stage due for 1-1-102
+    desk = c.desk(AS_OF)
+    for state in desk.units:
+        action = state.next_action
+        assert action.kind == "authorise" and action.letter is None
+        assert "先取得债权人“示例物业服务有限公司”的书面授权" in action.text
+        assert "授权（授权委托书 2025-001）已于 2026-06-30 到期" in action.why and "不生成催缴函件" in action.why
+    assert {l.kind for l in letters_for(desk, c.root)} == {"board"}  # no notice, lawyer letter or statement
+    inside = _owed_community(tmp_path / "d", [{"from": "2025-01-01", "until": "2026-06-30", "document": "授权委托书 2025-001"}])
+    assert {l.kind for l in letters_for(inside.desk("2026-06-30"), inside.root)} == {"notice", "statement", "board"}
+
+
+def test_a_plan_signed_under_an_authorisation_names_the_issuer_as_agent_and_one_signed_in_a_gap_needs_the_creditor(tmp_path):
+    c = _owed_community(tmp_path / "c", [{"from": "2026-03-01", "until": "2026-05-31", "document": "授权委托书 2026-001"}])
+    c.unit("1-1-102", billing_start="2026-01-01")
+    c.plan("1-1-101", "2026-04-01", [("2026-05-01", "600.00")])
+    c.plan("1-1-102", "2026-07-01", [("2026-08-01", "1200.00")])
+    plans = {l.unit: html_text(l, c.root) for l in letters_for(c.desk(AS_OF), c.root, "plan")}
+    agent, gap = plans["1-1-101"], plans["1-1-102"]
+    assert "甲方（收费方）：示例物业服务有限公司，地址：示例路1号" in agent
+    assert "甲方受托人：" + ISSUER + "，依据甲方出具的授权委托书2026-001，有效期2026年3月1日至2026年5月31日，以甲方名义代为签订本协议" in agent
+    assert "甲方：示例物业服务有限公司受托人（盖章）：" + ISSUER in agent and "尚欠甲方" in agent
+    assert "受托人" not in gap and "甲方（盖章）：示例物业服务有限公司" in gap
+    assert "签订日2026-07-01没有甲方对" + ISSUER + "的有效授权：本协议须由甲方（示例物业服务有限公司）自己盖章签订" in gap
+
+
+def test_a_statement_for_a_separate_creditor_shows_the_creditors_consent_to_each_waiver(tmp_path):
+    c = _owed_community(tmp_path / "c", [{"from": "2026-01-01", "document": "授权委托书 2026-001"}])
+    c.waiver("1-1-101", "2026-06-01", "10.00", "late_fee", consent="物业公司同意函 2026-06")
+    [statement] = letters_for(c.desk(AS_OF), c.root, "statement")
+    assert "债权人同意" in html_text(statement, c.root) and "物业公司同意函2026-06" in html_text(statement, c.root)
+
+
+def test_the_issuer_as_creditor_writes_in_its_own_name(tmp_path):
+    c = _arrears_community(tmp_path / "c")
+    for letter in letters_for(c.desk(AS_OF), c.root):
+        text = html_text(letter, c.root)
+        assert "委托（" not in text and "受托人" not in text and "依据授权" not in text
+
+
+# -- v2: deadlines counted from receipt -------------------------------------------------------------
+
+def test_the_latest_date_allows_for_delivery_and_moves_past_a_holiday(tmp_path):
+    c = _owed_community(tmp_path / "c", [{"from": "2026-01-01", "document": "授权委托书 2026-001"}])
+    desk = c.desk("2026-09-17")  # + 7 days' delivery + 7 days' notice = 2026-10-01, 国庆: the 8th
+    [notice] = letters_for(desk, c.root, "notice")
+    assert (notice.context["deadline"], notice.context["deadline_moved"], notice.context["deadline_exact"]) == (date(2026, 10, 8), True, True)
+    text = html_text(notice, c.root)
+    assert "请自收到本函之日起7日内缴清。本函按寄出后7日内送达计，最迟缴费日为2026年10月8日（已计入送达时间，遇休息日或法定节假日顺延" in text
+    assert "本函在2026年9月24日之后才送到的，以收到之日起7日为准" in text
+    assert "放假安排尚未公布" not in text
+    quick = _owed_community(tmp_path / "d", [{"from": "2026-01-01", "document": "授权委托书 2026-001"}], letters={"delivery_days": 3})
+    [notice] = letters_for(quick.desk("2026-09-17"), quick.root, "notice")
+    assert notice.context["deadline"] == date(2026, 9, 28)  # 2026-09-27 is a Sunday
+
+
+def test_a_year_the_calendar_does_not_know_uses_the_policys_holidays_or_says_the_date_was_not_checked(tmp_path):
+    c = _owed_community(tmp_path / "c", [{"from": "2026-01-01", "document": "授权委托书 2026-001"}])
+    desk = c.desk("2026-12-21")  # + 14 days = Monday 2027-01-04
+    [notice] = letters_for(desk, c.root, "notice")
+    assert (notice.context["deadline"], notice.context["deadline_exact"]) == (date(2027, 1, 4), False)
+    assert "该年放假安排尚未公布，期限最后一日遇法定节假日的，顺延至假期结束的次日" in html_text(notice, c.root)
+    told = dataclasses.replace(desk.policy, holidays=(HolidayYear(2027, (date(2027, 1, 4),), ()),))
+    given = letter_deadline(told, date(2026, 12, 21), 7)
+    assert (given["deadline"], given["deadline_exact"], given["deadline_moved"]) == (date(2027, 1, 5), True, True)
+
+
+# -- v2: the lawyer letter names the late fee only with a basis ---------------------------------------
+
+def _lawyer_community(root: Path, late_fee: dict | None) -> Community:
+    c = Community(root, fees=[fee(rate="2.00", cycle=3)], late_fee=late_fee, dunning=DUNNING)
+    c.unit("1-1-101", billing_start="2026-01-01")
+    c.contact("1-1-101", "2026-03-01", "letter", "delivered", evidence="签收单 1")
+    return c
+
+
+@pytest.mark.parametrize("late_fee", [None, {"daily_rate": "0.0003"}], ids=["no late fee", "late fee without basis"])
+def test_a_lawyer_letter_without_a_late_fee_basis_claims_principal_only_and_never_says_late_fee(tmp_path, late_fee):
+    c = _lawyer_community(tmp_path / "c", late_fee)
+    desk = c.desk(AS_OF)
+    state = state_of(desk, "1-1-101")
+    [lawyer] = letters_for(desk, c.root, "lawyer")
+    text = html_text(lawyer, c.root)
+    assert "违约金" not in text and "第五百八十五条" not in text
+    assert lawyer.total == state.outstanding == Decimal("2400.00")  # 2026 Q1-Q4 at 600.00, all overdue
+    assert f"委托人将就上述尚在诉讼时效期间内的欠费{money_text(state.outstanding)}元，依法向人民法院申请支付令或提起诉讼" in text
+
+
+def test_a_lawyer_letter_with_a_late_fee_and_its_basis_claims_both(tmp_path):
+    c = _lawyer_community(tmp_path / "c", {"daily_rate": "0.0003", "basis": "《测试花园物业服务合同》第八条"})
+    desk = c.desk(AS_OF)
+    state = state_of(desk, "1-1-101")
+    [lawyer] = letters_for(desk, c.root, "lawyer")
+    text = html_text(lawyer, c.root)
+    assert state.late_fee > 0 and lawyer.total == state.outstanding + state.late_fee
+    assert "违约金依据《测试花园物业服务合同》第八条关于违约金的约定计算" in text
+    assert f"欠费{money_text(state.outstanding)}元及按约定计算的违约金，依法向人民法院申请支付令或提起诉讼" in text
+    assert "第五百八十五条" in text
+
+
+def test_no_letter_mentions_a_late_fee_when_the_policy_has_none(tmp_path):
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], dunning=DUNNING)
+    c.unit("1-1-101", billing_start="2026-01-01")  # notice due
+    c.unit("1-1-102", billing_start="2026-01-01")  # lawyer letter due
+    c.contact("1-1-102", "2026-03-01", "letter", "delivered", evidence="签收单 1")
+    c.unit("1-1-103", billing_start="2026-01-01")  # at the last stage: evidence list
+    c.contact("1-1-103", "2026-03-01", "letter", "delivered", evidence="签收单 2")
+    c.contact("1-1-103", "2026-05-01", "lawyer_letter", "delivered", evidence="EMS 3")
+    c.unit("1-1-104", billing_start="2026-01-01")
+    c.plan("1-1-104", "2026-05-01", [("2026-06-01", "700.00")])  # 100.00 more than the arrears: the check note
+    c.waiver("1-1-102", "2026-06-01", "10.00")
+    letters = letters_for(c.desk(AS_OF), c.root)
+    assert {l.kind for l in letters} == set(TITLES)
+    for letter in letters:
+        assert "违约金" not in html_text(letter, c.root), letter.kind
+
+
+# -- v2: barred charges apart ---------------------------------------------------------------------------
+
+def test_barred_charges_are_listed_apart_with_their_expiry_and_never_in_the_total(tmp_path):
+    c = _lapsed_community(tmp_path / "c")  # 900.00 opening due 2020-06-15, expired 2023-06-15
+    desk = c.desk(AS_OF)
+    state = state_of(desk, "1-1-101")
+    for letter in (l for l in letters_for(desk, c.root) if l.kind in ("notice", "statement")):
+        assert [line.item for line in letter.context["barred_lines"]] == ["期初欠费"]
+        assert "期初欠费" not in [line.item for line in letter.context["due_lines"]]
+        assert letter.total == state.outstanding - Decimal("900.00") + state.late_fee
+        text = html_text(letter, c.root)
+        due_part, barred_part = text.split("已过诉讼时效的欠费（不计入应缴合计）")
+        barred_part = barred_part[:barred_part.index("（同条第二款）")]
+        assert "期初欠费" not in due_part and "900.00" not in due_part
+        assert "期初欠费2020-06前900.002020-06-152023-06-15" in barred_part  # item, period, unpaid, due, expiry
+        assert f"应缴合计：人民币{money_text(letter.total)}元" in due_part
+        assert "起诉" not in barred_part.replace("也不会为此起诉", "")
+
+
+def test_the_barred_late_fee_of_paid_charges_is_named_and_not_claimed(tmp_path):
+    # one bill, 2022 Q1, 600.00 due 2022-01-15, paid late on 2022-12-31 with nothing after: its late fee is barred
+    # since 2025-12-31; a one-off charge of 2026 keeps the unit in arrears
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3, until="2022-03-31")], late_fee={"daily_rate": "0.0003"}, dunning=DUNNING)
+    c.unit("1-1-101", billing_start="2022-01-01")
+    c.payment("1-1-101", "2022-12-31", "600.00")
+    c.charge("1-1-101", "公摊水电", "50.00", "2026-06-15")
+    desk = c.desk(AS_OF)
+    state = state_of(desk, "1-1-101")
+    assert state.late_fee_barred == Decimal("63.00")  # 600.00 x 0.0003 x 350 days (2022-01-15 to 2022-12-31)
+    assert state.late_fee == Decimal("2.40")  # 50.00 x 0.0003 x 160 days (2026-06-15 to 2026-11-22)
+    [statement] = letters_for(desk, c.root, "statement")
+    assert statement.total == state.outstanding + state.late_fee
+    assert "已缴账单上另有违约金63.00元已过诉讼时效，不予主张" in html_text(statement, c.root)
+
+
+# -- v2: the plan and the late fee ---------------------------------------------------------------------
+
+def test_a_frozen_plan_says_the_late_fee_stops_at_signing_and_all_of_it_runs_again_while_behind(tmp_path):
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], late_fee={"daily_rate": "0.0003"}, dunning=DUNNING)
+    c.unit("1-1-101", billing_start="2026-01-01")
+    c.plan("1-1-101", "2026-05-01", [("2026-06-01", "600.00"), ("2026-07-01", "600.00")], late_fee="freeze")
+    [plan] = letters_for(c.desk(AS_OF), c.root, "plan")
+    text = html_text(plan, c.root)
+    assert "违约金：上述欠费的违约金计至本协议签订之日（2026年5月1日）；乙方按期履行（到期的各期都已足额缴纳）的，此后停止计算" in text
+    assert "在补足之前不停止计算：违约金按未签本协议的情形，自各笔到期日起计至缴清之日，停止计算期间的天数也计入；补足后恢复停止计算" in text
+    accrue = Community(tmp_path / "d", fees=[fee(rate="2.00", cycle=3)], late_fee={"daily_rate": "0.0003", "basis": "合同第八条"}, dunning=DUNNING)
+    accrue.unit("1-1-101", billing_start="2026-01-01")
+    accrue.plan("1-1-101", "2026-05-01", [("2026-06-01", "1200.00")])
+    [plan] = letters_for(accrue.desk(AS_OF), accrue.root, "plan")
+    assert "违约金：签订本协议不停止计算违约金，上述欠费的违约金按合同第八条的约定继续计算至各笔缴清之日" in html_text(plan, accrue.root)
+
+
+def test_the_statement_marks_late_fee_a_kept_frozen_plan_stopped(tmp_path):
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], late_fee={"daily_rate": "0.0003"}, dunning=DUNNING)
+    c.unit("1-1-101", billing_start="2026-01-01")
+    c.plan("1-1-101", "2026-05-01", [("2026-06-01", "300.00"), ("2027-06-01", "900.00")], late_fee="freeze")
+    c.payment("1-1-101", "2026-05-20", "300.00")
+    desk = c.desk(AS_OF)
+    assert desk.unit("1-1-101").plan.status == "on_track"
+    [statement] = letters_for(desk, c.root, "statement")
+    text = html_text(statement, c.root)
+    assert "标†的欠费按2026-05-01签订的分期协议停止计算违约金（协议按期履行中），计至该日" in text
+
+
+# -- v2: the notice board and consent ---------------------------------------------------------------------
+
+def test_the_board_lists_only_units_whose_owner_consented_and_says_how_many_were_left_out(tmp_path):
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], dunning=DUNNING, notice_board={"list_units": True})
+    c.unit("1-1-101", billing_start="2026-01-01", consents=[{"kind": "publish_arrears", "date": "2026-02-01", "evidence": "同意书"}])
+    c.unit("1-1-102", billing_start="2026-01-01")
+    c.unit("1-1-103", billing_start="2026-01-01",
+           consents=[{"kind": "publish_arrears", "date": "2026-02-01", "evidence": "同意书", "withdrawn": "2026-10-01"}])
+    [board] = letters_for(c.desk(AS_OF), c.root, "board")
+    assert board.context["listed"] == [("1-1-101", Decimal("2400.00"))] and board.context["unlisted"] == 2
+    text = html_text(board, c.root)
+    assert "1-1-101" in text and "1-1-102" not in text and "1-1-103" not in text
+    assert "本表只列出已书面同意公开的1户；另有2户欠费业主没有作出这种同意，未列出" in text
+    assert "第十四条、第二十五条" in text and "不能代替本人同意" in text
+
+
+def test_the_board_without_listing_names_no_unit_and_never_says_fees_are_all_spent_on_the_estate(tmp_path):
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], dunning=DUNNING)
+    c.unit("1-1-101", billing_start="2026-01-01", consents=[{"kind": "publish_arrears", "date": "2026-02-01", "evidence": "同意书"}])
+    [board] = letters_for(c.desk(AS_OF), c.root, "board")
+    text = html_text(board, c.root)
+    assert board.context["listed"] == [] and "1-1-101" not in text and "欠费房号" not in text
+    assert not re.search(r"全部用于|全额用于|都用于", text)
