@@ -1369,9 +1369,9 @@ def opening_waived(demo: Demo, unit: Unit) -> None:
 
 
 def _elderly_setup(demo: Demo, unit: Unit) -> None:
-    unit.header.append("八十多岁独居老人，不会手机支付，以前常逾期；2024年底起由女儿绑定银行代缴")
+    unit.header.append("八十多岁的老人，不会手机支付，以前常逾期；2024年底起由女儿绑定银行代缴")
     unit.occupancy, unit.tenant = "self", None
-    unit.tags = ["老人", "独居"]
+    unit.tags = ["老人", "不会用手机", "请家属代办"]
     daughter = demo.name(female=True)
     unit.header.append(f"代缴联系人：女儿{daughter}，电话 {demo.phone()}")
 
@@ -1390,7 +1390,7 @@ def elderly_late(demo: Demo, unit: Unit) -> None:
         demo.pay(unit, when, demo.owed(unit, when, through), "cash")
     when = date(2024, 12, 10)
     demo.waive(unit, when, demo.late_fee_at(unit, when), "late_fee", "业委会2024年第6次会议",
-               "八旬独居老人不会手机支付，逾期非主观故意，违约金全免", "桐荫物业同意减免函 2024-03", comment="1-2-101 独居老人")
+               "八旬老人不会手机支付，逾期非主观故意，违约金全免", "桐荫物业同意减免函 2024-03", comment="1-2-101 高龄业主")
     demo.pay_regularly(unit, "punctual", start=date(2025, 1, 1))
 
 
