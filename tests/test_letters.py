@@ -859,3 +859,23 @@ def test_the_board_without_listing_names_no_unit_and_never_says_fees_are_all_spe
     text = html_text(board, c.root)
     assert board.context["listed"] == [] and "1-1-101" not in text and "欠费房号" not in text
     assert not re.search(r"全部用于|全额用于|都用于", text)
+
+
+def test_the_evidence_list_names_the_authorisations_and_says_which_contacts_count_as_the_creditors_demands(tmp_path):
+    c = _owed_community(tmp_path / "c", [
+        {"from": "2026-01-01", "until": "2026-06-30", "document": "授权委托书 2026-001"},
+        {"from": "2026-08-01", "document": "授权委托书 2026-002"},
+    ])
+    c.contact("1-1-101", "2026-03-01", "letter", "delivered", evidence="签收单 1")
+    c.contact("1-1-101", "2026-05-01", "lawyer_letter", "delivered", evidence="EMS 2")
+    c.contact("1-1-101", "2026-07-10", "visit", "reached", evidence="维修照片", purpose="service")
+    c.contact("1-1-101", "2026-07-15", "phone", "refused", evidence="录音 0715")  # the committee, in the gap
+    c.contact("1-1-101", "2026-07-20", "phone", "refused", evidence="录音 0720", party="creditor", by="物业客服")
+    [evidence] = letters_for(c.desk(AS_OF), c.root, "evidence")
+    text = html_text(evidence, c.root)
+    assert "申请人（原告）：示例物业服务有限公司，地址：示例路1号" in text
+    assert "授权委托书2026-001（有效期2026年1月1日至2026年6月30日）" in text and "授权委托书2026-002（2026年8月1日起有效）" in text
+    assert "维修照片否：不是催缴" in text
+    assert "录音0715否：不是为债权人作出（无授权）" in text
+    assert "物业客服（示例物业服务有限公司）拒绝缴费录音0720是" in text  # the creditor's own staff
+    assert "签收单1是" in text and "EMS2是" in text
