@@ -159,3 +159,60 @@ def test_arrears_list_sorts_by_amount_when_the_header_is_clicked(demo, browser):
         assert 0 < visible <= len(amounts)
         assert w.outside() == []
         assert w.errors == []
+
+
+# -- the pages rule 10 changed, on a hand-made community: accessible (axe-core) and readable on a phone ----------
+
+CHANGED_PAGES = ["index.html", "arrears.html", "queue.html", "limitation.html", "units/A-1.html", "units/B-2.html", "units/C-3.html"]
+
+
+@pytest.fixture(scope="module")
+def v2(tmp_path_factory):
+    from tests.sitebuild import limitation_community
+
+    tmp = tmp_path_factory.mktemp("v2-browser")
+    community = limitation_community(tmp / "c")
+    community.write()
+    desk, _ = build(community.root, tmp / "site")
+    return desk, tmp / "site"
+
+
+def axe_findings(page) -> list[str]:
+    """axe-core's serious and critical findings on the page (the axe-core that axe-playwright-python ships)."""
+    axe = pytest.importorskip("axe_playwright_python")
+    page.evaluate((Path(axe.__file__).parent / "axe.min.js").read_text(encoding="utf-8"))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_changed_pages_have_no_serious_accessibility_findings_and_fit_the_screen(v2, demo, browser, width):
+    _, site = v2
+    _, demo_site = demo
+    limited = max((s for s in demo[0].units if s.in_arrears), key=lambda s: (s.limitation.expired_amount, s.late_fee_barred))
+    for folder, pages in ((site, CHANGED_PAGES), (demo_site, ["index.html", "limitation.html", f"units/{limited.unit.id}.html"])):
+        with serve(folder) as base:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            for name in pages:
+                page.goto(base + name)
+                assert axe_findings(page) == [], (name, width)
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)  # no sideways scrolling
+            page.close()
+            assert errors == []
+
+
+def test_a_chain_on_the_unit_page_leads_to_the_evidence_of_each_event(v2, browser):
+    _, site = v2
+    with serve(site) as base:
+        page = browser.new_page(viewport={"width": 390, "height": 700})
+        page.goto(base + "units/A-1.html")
+        link = page.locator("ul.cj-limits a", has_text="2024-03-01 催告").first
+        link.click()
+        target = page.locator("ol.cj-events li:target")
+        assert target.count() == 1 and "录音 A" in target.text_content()
+        box = target.bounding_box()
+        assert box is not None and 0 <= box["y"] < 700  # scrolled into view
+        page.close()
