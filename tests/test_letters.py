@@ -879,3 +879,18 @@ def test_the_evidence_list_names_the_authorisations_and_says_which_contacts_coun
     assert "录音0715否：不是为债权人作出（无授权）" in text
     assert "物业客服（示例物业服务有限公司）拒绝缴费录音0720是" in text  # the creditor's own staff
     assert "签收单1是" in text and "EMS2是" in text
+
+
+def test_a_communitys_older_stage_letter_template_still_renders_in_todays_terms(tmp_path):
+    dunning = [stage("final", 1, ["letter"], letter="final_notice", wait_days=7)]
+    c = Community(tmp_path / "c", fees=[fee(rate="2.00", cycle=3)], dunning=dunning)
+    c.unit("1-1-101", billing_start="2026-01-01", opening={"amount": "900.00", "due": "2020-06-15"})
+    (c.write() / "letters").mkdir()
+    (c.root / "letters" / "final_notice.html.j2").write_text(
+        '{% import "_macros.html.j2" as m with context %}{{ m.open(letter, anchor, issuer) }}'
+        '{{ m.charges_table(lines, late_fee_basis, barred > 0) }}<p>请{{ m.pay_by() }}。{{ m.barred_note(creditor) }}</p>'
+        '{{ m.seal(issuer, as_of) }}{{ m.close() }}', encoding="utf-8")
+    [letter] = letters_for(c.desk(AS_OF), c.root, "final_notice")
+    text = html_text(letter, c.root)
+    assert "请自收到本函之日起7日内缴清（最迟2026年12月7日，已计入送达时间）" in text  # 11-22 + 14 = Sunday 12-06
+    assert "其中900.00元欠费已超过诉讼时效，不计入应缴合计，您可以拒绝支付，测试花园业主委员会不会为此起诉" in text
