@@ -233,7 +233,7 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
     action = next_action(
         stages=policy.dunning, stage=stage, contacts=contacts, oldest_due=oldest_due,
         outstanding=outstanding, plan=plan, promises=promises, as_of=as_of,
-        authority=None if policy.issuer_may_demand(as_of) else policy,
+        authority=None if policy.issuer_may_demand(as_of) else policy, barred=limitation.expired_amount,
     )
     reasons: list[str] = []
     for contact in reversed(contacts):

@@ -36,7 +36,7 @@ class PromiseState:
 
 @dataclass(frozen=True, slots=True)
 class NextAction:
-    kind: str  # none | upcoming | do_stage | wait | repeat | escalate | final | plan | plan_behind | promise | promise_broken | authorise
+    kind: str  # none | upcoming | do_stage | wait | repeat | escalate | final | plan | plan_behind | promise | promise_broken | barred | authorise
     date: date | None
     text: str
     why: str
@@ -75,9 +75,11 @@ def next_action(
     promises: list[PromiseState],
     as_of: date,
     authority: Policy | None = None,
+    barred: Decimal = ZERO,
 ) -> NextAction:
-    """The next step; ``authority``: the policy when no authorisation lets the issuer demand for the creditor today."""
-    action = _next_action(stages, stage, contacts, oldest_due, outstanding, plan, promises, as_of)
+    """The next step; ``authority``: the policy when no authorisation lets the issuer demand for the creditor today;
+    ``barred``: the overdue principal past limitation (when it is all of it, there is nothing to demand)."""
+    action = _next_action(stages, stage, contacts, oldest_due, outstanding, plan, promises, as_of, barred)
     if authority is not None and action.kind in DEMANDING:
         return _authorise(action, authority, as_of)
     return action
@@ -105,7 +107,7 @@ def _authorise(action: NextAction, policy: Policy, as_of: date) -> NextAction:
     )
 
 
-def _next_action(stages, stage, contacts, oldest_due, outstanding, plan, promises, as_of) -> NextAction:
+def _next_action(stages, stage, contacts, oldest_due, outstanding, plan, promises, as_of, barred) -> NextAction:
     if outstanding <= 0 or oldest_due is None:
         return NextAction("none", None, "无需催缴", "没有逾期欠费")
     if plan is not None and plan.status == ON_TRACK and plan.next_installment:
@@ -123,6 +125,11 @@ def _next_action(stages, stage, contacts, oldest_due, outstanding, plan, promise
             return NextAction("promise", promise.date, f"等待业主兑现承诺：{promise.date} 前付{amount}", f"{latest.contact.date} {latest.contact.by or ''}联系时业主承诺付款".replace("  ", " "))
         if latest.broken and not latest.superseded:
             return NextAction("promise_broken", promise.date + timedelta(days=1), f"承诺未兑现：再次联系业主，约定新的付款日期和金额", f"业主承诺 {promise.date} 前付{amount}，到期只付了 {fmt_grouped(latest.paid)} 元")
+    if barred >= outstanding:  # nothing in time: no dunning step, no letter, no suit
+        return NextAction(
+            "barred", None, "全部欠费已过诉讼时效：如实说明，请业主自愿缴纳",
+            f"逾期本金 {fmt_grouped(outstanding)} 元都已过诉讼时效，业主可以拒付（民法典第一百九十二条）；不再发催缴函件，不以起诉相威胁",
+        )
     return _ladder(stages, stage, contacts, oldest_due, as_of)
 
 

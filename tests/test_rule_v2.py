@@ -460,3 +460,15 @@ def test_check_warns_at_a_late_fee_payment_that_pays_more_than_the_late_fee(tmp_
     c2 = late(tmp_path / "b")
     c2.payment("1-1-101", "2026-03-16", "18.00", **{"for": ["late_fee"]})
     assert [w.pos.path for w in c2.checked("2026-03-16").warnings] == ["ledger/policy.yaml"]
+
+
+def test_when_everything_owed_is_barred_the_next_action_demands_nothing(tmp_path):
+    c = Community(tmp_path, fees=[], dunning=[stage("notice", 30, ["letter"], letter="notice")])
+    c.unit("1-1-101", billing_start="2020-01-01")
+    c.charge("1-1-101", "物业费", "1000.00", "2022-01-15")  # barred after 2025-01-15
+    assert c.state("1-1-101", "2025-01-15").next_action.kind == "do_stage"
+    action = c.state("1-1-101", "2025-01-16").next_action
+    assert (action.kind, action.date, action.letter) == ("barred", None, None)
+    assert "1,000.00" in action.why and "第一百九十二条" in action.why
+    c.charge("1-1-101", "物业费", "100.00", "2024-12-15")  # something in time again: the ladder goes on
+    assert c.state("1-1-101", "2025-01-16").next_action.kind == "do_stage"
