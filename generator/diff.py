@@ -167,10 +167,13 @@ def _plan(state: UnitState | None) -> str:
 
 
 def _limitation(state: UnitState | None) -> str:
-    """The limitation status of what the unit owes (rule 10), in words."""
-    if state is None or state.limitation.status is None:
+    """The worst limitation status of what the unit owes (rule 10) in words; never "正常" when a late fee is barred."""
+    if state is None:
         return "无"
-    return labels.LIMITATION_STATUS.get(state.limitation.status, state.limitation.status)
+    status = state.limitation.status
+    if status in (None, "ok") and state.late_fee_barred > 0:
+        return "违约金有已过时效的部分"
+    return "无" if status is None else labels.LIMITATION_STATUS.get(status, status)
 
 
 def _arrow(before: str, after: str) -> str:

@@ -32,4 +32,3 @@ STANDING = {
 }
 CONSENT = {"publish_arrears": "同意公示本户欠费"}
 PURPOSE = {"demand": "催缴", "service": "服务", "other": "其他"}
-PARTY = {"issuer": "落款单位", "creditor": "债权人"}

@@ -213,3 +213,24 @@ def test_a_new_creditor_and_its_authorisation_are_policy_changes(tmp_path):
     text = diff(root, "HEAD")
     assert "- 债权人：测试花园业主委员会 → 示例物业有限公司" in text
     assert "- 债权人的授权：无 → 授权委托书 1 号（2025-01-01 起，不限期）" in text
+
+
+def test_a_late_fee_that_runs_out_with_a_settled_charge_is_not_called_normal(tmp_path):
+    from tests.community import Community
+
+    c = Community(tmp_path / "repo", fees=[], late_fee={"daily_rate": "0.0005"})
+    c.unit("1-1-101", billing_start="2023-01-01", opening={"amount": "500.00", "due": "2022-01-15"})
+    c.payment("1-1-101", "2024-06-15", "500.00", receipt="R1")
+    c.charge("1-1-101", "维修费", "100.00", "2026-10-15")
+    root = c.write()
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "数据")
+    entries = root / "ledger/entries.yaml"  # the payment was in fact made in 2022: its late fee ran out in 2025
+    entries.write_text(entries.read_text(encoding="utf-8").replace("2024-06-15", "2022-06-15"), encoding="utf-8")
+    lines = diff(root, "HEAD").splitlines()
+    # 882 days late x 0.25 = 220.50 (in time until 2027-06-15) -> 151 days x 0.25 = 37.75 (barred since 2025-06-16);
+    # the repair charge's 38 days x 0.05 = 1.90 either way
+    assert "  - 违约金：222.40 → 1.90" in lines
+    assert "  - 已过诉讼时效的违约金（不计入违约金）：0.00 → 37.75" in lines
+    assert "  - 诉讼时效：正常 → 违约金有已过时效的部分" in lines
+    assert not any(line.startswith("  - 已过诉讼时效的欠费") for line in lines)
