@@ -368,7 +368,7 @@ def test_a_character_no_font_has_stops_the_build(tmp_path, cache_dir):
 
 # -- past limitation --------------------------------------------------------------------------------
 
-def _lapsed_community(root: Path, late_fee: bool = True) -> Community:
+def _barred_community(root: Path, late_fee: bool = True) -> Community:
     """900.00 of opening arrears fell due in 2020; the first demand with evidence came in 2024, after the period ran out (rule 10: it revives nothing)."""
     c = Community(root, fees=[fee(rate="2.00", cycle=3)], late_fee={"daily_rate": "0.0003"} if late_fee else None, dunning=DUNNING)
     c.unit("1-1-101", billing_start="2026-01-01", opening={"amount": "900.00", "due": "2020-06-15"})
@@ -378,7 +378,7 @@ def _lapsed_community(root: Path, late_fee: bool = True) -> Community:
 
 
 def test_a_charge_past_limitation_is_labelled_and_never_threatened(tmp_path):
-    c = _lapsed_community(tmp_path / "c")
+    c = _barred_community(tmp_path / "c")
     desk = c.desk(AS_OF)
     state = state_of(desk, "1-1-101")
     assert state.limitation.expired_amount == Decimal("900.00")
@@ -393,7 +393,7 @@ def test_a_charge_past_limitation_is_labelled_and_never_threatened(tmp_path):
 
 
 def test_the_late_fee_on_barred_principal_is_left_out_of_what_is_asked_and_the_letter_says_why(tmp_path):
-    c = _lapsed_community(tmp_path / "c")
+    c = _barred_community(tmp_path / "c")
     desk = c.desk(AS_OF)
     state = state_of(desk, "1-1-101")
     opening = next(ch for ch in state.charges if ch.charge.item == "期初欠费")
@@ -407,8 +407,8 @@ def test_the_late_fee_on_barred_principal_is_left_out_of_what_is_asked_and_the_l
 
 
 def test_the_late_fee_article_is_cited_only_when_the_policy_charges_one(tmp_path):
-    with_fee = letters_for(_lapsed_community(tmp_path / "a").desk(AS_OF), tmp_path / "a", "notice")[0]
-    without = letters_for(_lapsed_community(tmp_path / "b", late_fee=False).desk(AS_OF), tmp_path / "b", "notice")[0]
+    with_fee = letters_for(_barred_community(tmp_path / "a").desk(AS_OF), tmp_path / "a", "notice")[0]
+    without = letters_for(_barred_community(tmp_path / "b", late_fee=False).desk(AS_OF), tmp_path / "b", "notice")[0]
     assert "civil-code-585" in [a.id for a in with_fee.context["laws"]]
     assert "civil-code-585" not in [a.id for a in without.context["laws"]]
     assert "第五百八十五条" not in html_text(without, tmp_path / "b") and "违约金" not in html_text(without, tmp_path / "b")
@@ -776,7 +776,7 @@ def test_no_letter_mentions_a_late_fee_when_the_policy_has_none(tmp_path):
 # -- v2: barred charges apart ---------------------------------------------------------------------------
 
 def test_barred_charges_are_listed_apart_with_their_expiry_and_never_in_the_total(tmp_path):
-    c = _lapsed_community(tmp_path / "c")  # 900.00 opening due 2020-06-15, expired 2023-06-15
+    c = _barred_community(tmp_path / "c")  # 900.00 opening due 2020-06-15, expired 2023-06-15
     desk = c.desk(AS_OF)
     state = state_of(desk, "1-1-101")
     for letter in (l for l in letters_for(desk, c.root) if l.kind in ("notice", "statement")):

@@ -73,13 +73,9 @@ def debt(tmp_path, due="2023-01-15", limitation=None) -> Community:
 
 
 def limitation(c: Community, as_of: str) -> dict:
-    """The spec's three keys of the unit's limitation (the report adds lapsed_amount, tested below)."""
+    """The spec's three keys of the unit's limitation."""
     row = c.unit_report("1-1-101", as_of)["limitation"]
     return {key: row[key] for key in ("earliest_expiry", "status", "expired_amount")}
-
-
-def lapsed_amount(c: Community, as_of: str) -> str:
-    return c.unit_report("1-1-101", as_of)["limitation"]["lapsed_amount"]
 
 
 def test_limitation_runs_three_years_from_the_due_date(tmp_path):
