@@ -207,37 +207,33 @@ def _items(r: Reader, top: dict, key: str, what: str, spec: dict, ident: str) ->
     return tuple(out)
 
 
-def _uses(r: Reader, top: dict) -> tuple[tuple[str, tuple[str, ...], Pos], ...]:
-    node = top.get("uses")
+def _by_context(r: Reader, top: dict, key: str, example: str):
+    """The (key node, value node) pairs of a ``context: …`` mapping whose keys are well-formed context names."""
+    node = top.get(key)
     if node is None:
-        return ()
+        return
     if type(node) is not MappingNode:
-        r.error(node, "uses 应是“场合: [条文id, …]”的映射", "例如 letter:notice: [civil-code-944]")
-        return ()
-    out = []
+        r.error(node, f"{key} 应是“场合: …”的映射", f"例如 {example}")
+        return
     for key_node, value_node in node.value:
         if type(key_node) is not ScalarNode or not _CONTEXT.fullmatch(key_node.value):
             r.error(key_node, f"场合名“{getattr(key_node, 'value', '')}”格式不对", "写成 小写英文:名称，例如 letter:notice")
             continue
+        yield key_node, value_node
+
+
+def _uses(r: Reader, top: dict) -> tuple[tuple[str, tuple[str, ...], Pos], ...]:
+    out = []
+    for key_node, value_node in _by_context(r, top, "uses", "letter:notice: [civil-code-944]"):
         ids = list_of(stage_id)(r, value_node, key_node.value)
-        if ids is BAD:
-            continue
-        out.append((key_node.value, ids, r.pos(key_node)))
+        if ids is not BAD:
+            out.append((key_node.value, ids, r.pos(key_node)))
     return tuple(out)
 
 
 def _context_names(r: Reader, top: dict) -> tuple[tuple[str, str], ...]:
-    node = top.get("contexts")
-    if node is None:
-        return ()
-    if type(node) is not MappingNode:
-        r.error(node, "contexts 应是“场合: 名称”的映射", "例如 letter:notice: 函件：催缴通知书")
-        return ()
     out = []
-    for key_node, value_node in node.value:
-        if type(key_node) is not ScalarNode or not _CONTEXT.fullmatch(key_node.value):
-            r.error(key_node, f"场合名“{getattr(key_node, 'value', '')}”格式不对", "写成 小写英文:名称，例如 letter:notice")
-            continue
+    for key_node, value_node in _by_context(r, top, "contexts", "letter:notice: 函件：催缴通知书"):
         name = text(r, value_node, key_node.value)
         if name is not BAD:
             out.append((key_node.value, name))
