@@ -162,8 +162,8 @@ def own_events(charge: Charge, pieces, as_of: date) -> list[Interruption]:
     if notified is not None and notified <= as_of:
         events.append(Interruption(notified, ASSIGNMENT, "债权转让通知", False, charge))
     for piece in pieces:
-        if piece.by_payment and piece.credit_date <= as_of:
-            events.append(payment_event(piece.source))
+        if piece.by_payment and piece.settled <= as_of:
+            events.append(payment_event(piece.source, piece.settled))
     return events
 
 

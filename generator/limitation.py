@@ -124,9 +124,10 @@ def unit_interruptions(policy: Policy, unit: Unit, contacts: Sequence[Contact], 
     return tuple(events)
 
 
-def payment_event(payment: Payment) -> Interruption:
-    """Partial performance: the payment record is the evidence (its receipt number, if any)."""
-    return Interruption(payment.date, PAYMENT, payment.receipt, False, payment)
+def payment_event(payment: Payment, settled: date) -> Interruption:
+    """Partial performance on the day a piece of the payment settled the charge (rule 4's settlement date:
+    credit that waited settles a later charge on its issue date); the payment is the evidence."""
+    return Interruption(settled, PAYMENT, payment.receipt, False, payment)
 
 
 def run_clock(due: date, events: Sequence[Interruption], years: int, before: date | None = None) -> tuple[date, Interruption | None, tuple[Interruption, ...], bool]:

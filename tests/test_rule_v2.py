@@ -472,3 +472,19 @@ def test_when_everything_owed_is_barred_the_next_action_demands_nothing(tmp_path
     assert "1,000.00" in action.why and "第一百九十二条" in action.why
     c.charge("1-1-101", "物业费", "100.00", "2024-12-15")  # something in time again: the ladder goes on
     assert c.state("1-1-101", "2025-01-16").next_action.kind == "do_stage"
+
+
+def test_partial_performance_is_dated_by_the_piece_that_settled_the_charge(tmp_path):
+    # 150.00 paid 2021-01-01: 120.00 settles the 2021 bill, 30.00 waits and settles the repair charge on its issue
+    # date 2021-04-01, a month after it fell due (rule 4): that piece is partial performance of 2021-04-01
+    c = Community(tmp_path, fees=[{"id": "f", "basis": "unit", "rate": "10.00", "cycle": 12, "due_day": 1}],
+                  late_fee={"daily_rate": "0.0005"})
+    c.unit("A-1", billing_start="2021-01-01")
+    c.payment("A-1", "2021-01-01", "150.00")
+    c.charge("A-1", "维修", "300.00", "2021-03-01", issued="2021-04-01")
+    r = c.unit_report("A-1", "2024-03-15")
+    assert r["limitation"] == {"earliest_expiry": "2024-04-01", "status": "warning", "expired_amount": "0.00"}
+    # late fee of the repair: 30 x 31 (03-01 -> 04-01) + 270 x 1110 (2021-03-01 -> 2024-03-15) = 930 + 299700
+    # = 300630 x 0.0005 = 150.315 -> 150.32, not barred; the unpaid bills of 2022, 2023 and 2024 (120.00 each, due
+    # 1 January): 120 x 804 x 0.0005 = 48.24, 120 x 439 x 0.0005 = 26.34, 120 x 74 x 0.0005 = 4.44; in all 229.34
+    assert (r["late_fee"], r["late_fee_barred"]) == ("229.34", "0.00")
