@@ -26,7 +26,7 @@ from .model import HolidayYear, Policy
 
 OFFICIAL, POLICY, ESTIMATE = "official", "policy", "estimate"
 
-# A statement's payment window when no stage names one (letters.DEFAULT_DEADLINE_DAYS).
+# A statement's payment window when no stage names one (letters.py uses it as its default window too).
 STATEMENT_DEADLINE_DAYS = 15
 
 POLICY_FILE = "ledger/policy.yaml"

@@ -37,6 +37,7 @@ from . import labels
 from .aging import BUCKETS
 from .billing import KIND_OPENING
 from .dates import next_workday
+from .holidays import STATEMENT_DEADLINE_DAYS
 from .engine import ChargeState, Desk, UnitState
 from .allocation import own_events
 from .limitation import DEMAND_OUTCOMES, NO_EVIDENCE, UnitClock, contact_standing, made_for_creditor, unit_interruptions
@@ -53,7 +54,7 @@ TITLES = {
     "evidence": "证据目录",
 }
 PREFIXES = {"notice": "TZ", "lawyer": "LS", "statement": "DZ", "plan": "FQ", "board": "GS", "evidence": "ZJ"}
-DEFAULT_DEADLINE_DAYS = 15  # a statement's payment window when no letter stage names one
+DEFAULT_DEADLINE_DAYS = STATEMENT_DEADLINE_DAYS  # a statement's payment window when no letter stage names one
 LETTER_CHANNELS = frozenset({"letter", "registered_mail", "lawyer_letter", "court"})
 BOARD_MIN_UNITS = 3  # a board cell names fewer units in arrears than this only merged with others
 PUBLISH_CONSENT = "publish_arrears"  # the consent a unit needs to be listed on the notice board

@@ -163,12 +163,6 @@ class Policy:
         """Whether the issuer's demands on ``day`` are made for the creditor (rule 10)."""
         return self.issuer_is_creditor or self.authorisation_on(day) is not None
 
-    def holiday_year(self, year: int) -> HolidayYear | None:
-        for entry in self.holidays:
-            if entry.year == year:
-                return entry
-        return None
-
     def stage(self, stage_id: str | None) -> Stage | None:
         for stage in self.dunning:
             if stage.id == stage_id:
