@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from .billing import KIND_OPENING, Charge
+from .dates import add_years
 from .limitation import ASSIGNMENT, Interruption, UnitClock, payment_event
 from .model import FOR_OPENING, Payment, Waiver
 from .records import speed_up
@@ -92,6 +93,7 @@ def allocate(charges: list[Charge], credits: list[Payment | Waiver], clock: Unit
         return clock.expired_on(charge.due, own_events(charge, pieces[index], day), day)
 
     issue_days = [charges[i].issued for i in by_issue]
+    head, head_runs_to = -1, None  # the oldest open charge and the last day its clock surely runs (no interruption shortens it)
     for credit in credits:
         day = credit.date
         if next_issue < count and issue_days[next_issue] <= day:
@@ -99,7 +101,10 @@ def allocate(charges: list[Charge], credits: list[Payment | Waiver], clock: Unit
         left = credit.amount
         is_payment = type(credit) is Payment
         if open_charges:
-            if is_payment and (credit.designation or (clock is not None and clock.may_have_expired(charges[open_charges[0]].due, day))):
+            if clock is not None and open_charges[0] != head:
+                head = open_charges[0]
+                head_runs_to = add_years(charges[head].due, clock.years)
+            if is_payment and (credit.designation or (clock is not None and day > head_runs_to)):
                 order = _payment_order(charges, open_charges, credit, day, expired if clock is not None else None)
             else:
                 order = open_charges
@@ -152,18 +157,16 @@ def _payment_order(charges: list[Charge], open_charges: list[int], payment: Paym
 
 
 def own_events(charge: Charge, pieces, as_of: date) -> list[Interruption]:
-    """The events of one charge alone (rule 10): the assignment notice of an opening item, the payments towards it.
+    """The events of one charge alone (rule 10): the payments towards it and the assignment notice of an opening item, in date order.
 
     Only events dated on or before ``as_of`` count; the payments are its pieces
     settled by payments (a late-fee payment settles none).
     """
-    events = []
-    notified = charge.assignment_notified
+    events = [payment_event(piece.source, piece.settled) for piece in pieces if piece.by_payment and piece.settled <= as_of]
+    notified = charge.assignment_notified  # pieces come in settlement order; the notice is put in its place
     if notified is not None and notified <= as_of:
         events.append(Interruption(notified, ASSIGNMENT, "债权转让通知", False, charge))
-    for piece in pieces:
-        if piece.by_payment and piece.settled <= as_of:
-            events.append(payment_event(piece.source, piece.settled))
+        events.sort(key=operator.attrgetter("date"))
     return events
 
 

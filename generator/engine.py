@@ -180,6 +180,8 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
     oldest_due: date | None = None
     late_rule = policy.late_fee
     rule = policy.limitation
+    claimable: list[LateFeeLine] = []  # rule 6: the late fee of charges not past limitation
+    late_fee_barred = ZERO
     for charge, pieces, unpaid in zip(charges, allocation.pieces, allocation.unpaid):
         due = charge.due
         overdue = due < as_of
@@ -194,6 +196,11 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
                 frozen = min((p.signed for p in freezing if limit.interrupted_by(p)), default=None)
                 if frozen is not None:
                     late = charge_late_fee(late_rule, charge, pieces, unpaid, as_of, frozen)
+        if late is not None:
+            if limit is not None and limit.status == EXPIRED:
+                late_fee_barred += late.amount
+            else:
+                claimable.append(late)
         if unpaid > 0:
             if overdue:
                 outstanding += unpaid
@@ -218,11 +225,9 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
     )
     late_fee_waived = sum((w.amount for w in waivers if w.applies_to == "late_fee"), ZERO)
     late_fee_paid = sum((p.amount for p in late_fee_payments), ZERO)
-    late_fee = late_fee_barred = late_fee_overpaid = ZERO
+    late_fee = late_fee_overpaid = ZERO
     if policy.late_fee:
-        claimable = [s.late_fee for s in states if s.late_fee and not s.late_fee_barred]
         late_fee = unit_late_fee(claimable, late_fee_waived + late_fee_paid)
-        late_fee_barred = sum((s.late_fee.amount for s in states if s.late_fee and s.late_fee_barred), ZERO)
         beyond = late_fee_waived + late_fee_paid - sum((line.amount for line in claimable), ZERO)
         late_fee_overpaid = min(beyond, late_fee_paid) if beyond > 0 else ZERO
     else:

@@ -159,8 +159,11 @@ class UnitClock:
     years: int
 
     def charge_events(self, due: date, own: Sequence[Interruption]) -> Sequence[Interruption]:
+        """The unit's events and the charge's own (``own`` in date order, as ``own_events`` gives them)."""
         if not own:
             return self.events
+        if not self.events:
+            return own
         return sorted((*self.events, *own), key=_event_order)
 
     def may_have_expired(self, due: date, day: date) -> bool:

@@ -33,7 +33,7 @@ def unit_json(state: UnitState) -> dict:
             "status": state.limitation.status,
             "expired_amount": fmt(state.limitation.expired_amount),
         },
-        "charges": [charge_json(c) for c in state.charges if c.limitation is not None and (c.unpaid > 0 or c.late_fee_barred)],
+        "charges": [charge_json(c) for c in state.charges if c.limitation_status is not None],
         "next_action": {
             "kind": state.next_action.kind,
             "date": state.next_action.date.isoformat() if state.next_action.date else None,
@@ -44,7 +44,7 @@ def unit_json(state: UnitState) -> dict:
 
 
 def charge_json(c: ChargeState) -> dict:
-    """An unpaid overdue charge, or a paid one whose late fee is barred: its expiry and the event that set it."""
+    """An unpaid overdue charge: its expiry and the event that set it (a paid charge's barred late fee is in the unit's late_fee_barred)."""
     limit = c.limitation
     event = limit.interruption
     return {
@@ -95,4 +95,9 @@ def ledger_json(ledger: Ledger, as_of: date) -> str:
 
 
 def _dumps(report: dict) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    """Indented at the top, one line per unit: readable, and written by json's C encoder
+    (``indent`` makes json use its pure-Python encoder, 2 s for 5,000 units)."""
+    units = ",\n".join("    " + json.dumps(u, ensure_ascii=False, separators=(", ", ": ")) for u in report["units"])
+    head = {k: v for k, v in report.items() if k != "units"}
+    text = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
+    return text + (",\n" if head else "\n") + '  "units": [\n' + units + ("\n" if units else "") + "  ]\n}\n"
