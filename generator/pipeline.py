@@ -45,7 +45,7 @@ def late_fee_payment_problems(ledger: Ledger, as_of: date) -> list[Diagnostic]:
 
     Only the units with a late-fee payment are computed, so a large ledger checks as fast as before.
     """
-    paying = {p.unit for p in ledger.payments if p.designation and p.for_late_fee and p.date <= as_of}
+    paying = {p.unit for p in ledger.payments if p.designation and p.for_late_fee and p.date <= as_of}  # designation first: cheap
     if not paying:
         return []
     problems = []
@@ -55,7 +55,7 @@ def late_fee_payment_problems(ledger: Ledger, as_of: date) -> list[Diagnostic]:
             continue
         state = unit_state(*args)
         if state.late_fee_overpaid > 0:
-            last = max((p for p in state.payments if p.designation and p.for_late_fee), key=lambda p: (p.date, p.seq))
+            last = max((p for p in state.payments if p.for_late_fee), key=lambda p: (p.date, p.seq))
             problems.append(warning(
                 last.pos, f"{unit.id} 交的违约金比应付的多 {fmt_grouped(state.late_fee_overpaid)} 元（按 {as_of} 计算），多出的部分不算预存款",
                 "核对这笔缴费：如果业主交的其实是物业费，删除 for 里的 late_fee；如果确实多收了，请退还或与业主另行约定"))

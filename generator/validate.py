@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import PurePosixPath
 
 from .diagnostics import Diagnostic, RecordPos, error, warning
-from .model import Ledger
+from .model import FOR_OPENING, Ledger
 
 
 def validate(ledger: Ledger, today: date) -> list[Diagnostic]:
@@ -90,7 +90,7 @@ def _check_entries(ledger: Ledger, today: date) -> list[Diagnostic]:
         check_unit(charge)
     late_fee = ledger.policy.late_fee is not None
     policy = ledger.policy
-    needs_consent = not policy.issuer_is_creditor if policy.issuer is not None and policy.issuer.name else False
+    needs_consent = policy.issuer is not None and bool(policy.issuer.name) and not policy.issuer_is_creditor
     for waiver in ledger.waivers:
         check_unit(waiver)
         check_future(waiver, waiver.date, "减免")
@@ -105,9 +105,9 @@ def _check_entries(ledger: Ledger, today: date) -> list[Diagnostic]:
         designation = payment.designation
         if not designation:
             continue
-        if "opening" in designation and payment.unit in known and payment.unit not in with_opening and "late_fee" not in designation:
+        if FOR_OPENING in designation and payment.unit in known and payment.unit not in with_opening and not payment.for_late_fee:
             problems.append(warning(_at(payment.pos, "for"), f"{payment.unit} 没有期初欠费，for 里的 opening 不起作用", "检查房号或 for 的内容；不指定的部分按法定顺序冲抵"))
-        if "late_fee" in designation and not late_fee:
+        if payment.for_late_fee and not late_fee:
             problems.append(warning(_at(payment.pos, "for"), "政策未设违约金（late_fee），这笔“交违约金”的缴费不冲抵任何欠费", "如果业主交的是物业费，删除 for 里的 late_fee；否则请核实这笔钱"))
     for plan in ledger.plans:
         check_unit(plan)
