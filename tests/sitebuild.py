@@ -95,3 +95,11 @@ def limitation_community(root: Path):
     c.payment("E-5", "2026-06-10", "50.00", receipt="R-3", **{"for": ["late_fee"]})
     c.payment("E-5", "2026-06-01", "100.00", receipt="R-4", **{"for": ["opening"]})
     return c
+
+
+def limitation_site(tmp: Path):
+    """``limitation_community`` written under ``tmp`` and built: (desk, site folder)."""
+    community = limitation_community(tmp / "c")
+    community.write()
+    desk, _ = build(community.root, tmp / "site")
+    return desk, tmp / "site"

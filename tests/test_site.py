@@ -523,13 +523,9 @@ def test_rate_chart_axis_fits_the_rates(tmp_path):
 
 @pytest.fixture(scope="module")
 def v2_site(tmp_path_factory):
-    from tests.sitebuild import limitation_community
+    from tests.sitebuild import limitation_site
 
-    tmp = tmp_path_factory.mktemp("v2")
-    community = limitation_community(tmp / "c")
-    community.write()
-    desk, _ = build(community.root, tmp / "site")
-    return desk, tmp / "site"
+    return limitation_site(tmp_path_factory.mktemp("v2"))
 
 
 def _text(html: str) -> str:

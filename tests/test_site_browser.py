@@ -168,13 +168,9 @@ CHANGED_PAGES = ["index.html", "arrears.html", "queue.html", "limitation.html", 
 
 @pytest.fixture(scope="module")
 def v2(tmp_path_factory):
-    from tests.sitebuild import limitation_community
+    from tests.sitebuild import limitation_site
 
-    tmp = tmp_path_factory.mktemp("v2-browser")
-    community = limitation_community(tmp / "c")
-    community.write()
-    desk, _ = build(community.root, tmp / "site")
-    return desk, tmp / "site"
+    return limitation_site(tmp_path_factory.mktemp("v2-browser"))
 
 
 def axe_findings(page) -> list[str]:
