@@ -535,13 +535,13 @@ DEFAULT_DELIVERY_DAYS = 7  # a registered letter inside a city arrives in a few 
 _LETTERS_SPEC = {"delivery_days": (integer(0, MAX_DELIVERY_DAYS), False)}
 
 
+_creditor_mapping = _nested(_CREDITOR_SPEC, "creditor（债权人）", lambda r, node, v: Creditor(v["name"], v.get("address", ""), v.get("phone", "")))
+
+
 def _creditor(r: Reader, node, key: str):
     """Who holds the claim: ``{name: …}`` as the spec writes it, or the plain name (read before v2)."""
     if type(node) is MappingNode:
-        values = r.fields(node, "creditor（债权人）", _CREDITOR_SPEC)
-        if values is None:
-            return BAD
-        return Creditor(values["name"], values.get("address", ""), values.get("phone", ""))
+        return _creditor_mapping(r, node, key)
     name = text(r, node, key)
     return BAD if name is BAD else Creditor(name)
 

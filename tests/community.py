@@ -63,14 +63,16 @@ def block(key: str, items: list) -> str:
 class Community:
     """A community folder being written: policy, owners and entries files."""
 
-    def __init__(self, root: Path, *, fees=None, late_fee=None, dunning=None, limitation=None, **policy) -> None:
-        """``policy``: further policy keys as they are written (creditor, authorisations, holidays, ...)."""
+    def __init__(self, root: Path, *, fees=None, late_fee=None, dunning=None, limitation=None, policy_yaml: str = "", **policy) -> None:
+        """``policy``: further policy keys as they are written (creditor, authorisations, holidays, ...);
+        ``policy_yaml``: raw YAML text appended to the policy (for tests that need a block layout or a mistake)."""
         self.root = Path(root)
         self.fees = [fee()] if fees is None else list(fees)
         self.late_fee = late_fee
         self.dunning = dunning or []
         self.limitation = limitation
         self.policy_extra = policy
+        self.policy_yaml = policy_yaml
         self.units: dict[str, dict] = {}
         self.entries: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
 
@@ -123,7 +125,7 @@ class Community:
             text += f"limitation: {flow(_text(self.limitation))}\n"
         for key, value in self.policy_extra.items():
             text += f"{key}: {flow(_text(value))}\n"
-        return text
+        return text + self.policy_yaml
 
     def unit_text(self, unit_id: str) -> str:
         data = self.units[unit_id]

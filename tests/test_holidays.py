@@ -142,11 +142,8 @@ def _community(tmp_path, holidays_yaml: str = "", **policy) -> Community:
     c = Community(tmp_path, fees=[fee()], dunning=[
         stage("notice", 30, ["letter"], letter="notice", wait_days=7),
         stage("lawyer", 90, ["lawyer_letter"], letter="lawyer", deadline_days=14),
-    ], **policy)
+    ], policy_yaml=holidays_yaml, **policy)
     c.unit("1-1-101", billing_start="2026-01-01")
-    if holidays_yaml:
-        original = c.policy_text
-        c.policy_text = lambda: original() + holidays_yaml  # type: ignore[method-assign]
     return c
 
 

@@ -5,11 +5,8 @@ from tests.community import Community, fee
 
 
 def _community(tmp_path, extra: str = "", limitation=None) -> Community:
-    c = Community(tmp_path, fees=[fee()], limitation=limitation)
+    c = Community(tmp_path, fees=[fee()], limitation=limitation, policy_yaml=extra)
     c.unit("1-1-101", billing_start="2020-01-01")
-    if extra:
-        original = c.policy_text
-        c.policy_text = lambda: original() + extra  # type: ignore[method-assign]
     return c
 
 
