@@ -412,7 +412,7 @@ def find_bean_check(out: Path, install: bool) -> str | None:
 def write_beancount(root: Path, target: Path) -> tuple[int, int]:
     """The community's payments as two-posting Beancount transactions, one income account per unit."""
     sys.path.insert(0, str(PROJECT))
-    from generator.load import load
+    from generator.reading.load import load
 
     ledger, _ = load(root, use_cache=False)
     units = sorted(u.id for u in ledger.units)

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .diagnostics import Diagnostic, sorted_diagnostics, warning
-from .engine import Desk, compute, unit_inputs, unit_state
-from .holidays import holiday_problems
-from .load import load
-from .model import Ledger
-from .money import fmt_grouped
-from .validate import validate
+from generator.core.diagnostics import Diagnostic, sorted_diagnostics, warning
+from generator.core.holidays import holiday_problems
+from generator.core.model import Ledger
+from generator.core.money import fmt_grouped
+from generator.reading.load import load
+from generator.reading.validate import validate
+from generator.rules.engine import Desk, compute, unit_inputs, unit_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def community_content_problems(root: Path) -> list[Diagnostic]:
     own = root / "site_templates"
     if not ((own / "playbook").is_dir() or (own / "legal" / "laws.yaml").is_file()):
         return []
-    from .playbook import load_playbook
+    from generator.content.playbook import load_playbook
 
     book = load_playbook(root)
     return [*book.legal.problems, *book.problems]

@@ -21,8 +21,8 @@ from datetime import date
 from pathlib import Path
 
 from generator import pipeline
-from generator.engine import Desk, UnitState
-from generator.report import desk_json
+from generator.rules.engine import Desk, UnitState
+from generator.views.report import desk_json
 
 TODAY = date(2026, 11, 22)
 ENTRIES = "ledger/entries.yaml"

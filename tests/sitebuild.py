@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from generator import pipeline
-from generator.outputs import publish
-from generator.site import SiteInputs, build_site
+from generator.site.build import SiteInputs, build_site
+from generator.workflow.outputs import publish
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEMO_AS_OF = date(2026, 11, 22)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli
+from generator.cli import main as cli
 from tests.community import Community, fee, stage
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -19,7 +19,7 @@ BUCKETS = ["1-30", "31-90", "91-180", "181-365", "366-730", "731-1095", "1096+"]
 
 
 def cuijiao(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the real entry point (``cuijiao`` = generator.cli:run) in-process: exit code, stdout, stderr."""
+    """Run the real entry point (``cuijiao`` = generator.cli.main:run) in-process: exit code, stdout, stderr."""
     old_argv = sys.argv
     sys.argv = ["cuijiao", *args]
     code = 0
@@ -323,7 +323,7 @@ def test_report_table_fits_80_and_120_column_terminals_without_cutting_a_value(b
     from rich.cells import cell_len
     from rich.console import Console
 
-    from generator.terminal import print_ledger
+    from generator.views.terminal import print_ledger
 
     out = io.StringIO()
     print_ledger(barred.checked("2026-11-22").ledger, date(2026, 11, 22), Console(file=out, width=width, highlight=False))

@@ -12,15 +12,21 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
-from generator.billing import KIND_CHARGE, KIND_FEE, KIND_OPENING
-from generator.dates import add_years
-from generator.dunning import fulfils
-from generator.latefee import charge_late_fee
-from generator.limitation import (
-    ASSIGNMENT, EXPIRED, NOT_A_DEMAND, NOT_FOR_CREDITOR, NOT_THROUGH, OK, contact_standing,
+from generator.core.dates import add_years
+from generator.core.model import CHANNELS, OUTCOMES, REASONS
+from generator.rules.billing import KIND_CHARGE, KIND_FEE, KIND_OPENING
+from generator.rules.dunning import fulfils
+from generator.rules.latefee import charge_late_fee
+from generator.rules.limitation import (
+    ASSIGNMENT,
+    EXPIRED,
+    NOT_A_DEMAND,
+    NOT_FOR_CREDITOR,
+    NOT_THROUGH,
+    OK,
+    contact_standing,
 )
-from generator.model import CHANNELS, OUTCOMES, REASONS
-from generator.plans import ON_TRACK
+from generator.rules.plans import ON_TRACK
 
 PROJECT = Path(__file__).resolve().parent.parent
 SCRIPT = PROJECT / "scripts" / "make_demo.py"

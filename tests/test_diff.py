@@ -5,11 +5,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
 
 from generator import pipeline
-from generator.cli import main
+from generator.cli.main import main
 from tests.test_edit import AS_OF, OWNER_101, POLICY, cli, make_community
 
 PAYMENT = '  - {unit: 1-1-101, date: 2026-11-20, amount: "600.00", method: wechat, receipt: R1}\n'
@@ -151,7 +150,7 @@ def test_an_unknown_revision_is_a_usage_error(repo):
 
 
 def test_data_text_cannot_inject_markdown():
-    from generator.diff import md
+    from generator.workflow.diff import md
 
     assert md("<img src=x> | **粗** [链接](javascript:x)") == "&lt;img src=x&gt; \\| \\*\\*粗\\*\\* \\[链接\\]\\(javascript:x\\)"
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import edit, pipeline
-from generator.cli import main
+from generator import pipeline
+from generator.cli.main import main
+from generator.workflow import edit
 
 AS_OF = date(2026, 11, 22)
 
@@ -423,7 +424,7 @@ def test_log_covers_all_in_a_terminal_asks_until_there_is_evidence(community, mo
 
 
 def test_log_warns_when_the_issuers_demand_does_not_count_for_the_creditor(community):
-    from generator.limitation import NOT_FOR_CREDITOR, contact_standing
+    from generator.rules.limitation import NOT_FOR_CREDITOR, contact_standing
 
     with_creditor(community)
     # outside the authorisation (2026-01-01 .. 2026-06-30): written, with a warning

@@ -7,14 +7,21 @@ from datetime import date, timedelta
 import chinese_calendar
 import pytest
 
-from generator import holidays
-from generator.dates import next_workday as next_workday_from_dates
-from generator.holidays import (
-    ESTIMATE, OFFICIAL, POLICY, estimated_rest_days, holiday_problems, is_workday, next_workday, source_of,
+from generator.core import holidays
+from generator.core.dates import next_workday as next_workday_from_dates
+from generator.core.diagnostics import Pos
+from generator.core.holidays import (
+    ESTIMATE,
+    OFFICIAL,
+    POLICY,
+    estimated_rest_days,
+    holiday_problems,
+    is_workday,
+    next_workday,
+    source_of,
     statutory_festivals,
 )
-from generator.diagnostics import Pos
-from generator.model import HolidayYear, Issuer, LimitationRule, Policy
+from generator.core.model import HolidayYear, Issuer, LimitationRule, Policy
 from tests.community import Community, fee, stage
 
 # The State Council's 2027 schedule is not out; a made-up one in its shape stands in for it.

@@ -7,10 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from generator import jsonschema as js
-from generator.load import read_file
-from generator.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
-from tests.test_edit import OWNER_101, OWNER_102, PAYMENTS_2026_03, POLICY, cli, make_community
+from generator.reading import editor_schemas as js
+from generator.reading.load import read_file
+from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
+from tests.test_edit import (
+    OWNER_101,
+    OWNER_102,
+    PAYMENTS_2026_03,
+    POLICY,
+    cli,
+    make_community,
+)
 
 jsonschema = pytest.importorskip("jsonschema")
 

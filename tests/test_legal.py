@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.legal import LEGAL_FILE, PROJECT_DIR, Article, article_number, chinese_number, load_legal
+from generator.content.legal import (
+    LEGAL_FILE,
+    PROJECT_DIR,
+    Article,
+    article_number,
+    chinese_number,
+    load_legal,
+)
 
 REFERENCE = Path("/work/shared/reference")
 LETTER_CONTEXTS = ("letter:notice", "letter:lawyer", "letter:statement", "letter:plan", "letter:board", "letter:evidence")

@@ -17,13 +17,18 @@ import pytest
 from pypdf import PdfReader
 
 from generator import pipeline
-from generator.holidays import next_workday
-from generator.legal import load_legal
-from generator.letters import TITLES, letter_deadline, plan_all
-from generator.model import Authorisation, Creditor, HolidayYear
-from generator.money import ZERO, fmt_grouped, to_capitals
-from generator.pdf import FetchRefused, url_fetcher_for
-from generator.print_run import _html, environment, letter_folder, render_letters
+from generator.content.legal import load_legal
+from generator.core.holidays import next_workday
+from generator.core.model import Authorisation, Creditor, HolidayYear
+from generator.core.money import ZERO, fmt_grouped, to_capitals
+from generator.printing.letters import TITLES, letter_deadline, plan_all
+from generator.printing.pdf import FetchRefused, url_fetcher_for
+from generator.printing.print_run import (
+    _html,
+    environment,
+    letter_folder,
+    render_letters,
+)
 from tests.community import Community, fee, stage
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -350,7 +355,7 @@ def test_a_stage_letter_without_a_template_is_a_clear_error(tmp_path):
 
 
 def test_no_cjk_font_fails_loudly_naming_the_package(tmp_path, monkeypatch):
-    from generator import fonts
+    from generator.printing import fonts
 
     monkeypatch.setattr(fonts, "FONT_DIRS", (str(tmp_path / "none"),))
     with pytest.raises(fonts.NoCJKFont, match="fonts-noto-cjk"):
@@ -358,7 +363,7 @@ def test_no_cjk_font_fails_loudly_naming_the_package(tmp_path, monkeypatch):
 
 
 def test_a_character_no_font_has_stops_the_build(tmp_path, cache_dir):
-    from generator.print_run import LetterError
+    from generator.printing.print_run import LetterError
 
     c = _arrears_community(tmp_path / "c", owner="王\U00030000丽")  # CJK Extension G: in no installed font
     desk = c.desk(AS_OF)

@@ -18,10 +18,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import fastpath, forking, load
-from generator.fastyaml import Map, parse
-from generator.load import read_exact, read_file
-from generator.yamlsource import decode
+from generator.reading import fastpath, load
+from generator.reading.load import read_exact, read_file
+from generator.reading.yamlsource import decode
+from generator.speed import forking
+from generator.speed.fastyaml import Map, parse
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "bench"))

@@ -8,11 +8,16 @@ from fractions import Fraction
 
 import pytest
 
-from generator.load import read_file
-from generator.money import fmt, fmt_grouped, round_cents, round_places, to_capitals
-from generator.report import to_json
+from generator.core.money import (
+    fmt,
+    fmt_grouped,
+    round_cents,
+    round_places,
+    to_capitals,
+)
+from generator.reading.load import read_file
+from generator.views.report import to_json
 from tests.community import Community, fee
-
 
 # -- rounding --------------------------------------------------------------------
 

@@ -11,9 +11,17 @@ import pytest
 import yaml
 
 from generator import pipeline
-from generator.model import REASONS
-from generator.playbook import PLACEHOLDERS, PLAYBOOK_DIR, facts, load_playbook, match_segments, match_tactics, script_values
-from generator.site import PROJECT_DIR, SiteBuildError, SiteInputs, pages
+from generator.content.playbook import (
+    PLACEHOLDERS,
+    PLAYBOOK_DIR,
+    facts,
+    load_playbook,
+    match_segments,
+    match_tactics,
+    script_values,
+)
+from generator.core.model import REASONS
+from generator.site.build import PROJECT_DIR, SiteBuildError, SiteInputs, pages
 from tests.sitebuild import DEMO_AS_OF, build
 
 REFERENCE = Path("/work/shared/reference")
@@ -817,7 +825,7 @@ def test_the_playbook_neither_matches_nor_suggests_sensitive_tags(book):
 
 
 def test_the_sensitive_tag_warning_and_the_playbook_agree():
-    validate = pytest.importorskip("generator.validate")
+    validate = pytest.importorskip("generator.reading.validate")
     words = getattr(validate, "SENSITIVE_TAG_WORDS", None)
     if not words:
         pytest.skip("check does not warn about sensitive tags yet")

@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from generator import engine, forking, load
-from generator.engine import compute
-from generator.report import ledger_json, to_json
-from generator.terminal import arrears_row, print_ledger, print_report
+from generator.reading import load
+from generator.rules import engine
+from generator.rules.engine import compute
+from generator.speed import forking
+from generator.views.report import ledger_json, to_json
+from generator.views.terminal import arrears_row, print_ledger, print_report
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "bench"))

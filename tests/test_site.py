@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.money import fmt_grouped
+from generator.core.money import fmt_grouped
 from tests.sitebuild import DEMO_AS_OF, PROJECT, build
 
 SPEC_POLICY = """\
@@ -231,7 +231,7 @@ def test_zensical_builds_the_generated_work_folder_with_the_same_numbers(demo_si
 def test_units_are_grouped_by_building_for_the_dashboard_and_notice_board(unit, building):
     from datetime import date
 
-    from generator.model import Unit
+    from generator.core.model import Unit
 
     assert Unit(unit, "高层", None, date(2026, 1, 1), "self", (), None, (), None, (), None).building == building
 
@@ -350,7 +350,7 @@ def test_a_community_can_override_a_guide_page(tmp_path):
 
 
 def test_configuration_errors_are_explained_in_chinese(tmp_path):
-    from generator.site import SiteBuildError
+    from generator.site.build import SiteBuildError
 
     root = make_community(tmp_path / "c")
     config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
@@ -378,7 +378,7 @@ def test_search_keeps_unit_numbers_whole_never_highlights_and_knows_phone_tails(
 
 def test_a_site_to_publish_has_no_search_index(tmp_path):
     from generator import pipeline
-    from generator.site import SiteInputs, build_site
+    from generator.site.build import SiteInputs, build_site
 
     root = make_community(tmp_path / "c")
     checked = pipeline.check(root, DEMO_AS_OF, DEMO_AS_OF, use_cache=False)
@@ -424,7 +424,7 @@ def test_unit_page_late_fees_of_the_rows_add_up_to_the_card(demo_site):
 def test_unit_page_payments_show_what_they_settled_and_paid_charges_show_no_days_overdue(demo_site):
     from datetime import timedelta
 
-    from generator.unitpage import HISTORY_DAYS
+    from generator.views.unitpage import HISTORY_DAYS
 
     desk, site = demo_site
     html = (site / "units" / "3-1-602.html").read_text(encoding="utf-8")
@@ -457,7 +457,7 @@ contacts:
 
 def test_a_unit_counts_as_expired_and_as_expiring_when_its_charges_are(tmp_path):
     from generator import pipeline
-    from generator.dashboard import dashboard, queue
+    from generator.views.dashboard import dashboard, queue
 
     root = make_community(tmp_path / "c")
     (root / "owners" / "1-1-102.yaml").write_text(OLD_UNIT, encoding="utf-8")
@@ -473,7 +473,7 @@ def test_a_unit_counts_as_expired_and_as_expiring_when_its_charges_are(tmp_path)
 
 def test_long_unreached_rows_are_not_marked_overdue(tmp_path):
     from generator import pipeline
-    from generator.dashboard import queue
+    from generator.views.dashboard import queue
 
     root = make_community(tmp_path / "c")
     desk = pipeline.desk_for(pipeline.check(root, DEMO_AS_OF, DEMO_AS_OF, use_cache=False), DEMO_AS_OF)
@@ -483,7 +483,7 @@ def test_long_unreached_rows_are_not_marked_overdue(tmp_path):
 
 def test_collectors_count_a_payment_made_on_the_day_of_the_contact(tmp_path):
     from generator import pipeline
-    from generator.dashboard import collectors
+    from generator.views.dashboard import collectors
 
     root = make_community(tmp_path / "c")
     owner = root / "owners" / "1-1-101.yaml"
@@ -497,7 +497,7 @@ def test_collectors_count_a_payment_made_on_the_day_of_the_contact(tmp_path):
 
 def test_period_speeds_name_the_fee_and_stages_follow_the_dunning_order(demo_site):
     desk, site = demo_site
-    from generator.dashboard import dashboard
+    from generator.views.dashboard import dashboard
 
     board = dashboard(desk)
     keys = [(p.fee, p.period) for p in board.speeds]
@@ -511,7 +511,7 @@ def test_period_speeds_name_the_fee_and_stages_follow_the_dunning_order(demo_sit
 
 
 def test_rate_chart_axis_fits_the_rates(tmp_path):
-    from generator.charts import rate_axis
+    from generator.site.charts import rate_axis
 
     low, high = rate_axis([88.5, 91.2, 90.0])
     assert 60 <= low <= 88 and 92 <= high <= 101
@@ -683,13 +683,13 @@ def test_dashboard_shows_the_barred_late_fee_and_the_units_with_barred_amounts(v
 
 
 def test_no_leftover_of_the_v1_lapsed_reading_in_what_shows_the_numbers():
-    shown = [PROJECT / "generator" / f"{name}.py" for name in ("site", "unitpage", "dashboard", "terminal", "diff", "labels")]
+    shown = [PROJECT / "generator" / f"{name}.py" for name in ("site/build", "views/unitpage", "views/dashboard", "views/terminal", "workflow/diff", "core/labels")]
     for path in [*shown, *(p for p in (PROJECT / "site_templates").rglob("*") if p.suffix in (".j2", ".css", ".html", ".js"))]:
         assert "lapsed" not in path.read_text(encoding="utf-8"), path
 
 
 def test_pages_are_compacted_but_pre_script_textarea_and_style_keep_their_white_space():
-    from generator.compact import compact_html
+    from generator.site.compact import compact_html
 
     html = "<div>\n    <p>一</p>\n\n   \n  <pre>  a\n\n  b</pre>\n  <script>if (x)\n    y();</script>\n<textarea>\n  t</textarea>  \n<style>\n a {}</style>\n</div>"
     assert compact_html(html) == "<div>\n<p>一</p>\n<pre>  a\n\n  b</pre>\n<script>if (x)\n    y();</script>\n<textarea>\n  t</textarea>\n<style>\n a {}</style>\n</div>"

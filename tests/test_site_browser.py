@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.money import fmt_grouped
+from generator.core.money import fmt_grouped
 from tests.sitebuild import PROJECT, build, serve
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.diagnostics import Pos, error
+from generator.core.diagnostics import Pos, error
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
 

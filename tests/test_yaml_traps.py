@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from generator import pipeline
-from generator.load import read_file
-from generator.report import desk_json
+from generator.reading.load import read_file
+from generator.views.report import desk_json
 from tests.community import Community, write_files
 
 OWNER = """\

@@ -22,9 +22,9 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from . import pipeline
-from .report import ledger_json
-from .schema import FIRST_DATE, LAST_DATE
+from generator import pipeline
+from generator.reading.schema import FIRST_DATE, LAST_DATE
+from generator.views.report import ledger_json
 
 
 class Context:
@@ -473,14 +473,14 @@ def report(obj: Context, fmt: str) -> None:
     if fmt == "json":
         sys.stdout.write(ledger_json(ledger, obj.as_of))
         return
-    from .terminal import print_ledger
+    from generator.views.terminal import print_ledger
 
     print_ledger(ledger, obj.as_of)
 
 
 def _site_into(obj: Context, desk, site_dir: Path, letters=(), letters_dir: Path | None = None, search: bool = True) -> int:
-    from .fonts import NoCJKFont
-    from .site import SiteBuildError, SiteInputs, build_site
+    from generator.printing.fonts import NoCJKFont
+    from generator.site.build import SiteBuildError, SiteInputs, build_site
 
     try:
         return build_site(desk, SiteInputs(obj.root, obj.work_dir / "site", tuple(letters), letters_dir, search), site_dir)
@@ -490,7 +490,7 @@ def _site_into(obj: Context, desk, site_dir: Path, letters=(), letters_dir: Path
 
 def _refuse_unsafe_out(obj: Context, out: Path) -> None:
     """Before any work: an --out that is the community folder or holds its ledger/ or owners/ is a usage error."""
-    from .outputs import OutputError, check_out_dir
+    from generator.workflow.outputs import OutputError, check_out_dir
 
     try:
         check_out_dir(out, obj.root)
@@ -500,7 +500,7 @@ def _refuse_unsafe_out(obj: Context, out: Path) -> None:
 
 def _publish(obj: Context, out: Path, names: tuple[str, ...], produce):
     """Only OUT/site and OUT/letters are ever replaced; an --out that would endanger the data is refused."""
-    from .outputs import OutputError, publish_outputs
+    from generator.workflow.outputs import OutputError, publish_outputs
 
     try:
         return publish_outputs(out, names, produce, root=obj.root)
@@ -514,7 +514,7 @@ def _publish(obj: Context, out: Path, names: tuple[str, ...], produce):
 @click.pass_obj
 def site(obj: Context, out: Path, no_search: bool) -> None:
     """只生成网站（OUT/site/）；OUT/letters/ 里已有的函件照样链接。"""
-    from .site import existing_letters
+    from generator.site.build import existing_letters
 
     _refuse_unsafe_out(obj, out)
     desk = obj.desk_or_exit()
@@ -542,10 +542,10 @@ def build(obj: Context, out: Path, no_search: bool) -> None:
 
 def _letters_into(obj: Context, desk, folder: Path) -> list:
     """Render the day's letters into ``folder``; returns the links the unit pages show."""
-    from .fonts import NoCJKFont
-    from .outputs import sync_tree
-    from .print_run import LetterError, letter_folder, render_letters
-    from .site import LetterLink
+    from generator.printing.fonts import NoCJKFont
+    from generator.printing.print_run import LetterError, letter_folder, render_letters
+    from generator.site.build import LetterLink
+    from generator.workflow.outputs import sync_tree
 
     try:
         run = render_letters(desk, obj.root, obj.work_dir)
@@ -567,7 +567,10 @@ def letters(obj: Context, out: Path) -> None:
 
 
 # The Git workflow's commands (issue 6) live beside their logic; registered here.
-from . import diff as _diff, edit as _edit, importer as _importer, jsonschema as _jsonschema  # noqa: E402
+from generator.reading import editor_schemas as _jsonschema
+from generator.workflow import diff as _diff  # noqa: E402
+from generator.workflow import edit as _edit
+from generator.workflow import importer as _importer
 
 main.add_command(_diff.command)
 for _command in _edit.COMMANDS:

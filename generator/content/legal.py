@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Pos, error
-from .schema import BAD, Reader, enum, list_of, stage_id, text
-from .yamlsource import MappingNode, ScalarNode, compose
+from generator.core.diagnostics import Diagnostic, Pos, error
+from generator.core.paths import PROJECT_DIR
+from generator.reading.schema import BAD, Reader, enum, list_of, stage_id, text
+from generator.reading.yamlsource import MappingNode, ScalarNode, compose
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 LEGAL_FILE = "site_templates/legal/laws.yaml"
 CHECKED = ("text", "secondary")  # checked against the full text / only a secondary source
 CHECKED_WORDS = {"text": "已对照全文核对", "secondary": "未见全文，据二手资料整理"}

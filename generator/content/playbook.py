@@ -21,13 +21,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import labels
-from .diagnostics import Diagnostic, Pos, error
-from .legal import PROJECT_DIR, LegalBook, load_legal
-from .model import CHANNELS, OCCUPANCIES, REASONS
-from .money import fmt_grouped
-from .schema import Reader, _boolean, enum, integer, list_of, stage_id, text
-from .yamlsource import SequenceNode, compose
+from generator.content.legal import LegalBook, load_legal
+from generator.core import labels
+from generator.core.diagnostics import Diagnostic, Pos, error
+from generator.core.model import CHANNELS, OCCUPANCIES, REASONS
+from generator.core.money import fmt_grouped
+from generator.core.paths import PROJECT_DIR
+from generator.reading.schema import (
+    Reader,
+    _boolean,
+    enum,
+    integer,
+    list_of,
+    stage_id,
+    text,
+)
+from generator.reading.yamlsource import SequenceNode, compose
 
 PLAYBOOK_DIR = "site_templates/playbook"
 PLACEHOLDERS = (

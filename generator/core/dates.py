@@ -34,4 +34,4 @@ def add_years(day: date, years: int) -> date:
 
 
 # Deadlines and working days live in holidays.py; kept importable from here.
-from .holidays import is_workday, next_workday  # noqa: E402,F401
+from generator.core.holidays import is_workday, next_workday  # noqa: E402,F401

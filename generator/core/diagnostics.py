@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
-from .records import speed_up
+
+from generator.speed.records import speed_up
 
 Severity = Literal["error", "warning"]
 

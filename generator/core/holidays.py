@@ -21,8 +21,8 @@ from __future__ import annotations
 import functools
 from datetime import date, timedelta
 
-from .diagnostics import Diagnostic, Pos, RecordPos, warning
-from .model import HolidayYear, Policy
+from generator.core.diagnostics import Diagnostic, Pos, RecordPos, warning
+from generator.core.model import HolidayYear, Policy
 
 OFFICIAL, POLICY, ESTIMATE = "official", "policy", "estimate"
 

@@ -1,7 +1,7 @@
 """Chinese words for the data's English enums: one vocabulary for CLI, site and letters."""
 from __future__ import annotations
 
-from .followup import CHANNEL_WORDS
+from generator.rules.followup import CHANNEL_WORDS
 
 CHANNEL = CHANNEL_WORDS
 OUTCOME = {

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from .diagnostics import Pos
-from .records import speed_up
+from generator.core.diagnostics import Pos
+from generator.speed.records import speed_up
 
 Seq = tuple[str, int]
 

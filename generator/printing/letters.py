@@ -33,17 +33,24 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from . import labels
-from .aging import BUCKETS
-from .billing import KIND_OPENING
-from .dates import next_workday
-from .holidays import STATEMENT_DEADLINE_DAYS
-from .engine import ChargeState, Desk, UnitState
-from .allocation import own_events
-from .limitation import DEMAND_OUTCOMES, NO_EVIDENCE, UnitClock, contact_standing, made_for_creditor, unit_interruptions
-from .model import Contact, Policy
-from .money import ZERO, fmt_grouped, to_capitals
-from .stats import collection_rate, year_window
+from generator.core import labels
+from generator.core.dates import next_workday
+from generator.core.holidays import STATEMENT_DEADLINE_DAYS
+from generator.core.model import Contact, Policy
+from generator.core.money import ZERO, fmt_grouped, to_capitals
+from generator.rules.aging import BUCKETS
+from generator.rules.allocation import own_events
+from generator.rules.billing import KIND_OPENING
+from generator.rules.engine import ChargeState, Desk, UnitState
+from generator.rules.limitation import (
+    DEMAND_OUTCOMES,
+    NO_EVIDENCE,
+    UnitClock,
+    contact_standing,
+    made_for_creditor,
+    unit_interruptions,
+)
+from generator.rules.stats import collection_rate, year_window
 
 TITLES = {
     "notice": "催缴通知书",

@@ -18,15 +18,21 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+)
 
-from .engine import Desk
-from .fonts import LetterFont, letter_font, missing_characters
-from .letters import TITLES, Letter, filters, plan_all
-from .money import fmt
-from .pdf import Batch, Section, render_chunk, render_sections
+from generator.core.money import fmt
+from generator.core.paths import PROJECT_DIR
+from generator.printing.fonts import LetterFont, letter_font, missing_characters
+from generator.printing.letters import TITLES, Letter, filters, plan_all
+from generator.printing.pdf import Batch, Section, render_chunk, render_sections
+from generator.rules.engine import Desk
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 CACHE_VERSION = "1"
 CHUNK = 40  # letters laid out together in one worker
 _TAGS = re.compile(r"<[^>]*>")
@@ -66,7 +72,7 @@ def environment(root: Path) -> Environment:
 
 
 def _laws(root: Path):
-    from .legal import load_legal
+    from generator.content.legal import load_legal
 
     return load_legal(root)
 
@@ -93,7 +99,9 @@ def _head(env: Environment, font: LetterFont, kind: str) -> str:
 
 
 def _cache_key(head: str, html: str, font: LetterFont) -> str:
-    from importlib.metadata import version  # not ``import weasyprint``: a warm build need not load it
+    from importlib.metadata import (
+        version,  # not ``import weasyprint``: a warm build need not load it
+    )
 
     stamp = f"{CACHE_VERSION}|{version('weasyprint')}|{font.digest}\n"
     return hashlib.sha256((stamp + head + "\n" + html).encode("utf-8")).hexdigest()

@@ -22,7 +22,8 @@ from typing import Any, Callable
 
 import click
 
-from . import labels, schema
+from generator.core import labels
+from generator.reading import schema
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any, Callable
 
-from .diagnostics import Pos, RecordPos
-from .fastyaml import Map, parse
-from . import schema
-from .schema import Reader, read_entries, read_unit
+from generator.core.diagnostics import Pos, RecordPos
+from generator.reading import schema
+from generator.reading.schema import Reader, read_entries, read_unit
+from generator.speed.fastyaml import Map, parse
 
 _MISSING = object()
 

@@ -19,14 +19,22 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Pos, error, warning
-from .model import Entries, Ledger, OneOffCharge, Payment, Policy, Unit, Waiver
-from .schema import Reader, read_entries, read_policy, read_unit
-from .fastpath import GiveUp, read_fast
-from .forking import can_fork, in_two_processes
-from .gcpause import paused_gc
-from .records import fast_new
-from .yamlsource import compose, decode
+from generator.core.diagnostics import Diagnostic, Pos, error, warning
+from generator.core.model import (
+    Entries,
+    Ledger,
+    OneOffCharge,
+    Payment,
+    Policy,
+    Unit,
+    Waiver,
+)
+from generator.reading.fastpath import GiveUp, read_fast
+from generator.reading.schema import Reader, read_entries, read_policy, read_unit
+from generator.reading.yamlsource import compose, decode
+from generator.speed.forking import can_fork, in_two_processes
+from generator.speed.gcpause import paused_gc
+from generator.speed.records import fast_new
 
 POLICY_PATH = "ledger/policy.yaml"
 CACHE_VERSION = 1  # bump when the records or the reading rules change
@@ -107,16 +115,20 @@ def read_exact(path: str, raw: bytes) -> FileResult:
     return FileResult(kind, record, tuple(problems) + tuple(reader.problems))
 
 
-# The source files whose code decides what reading a file gives: a change to
-# any of them makes every cached result stale (so does CACHE_VERSION).
-_READING_CODE = ("model.py", "diagnostics.py", "records.py", "yamlsource.py", "schema.py", "fastyaml.py", "fastpath.py", "load.py")
+# The modules whose code decides what reading a file gives: a change to any of
+# them makes every cached result stale (so does CACHE_VERSION).
+def _reading_code() -> tuple:
+    from generator.core import diagnostics, model
+    from generator.reading import fastpath, schema, yamlsource
+    from generator.speed import fastyaml, records
+
+    return (model, diagnostics, records, yamlsource, schema, fastyaml, fastpath, sys.modules[__name__])
 
 
 def reading_fingerprint() -> str:
     digest = hashlib.sha256(f"cuijiao-cache-{CACHE_VERSION}".encode())
-    here = Path(__file__).parent
-    for name in _READING_CODE:
-        digest.update((here / name).read_bytes())
+    for module in _reading_code():
+        digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
 
@@ -148,7 +160,7 @@ _UNKNOWN = object()
 
 
 def _record_classes() -> dict[str, type]:
-    from . import diagnostics, model
+    from generator.core import diagnostics, model
 
     classes = {name: value for module in (model, diagnostics) for name, value in vars(module).items()
                if isinstance(value, type) and value.__module__ == module.__name__ and dataclasses.is_dataclass(value)}

@@ -17,14 +17,47 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
-from .diagnostics import Diagnostic, Pos, RecordPos, error, warning
-from .model import (
-    APPLIES_TO, BASES, CHANNELS, CONSENT_KINDS, COVERS, CYCLES, FOR_LATE_FEE, FOR_OPENING, METHODS, OCCUPANCIES,
-    OUTCOMES, PARTIES, PLAN_LATE_FEES, PURPOSES, REASONS,
-    Authorisation, Consent, Contact, Creditor, Entries, Fee, HolidayYear, Installment, Issuer, LateFee,
-    LimitationRule, OneOffCharge, Opening, Payment, Person, Plan, Policy, Promise, ServiceAddress, Stage, Unit, Waiver,
+from generator.core.diagnostics import Diagnostic, Pos, RecordPos, error, warning
+from generator.core.model import (
+    APPLIES_TO,
+    BASES,
+    CHANNELS,
+    CONSENT_KINDS,
+    COVERS,
+    CYCLES,
+    FOR_LATE_FEE,
+    FOR_OPENING,
+    METHODS,
+    OCCUPANCIES,
+    OUTCOMES,
+    PARTIES,
+    PLAN_LATE_FEES,
+    PURPOSES,
+    REASONS,
+    Authorisation,
+    Consent,
+    Contact,
+    Creditor,
+    Entries,
+    Fee,
+    HolidayYear,
+    Installment,
+    Issuer,
+    LateFee,
+    LimitationRule,
+    OneOffCharge,
+    Opening,
+    Payment,
+    Person,
+    Plan,
+    Policy,
+    Promise,
+    ServiceAddress,
+    Stage,
+    Unit,
+    Waiver,
 )
-from .yamlsource import MappingNode, ScalarNode, SequenceNode
+from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode
 
 BAD = object()  # a value that failed conversion; its diagnostic is already recorded
 

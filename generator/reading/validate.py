@@ -13,8 +13,8 @@ import operator
 from datetime import date
 from pathlib import PurePosixPath
 
-from .diagnostics import Diagnostic, RecordPos, error, warning
-from .model import FOR_OPENING, Ledger
+from generator.core.diagnostics import Diagnostic, RecordPos, error, warning
+from generator.core.model import FOR_OPENING, Ledger
 
 
 def validate(ledger: Ledger, today: date) -> list[Diagnostic]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .diagnostics import Diagnostic, Pos, error
+from generator.core.diagnostics import Diagnostic, Pos, error
 
 try:  # libyaml is a hard requirement for speed, but keep a clear fallback
     from yaml import CSafeLoader as _Loader

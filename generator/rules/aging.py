@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .money import ZERO
+from generator.core.money import ZERO
 
 BUCKETS = (("1-30", 30), ("31-90", 90), ("91-180", 180), ("181-365", 365), ("366-730", 730), ("731-1095", 1095), ("1096+", None))
 BUCKET_NAMES = tuple(name for name, _ in BUCKETS)

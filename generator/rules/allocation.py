@@ -8,11 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .billing import KIND_OPENING, Charge
-from .dates import add_years
-from .limitation import ASSIGNMENT, Interruption, UnitClock, payment_event
-from .model import FOR_OPENING, Payment, Waiver
-from .records import speed_up
+from generator.core.dates import add_years
+from generator.core.model import FOR_OPENING, Payment, Waiver
+from generator.rules.billing import KIND_OPENING, Charge
+from generator.rules.limitation import (
+    ASSIGNMENT,
+    Interruption,
+    UnitClock,
+    payment_event,
+)
+from generator.speed.records import speed_up
 
 ZERO = Decimal("0.00")
 

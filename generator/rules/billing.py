@@ -9,11 +9,11 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from .dates import days_in_month, month_index, month_start
-from .diagnostics import Pos
-from .model import Fee, OneOffCharge, Unit
-from .money import round_cents
-from .records import speed_up
+from generator.core.dates import days_in_month, month_index, month_start
+from generator.core.diagnostics import Pos
+from generator.core.model import Fee, OneOffCharge, Unit
+from generator.core.money import round_cents
+from generator.speed.records import speed_up
 
 KIND_OPENING, KIND_FEE, KIND_CHARGE = 0, 1, 2
 _ORDER = operator.attrgetter("order")

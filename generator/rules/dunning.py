@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .model import Contact, Stage
+from generator.core.model import Contact, Stage
 
 FAILED_OUTCOMES = frozenset({"returned", "unreachable"})
 

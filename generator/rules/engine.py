@@ -7,24 +7,45 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, TypeVar
 from datetime import date
 from decimal import Decimal
+from typing import Callable, TypeVar
 
-from .aging import aging
-from .allocation import Piece, allocate, credit_order, own_events
-from .billing import KIND_OPENING, Charge, unit_charges
-from .dunning import current_stage
-from .forking import can_fork, in_two_processes
-from .gcpause import paused_gc
-from .followup import REACHED_OUTCOMES, NextAction, PromiseState, next_action, promise_states
-from .latefee import LateFeeLine, charge_late_fee, unit_late_fee
-from .limitation import EXPIRED, ChargeLimitation, UnitClock, unit_interruptions, worst
-from .model import Contact, Ledger, Payment, Plan, Policy, Stage, Unit, Waiver
-from .money import ZERO
-from .plans import BEHIND, PlanState, latest_plan, plan_state
-from .stats import collection_rate
-from .records import speed_up
+from generator.core.model import (
+    Contact,
+    Ledger,
+    Payment,
+    Plan,
+    Policy,
+    Stage,
+    Unit,
+    Waiver,
+)
+from generator.core.money import ZERO
+from generator.rules.aging import aging
+from generator.rules.allocation import Piece, allocate, credit_order, own_events
+from generator.rules.billing import KIND_OPENING, Charge, unit_charges
+from generator.rules.dunning import current_stage
+from generator.rules.followup import (
+    REACHED_OUTCOMES,
+    NextAction,
+    PromiseState,
+    next_action,
+    promise_states,
+)
+from generator.rules.latefee import LateFeeLine, charge_late_fee, unit_late_fee
+from generator.rules.limitation import (
+    EXPIRED,
+    ChargeLimitation,
+    UnitClock,
+    unit_interruptions,
+    worst,
+)
+from generator.rules.plans import BEHIND, PlanState, latest_plan, plan_state
+from generator.rules.stats import collection_rate
+from generator.speed.forking import can_fork, in_two_processes
+from generator.speed.gcpause import paused_gc
+from generator.speed.records import speed_up
 
 T = TypeVar("T")
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .dunning import fulfilment_counts, fulfils
-from .model import Contact, Payment, Policy, Stage
-from .money import ZERO, fmt_grouped
-from .plans import BEHIND, ON_TRACK, PlanState
-from .records import speed_up
+from generator.core.model import Contact, Payment, Policy, Stage
+from generator.core.money import ZERO, fmt_grouped
+from generator.rules.dunning import fulfilment_counts, fulfils
+from generator.rules.plans import BEHIND, ON_TRACK, PlanState
+from generator.speed.records import speed_up
 
 REACHED_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered", "paid"})
 CHANNEL_WORDS = {

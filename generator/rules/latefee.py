@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from .allocation import Piece
-from .billing import Charge
-from .model import LateFee
-from .money import CENT, ZERO
-from .records import speed_up
+from generator.core.model import LateFee
+from generator.core.money import CENT, ZERO
+from generator.rules.allocation import Piece
+from generator.rules.billing import Charge
+from generator.speed.records import speed_up
 
 
 @dataclass(frozen=True, slots=True)

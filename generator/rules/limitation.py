@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
-from .dates import add_years
-from .model import Contact, LimitationRule, Payment, Plan, Policy, Unit
-from .records import speed_up
+from generator.core.dates import add_years
+from generator.core.model import Contact, LimitationRule, Payment, Plan, Policy, Unit
+from generator.speed.records import speed_up
 
 DEMAND_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered"})
 INTERRUPTING_OUTCOMES = DEMAND_OUTCOMES  # the name the rest of the desk has used for these outcomes

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .model import Payment, Plan
-from .money import ZERO
-from .records import speed_up
+from generator.core.model import Payment, Plan
+from generator.core.money import ZERO
+from generator.speed.records import speed_up
 
 COMPLETED, BEHIND, ON_TRACK = "completed", "behind", "on_track"
 

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from .money import ZERO, round_places
+from generator.core.money import ZERO, round_places
 
 
 def collection_rate(rows: list[tuple[Decimal, Decimal, Decimal]]) -> Decimal | None:

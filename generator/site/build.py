@@ -24,24 +24,44 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
-from . import labels, siteconfig
-from .aging import BUCKET_NAMES
-from .charts import aging_chart, cjk_family, rate_chart
-from .compact import compact_html
-from .dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
-from .diagnostics import sorted_diagnostics
-from .engine import Desk, UnitState
-from .legal import CHECKED_WORDS
-from .money import ZERO, fmt_grouped
-from .outputs import link_or_copy, sync_tree
-from .siteconfig import SiteBuildError
-from .unitpage import unit_history
-from .playbook import PLAYBOOK_DIR, Match, Playbook, Segment, StageGuide, describe, describe_unless, load_playbook, match_segments, match_tactics, script_values
+from generator.content.legal import CHECKED_WORDS
+from generator.content.playbook import (
+    PLAYBOOK_DIR,
+    Match,
+    Playbook,
+    Segment,
+    StageGuide,
+    describe,
+    describe_unless,
+    load_playbook,
+    match_segments,
+    match_tactics,
+    script_values,
+)
+from generator.core import labels
+from generator.core.diagnostics import sorted_diagnostics
+from generator.core.money import ZERO, fmt_grouped
+from generator.core.paths import PROJECT_DIR
+from generator.rules.aging import BUCKET_NAMES
+from generator.rules.engine import Desk, UnitState
+from generator.site import config as siteconfig
+from generator.site.charts import aging_chart, cjk_family, rate_chart
+from generator.site.compact import compact_html
+from generator.site.config import SiteBuildError
+from generator.views.dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
+from generator.views.unitpage import unit_history
+from generator.workflow.outputs import link_or_copy, sync_tree
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 GUIDE_DIR = PROJECT_DIR / "docs" / "guide"
 
 

@@ -14,9 +14,9 @@ matplotlib.use("svg")
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from .aging import BUCKET_NAMES  # noqa: E402
-from .dashboard import MonthRate  # noqa: E402
-from .fonts import INSTALL_HINT, NoCJKFont  # noqa: E402
+from generator.printing.fonts import INSTALL_HINT, NoCJKFont  # noqa: E402
+from generator.rules.aging import BUCKET_NAMES  # noqa: E402
+from generator.views.dashboard import MonthRate  # noqa: E402
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC")
 TEAL = "#00897b"

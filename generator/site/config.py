@@ -23,7 +23,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from generator.core.paths import PROJECT_DIR
+
 DEFAULT_SITE_NAME = "物业费催缴台账"
 DEFAULT_CUSTOM_DIR = "site_templates/overrides"
 OVERRIDES = "overrides"

@@ -12,14 +12,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from .aging import BUCKET_NAMES
-from .billing import KIND_FEE
-from .dates import month_end, month_index
-from .engine import Desk, UnitState
-from .followup import REACHED_OUTCOMES
-from .money import ZERO, fmt_grouped, round_places
-from .plans import BEHIND, ON_TRACK
-from .stats import collection_rate
+from generator.core.dates import month_end, month_index
+from generator.core.money import ZERO, fmt_grouped, round_places
+from generator.rules.aging import BUCKET_NAMES
+from generator.rules.billing import KIND_FEE
+from generator.rules.engine import Desk, UnitState
+from generator.rules.followup import REACHED_OUTCOMES
+from generator.rules.plans import BEHIND, ON_TRACK
+from generator.rules.stats import collection_rate
 
 QUEUE_HORIZON_DAYS = 7
 NOT_REACHED_DAYS = 90

@@ -5,10 +5,10 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from .aging import BUCKET_NAMES
-from .engine import ChargeState, Desk, Totals, UnitState, summaries
-from .model import Ledger
-from .money import fmt
+from generator.core.model import Ledger
+from generator.core.money import fmt
+from generator.rules.aging import BUCKET_NAMES
+from generator.rules.engine import ChargeState, Desk, Totals, UnitState, summaries
 
 
 def _money(value: Decimal | None) -> str | None:

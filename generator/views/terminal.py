@@ -15,10 +15,10 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .engine import Totals, UnitState, summaries
-from .labels import LIMITATION_STATUS, PLAN_STATUS
-from .model import Ledger
-from .money import ZERO, fmt_grouped
+from generator.core.labels import LIMITATION_STATUS, PLAN_STATUS
+from generator.core.model import Ledger
+from generator.core.money import ZERO, fmt_grouped
+from generator.rules.engine import Totals, UnitState, summaries
 
 # (header, justify, no_wrap) of every cell arrears_row makes, in its order
 COLUMNS = [("房号", "left", True), ("欠费", "right", True), ("违约金", "right", True), ("最早到期", "left", True),

@@ -19,10 +19,17 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .engine import ChargeState, UnitState
-from .limitation import NO_EVIDENCE, NOT_THROUGH, PAYMENT, SEVERITY, Interruption, contact_standing
-from .model import Contact, Payment, Plan, Policy, Unit
-from .money import ZERO
+from generator.core.model import Contact, Payment, Plan, Policy, Unit
+from generator.core.money import ZERO
+from generator.rules.engine import ChargeState, UnitState
+from generator.rules.limitation import (
+    NO_EVIDENCE,
+    NOT_THROUGH,
+    PAYMENT,
+    SEVERITY,
+    Interruption,
+    contact_standing,
+)
 
 HISTORY_DAYS = 183  # half a year in full: a monthly payer's page stays small on a 5,000-unit site
 SETTLES_LISTED = 3  # a payment that settled more charges than this shows them per item, first to last period

@@ -23,11 +23,12 @@ from typing import Iterator
 
 import click
 
-from . import labels, pipeline
-from .engine import Desk, UnitState, compute
-from .model import Ledger, Policy
-from .money import ZERO, fmt_grouped
-from .validate import validate
+from generator import pipeline
+from generator.core import labels
+from generator.core.model import Ledger, Policy
+from generator.core.money import ZERO, fmt_grouped
+from generator.reading.validate import validate
+from generator.rules.engine import Desk, UnitState, compute
 
 DATA_FOLDERS = ("ledger", "owners")
 MAX_ERRORS = 50

@@ -30,16 +30,28 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from . import labels, pipeline, schema
-from .diagnostics import sorted_diagnostics
-from .load import FileCache, assemble, discover, read_file
-from .model import (
-    APPLIES_TO, CHANNELS, COVERS, FOR_LATE_FEE, FOR_OPENING, METHODS, OUTCOMES, PARTIES, PLAN_LATE_FEES, PURPOSES,
-    REASONS, Policy,
+from generator import pipeline
+from generator.core import labels
+from generator.core.diagnostics import sorted_diagnostics
+from generator.core.model import (
+    APPLIES_TO,
+    CHANNELS,
+    COVERS,
+    FOR_LATE_FEE,
+    FOR_OPENING,
+    METHODS,
+    OUTCOMES,
+    PARTIES,
+    PLAN_LATE_FEES,
+    PURPOSES,
+    REASONS,
+    Policy,
 )
-from .money import fmt, fmt_grouped
-from .validate import validate
-from .yamlsource import MappingNode, ScalarNode, SequenceNode, compose
+from generator.core.money import fmt, fmt_grouped
+from generator.reading import schema
+from generator.reading.load import FileCache, assemble, discover, read_file
+from generator.reading.validate import validate
+from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
 
 try:
     _CLoader = yaml.CSafeLoader

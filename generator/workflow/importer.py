@@ -32,11 +32,18 @@ import click
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from . import labels, pipeline
-from .diagnostics import Diagnostic, Pos, error, sorted_diagnostics, warning
-from .edit import Edit, check_with, dump, money_text, write, yaml_for
-from .model import OCCUPANCIES
-from .yamlsource import MappingNode, SequenceNode, compose
+from generator import pipeline
+from generator.core import labels
+from generator.core.diagnostics import (
+    Diagnostic,
+    Pos,
+    error,
+    sorted_diagnostics,
+    warning,
+)
+from generator.core.model import OCCUPANCIES
+from generator.reading.yamlsource import MappingNode, SequenceNode, compose
+from generator.workflow.edit import Edit, check_with, dump, money_text, write, yaml_for
 
 # field -> accepted headers (compared without spaces, case-insensitive)
 COLUMNS = {
@@ -480,7 +487,7 @@ def command(obj, file: Path, dry_run: bool) -> None:
     write(obj.root, [d.edit for d in new])
     summary = f"已导入 {len(new)} 户到 owners/" + (f"，跳过 {skipped} 户（文件已存在）" if skipped else "")
     if new and result.checked is not None:
-        from .money import fmt_grouped
+        from generator.core.money import fmt_grouped
 
         desk = pipeline.desk_for(result.checked, when)
         units = {d.unit for d in new}
