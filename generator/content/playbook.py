@@ -24,7 +24,7 @@ from typing import Any
 from generator.content.legal import LegalBook, load_legal
 from generator.core import labels
 from generator.core.diagnostics import Diagnostic, Pos, error
-from generator.core.model import CHANNELS, OCCUPANCIES, REASONS
+from generator.core.model import CHANNELS, FAILED_OUTCOMES, OCCUPANCIES, REASONS
 from generator.core.money import fmt_grouped
 from generator.core.paths import PROJECT_DIR
 from generator.reading.schema import (
@@ -47,7 +47,6 @@ WRITTEN_DEMANDS = ("letter", "registered_mail")
 LIMITATION_STATES = ("ok", "warning", "expired")
 PLAN_STATES = ("none", "on_track", "behind", "completed")
 NO_STAGE = "none"
-FAILED_OUTCOMES = ("unreachable", "returned")
 
 # Weight of each condition that holds; the most specific fit ranks first.
 WEIGHTS = {

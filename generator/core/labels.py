@@ -1,9 +1,10 @@
 """Chinese words for the data's English enums: one vocabulary for CLI, site and letters."""
 from __future__ import annotations
 
-from generator.rules.followup import CHANNEL_WORDS
-
-CHANNEL = CHANNEL_WORDS
+CHANNEL = {
+    "sms": "短信", "wechat": "微信", "phone": "电话", "visit": "上门", "letter": "书面通知",
+    "registered_mail": "挂号信/EMS", "lawyer_letter": "律师函", "court": "起诉或申请支付令", "other": "其他方式",
+}
 OUTCOME = {
     "no_answer": "无人接听", "reached": "已联系上", "promised": "承诺付款", "refused": "拒绝缴费",
     "disputed": "有异议", "delivered": "已送达", "returned": "被退回", "unreachable": "联系不上", "paid": "已缴费",

@@ -18,6 +18,10 @@ Seq = tuple[str, int]
 OCCUPANCIES = ("self", "rented", "vacant")
 CHANNELS = ("sms", "wechat", "phone", "visit", "letter", "registered_mail", "lawyer_letter", "court", "other")
 OUTCOMES = ("no_answer", "reached", "promised", "refused", "disputed", "delivered", "returned", "unreachable", "paid")
+# The contact got through to the owner (a collector's "last reached" date counts these)
+REACHED_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered", "paid"})
+# The contact or letter never got through: it fulfils no stage and interrupts nothing
+FAILED_OUTCOMES = frozenset({"returned", "unreachable"})
 REASONS = (
     "forgot", "service_complaint", "housing_defect", "vacant", "hardship",
     "rented_out", "legacy_dispute", "refuses", "unreachable", "other",

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.core.model import Contact, Stage
-
-FAILED_OUTCOMES = frozenset({"returned", "unreachable"})
+from generator.core.model import FAILED_OUTCOMES, Contact, Stage
 
 
 def fulfils(contact: Contact, stage: Stage, oldest_due: date, as_of: date) -> bool:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Callable, TypeVar
 
 from generator.core.model import (
+    REACHED_OUTCOMES,
     Contact,
     Ledger,
     Payment,
@@ -27,7 +28,6 @@ from generator.rules.allocation import Piece, allocate, credit_order, own_events
 from generator.rules.billing import KIND_OPENING, Charge, unit_charges
 from generator.rules.dunning import current_stage
 from generator.rules.followup import (
-    REACHED_OUTCOMES,
     NextAction,
     PromiseState,
     next_action,

@@ -12,17 +12,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from generator.core import labels
 from generator.core.model import Contact, Payment, Policy, Stage
 from generator.core.money import ZERO, fmt_grouped
 from generator.rules.dunning import fulfilment_counts, fulfils
 from generator.rules.plans import BEHIND, ON_TRACK, PlanState
 from generator.speed.records import speed_up
-
-REACHED_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered", "paid"})
-CHANNEL_WORDS = {
-    "sms": "短信", "wechat": "微信", "phone": "电话", "visit": "上门", "letter": "书面通知",
-    "registered_mail": "挂号信/EMS", "lawyer_letter": "律师函", "court": "起诉或申请支付令", "other": "其他方式",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +40,7 @@ class NextAction:
 
 
 def channels_text(stage: Stage) -> str:
-    return "、".join(CHANNEL_WORDS.get(c, c) for c in stage.channels)
+    return "、".join(labels.CHANNEL.get(c, c) for c in stage.channels)
 
 
 def promise_states(contacts: tuple[Contact, ...], payments: list[Payment], as_of: date) -> list[PromiseState]:
@@ -124,7 +119,7 @@ def _next_action(stages, stage, contacts, oldest_due, outstanding, plan, promise
         if not latest.kept and not latest.broken:
             return NextAction("promise", promise.date, f"等待业主兑现承诺：{promise.date} 前付{amount}", f"{latest.contact.date} {latest.contact.by or ''}联系时业主承诺付款".replace("  ", " "))
         if latest.broken and not latest.superseded:
-            return NextAction("promise_broken", promise.date + timedelta(days=1), f"承诺未兑现：再次联系业主，约定新的付款日期和金额", f"业主承诺 {promise.date} 前付{amount}，到期只付了 {fmt_grouped(latest.paid)} 元")
+            return NextAction("promise_broken", promise.date + timedelta(days=1), "承诺未兑现：再次联系业主，约定新的付款日期和金额", f"业主承诺 {promise.date} 前付{amount}，到期只付了 {fmt_grouped(latest.paid)} 元")
     if barred >= outstanding:  # nothing in time: no dunning step, no letter, no suit
         return NextAction(
             "barred", None, "全部欠费已过诉讼时效：如实说明，请业主自愿缴纳",

@@ -24,12 +24,11 @@ from datetime import date
 from typing import Sequence
 
 from generator.core.dates import add_years
-from generator.core.model import Contact, LimitationRule, Payment, Plan, Policy, Unit
+from generator.core.model import FAILED_OUTCOMES, Contact, LimitationRule, Payment, Plan, Policy, Unit
 from generator.speed.records import speed_up
 
 DEMAND_OUTCOMES = frozenset({"reached", "promised", "refused", "disputed", "delivered"})
 INTERRUPTING_OUTCOMES = DEMAND_OUTCOMES  # the name the rest of the desk has used for these outcomes
-FAILED_DELIVERY = frozenset({"returned", "unreachable"})
 LETTER_CHANNELS = frozenset({"letter", "registered_mail", "lawyer_letter"})
 MAX_YEARS = 20  # 第一百八十八条第二款
 OK, WARNING, EXPIRED = "ok", "warning", "expired"
@@ -91,7 +90,7 @@ def contact_standing(contact: Contact, unit: Unit, policy: Policy) -> str | None
     if not contact.evidence.strip():
         return NO_EVIDENCE
     if contact.outcome not in DEMAND_OUTCOMES and not (
-        contact.outcome in FAILED_DELIVERY and contact.channel in LETTER_CHANNELS and unit.address_confirmed_on(contact.date)
+        contact.outcome in FAILED_OUTCOMES and contact.channel in LETTER_CHANNELS and unit.address_confirmed_on(contact.date)
     ):  # 诉讼时效规定第八条第一款第二项: a letter sent to the address the owner confirmed "should have arrived"
         return NOT_THROUGH
     if not made_for_creditor(contact, policy):

@@ -13,11 +13,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from generator.core.dates import month_end, month_index
+from generator.core.model import REACHED_OUTCOMES
 from generator.core.money import ZERO, fmt_grouped, round_places
 from generator.rules.aging import BUCKET_NAMES
 from generator.rules.billing import KIND_FEE
 from generator.rules.engine import Desk, UnitState
-from generator.rules.followup import REACHED_OUTCOMES
 from generator.rules.plans import BEHIND, ON_TRACK
 from generator.rules.stats import collection_rate
 
