@@ -51,7 +51,7 @@ def write_data(data: Path) -> None:
     synth.generate(data / "synth", SYNTH_UNITS, 5)
     broken = data / "broken"
     sys.path.insert(0, str(PROJECT))
-    from tests.test_broken import CASES, assemble  # noqa: PLC0415
+    from tests.acceptance.test_broken_corpus import CASES, assemble  # noqa: PLC0415
 
     for case in CASES:
         assemble(case, broken / case)

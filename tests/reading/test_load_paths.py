@@ -24,7 +24,7 @@ from generator.reading.yamlsource import decode
 from generator.speed import forking
 from generator.speed.fastyaml import Map, parse
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT / "bench"))
 import synth  # noqa: E402
 

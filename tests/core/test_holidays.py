@@ -194,7 +194,7 @@ def test_the_warning_points_at_holidays_when_they_are_written_for_other_years(tm
 
 
 def test_check_warns_but_does_not_fail_without_strict(tmp_path, capsys, library_until_2026):
-    from tests.test_cli import cuijiao
+    from tests.cli.test_cli import cuijiao
 
     c = _community(tmp_path)
     c.write()

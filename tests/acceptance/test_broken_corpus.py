@@ -21,7 +21,7 @@ import pytest
 
 from generator import pipeline
 
-CORPUS = Path(__file__).parent / "broken"
+CORPUS = Path(__file__).resolve().parents[1] / "broken"
 BASE = CORPUS / "_base"
 PROJECT = CORPUS.parent.parent
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))

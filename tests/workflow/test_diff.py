@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from generator import pipeline
 from generator.cli.main import main
-from tests.test_edit import AS_OF, OWNER_101, POLICY, cli, make_community
+from tests.workflow.test_edit import AS_OF, OWNER_101, POLICY, cli, make_community
 
 PAYMENT = '  - {unit: 1-1-101, date: 2026-11-20, amount: "600.00", method: wechat, receipt: R1}\n'
 

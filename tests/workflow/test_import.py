@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.test_edit import OWNER_101, checked, cli, make_community, snapshot
+from tests.workflow.test_edit import OWNER_101, checked, cli, make_community, snapshot
 
-DATA = Path(__file__).parent / "data" / "import"
+DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 
 
 @pytest.fixture

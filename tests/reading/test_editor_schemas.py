@@ -10,7 +10,7 @@ import pytest
 from generator.reading import editor_schemas as js
 from generator.reading.load import read_file
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
-from tests.test_edit import (
+from tests.workflow.test_edit import (
     OWNER_101,
     OWNER_102,
     PAYMENTS_2026_03,
@@ -21,7 +21,7 @@ from tests.test_edit import (
 
 jsonschema = pytest.importorskip("jsonschema")
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 SCHEMAS = PROJECT / "schemas"
 
 # YAML 1.2 core schema, as the editor's YAML extension reads plain scalars

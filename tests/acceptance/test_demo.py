@@ -28,7 +28,7 @@ from generator.rules.limitation import (
 )
 from generator.rules.plans import ON_TRACK
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 SCRIPT = PROJECT / "scripts" / "make_demo.py"
 AS_OF = date(2026, 11, 22)
 

@@ -17,7 +17,7 @@ from generator.speed import forking
 from generator.views.report import ledger_json, to_json
 from generator.views.terminal import arrears_row, print_ledger, print_report
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT / "bench"))
 import synth  # noqa: E402
 

@@ -660,7 +660,7 @@ def test_check_reports_errors_in_a_communitys_own_playbook(tmp_path):
     import subprocess
     import sys
 
-    project = Path(__file__).resolve().parent.parent
+    project = Path(__file__).resolve().parents[2]
     if not (project / "owners").is_dir():
         pytest.skip("no demo community")
     root = tmp_path / "c"

@@ -13,7 +13,7 @@ import pytest
 from generator.cli import main as cli
 from tests.community import Community, fee, stage
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 MONEY = re.compile(r"^\d+\.\d{2}$")
 BUCKETS = ["1-30", "31-90", "91-180", "181-365", "366-730", "731-1095", "1096+"]
 

@@ -13,7 +13,7 @@ import yaml
 
 from generator.core.diagnostics import Pos, error
 
-WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
 
 
 def workflow_files() -> list[Path]:
@@ -64,7 +64,7 @@ def run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def test_warnings_are_annotated_but_never_fail_the_job(tmp_path):
-    from tests.test_edit import make_community
+    from tests.workflow.test_edit import make_community
 
     root = make_community(tmp_path / "c")
     (root / "ledger/extra.yml").write_text("payments: []\n", encoding="utf-8")  # a warning
