@@ -10,7 +10,7 @@ from pathlib import Path
 
 from generator import pipeline
 from generator.site.build import SiteInputs, build_site
-from generator.workflow.outputs import publish
+from generator.render.outputs import publish
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEMO_AS_OF = date(2026, 11, 22)

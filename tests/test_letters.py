@@ -355,7 +355,7 @@ def test_a_stage_letter_without_a_template_is_a_clear_error(tmp_path):
 
 
 def test_no_cjk_font_fails_loudly_naming_the_package(tmp_path, monkeypatch):
-    from generator.printing import fonts
+    from generator.render import fonts
 
     monkeypatch.setattr(fonts, "FONT_DIRS", (str(tmp_path / "none"),))
     with pytest.raises(fonts.NoCJKFont, match="fonts-noto-cjk"):

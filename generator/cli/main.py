@@ -479,7 +479,7 @@ def report(obj: Context, fmt: str) -> None:
 
 
 def _site_into(obj: Context, desk, site_dir: Path, letters=(), letters_dir: Path | None = None, search: bool = True) -> int:
-    from generator.printing.fonts import NoCJKFont
+    from generator.render.fonts import NoCJKFont
     from generator.site.build import SiteBuildError, SiteInputs, build_site
 
     try:
@@ -490,7 +490,7 @@ def _site_into(obj: Context, desk, site_dir: Path, letters=(), letters_dir: Path
 
 def _refuse_unsafe_out(obj: Context, out: Path) -> None:
     """Before any work: an --out that is the community folder or holds its ledger/ or owners/ is a usage error."""
-    from generator.workflow.outputs import OutputError, check_out_dir
+    from generator.render.outputs import OutputError, check_out_dir
 
     try:
         check_out_dir(out, obj.root)
@@ -500,7 +500,7 @@ def _refuse_unsafe_out(obj: Context, out: Path) -> None:
 
 def _publish(obj: Context, out: Path, names: tuple[str, ...], produce):
     """Only OUT/site and OUT/letters are ever replaced; an --out that would endanger the data is refused."""
-    from generator.workflow.outputs import OutputError, publish_outputs
+    from generator.render.outputs import OutputError, publish_outputs
 
     try:
         return publish_outputs(out, names, produce, root=obj.root)
@@ -542,10 +542,10 @@ def build(obj: Context, out: Path, no_search: bool) -> None:
 
 def _letters_into(obj: Context, desk, folder: Path) -> list:
     """Render the day's letters into ``folder``; returns the links the unit pages show."""
-    from generator.printing.fonts import NoCJKFont
+    from generator.render.fonts import NoCJKFont
     from generator.printing.print_run import LetterError, letter_folder, render_letters
     from generator.site.build import LetterLink
-    from generator.workflow.outputs import sync_tree
+    from generator.render.outputs import sync_tree
 
     try:
         run = render_letters(desk, obj.root, obj.work_dir)

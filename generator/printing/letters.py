@@ -37,7 +37,7 @@ from generator.core import labels
 from generator.core.dates import next_workday
 from generator.core.holidays import STATEMENT_DEADLINE_DAYS
 from generator.core.model import Contact, Policy
-from generator.core.money import ZERO, fmt_grouped, to_capitals
+from generator.core.money import ZERO, to_capitals
 from generator.rules.aging import BUCKETS
 from generator.rules.allocation import own_events
 from generator.rules.billing import KIND_OPENING
@@ -562,20 +562,12 @@ def plan_all(desk: Desk, laws) -> list[Letter]:
 
 
 def filters() -> dict:
-    """Jinja filters for the letter templates: the site's vocabulary, letter-style dates."""
+    """The letters' own Jinja filters, on top of the shared vocabulary (render.templates): capitals, letter-style dates."""
     return {
-        "money": fmt_grouped,
         "capitals": to_capitals,
         "cn_date": lambda d: f"{d.year}年{d.month}月{d.day}日",
-        "channel": lambda v: labels.CHANNEL.get(v, v),
-        "outcome": lambda v: labels.OUTCOME.get(v, v),
-        "reason": lambda v: labels.REASON.get(v, v),
-        "method": lambda v: labels.METHOD.get(v, v),
-        "applies_to": lambda v: labels.APPLIES_TO.get(v, v),
-        "plan_status": lambda v: labels.PLAN_STATUS.get(v, v),
         "designation": _designation,
         "limitation_status": lambda v: labels.LIMITATION_STATUS.get(v, v) if v else "—",
-        "pct": lambda v: "—" if v is None else f"{v * 100:.2f}%",
     }
 
 

@@ -19,18 +19,15 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from jinja2 import (
-    ChoiceLoader,
     Environment,
-    FileSystemLoader,
-    StrictUndefined,
     TemplateNotFound,
 )
 
 from generator.core.money import fmt
-from generator.core.paths import PROJECT_DIR
-from generator.printing.fonts import LetterFont, letter_font, missing_characters
 from generator.printing.letters import TITLES, Letter, filters, plan_all
 from generator.printing.pdf import Batch, Section, render_chunk, render_sections
+from generator.render import templates
+from generator.render.fonts import LetterFont, letter_font, missing_characters
 from generator.rules.engine import Desk
 
 CACHE_VERSION = "1"
@@ -55,20 +52,11 @@ class LetterFile:
 
 def template_dirs(root: Path) -> list[Path]:
     """The community's letter templates first, then the project's."""
-    dirs = [root / "letters", PROJECT_DIR / "letters"]
-    return [d for d in dirs if d.is_dir()]
+    return templates.template_dirs(root, "letters")
 
 
 def environment(root: Path) -> Environment:
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(root)]),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(filters())
-    return env
+    return templates.environment(template_dirs(root), filters())
 
 
 def _laws(root: Path):

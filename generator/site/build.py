@@ -25,12 +25,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from jinja2 import (
-    ChoiceLoader,
     Environment,
-    FileSystemLoader,
-    StrictUndefined,
     TemplateError,
-    select_autoescape,
 )
 from markupsafe import Markup, escape
 
@@ -48,19 +44,21 @@ from generator.content.playbook import (
     match_tactics,
     script_values,
 )
-from generator.core import labels
 from generator.core.diagnostics import sorted_diagnostics
-from generator.core.money import ZERO, fmt_grouped
+from generator.core.money import ZERO
 from generator.core.paths import PROJECT_DIR
+from generator.render import templates
+from generator.render.outputs import link_or_copy, sync_tree
+from generator.render.templates import template_dirs
 from generator.rules.aging import BUCKET_NAMES
 from generator.rules.engine import Desk, UnitState
+from generator.rules.followup import channels_text
 from generator.site import config as siteconfig
 from generator.site.charts import aging_chart, cjk_family, rate_chart
 from generator.site.compact import compact_html
 from generator.site.config import SiteBuildError
 from generator.views.dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
 from generator.views.unitpage import unit_history
-from generator.workflow.outputs import link_or_copy, sync_tree
 
 GUIDE_DIR = PROJECT_DIR / "docs" / "guide"
 
@@ -95,12 +93,6 @@ def existing_letters(folder: Path) -> tuple[LetterLink, ...]:
     return tuple(links)
 
 
-def template_dirs(root: Path, sub: str) -> list[Path]:
-    """The community's own templates first, then the project's."""
-    dirs = [root / "site_templates" / sub, PROJECT_DIR / "site_templates" / sub]
-    return [d for d in dirs if d.is_dir()]
-
-
 def _inert(value) -> Markup:
     """Autoescape, and "{" too: no data may open a Jinja or attr_list construct downstream."""
     text = escape(value)
@@ -108,40 +100,9 @@ def _inert(value) -> Markup:
 
 
 def environment(root: Path) -> Environment:
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(root, "pages")]),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=_inert,
-    )
-    env.filters.update(
-        money=fmt_grouped,
-        pct=_percent,
-        channel=lambda v: labels.CHANNEL.get(v, v),
-        outcome=lambda v: labels.OUTCOME.get(v, v),
-        reason=lambda v: labels.REASON.get(v, v),
-        occupancy=lambda v: labels.OCCUPANCY.get(v, v),
-        method=lambda v: labels.METHOD.get(v, v),
-        applies_to=lambda v: labels.APPLIES_TO.get(v, v),
-        plan_status=lambda v: labels.PLAN_STATUS.get(v, v),
-        limitation_status=lambda v: LIMITATION_WORDS.get(v, v),
-        interruption=lambda v: labels.INTERRUPTION.get(v, v),
-        standing=lambda v: labels.STANDING.get(v, v),
-        consent=lambda v: labels.CONSENT.get(v, v),
-    )
-    return env
+    return templates.environment(template_dirs(root, "site_templates", "pages"), keep_trailing_newline=True, finalize=_inert)
 
 
-LIMITATION_WORDS = labels.LIMITATION_STATUS
-
-
-def _percent(value, missing: str = "—") -> str:
-    if value is None:
-        return missing
-    return f"{value * 100:.2f}%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +171,7 @@ def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: dict[st
             firsts.setdefault(matches[0].tactic.id, []).append(state.unit.id)
     stage_rows = [(stage, book.guide_for(stage), counts.get(stage.id, 0)) for stage in desk.policy.dunning]
     files["playbook/stages.md"] = env.get_template("playbook/stages.md.j2").render(
-        common, stage_rows=stage_rows, channels=lambda stage: "、".join(labels.CHANNEL.get(c, c) for c in stage.channels),
+        common, stage_rows=stage_rows, channels=channels_text,
     )
     files["playbook/tactics.md"] = env.get_template("playbook/tactics.md.j2").render(
         common, firsts=firsts, describe=lambda fits: describe(fits, book), describe_unless=lambda unless: describe_unless(unless, book),
@@ -282,7 +243,7 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
     files["charts/aging.svg"] = aging_chart(board.aging, family)
     files["charts/rates.svg"] = rate_chart(board.monthly_rates, family)
     files["robots.txt"] = "User-agent: *\nDisallow: /\n"
-    for folder in reversed(template_dirs(inputs.root, "assets")):  # the community's assets win
+    for folder in reversed(template_dirs(inputs.root, "site_templates", "assets")):  # the community's assets win
         for path in folder.rglob("*"):
             if path.is_file():
                 files["assets/" + path.relative_to(folder).as_posix()] = path.read_bytes()

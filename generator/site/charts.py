@@ -14,7 +14,7 @@ matplotlib.use("svg")
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from generator.printing.fonts import INSTALL_HINT, NoCJKFont  # noqa: E402
+from generator.render.fonts import INSTALL_HINT, NoCJKFont  # noqa: E402
 from generator.rules.aging import BUCKET_NAMES  # noqa: E402
 from generator.views.dashboard import MonthRate  # noqa: E402
 
