@@ -23,6 +23,7 @@ from jinja2 import (
     TemplateNotFound,
 )
 
+from generator.core.errors import CuijiaoError
 from generator.core.money import fmt
 from generator.printing.letters import TITLES, Letter, filters, plan_all
 from generator.printing.pdf import Batch, Section, render_chunk, render_sections
@@ -35,7 +36,7 @@ CHUNK = 40  # letters laid out together in one worker
 _TAGS = re.compile(r"<[^>]*>")
 
 
-class LetterError(RuntimeError):
+class LetterError(CuijiaoError, RuntimeError):
     """A letter cannot be made (a missing template, a character no font can print)."""
 
 

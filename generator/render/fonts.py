@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core.errors import CuijiaoError
+
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 # (family, file name pattern): the first one installed wins
 CANDIDATES = (
@@ -29,7 +31,7 @@ INSTALL_HINT = "请安装中文字体：sudo apt-get install fonts-noto-cjk（�
 SUBSET_VERSION = "3"
 
 
-class NoCJKFont(RuntimeError):
+class NoCJKFont(CuijiaoError, RuntimeError):
     """No Chinese font is installed: text would print as boxes."""
 
 

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from generator.core.errors import UsageProblem
+
 MARKER = ".cuijiao-output"
 MARKER_TEXT = "本文件夹由 cuijiao 生成，每次生成时整个替换，请不要在里面存放别的文件。\n".encode("utf-8")
 PROTECTED = ("ledger", "owners")
 
 
-class OutputError(ValueError):
+class OutputError(UsageProblem, ValueError):
     """The output folder would put the community's own files at risk (Chinese message)."""
 
 

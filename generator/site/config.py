@@ -23,6 +23,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core.errors import CuijiaoError
 from generator.core.paths import PROJECT_DIR
 
 DEFAULT_SITE_NAME = "物业费催缴台账"
@@ -30,7 +31,7 @@ DEFAULT_CUSTOM_DIR = "site_templates/overrides"
 OVERRIDES = "overrides"
 
 
-class SiteBuildError(RuntimeError):
+class SiteBuildError(CuijiaoError, RuntimeError):
     """The site could not be built (a warning under --strict, a broken template or configuration); Chinese message."""
 
 

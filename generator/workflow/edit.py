@@ -15,14 +15,12 @@ import hashlib
 import io
 import os
 import re
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import click
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -31,23 +29,14 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from generator import pipeline
-from generator.core import labels
 from generator.core.diagnostics import sorted_diagnostics
+from generator.core.errors import CuijiaoError
 from generator.core.model import (
-    APPLIES_TO,
-    CHANNELS,
-    COVERS,
     FOR_LATE_FEE,
     FOR_OPENING,
-    METHODS,
-    OUTCOMES,
-    PARTIES,
-    PLAN_LATE_FEES,
-    PURPOSES,
-    REASONS,
     Policy,
 )
-from generator.core.money import fmt, fmt_grouped
+from generator.core.money import fmt
 from generator.reading import schema
 from generator.reading.load import FileCache, assemble, discover, read_file
 from generator.reading.validate import validate
@@ -71,7 +60,7 @@ _YEAR_FILE = re.compile(r"\d{4}\.yaml")
 _MONEY = re.compile(r"\d+(?:\.\d{1,2})?")
 
 
-class EditError(Exception):
+class EditError(CuijiaoError):
     """The change cannot be made; the message is Chinese and says why."""
 
 
@@ -607,318 +596,3 @@ def apply(root: Path, edits: list[Edit], as_of: date, today: date, use_cache: bo
     if not checked.errors:
         write(root, edits)
     return checked
-
-
-# -- the commands: cuijiao log / pay / waive / plan ---------------------------------------------
-# spec v2's keys: the words a committee member may type instead of the English value
-PURPOSE = {"demand": "催缴", "service": "服务", "other": "其他"}
-PARTY = {"issuer": "落款单位", "creditor": "债权人"}
-COVERS_WORDS = {"in_time": "未过时效的欠费", "all": "全部欠费"}
-PLAN_LATE_FEE = {"accrue": "照常计算", "freeze": "停止计算"}
-_CHOICE_WORDS = {
-    "channel": (CHANNELS, labels.CHANNEL), "outcome": (OUTCOMES, labels.OUTCOME), "reason": (REASONS, labels.REASON),
-    "method": (METHODS, labels.METHOD), "applies_to": (APPLIES_TO, labels.APPLIES_TO),
-    "purpose": (PURPOSES, PURPOSE), "party": (PARTIES, PARTY), "covers": (COVERS, COVERS_WORDS),
-    "late_fee": (PLAN_LATE_FEES, PLAN_LATE_FEE),
-}
-
-
-# why a contact needs evidence (民法典第一百九十五条: a demand for payment interrupts the limitation period)
-EVIDENCE_WHY = "催收能中断诉讼时效、让时效重新计算，但业主否认时要靠证据证明催收确实送到了"
-# a repair or inspection visit is not a demand (spec v2 rule 10): it neither fulfils a stage nor interrupts limitation
-PURPOSE_HINT = "提示：这条记为催缴；维修、巡查、回访等服务性联系请加 --purpose service（这类联系不中断诉讼时效）。"
-
-
-def _creditor_words(policy: Policy) -> str:
-    return f"债权人“{policy.creditor_name}”不是落款单位“{policy.issuer.name}”"
-
-
-def demand_not_for_creditor(policy: Policy | None, day: date, purpose: str, party: str) -> str | None:
-    """The warning for a demand by the issuer's people on a day no authorisation covers (spec v2 rule 10), or None."""
-    if policy is None or purpose != "demand" or party != "issuer" or policy.issuer_may_demand(day):
-        return None
-    return (f"注意：{_creditor_words(policy)}，{day} 没有有效的授权（policy.yaml 的 authorisations），"
-            "这次催缴不算债权人的催缴，不中断诉讼时效（民法典第一百九十五条第一项：须是权利人提出的履行请求）。"
-            "如果是债权人自己的工作人员催缴的，请在这条记录里写上 party: creditor（命令里写 --party creditor）；"
-            "否则请先取得债权人的书面授权。")
-
-
-def waiver_consent_why(policy: Policy) -> str:
-    """Why a waiver needs the creditor's written consent (spec v2; 民法典第五百七十五条: only the creditor may release a debt)."""
-    return (f"{_creditor_words(policy)}：减免是放弃债权人的一部分债权，只有债权人才能决定（民法典第五百七十五条），"
-            "业委会的决议代替不了")
-
-
-def _interactive() -> bool:
-    return sys.stdin.isatty()
-
-
-def _choices_text(name: str) -> str:
-    choices, words = _CHOICE_WORDS[name]
-    return "、".join(f"{c}（{words[c]}）" for c in choices)
-
-
-def _choice(name: str):
-    def convert(text: str) -> str:
-        choices, words = _CHOICE_WORDS[name]
-        value = text.strip()
-        by_word = {w: c for c, w in words.items()}
-        value = by_word.get(value, value)
-        if value not in choices:
-            raise ValueError(f"“{text}”不在可选范围内，可选：{_choices_text(name)}")
-        return value
-    return convert
-
-
-def _callback(convert, *, optional: bool = False):
-    """A click callback that converts with a Chinese message (exit 2 on a bad value).
-
-    An ``optional`` option may be given as "" to leave it out without being asked."""
-    def callback(ctx, param, value):
-        if value is None or value == () or (optional and isinstance(value, str) and not value.strip()):
-            return value
-        try:
-            if isinstance(value, tuple):
-                return tuple(convert(v) for v in value)
-            return convert(value)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from None
-    return callback
-
-
-def ask(value, option: str, what: str, convert=lambda s: s.strip(), *, hint: str = "", required: bool = True):
-    """The option's value, or ask for it in a terminal; a usage error (exit 2) when no one can answer."""
-    if value is not None:
-        return value
-    if not _interactive():
-        if not required:
-            return None
-        raise click.UsageError(f"缺少选项 {option}（{what}）；在终端里运行时会逐项询问")
-    while True:
-        notes = "；".join(n for n in (hint, "" if required or "留空" in hint else "可留空") if n)
-        answer = click.prompt(what + (f"（{notes}）" if notes else ""), default="", show_default=False)
-        if not answer.strip():
-            if not required:
-                return None
-            click.echo("这一项必须填写。", err=True)
-            continue
-        try:
-            return convert(answer)
-        except ValueError as exc:
-            click.echo(str(exc), err=True)
-
-
-def _finish(obj, edits: list[Edit], unit: str, done: str, notes: tuple[str, ...] = ()) -> None:
-    """Check with the change, write or refuse, and tell what it did to the unit (``notes``: warnings about the entry)."""
-    try:
-        checked = apply(obj.root, edits, obj.as_of, obj.today, obj.use_cache)
-    except EditError as exc:
-        raise click.ClickException(str(exc)) from None
-    for problem in checked.problems:
-        click.echo(problem.render(), err=True)
-    if checked.errors:
-        click.echo(f"未写入任何文件：改动后的数据有 {len(checked.errors)} 处错误（见上）。", err=True)
-        sys.exit(1)
-    for edit in edits:
-        click.echo(f"已{'新建' if edit.created else '写入'} {edit.path}：{done}")
-    for note in notes:
-        click.echo(note, err=True)
-    state = pipeline.desk_for(checked, obj.as_of).unit(unit)
-    if state is not None:
-        click.echo(f"{unit} 按 {obj.as_of} 计算：{balance_text(state)}；下一步：{state.next_action.text}")
-
-
-def balance_text(state) -> str:
-    """欠费 2,400.00 元（其中已过诉讼时效 600.00 元），违约金 26.00 元（已过诉讼时效的违约金 3.00 元不计入）."""
-    text = f"欠费 {fmt_grouped(state.outstanding)} 元"
-    if state.limitation.expired_amount:
-        text += f"（其中已过诉讼时效 {fmt_grouped(state.limitation.expired_amount)} 元）"
-    if state.late_fee:
-        text += f"，违约金 {fmt_grouped(state.late_fee)} 元"
-    if state.late_fee_barred:
-        text += f"（已过诉讼时效的违约金 {fmt_grouped(state.late_fee_barred)} 元不计入）"
-    return text
-
-
-_date_option = click.option("--date", "when", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="日期，默认今天")
-_file_option = click.option("--file", "file", metavar="ledger/….yaml", help="写入哪个账目文件，默认按小区现有的文件命名")
-
-
-@click.command("log")
-@click.argument("unit", metavar="房号")
-@_date_option
-@click.option("--channel", metavar="方式", callback=_callback(_choice("channel")), help="联系方式：" + _choices_text("channel"))
-@click.option("--outcome", metavar="结果", callback=_callback(_choice("outcome")), help="结果：" + _choices_text("outcome"))
-@click.option("--by", metavar="姓名", help="经办人")
-@click.option("--promise-date", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="承诺付款日期（结果为 promised 时）")
-@click.option("--promise-amount", callback=_callback(parse_money), metavar="金额", help="承诺付款金额")
-@click.option("--reason", metavar="原因", callback=_callback(_choice("reason"), optional=True),
-              help="欠费原因：" + _choices_text("reason"))
-@click.option("--evidence", metavar="证据", help="证据：录音文件名、快递单号、签收单等（" + EVIDENCE_WHY + "）")
-@click.option("--note", help="备注")
-@click.option("--purpose", metavar="目的", callback=_callback(_choice("purpose")),
-              help="这次联系的目的：demand（催缴，默认）、service（维修、巡查、回访等服务）、other（其他）；"
-                   "只有催缴才计入催缴阶段、才能中断诉讼时效")
-@click.option("--party", metavar="谁联系的", callback=_callback(_choice("party")),
-              help="谁的人员联系的：issuer（落款单位，默认）、creditor（债权人自己的工作人员）")
-@click.option("--covers", metavar="范围", callback=_callback(_choice("covers")),
-              help="只用于 --outcome promised：in_time（只承认未过诉讼时效的欠费，默认）、"
-                   "all（承认全部欠费，包括已过诉讼时效的；必须同时写 --evidence）")
-@click.pass_obj
-def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amount, reason, evidence, note,
-                purpose, party, covers) -> None:
-    """记一条催收记录（写入 owners/房号.yaml 的 contacts）。
-
-    在终端里运行时，没写的选项会逐项询问；可以不填的项直接回车跳过（在脚本里写 --evidence "" 这样的空值，就不再询问）。
-    目的（--purpose）不询问，默认是催缴。
-    """
-    if purpose is None and _interactive():
-        click.echo(PURPOSE_HINT, err=True)
-    channel = ask(channel, "--channel", "联系方式", _choice("channel"), hint=_choices_text("channel"))
-    outcome = ask(outcome, "--outcome", "结果", _choice("outcome"), hint=_choices_text("outcome"))
-    if covers is not None and outcome != "promised":
-        raise click.UsageError("--covers 只能和 --outcome promised 一起写：它说明业主承诺付款时承认的是哪些欠费")
-    if covers == "all" and not (evidence or "").strip() and (evidence is not None or not _interactive()):
-        raise click.UsageError(
-            "--covers all 表示业主承认包括已过诉讼时效在内的全部欠费，必须同时用 --evidence 写明能证明这一点的"
-            "录音或书面材料（诉讼时效规定第十九条）；没有这样的证据就不要写 --covers all")
-    if outcome == "promised" and promise_date is None:
-        promise_date = ask(None, "--promise-date", "承诺付款日期", parse_date, hint="YYYY-MM-DD", required=False)
-        if promise_date is not None and promise_amount is None:
-            promise_amount = ask(None, "--promise-amount", "承诺付款金额", parse_money, required=False)
-    reason = ask(reason, "--reason", "欠费原因", _choice("reason"), hint=_choices_text("reason") + "；不清楚可留空",
-                 required=False)
-    if covers == "all":  # asked in a terminal: the acknowledgment of barred charges stands on its evidence
-        evidence = ask(evidence, "--evidence", "证据", hint="承认全部欠费（--covers all）必须有证据：能证明业主承认全部欠费的录音或书面材料")
-    evidence = ask(evidence, "--evidence", "证据", hint="录音文件名、快递单号、签收单照片等；" + EVIDENCE_WHY + "；没有可留空",
-                   required=False)
-    by = ask(by, "--by", "经办人", required=False)
-    note = ask(note, "--note", "备注", required=False)
-    if (promise_date or promise_amount) and outcome != "promised":
-        raise click.UsageError("只有 --outcome promised 时才能写承诺日期和金额")
-    if promise_amount is not None and promise_date is None:
-        raise click.UsageError("写了 --promise-amount 就要同时写 --promise-date")
-    when = when or obj.today
-    purpose, party, covers = purpose or "demand", party or "issuer", covers or "in_time"
-    try:
-        edit = contact_edit(obj.root, unit, when, channel, outcome, by=by or "", promise_date=promise_date,
-                            promise_amount=promise_amount, reason=reason or "", evidence=evidence or "", note=note or "",
-                            purpose=purpose, party=party, covers=covers)
-    except EditError as exc:
-        raise click.ClickException(str(exc)) from None
-    warning = demand_not_for_creditor(read_policy(obj.root), when, purpose, party)
-    kind = "" if purpose == "demand" else f"（{PURPOSE[purpose]}，不是催缴）"
-    _finish(obj, [edit], unit, f"{unit} {when} {labels.CHANNEL[channel]}，{labels.OUTCOME[outcome]}{kind}",
-            notes=(warning,) if warning else ())
-
-
-@click.command("pay")
-@click.argument("unit", metavar="房号")
-@click.argument("amount", callback=_callback(parse_money), metavar="金额")
-@_date_option
-@click.option("--method", metavar="方式", callback=_callback(_choice("method")), help="缴费方式：" + _choices_text("method"))
-@click.option("--receipt", metavar="收据号", help="收据号（写了就不能重复）")
-@click.option("--note", help="备注")
-@click.option("--for", "designation", multiple=True, metavar="用途",
-              callback=lambda ctx, param, value: _designation_option(value),
-              help="业主指定这笔钱交的是什么（可写多次或用逗号分隔）：YYYY-MM（到期日在该月的欠费，如 2026-03）、"
-                   "opening（期初欠费）、late_fee（违约金，整笔只抵违约金）；不写就按法定顺序抵扣")
-@_file_option
-@click.pass_obj
-def pay_command(obj, unit, amount, when, method, receipt, note, designation, file) -> None:
-    """记一笔缴费（追加到当月的缴费文件，例如 ledger/payments/2026-11.yaml）。
-
-    在终端里运行时，没写的缴费方式和收据号会询问；没有收据号直接回车。
-    """
-    method = ask(method, "--method", "缴费方式", _choice("method"), hint=_choices_text("method"))
-    receipt = ask(receipt, "--receipt", "收据号", hint="同一个收据号不能用两次；没有可留空", required=False)
-    when = when or obj.today
-    try:
-        edit = payment_edit(obj.root, unit, amount, when, method, receipt or "", note or "", file, designation)
-    except EditError as exc:
-        raise click.ClickException(str(exc)) from None
-    purpose = f"，指定用于{designation_text(designation)}" if designation else ""
-    _finish(obj, [edit], unit, f"{unit} {when} 缴费 {fmt_grouped(amount)} 元（{labels.METHOD[method]}{purpose}）")
-
-
-def _designation_option(values: tuple[str, ...]) -> tuple[str, ...]:
-    if not values:
-        return ()
-    try:
-        return parse_designation(values)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-@click.command("waive")
-@click.argument("unit", metavar="房号")
-@click.argument("amount", callback=_callback(parse_money), metavar="金额")
-@_date_option
-@click.option("--applies-to", "applies_to", metavar="对象", callback=_callback(_choice("applies_to")), help="减免对象：" + _choices_text("applies_to"))
-@click.option("--approved-by", "approved_by", metavar="批准人", help="批准人，例如 业委会2026年第3次会议")
-@click.option("--reason", metavar="理由", help="减免理由")
-@click.option("--consent", metavar="文件", help="债权人的书面同意，例如 物业公司同意函 2026-05；债权人不是落款单位时必须写")
-@_file_option
-@click.pass_obj
-def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, consent, file) -> None:
-    """记一笔减免（须写明批准人和理由；债权人不是落款单位时还须写明债权人的书面同意；默认写入 ledger/waivers/年份.yaml）。"""
-    policy = read_policy(obj.root)
-    needs_consent = policy is not None and not policy.issuer_is_creditor
-    if needs_consent and not (consent or "").strip():
-        if consent is not None or not _interactive():
-            raise click.UsageError(f"{waiver_consent_why(policy)}。请用 --consent 写明债权人的书面同意，"
-                                   f"例如 --consent \"{policy.creditor_name}同意函 2026-05\"；没有债权人的同意不能记这笔减免")
-    applies_to = ask(applies_to, "--applies-to", "减免对象", _choice("applies_to"), hint=_choices_text("applies_to"))
-    approved_by = ask(approved_by, "--approved-by", "批准人", hint="例如 业委会2026年第3次会议")
-    reason = ask(reason, "--reason", "减免理由")
-    if needs_consent and consent is None:
-        consent = ask(None, "--consent", "债权人的书面同意", hint=waiver_consent_why(policy) + "；写同意函的名称或编号")
-    when = when or obj.today
-    try:
-        edit = waiver_edit(obj.root, unit, amount, when, applies_to, approved_by, reason, file, (consent or "").strip())
-    except EditError as exc:
-        raise click.ClickException(str(exc)) from None
-    agreed = f"；债权人同意：{consent.strip()}" if consent and consent.strip() else ""
-    _finish(obj, [edit], unit, f"{unit} {when} 减免{labels.APPLIES_TO[applies_to]} {fmt_grouped(amount)} 元（批准：{approved_by}{agreed}）")
-
-
-@click.command("plan")
-@click.argument("unit", metavar="房号")
-@click.option("--signed", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="签订日期，默认今天")
-@click.option("--installment", "installments", multiple=True, callback=_callback(parse_installment), metavar="日期:金额",
-              help="一期：到期日:金额，例如 2026-12-01:1000.00；可写多次")
-@click.option("--note", help="备注")
-@click.option("--covers", metavar="范围", callback=_callback(_choice("covers")),
-              help="协议承认的欠费：in_time（只承认未过诉讼时效的欠费，默认）、all（协议写明承认全部欠费，包括已过诉讼时效的）")
-@click.option("--late-fee", "late_fee", metavar="违约金", callback=_callback(_choice("late_fee")),
-              help="协议期间的违约金：accrue（照常计算，默认）、freeze（按期履行期间停止计算）")
-@_file_option
-@click.pass_obj
-def plan_command(obj, unit, signed, installments, note, covers, late_fee, file) -> None:
-    """记一份分期付款协议（默认写入 ledger/plans/年份.yaml）。"""
-    steps = list(installments)
-    if not steps:
-        if not _interactive():
-            raise click.UsageError("缺少选项 --installment（每期的 日期:金额，可写多次）")
-        while True:
-            step = ask(None, "--installment", f"第 {len(steps) + 1} 期", parse_installment,
-                       hint="日期:金额，例如 2026-12-01:1000；留空结束", required=False)
-            if step is None:
-                if steps:
-                    break
-                click.echo("至少要有一期。", err=True)
-                continue
-            steps.append(step)
-    signed = signed or obj.today
-    try:
-        edit = plan_edit(obj.root, unit, signed, steps, note or "", file,
-                         covers=covers or "in_time", late_fee=late_fee or "accrue")
-    except EditError as exc:
-        raise click.ClickException(str(exc)) from None
-    total = sum((amount for _, amount in steps), Decimal("0.00"))
-    terms = "".join(text for flag, text in ((covers == "all", "，承认全部欠费（包括已过诉讼时效的）"),
-                                            (late_fee == "freeze", "，按期履行期间违约金停止计算")) if flag)
-    _finish(obj, [edit], unit, f"{unit} {signed} 签订分期协议，共 {len(steps)} 期 {fmt_grouped(total)} 元{terms}")
-
-
-COMMANDS = (log_command, pay_command, waive_command, plan_command)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.cli import chinese
 from generator.cli import main as cli
 from tests.community import Community, fee, stage
 
@@ -155,7 +156,7 @@ def test_help_is_chinese_and_fits_an_80_column_terminal(capsys, command):
                     "TEXT", "DIRECTORY", "FILE", "PATH", "[OPTIONS]", "COMMAND"):
         assert english not in out, english
     for line in out.splitlines():
-        assert cli.cell_width(line) <= 80, line
+        assert chinese.cell_width(line) <= 80, line
     if command:  # every command lists the global options too
         assert "--root 文件夹" in out and "--as-of YYYY-MM-DD" in out and "--no-cache" in out
 
@@ -169,13 +170,13 @@ def test_cuijiao_alone_shows_the_chinese_help_as_a_usage_error(capsys):
 
 
 def test_help_wraps_chinese_by_display_width_without_splitting_words():
-    assert cli.cell_width("ab中文") == 6
-    lines = cli.wrap("联系方式：sms（短信）、registered_mail（挂号信/EMS）、lawyer_letter（律师函）", 20)
-    assert all(cli.cell_width(line) <= 20 for line in lines)
+    assert chinese.cell_width("ab中文") == 6
+    lines = chinese.wrap("联系方式：sms（短信）、registered_mail（挂号信/EMS）、lawyer_letter（律师函）", 20)
+    assert all(chinese.cell_width(line) <= 20 for line in lines)
     assert "registered_mail" in "".join(lines).replace(" ", "")
     assert not any(line[0] in "，。、）：" for line in lines)  # no line starts with closing punctuation
     assert not any(line[-1] == "（" for line in lines)  # nor ends with an opening one
-    assert cli.wrap("a b  c", 3) == ["a b", "c"]
+    assert chinese.wrap("a b  c", 3) == ["a b", "c"]
 
 
 def test_python_dash_m_generator_runs_the_cli():

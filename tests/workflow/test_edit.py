@@ -10,23 +10,13 @@ from click.testing import CliRunner
 
 from generator import pipeline
 from generator.cli.main import main
+from generator.cli import edit as edit_cli
 from generator.workflow import edit
+from tests.community import fixture_policy
 
 AS_OF = date(2026, 11, 22)
 
-POLICY = """\
-# 测试小区的收费政策
-community: 测试花园
-issuer: {name: 测试花园业主委员会, address: 测试路1号, phone: "0571-00000000"}
-payment_channels: [微信扫码]
-fees:
-  - {id: property, name: 物业服务费, basis: area, rate: {高层: "2.00", 洋房: "2.50"}, cycle: 3, due_day: 15}
-late_fee: {daily_rate: "0.0003"}
-dunning:
-  - {id: reminder, name: 温馨提醒, after_days: 1, channels: [sms, wechat]}
-  - {id: notice, name: 催缴通知书, after_days: 30, channels: [letter], letter: notice, wait_days: 7}
-limitation: {years: 3, warn_days: 180}
-"""
+POLICY = fixture_policy()
 
 OWNER_101 = """\
 # 1幢1单元101，业主常年在外地
@@ -272,7 +262,7 @@ def test_missing_or_bad_options_are_usage_errors(community, args):
 
 
 def test_missing_options_are_asked_for_in_a_terminal(community, monkeypatch):
-    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
     # a wrong channel is asked again; 电话 is accepted as phone; then promise date, no amount,
     # reason 经济困难 (hardship), evidence, by, note
     answers = "电报\n电话\npromised\n2026-11-30\n\n经济困难\n通话录音1121.m4a\n张敏\n下周再打\n"
@@ -289,7 +279,7 @@ def test_missing_options_are_asked_for_in_a_terminal(community, monkeypatch):
 
 
 def test_optional_fields_may_be_left_empty_in_a_terminal(community, monkeypatch):
-    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
     result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "sms", "--outcome", "reached",
                  input="\n\n\n\n")  # reason, evidence, by, note: all skipped
     assert result.exit_code == 0, result.output
@@ -303,7 +293,7 @@ def test_optional_fields_may_be_left_empty_in_a_terminal(community, monkeypatch)
 
 
 def test_pay_asks_for_the_receipt_in_a_terminal(community, monkeypatch):
-    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
     result = cli(community, "pay", "1-1-101", "100", "--date", "2026-11-20", input="wechat\nR2026-1120\n")
     assert result.exit_code == 0, result.output
     assert checked(community).ledger.payments[-1].receipt == "R2026-1120"
@@ -313,7 +303,7 @@ def test_pay_asks_for_the_receipt_in_a_terminal(community, monkeypatch):
 
 
 def test_plan_installments_are_asked_for_in_a_terminal(community, monkeypatch):
-    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
     result = cli(community, "plan", "1-1-102", "--signed", "2026-11-22", input="2026-12-01:500\n2027-01-01:500\n\n")
     assert result.exit_code == 0, result.output
     assert [i.amount for i in checked(community).ledger.plans[0].installments] == [Decimal("500.00")] * 2
@@ -396,23 +386,23 @@ def test_log_refuses_covers_without_a_promise_or_evidence_and_unknown_values(com
 
 
 def test_log_in_a_terminal_does_not_ask_for_the_purpose_but_hints_at_service_visits(community, monkeypatch):
-    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
     result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "visit", "--outcome", "reached",
                  input="\n\n\n\n")  # reason, evidence, by, note
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == edit.PURPOSE_HINT
-    assert "--purpose service" in edit.PURPOSE_HINT and "不中断诉讼时效" in edit.PURPOSE_HINT
+    assert result.output.splitlines()[0] == edit_cli.PURPOSE_HINT
+    assert "--purpose service" in edit_cli.PURPOSE_HINT and "不中断诉讼时效" in edit_cli.PURPOSE_HINT
     prompts = [line.split("（")[0] for line in result.output.splitlines() if "）: " in line or line.endswith(": ")]
     assert prompts == ["欠费原因", "证据", "经办人", "备注"]
     assert contacts_added(community).endswith("  - date: 2026-11-21\n    channel: visit\n    outcome: reached\n")
     # given on the command line: no hint
     result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "visit", "--outcome", "reached",
                  "--purpose", "service", input="\n\n\n\n")
-    assert result.exit_code == 0 and edit.PURPOSE_HINT not in result.output
+    assert result.exit_code == 0 and edit_cli.PURPOSE_HINT not in result.output
 
 
 def test_log_covers_all_in_a_terminal_asks_until_there_is_evidence(community, monkeypatch):
-    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
     # promise date, no amount, no reason, evidence left empty (asked again), evidence, by, note
     answers = "2026-12-01\n\n\n\n业主签字的还款承诺书.pdf\n\n\n"
     result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "visit", "--outcome", "promised",
@@ -556,7 +546,7 @@ def test_waive_writes_the_creditors_consent(community):
 
 def test_waive_asks_for_the_creditors_consent_in_a_terminal(community, monkeypatch):
     with_creditor(community)
-    monkeypatch.setattr(edit, "_interactive", lambda: True)
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
     result = cli(community, "waive", "1-1-101", "100", "--date", "2026-11-22", input="principal\n业委会\n漏水\n\n同意函1号\n")
     assert result.exit_code == 0, result.output
     prompt = next(line for line in result.output.splitlines() if line.startswith("债权人的书面同意"))
