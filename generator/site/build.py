@@ -55,7 +55,6 @@ from generator.rules.engine import Desk, UnitState
 from generator.rules.followup import channels_text
 from generator.site import config as siteconfig
 from generator.site.charts import aging_chart, cjk_family, rate_chart
-from generator.site.compact import compact_html
 from generator.site.config import SiteBuildError
 from generator.views.dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
 from generator.views.unitpage import unit_history
@@ -356,6 +355,8 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from generator.site import plugin as compact_plugin
+
     config_path, written = prepare(desk, inputs)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     try:
@@ -377,7 +378,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
                     f"网站配置（{siteconfig.config_file(inputs.root)}）有错误，MkDocs 无法读取。"
                     f"请对照项目自带的 mkdocs.yml 检查下面提到的那一项（MkDocs 的原话是英文）：\n  {exc}\n{details}".rstrip()
                 ) from None
-            config.plugins["cuijiao/compact"] = _CompactPages()
+            compact_plugin.install(config)
             try:
                 build(config)
             except (Abort, ConfigurationError) as exc:
@@ -396,16 +397,6 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
             if source.is_file():
                 link_or_copy(source, site_dir / "letters" / link.file)
     return written
-
-
-class _CompactPages:
-    """A MkDocs plugin of the in-process build: every page without its indentation and blank lines (compact.py)."""
-
-    def on_post_page(self, output: str, page, config) -> str:
-        return compact_html(output)
-
-    def on_post_template(self, output: str, template_name: str, config) -> str:
-        return compact_html(output) if template_name.endswith(".html") else output
 
 
 class _Collect(logging.Handler):
