@@ -12,13 +12,23 @@ same way), so every file the engine sees is ordinary data in the spec's
 format. ``c.report(as_of)`` goes through the same path as the CLI:
 ``pipeline.check`` then ``desk_for`` then ``report.desk_json``; it fails
 the test when the data has errors.
+
+The policy's community and issuer come from the one fixture policy,
+``tests/fixtures/policy.yaml``; ``fixture_policy()`` gives that file's text
+for the tests that write a whole community by hand, with only the keys a
+test changes replaced.
 """
 from __future__ import annotations
 
+import copy
 import json
+import re
 from collections import defaultdict
 from datetime import date
+from functools import cache
 from pathlib import Path
+
+import yaml
 
 from generator import pipeline
 from generator.rules.engine import Desk, UnitState
@@ -26,6 +36,43 @@ from generator.views.report import desk_json
 
 TODAY = date(2026, 11, 22)
 ENTRIES = "ledger/entries.yaml"
+POLICY_FILE = Path(__file__).resolve().parent / "fixtures" / "policy.yaml"
+_TOP_KEY = re.compile(r"^([A-Za-z_$][\w$]*):")
+
+
+def fixture_policy(**replace: str | None) -> str:
+    """The fixture policy's text with the top-level keys in ``replace`` changed and the rest byte for byte.
+
+    A value is the YAML text after ``key:`` (a block value starts with a newline), ``None`` removes
+    the key; a key the file does not have is appended at the end::
+
+        fixture_policy(community="手册花园", late_fee=None)
+    """
+    head, sections = "", {}
+    for line in POLICY_FILE.read_text(encoding="utf-8").splitlines(keepends=True):
+        if key := _TOP_KEY.match(line):
+            sections[key[1]] = line
+        elif sections:
+            sections[next(reversed(sections))] += line
+        else:
+            head += line
+    for key, value in replace.items():
+        if value is None:
+            sections.pop(key, None)
+        else:
+            separator = "" if value.startswith("\n") else " "
+            sections[key] = key + ":" + separator + value.rstrip("\n") + "\n"
+    return head + "".join(sections.values())
+
+
+@cache
+def _fixture_data() -> dict:
+    return yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
+
+
+def fixture_value(key: str):
+    """One top-level value of the fixture policy as data (a fresh copy), e.g. its dunning ladder."""
+    return copy.deepcopy(_fixture_data()[key])
 
 
 def fee(**overrides) -> dict:
@@ -116,7 +163,8 @@ class Community:
 
     # -- files ------------------------------------------------------------------
     def policy_text(self) -> str:
-        text = "community: 测试花园\nissuer: {name: 测试花园业主委员会}\n"
+        # the fixture's community and issuer, without the issuer's address and phone
+        text = f"community: {fixture_value('community')}\nissuer: {{name: {fixture_value('issuer')['name']}}}\n"
         text += block("fees", self.fees) if self.fees else "fees: []\n"
         if self.late_fee is not None:
             text += f"late_fee: {flow(_text(self.late_fee))}\n"

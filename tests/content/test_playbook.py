@@ -22,6 +22,7 @@ from generator.content.playbook import (
 )
 from generator.core.model import REASONS
 from generator.site.build import PROJECT_DIR, SiteBuildError, SiteInputs, pages
+from tests.community import fixture_policy
 from tests.sitebuild import DEMO_AS_OF, build
 
 REFERENCE = Path("/work/shared/reference")
@@ -363,21 +364,11 @@ def test_segments_follow_type_occupancy_and_tags(book):
 
 # -- a small community through the whole pipeline and the site ----------------------
 
-POLICY = """\
-community: 手册花园
-issuer: {name: 手册花园业主委员会, address: 手册路1号, phone: "0571-11111111"}
-payment_channels: [微信扫码]
-fees:
-  - {id: property, name: 物业服务费, basis: area, rate: {高层: "2.00", 别墅: "3.00"}, cycle: 3, due_day: 15}
-late_fee: {daily_rate: "0.0003"}
-dunning:
-  - {id: reminder, name: 温馨提醒, after_days: 1, channels: [sms, wechat]}
-  - {id: call, name: 电话沟通, after_days: 15, channels: [phone, visit]}
-  - {id: notice, name: 催缴通知书, after_days: 30, channels: [letter, registered_mail], letter: notice, wait_days: 7}
-  - {id: lawyer, name: 律师函, after_days: 90, channels: [lawyer_letter], letter: lawyer, deadline_days: 14, requires: {notice: 2}}
-  - {id: legal, name: 诉讼或支付令, after_days: 180, channels: [court], requires: {lawyer: 1}}
-limitation: {years: 3, warn_days: 180}
-"""
+POLICY = fixture_policy(
+    community="手册花园",
+    issuer='{name: 手册花园业主委员会, address: 手册路1号, phone: "0571-11111111"}',
+    fees='\n  - {id: property, name: 物业服务费, basis: area, rate: {高层: "2.00", 别墅: "3.00"}, cycle: 3, due_day: 15}',
+)
 
 OWNERS = {
     "1-1-101": """\

@@ -10,6 +10,7 @@ import pytest
 from generator.reading import editor_schemas as js
 from generator.reading.load import read_file
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
+from tests.community import fixture_policy
 from tests.workflow.test_edit import (
     OWNER_101,
     OWNER_102,
@@ -156,25 +157,30 @@ def test_vscode_settings_give_each_data_file_exactly_one_schema(path, kind):
 
 
 # -- the schemas and the validator agree, value by value ----------------------------------------
-# Each template is a valid file with one value left open; every value is written as a committee
-# member would write it. ``True``: both accept it; ``False``: both refuse it (the editor flags
-# it, ``cuijiao check`` reports an error). The known differences are pinned below
-# (test_the_known_differences_between_the_editor_and_check).
+# Each template is a valid file with one value left open (the policy's: policy_with, over the fixture
+# policy); every value is written as a committee member would write it. ``True``: both accept it;
+# ``False``: both refuse it (the editor flags it, ``cuijiao check`` reports an error). The known
+# differences are pinned below (test_the_known_differences_between_the_editor_and_check).
 
-POLICY_WITH = """\
-community: 测试花园
-issuer: {{name: 业委会}}
-fees:
-  - {{id: property, name: 物业费, basis: area, rate: {{高层: "2.00"}}, cycle: {cycle}, due_day: {due_day}, vacant_factor: {vacant_factor}}}
-late_fee: {{daily_rate: {daily_rate}, grace_days: {grace_days}, cap: "1"}}
-dunning:
-  - {{id: reminder, name: 提醒, after_days: {after_days}, channels: [sms]}}
-  - {{id: notice, name: 通知书, after_days: 30, channels: [letter], letter: notice, wait_days: {wait_days}, requires: {{reminder: {count}}}}}
-limitation: {{years: {years}, warn_days: {warn_days}}}
-notice_board: {{list_units: {list_units}}}
-"""
 POLICY_DEFAULTS = {"cycle": "3", "due_day": "15", "vacant_factor": '"0.7"', "daily_rate": '"0.0003"', "grace_days": "0",
                    "after_days": "1", "wait_days": "7", "count": "1", "years": "3", "warn_days": "180", "list_units": "false"}
+
+
+def policy_with(**values: str) -> str:
+    """The fixture policy with the values the test leaves open written in (``POLICY_DEFAULTS`` for the others)."""
+    v = {**POLICY_DEFAULTS, **values}
+    return fixture_policy(
+        fees=f'\n  - {{id: property, name: 物业费, basis: area, rate: {{高层: "2.00"}}, cycle: {v["cycle"]}, due_day: {v["due_day"]}, '
+             f'vacant_factor: {v["vacant_factor"]}}}',
+        late_fee=f'{{daily_rate: {v["daily_rate"]}, grace_days: {v["grace_days"]}, cap: "1"}}',
+        dunning=f'\n  - {{id: reminder, name: 提醒, after_days: {v["after_days"]}, channels: [sms]}}'
+                f'\n  - {{id: notice, name: 通知书, after_days: 30, channels: [letter], letter: notice, wait_days: {v["wait_days"]}, '
+                f'requires: {{reminder: {v["count"]}}}}}',
+        limitation=f'{{years: {v["years"]}, warn_days: {v["warn_days"]}}}',
+        notice_board=f'{{list_units: {v["list_units"]}}}',
+    )
+
+
 OWNER_WITH = """\
 unit: {unit}
 type: 高层
@@ -220,7 +226,7 @@ def _agreement_cases():
     for name, values in AGREEMENT.items():
         for value, valid in values.items():
             if name in POLICY_DEFAULTS:
-                yield name, value, valid, "ledger/policy.yaml", POLICY_WITH.format(**{**POLICY_DEFAULTS, name: value})
+                yield name, value, valid, "ledger/policy.yaml", policy_with(**{name: value})
             elif name in OWNER_DEFAULTS:
                 yield name, value, valid, "owners/1-1-101.yaml", OWNER_WITH.format(**{**OWNER_DEFAULTS, name: value})
             else:
@@ -257,7 +263,7 @@ def test_unknown_key_hints_never_suggest_dollar_schema():
 ])
 def test_the_known_differences_between_the_editor_and_check(name, value, check_accepts):
     if name in POLICY_DEFAULTS:
-        path, text = "ledger/policy.yaml", POLICY_WITH.format(**{**POLICY_DEFAULTS, name: value})
+        path, text = "ledger/policy.yaml", policy_with(**{name: value})
     else:
         path, text = "ledger/payments/2026-03.yaml", ENTRIES_WITH.format(**{**ENTRIES_DEFAULTS, name: value})
     errors = [p for p in read_file(path, text.encode("utf-8")).problems if p.severity == "error"]

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.community import Community, stage
+from tests.community import Community, fixture_value, stage
 
 AS_OF = date(2026, 11, 22)
 ZERO_AGING = {"1-30": "0.00", "31-90": "0.00", "91-180": "0.00", "181-365": "0.00",
@@ -38,13 +38,7 @@ def test_aging_sums_unpaid_principal_per_bucket_and_skips_charges_not_overdue(tm
     assert (row["outstanding"], row["not_due"]) == ("12.00", "1000.00")  # 1 + 2 + 4 + (8 - 3)
 
 
-LADDER = [
-    stage("reminder", 1, ["sms", "wechat"]),
-    stage("call", 15, ["phone", "visit"]),
-    stage("notice", 30, ["letter", "registered_mail"], letter="notice", wait_days=7),
-    stage("lawyer", 90, ["lawyer_letter"], letter="lawyer", deadline_days=14, requires={"notice": 2}),
-    stage("legal", 180, ["court"], requires={"lawyer": 1}),
-]
+LADDER = fixture_value("dunning")  # reminder 1, call 15, notice 30 (waits 7), lawyer 90 after 2 notices, legal 180
 D0 = date(2026, 1, 15)
 
 

@@ -12,20 +12,10 @@ from pathlib import Path
 import pytest
 
 from generator.core.money import fmt_grouped
+from tests.community import fixture_policy
 from tests.sitebuild import DEMO_AS_OF, PROJECT, build
 
-SPEC_POLICY = """\
-community: 测试花园
-issuer: {name: 测试花园业主委员会, address: 测试路1号, phone: "0571-00000000"}
-payment_channels: [微信扫码]
-fees:
-  - {id: property, name: 物业服务费, basis: area, rate: "2.00", cycle: 3, due_day: 15}
-late_fee: {daily_rate: "0.0003"}
-dunning:
-  - {id: reminder, name: 温馨提醒, after_days: 1, channels: [sms, wechat]}
-  - {id: notice, name: 催缴通知书, after_days: 30, channels: [letter], letter: notice, wait_days: 7}
-limitation: {years: 3, warn_days: 180}
-"""
+SPEC_POLICY = fixture_policy()
 
 HOSTILE_OWNER = """\
 unit: 1-1-101
