@@ -31,7 +31,7 @@ from generator.printing.print_run import (
 )
 from tests.community import Community, fee, stage
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 REFERENCE = Path("/work/shared/reference")
 AS_OF = date(2026, 11, 22)
 DUNNING = [
