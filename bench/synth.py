@@ -38,6 +38,21 @@ REASONS = ["forgot", "service_complaint", "housing_defect", "vacant", "hardship"
 COLLECTORS = ["张敏", "李强", "王芳", "物业前台", "业委会陈主任"]
 CHARGE_ITEMS = [("公摊水电", "35.20"), ("车位管理费", "600.00"), ("装修垃圾清运费", "300.00"), ("门禁卡工本费", "20.00")]
 
+FIXTURE_POLICY = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "policy.yaml"
+
+
+def _fixture_ladder() -> str:
+    """The ``dunning:`` block of the tests' fixture policy (the committee's five stages), as written there.
+
+    The rest of the benchmark's policy is its own: block style as a committee types it, two fees,
+    a late fee with grace days and a cap.
+    """
+    lines = FIXTURE_POLICY.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("dunning:\n")
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith((" ", "\t"))), len(lines))
+    return "".join(lines[start:end])
+
+
 POLICY = """\
 # 小区收费政策（基准测试用的合成数据）
 community: 基准花园
@@ -61,12 +76,7 @@ late_fee:
   daily_rate: "0.0003"
   grace_days: 0
   cap: "1"
-dunning:
-  - {id: reminder, name: 温馨提醒, after_days: 1, channels: [sms, wechat]}
-  - {id: call, name: 电话沟通, after_days: 15, channels: [phone, visit]}
-  - {id: notice, name: 催缴通知书, after_days: 30, channels: [letter, registered_mail], letter: notice, wait_days: 7}
-  - {id: lawyer, name: 律师函, after_days: 90, channels: [lawyer_letter], letter: lawyer, deadline_days: 14, requires: {notice: 2}}
-  - {id: legal, name: 诉讼或支付令, after_days: 180, channels: [court], requires: {lawyer: 1}}
+""" + _fixture_ladder() + """\
 limitation:
   years: 3
   warn_days: 180
