@@ -28,7 +28,7 @@ from generator.cli.chinese import CuijiaoGroup, localise
 from generator.reading import (
     editor_schemas as _jsonschema,  # its command moves here with the schema work
 )
-from generator.reading.schema import FIRST_DATE, LAST_DATE
+from generator.reading.fields import FIRST_DATE, LAST_DATE
 from generator.views.report import ledger_json
 
 
@@ -180,49 +180,48 @@ def _site_into(obj: Context, desk, site_dir: Path, letters=(), letters_dir: Path
     return build_site(desk, SiteInputs(obj.root, obj.work_dir / "site", tuple(letters), letters_dir, search), site_dir)
 
 
-def _refuse_unsafe_out(obj: Context, out: Path) -> None:
-    """Before any work: an --out that is the community folder or holds its ledger/ or owners/ is a usage error."""
-    from generator.render.outputs import check_out_dir
+def _produce(obj: Context, out: Path, names: tuple[str, ...], produce):
+    """Build ``OUT/<names>`` from the day's desk: ``produce(desk, tmps)`` fills fresh folders swapped in on success.
+
+    Only OUT/site and OUT/letters are ever replaced; an --out that would endanger
+    the data is refused before any work (a usage error).
+    """
+    from generator.render.outputs import check_out_dir, publish_outputs
 
     check_out_dir(out, obj.root)
+    desk = obj.desk_or_exit()
+    return publish_outputs(out, names, lambda tmps: produce(desk, tmps), root=obj.root)
 
 
-def _publish(obj: Context, out: Path, names: tuple[str, ...], produce):
-    """Only OUT/site and OUT/letters are ever replaced; an --out that would endanger the data is refused."""
-    from generator.render.outputs import publish_outputs
-
-    return publish_outputs(out, names, produce, root=obj.root)
+_out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True,
+                           help="输出文件夹")
+_no_search_option = click.option("--no-search", is_flag=True, help="不生成搜索索引（要加密发布的网站用：索引无法加密）")
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True, help="输出文件夹")
-@click.option("--no-search", is_flag=True, help="不生成搜索索引（要加密发布的网站用：索引无法加密）")
+@_out_option
+@_no_search_option
 @click.pass_obj
 def site(obj: Context, out: Path, no_search: bool) -> None:
     """只生成网站（OUT/site/）；OUT/letters/ 里已有的函件照样链接。"""
     from generator.site.build import existing_letters
 
-    _refuse_unsafe_out(obj, out)
-    desk = obj.desk_or_exit()
     links = existing_letters(out / "letters")
-    result = _publish(obj, out, ("site",), lambda tmps: _site_into(obj, desk, tmps["site"], links, out / "letters", not no_search))
+    result = _produce(obj, out, ("site",), lambda desk, tmps: _site_into(obj, desk, tmps["site"], links, out / "letters", not no_search))
     click.echo(f"网站已生成：{result.path / 'site'}/index.html（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True, help="输出文件夹")
-@click.option("--no-search", is_flag=True, help="不生成搜索索引（要加密发布的网站用：索引无法加密）")
+@_out_option
+@_no_search_option
 @click.pass_obj
 def build(obj: Context, out: Path, no_search: bool) -> None:
     """生成网站和全部函件（OUT/site/ 与 OUT/letters/）；数据有错误时不生成。"""
-    _refuse_unsafe_out(obj, out)
-    desk = obj.desk_or_exit()
-
-    def produce(tmps: dict[str, Path]) -> None:
+    def produce(desk, tmps: dict[str, Path]) -> None:
         links = _letters_into(obj, desk, tmps["letters"])
         _site_into(obj, desk, tmps["site"], links, tmps["letters"], not no_search)
 
-    result = _publish(obj, out, ("site", "letters"), produce)
+    result = _produce(obj, out, ("site", "letters"), produce)
     click.echo(f"已生成：网站 {result.path / 'site'}/index.html，函件 {result.path / 'letters'}/（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 
@@ -238,13 +237,11 @@ def _letters_into(obj: Context, desk, folder: Path) -> list:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True, help="输出文件夹")
+@_out_option
 @click.pass_obj
 def letters(obj: Context, out: Path) -> None:
     """只生成函件（OUT/letters/）：通知书、律师函草稿、对账单、分期协议、公示、证据目录，合并打印文件和 manifest.json。"""
-    _refuse_unsafe_out(obj, out)
-    desk = obj.desk_or_exit()
-    result = _publish(obj, out, ("letters",), lambda tmps: _letters_into(obj, desk, tmps["letters"]))
+    result = _produce(obj, out, ("letters",), lambda desk, tmps: _letters_into(obj, desk, tmps["letters"]))
     click.echo(f"函件已生成：{result.path / 'letters'}/（更新 {result.written} 个文件，{result.kept} 个未变；清单见 manifest.json）")
 
 

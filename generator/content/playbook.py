@@ -27,12 +27,12 @@ from generator.core.diagnostics import Diagnostic, Pos, error
 from generator.core.model import CHANNELS, FAILED_OUTCOMES, OCCUPANCIES, REASONS
 from generator.core.money import fmt_grouped
 from generator.core.paths import PROJECT_DIR
-from generator.reading.schema import (
+from generator.reading.fields import (
+    Enum,
+    Integer,
+    ListOf,
     Reader,
-    _boolean,
-    enum,
-    integer,
-    list_of,
+    boolean,
     stage_id,
     text,
 )
@@ -140,6 +140,8 @@ class Tactic:
 
 @dataclass(frozen=True, slots=True)
 class StageGuide:
+    """The playbook's guide to one dunning stage: its goal, what to do and record, the laws and tactics it uses."""
+
     id: str
     name: str
     channels: tuple[str, ...]
@@ -572,7 +574,7 @@ def _node(r, node, key):
 
 
 def _lines(r: Reader, node, key: str):
-    return list_of(text)(r, node, key)
+    return ListOf(text)(r, node, key)
 
 
 def _stage_ref(r: Reader, node, key: str):
@@ -580,48 +582,48 @@ def _stage_ref(r: Reader, node, key: str):
 
 
 _FITS_SPEC = {
-    "reasons": (list_of(enum(REASONS, "reason")), False),
-    "tags": (list_of(text), False),
-    "occupancy": (list_of(enum(OCCUPANCIES, "occupancy")), False),
-    "types": (list_of(text), False),
-    "stages": (list_of(_stage_ref), False),
-    "broken_promises": (integer(1), False),
-    "limitation": (list_of(enum(LIMITATION_STATES, "limitation")), False),
-    "limitation_all": (list_of(enum(LIMITATION_STATES, "limitation")), False),
-    "plan": (list_of(enum(PLAN_STATES, "plan")), False),
-    "min_days": (integer(0), False),
-    "max_days": (integer(0), False),
-    "late_fee": (_boolean, False),
-    "contacted": (list_of(enum(CHANNELS, "channel")), False),
+    "reasons": (ListOf(Enum(REASONS, "reason")), False),
+    "tags": (ListOf(text), False),
+    "occupancy": (ListOf(Enum(OCCUPANCIES, "occupancy")), False),
+    "types": (ListOf(text), False),
+    "stages": (ListOf(_stage_ref), False),
+    "broken_promises": (Integer(1), False),
+    "limitation": (ListOf(Enum(LIMITATION_STATES, "limitation")), False),
+    "limitation_all": (ListOf(Enum(LIMITATION_STATES, "limitation")), False),
+    "plan": (ListOf(Enum(PLAN_STATES, "plan")), False),
+    "min_days": (Integer(0), False),
+    "max_days": (Integer(0), False),
+    "late_fee": (boolean, False),
+    "contacted": (ListOf(Enum(CHANNELS, "channel")), False),
 }
 _SCRIPT_SPEC = {"title": (text, True), "text": (text, True), "when": (_node, False), "unless": (_node, False)}
 _TACTIC_SPEC = {
     "id": (stage_id, True), "name": (text, True), "aka": (text, False), "summary": (text, True),
-    "fits": (_node, True), "unless": (_node, False), "priority": (integer(0, 100), False),
+    "fits": (_node, True), "unless": (_node, False), "priority": (Integer(0, 100), False),
     "steps": (_lines, True), "scripts": (_node, True), "record": (_lines, True), "risks": (_lines, True),
-    "laws": (list_of(stage_id), True),
+    "laws": (ListOf(stage_id), True),
 }
 _STAGE_SPEC = {
-    "id": (stage_id, True), "name": (text, True), "channels": (list_of(enum(CHANNELS, "channel")), True),
+    "id": (stage_id, True), "name": (text, True), "channels": (ListOf(Enum(CHANNELS, "channel")), True),
     "goal": (text, True), "do": (_lines, True), "record": (_lines, True),
-    "laws": (list_of(stage_id), True), "tactics": (list_of(stage_id), False),
+    "laws": (ListOf(stage_id), True), "tactics": (ListOf(stage_id), False),
 }
 _SEGMENT_SPEC = {
     "id": (stage_id, True), "name": (text, True), "fits": (_node, True), "traits": (_lines, True),
-    "approach": (_lines, True), "cautions": (_lines, False), "tactics": (list_of(stage_id), False),
+    "approach": (_lines, True), "cautions": (_lines, False), "tactics": (ListOf(stage_id), False),
 }
 _REASON_SPEC = {
-    "id": (enum(REASONS, "reason"), True), "name": (text, True), "signs": (_lines, True),
-    "approach": (_lines, True), "tactics": (list_of(stage_id), False), "laws": (list_of(stage_id), False),
+    "id": (Enum(REASONS, "reason"), True), "name": (text, True), "signs": (_lines, True),
+    "approach": (_lines, True), "tactics": (ListOf(stage_id), False), "laws": (ListOf(stage_id), False),
 }
 _PERIOD_SPEC = {
-    "id": (stage_id, True), "name": (text, True), "months": (list_of(integer(1, 12)), True),
+    "id": (stage_id, True), "name": (text, True), "months": (ListOf(Integer(1, 12)), True),
     "focus": (text, True), "actions": (_lines, True),
 }
 _MONTHLY_SPEC = {"when": (text, True), "do": (text, True)}
 _DONT_SPEC = {
     "id": (stage_id, True), "name": (text, True), "why": (text, True), "instead": (text, True),
-    "laws": (list_of(stage_id), True),
+    "laws": (ListOf(stage_id), True),
 }
 
 # file name -> (top-level key, item spec, what it is called in messages)

@@ -310,12 +310,16 @@ class Waiver:
 
 @dataclass(frozen=True, slots=True)
 class Installment:
+    """One payment a plan promises: due on a day, an amount."""
+
     due: date
     amount: Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """An instalment plan the owner signed (ledger/plans/): it interrupts limitation and may freeze the late fee."""
+
     unit: str
     signed: date
     installments: tuple[Installment, ...]

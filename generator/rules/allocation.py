@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from generator.core.dates import add_years
 from generator.core.model import FOR_OPENING, Payment, Waiver
+from generator.core.money import ZERO
 from generator.rules.billing import KIND_OPENING, Charge
 from generator.rules.limitation import (
     ASSIGNMENT,
@@ -18,8 +19,6 @@ from generator.rules.limitation import (
     payment_event,
 )
 from generator.speed.records import speed_up
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True, slots=True)

@@ -373,20 +373,16 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
             try:
                 config = load_config(config_file=str(config_path), site_dir=str(site_dir.absolute()), strict=True)
             except (Abort, ConfigurationError) as exc:
-                details = "\n".join(collected.messages)
-                raise SiteBuildError(
+                raise collected.failure(
                     f"网站配置（{siteconfig.config_file(inputs.root)}）有错误，MkDocs 无法读取。"
-                    f"请对照项目自带的 mkdocs.yml 检查下面提到的那一项（MkDocs 的原话是英文）：\n  {exc}\n{details}".rstrip()
-                ) from None
+                    "请对照项目自带的 mkdocs.yml 检查下面提到的那一项（MkDocs 的原话是英文）：", exc) from None
             compact_plugin.install(config)
             try:
                 build(config)
             except (Abort, ConfigurationError) as exc:
-                details = "\n".join(collected.messages)
-                raise SiteBuildError(
-                    f"网站生成失败：MkDocs 报告了问题（严格模式下，警告也算失败）。"
-                    f"下面是 MkDocs 的原话（英文），通常是某个链接指向的页面不存在，或模板、配置写错了：\n  {exc}\n{details}".rstrip()
-                ) from None
+                raise collected.failure(
+                    "网站生成失败：MkDocs 报告了问题（严格模式下，警告也算失败）。"
+                    "下面是 MkDocs 的原话（英文），通常是某个链接指向的页面不存在，或模板、配置写错了：", exc) from None
             except TemplateError as exc:
                 raise SiteBuildError(f"网站主题模板有错误：{_where(exc)}{exc.message or exc}\n请检查小区 site_templates/overrides/ 里自己改过的文件。") from None
         finally:
@@ -408,3 +404,8 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(f"  {record.levelname}: {record.getMessage()}")
+
+    def failure(self, what: str, exc: Exception) -> SiteBuildError:
+        """The Chinese error of a failed build: what failed, MkDocs' own words and the warnings before it."""
+        details = "\n".join(self.messages)
+        return SiteBuildError(f"{what}\n  {exc}\n{details}".rstrip())

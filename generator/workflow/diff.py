@@ -130,6 +130,11 @@ def _values(record, skip: tuple[str, ...] = ("pos", "seq")) -> tuple:
     return tuple(getattr(record, f.name) for f in fields(record) if f.name not in skip)
 
 
+def _listed_values(records) -> list[tuple]:
+    """A list of policy records as comparable values, positions left out."""
+    return [_values(r) for r in records]
+
+
 def _changes(before, after) -> tuple[list, list]:
     """Records added and removed, compared by value (moving an entry between files is no change)."""
     old = Counter(_values(r) for r in before)
@@ -315,16 +320,14 @@ def _contact(unit_id: str, c) -> str:
 def policy_lines(before: Policy, after: Policy) -> list[str]:
     """One line per changed part of the policy; [] when the policy is the same."""
     lines: list[str] = []
-    if before.community != after.community:
-        lines.append(f"- 小区名称：{md(before.community)} → {md(after.community)}")
-    if before.issuer != after.issuer:
-        lines.append(f"- 落款单位：{md(before.issuer.name)} → {md(after.issuer.name)}")
-    if before.creditor_name != after.creditor_name:
-        lines.append(f"- 债权人：{md(before.creditor_name)} → {md(after.creditor_name)}")
-    old_auth = [_values(a) for a in before.authorisations]
-    new_auth = [_values(a) for a in after.authorisations]
-    if old_auth != new_auth:
-        lines.append(f"- 债权人的授权：{_authorisations_text(before)} → {_authorisations_text(after)}")
+    for label, changed, text in (
+        ("小区名称", before.community != after.community, lambda p: md(p.community)),
+        ("落款单位", before.issuer != after.issuer, lambda p: md(p.issuer.name)),
+        ("债权人", before.creditor_name != after.creditor_name, lambda p: md(p.creditor_name)),
+        ("债权人的授权", _listed_values(before.authorisations) != _listed_values(after.authorisations), _authorisations_text),
+    ):
+        if changed:
+            lines.append(f"- {label}：{text(before)} → {text(after)}")
     if before.payment_channels != after.payment_channels:
         lines.append("- 缴费方式（印在函件上）有修改")
     old_fees = {(f.id, f.valid_from): f for f in before.fees}
@@ -338,12 +341,12 @@ def policy_lines(before: Policy, after: Policy) -> list[str]:
             lines.append(f"- 删除收费项目 {md(old.name)}{since}")
         elif _values(old, ("pos", "order")) != _values(new, ("pos", "order")):
             lines.append(f"- 收费项目 {md(new.name)}{since}：{_fee_text(old)} → {_fee_text(new)}")
-    if before.late_fee != after.late_fee:
-        lines.append(f"- 违约金：{_late_fee_text(before)} → {_late_fee_text(after)}")
-    old_stages = [_values(s) for s in before.dunning]
-    new_stages = [_values(s) for s in after.dunning]
-    if old_stages != new_stages:
-        lines.append(f"- 催缴阶段：{_stages_text(before)} → {_stages_text(after)}")
+    for label, changed, text in (
+        ("违约金", before.late_fee != after.late_fee, _late_fee_text),
+        ("催缴阶段", _listed_values(before.dunning) != _listed_values(after.dunning), _stages_text),
+    ):
+        if changed:
+            lines.append(f"- {label}：{text(before)} → {text(after)}")
     if before.limitation != after.limitation:
         b, a = before.limitation, after.limitation
         lines.append(f"- 诉讼时效：{b.years} 年、提前 {b.warn_days} 天提醒 → {a.years} 年、提前 {a.warn_days} 天提醒")
