@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.diagnostics import Diagnostic, Pos, error
+from generator.core.lookup import find, merge_by_key
 from generator.core.paths import PROJECT_DIR
-from generator.reading.schema import BAD, Reader, enum, list_of, stage_id, text
+from generator.reading.fields import BAD, Enum, ListOf, Reader, stage_id, text
 from generator.reading.yamlsource import MappingNode, ScalarNode, compose
 
 LEGAL_FILE = "site_templates/legal/laws.yaml"
@@ -103,10 +104,10 @@ class LegalBook:
     context_names: tuple[tuple[str, str], ...] = ()  # context -> what the legal page calls it (函件：催缴通知书)
 
     def article(self, article_id: str) -> Article:
-        for article in self.articles:
-            if article.id == article_id:
-                return article
-        raise KeyError(f"no article {article_id!r} in the legal book")
+        article = find(self.articles, article_id)
+        if article is None:
+            raise KeyError(f"no article {article_id!r} in the legal book")
+        return article
 
     def has(self, article_id: str) -> bool:
         return any(a.id == article_id for a in self.articles)
@@ -164,12 +165,12 @@ def article_number(article: str) -> int | None:
 _LAW_SPEC = {"name": (text, True), "title": (text, True), "kind": (text, True), "version": (text, True)}
 _ARTICLE_SPEC = {
     "id": (stage_id, True), "law": (text, True), "article": (text, True),
-    "summary": (text, True), "applies": (text, True), "checked": (enum(CHECKED, "checked"), True),
+    "summary": (text, True), "applies": (text, True), "checked": (Enum(CHECKED, "checked"), True),
     "paragraph": (text, False),
 }
 _REPEALED_SPEC = {
     "id": (stage_id, True), "law": (text, True), "article": (text, True), "status": (text, True),
-    "note": (text, True), "repealed_by": (stage_id, False), "successors": (list_of(stage_id), True),
+    "note": (text, True), "repealed_by": (stage_id, False), "successors": (ListOf(stage_id), True),
 }
 _TOP_SPEC = {
     "laws": (lambda r, n, k: n, False), "articles": (lambda r, n, k: n, False),
@@ -225,7 +226,7 @@ def _by_context(r: Reader, top: dict, key: str, example: str):
 def _uses(r: Reader, top: dict) -> tuple[tuple[str, tuple[str, ...], Pos], ...]:
     out = []
     for key_node, value_node in _by_context(r, top, "uses", "letter:notice: [civil-code-944]"):
-        ids = list_of(stage_id)(r, value_node, key_node.value)
+        ids = ListOf(stage_id)(r, value_node, key_node.value)
         if ids is not BAD:
             out.append((key_node.value, ids, r.pos(key_node)))
     return tuple(out)
@@ -259,20 +260,6 @@ def _read(path: str, raw: bytes) -> tuple[_Raw, list[Diagnostic]]:
     return result, r.problems
 
 
-def _merge(base: tuple, extra: tuple, key) -> list:
-    """Entries of ``extra`` replace those of ``base`` with the same key, in place; new ones are appended."""
-    merged = list(base)
-    index = {key(item): i for i, item in enumerate(merged)}
-    for item in extra:
-        k = key(item)
-        if k in index:
-            merged[index[k]] = item
-        else:
-            index[k] = len(merged)
-            merged.append(item)
-    return merged
-
-
 def _sources(root: Path | None) -> list[tuple[str, Path]]:
     files = [(LEGAL_FILE, PROJECT_DIR / LEGAL_FILE)]
     if root is not None:
@@ -301,11 +288,11 @@ def load_legal(root: Path | None = None) -> LegalBook:
     uses: list = []
     names: list = []
     for raw in raws:
-        laws = _merge(tuple(laws), raw.laws, lambda item: item[0]["name"])
-        articles = _merge(tuple(articles), raw.articles, lambda item: item[0]["id"])
-        repealed = _merge(tuple(repealed), raw.repealed, lambda item: item[0]["id"])
-        uses = _merge(tuple(uses), raw.uses, lambda item: item[0])
-        names = _merge(tuple(names), raw.contexts, lambda item: item[0])
+        laws = merge_by_key(laws, raw.laws, lambda item: item[0]["name"])
+        articles = merge_by_key(articles, raw.articles, lambda item: item[0]["id"])
+        repealed = merge_by_key(repealed, raw.repealed, lambda item: item[0]["id"])
+        uses = merge_by_key(uses, raw.uses, lambda item: item[0])
+        names = merge_by_key(names, raw.contexts, lambda item: item[0])
     book = _resolve(laws, articles, repealed, uses, problems)
     return LegalBook(book.laws, book.articles, book.repealed, book.uses, book.problems, tuple(names))
 

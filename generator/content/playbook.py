@@ -24,6 +24,7 @@ from typing import Any
 from generator.content.legal import LegalBook, load_legal
 from generator.core import labels
 from generator.core.diagnostics import Diagnostic, Pos, error
+from generator.core.lookup import find, merge_by_key
 from generator.core.model import CHANNELS, FAILED_OUTCOMES, OCCUPANCIES, REASONS
 from generator.core.money import fmt_grouped
 from generator.core.paths import PROJECT_DIR
@@ -215,22 +216,16 @@ class Playbook:
     problems: tuple[Diagnostic, ...] = ()
 
     def tactic(self, tactic_id: str) -> Tactic:
-        for tactic in self.tactics:
-            if tactic.id == tactic_id:
-                return tactic
-        raise KeyError(f"no tactic {tactic_id!r} in the playbook")
+        tactic = find(self.tactics, tactic_id)
+        if tactic is None:
+            raise KeyError(f"no tactic {tactic_id!r} in the playbook")
+        return tactic
 
     def stage_guide(self, guide_id: str) -> StageGuide | None:
-        for guide in self.stages:
-            if guide.id == guide_id:
-                return guide
-        return None
+        return find(self.stages, guide_id)
 
     def reason(self, reason_id: str) -> ReasonGuide | None:
-        for guide in self.reasons:
-            if guide.id == reason_id:
-                return guide
-        return None
+        return find(self.reasons, reason_id)
 
     def guide_for(self, stage) -> StageGuide | None:
         """The guide for a policy stage: same id, else the most escalated guide sharing a channel."""
@@ -773,18 +768,6 @@ def _read_file(name: str, path: str, raw: bytes) -> tuple[dict[str, list], list[
     return out, r.problems
 
 
-def _merge(base: list, extra: list) -> list:
-    merged = list(base)
-    index = {item.id: i for i, item in enumerate(merged)}
-    for item in extra:
-        if item.id in index:
-            merged[index[item.id]] = item
-        else:
-            index[item.id] = len(merged)
-            merged.append(item)
-    return merged
-
-
 def load_playbook(root: Path | None = None, legal: LegalBook | None = None) -> Playbook:
     """The project's playbook with the community's ``site_templates/playbook/*.yaml`` on top (by id)."""
     legal = legal if legal is not None else load_legal(root)
@@ -806,7 +789,7 @@ def load_playbook(root: Path | None = None, legal: LegalBook | None = None) -> P
             found, issues = _read_file(name, rel, path.read_bytes())
             problems.extend(issues)
             for key, records in found.items():
-                data[key] = records if key == "monthly" else _merge(data[key], records)
+                data[key] = records if key == "monthly" else merge_by_key(data[key], records)
     book = Playbook(
         stages=tuple(data["stages"]), tactics=tuple(data["tactics"]), segments=tuple(data["segments"]),
         reasons=tuple(data["reasons"]), periods=tuple(data["periods"]), monthly=tuple(data["monthly"]),

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from generator.core.diagnostics import Pos
+from generator.core.lookup import find
 from generator.speed.records import speed_up
 
 Seq = tuple[str, int]
@@ -168,10 +169,7 @@ class Policy:
         return self.issuer_is_creditor or self.authorisation_on(day) is not None
 
     def stage(self, stage_id: str | None) -> Stage | None:
-        for stage in self.dunning:
-            if stage.id == stage_id:
-                return stage
-        return None
+        return find(self.dunning, stage_id)
 
 
 @dataclass(frozen=True, slots=True)

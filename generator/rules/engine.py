@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Callable, TypeVar
 
+from generator.core.lookup import find
 from generator.core.model import (
     REACHED_OUTCOMES,
     Contact,
@@ -147,10 +148,7 @@ class Desk:
     totals: Totals
 
     def unit(self, unit_id: str) -> UnitState | None:
-        for state in self.units:
-            if state.unit.id == unit_id:
-                return state
-        return None
+        return find(self.units, unit_id, key=lambda state: state.unit.id)
 
 
 def _by_unit(records, as_of: date, date_of) -> dict[str, list]:
