@@ -102,24 +102,48 @@ def _authorise(action: NextAction, policy: Policy, as_of: date) -> NextAction:
     )
 
 
+# The sentences of the follow-up actions, shared by the next action and the site's queue
+PROMISE_BROKEN_TEXT = "承诺未兑现：再次联系业主，约定新的付款日期和金额"
+
+
+def promised_amount_text(promise) -> str:
+    """" 300.00 元" for a promise with an amount, "" without."""
+    return f" {fmt_grouped(promise.amount)} 元" if promise.amount is not None else ""
+
+
+def promise_waiting_text(promise) -> str:
+    return f"等待业主兑现承诺：{promise.date} 前付{promised_amount_text(promise)}"
+
+
+def plan_behind_text(plan: PlanState) -> str:
+    return f"分期逾期：联系业主补缴已到期的 {fmt_grouped(plan.due_so_far - plan.paid)} 元"
+
+
+def plan_behind_why(plan: PlanState) -> str:
+    return f"分期协议（{plan.plan.signed} 签订）已到期 {fmt_grouped(plan.due_so_far)} 元，只付了 {fmt_grouped(plan.paid)} 元"
+
+
+def installment_text(due: date, amount: Decimal) -> str:
+    return f"按分期协议跟进：{due} 前应付 {fmt_grouped(amount)} 元"
+
+
 def _next_action(stages, stage, contacts, oldest_due, outstanding, plan, promises, as_of, barred) -> NextAction:
     if outstanding <= 0 or oldest_due is None:
         return NextAction("none", None, "无需催缴", "没有逾期欠费")
     if plan is not None and plan.status == ON_TRACK and plan.next_installment:
         due, amount = plan.next_installment
-        return NextAction("plan", due, f"按分期协议跟进：{due} 前应付 {fmt_grouped(amount)} 元", f"分期协议（{plan.plan.signed} 签订）按期履行中，暂停升级催缴")
+        return NextAction("plan", due, installment_text(due, amount), f"分期协议（{plan.plan.signed} 签订）按期履行中，暂停升级催缴")
     if plan is not None and plan.status == BEHIND:
-        short = plan.due_so_far - plan.paid
-        return NextAction("plan_behind", as_of, f"分期逾期：联系业主补缴已到期的 {fmt_grouped(short)} 元", f"分期协议（{plan.plan.signed} 签订）已到期 {fmt_grouped(plan.due_so_far)} 元，只付了 {fmt_grouped(plan.paid)} 元")
+        return NextAction("plan_behind", as_of, plan_behind_text(plan), plan_behind_why(plan))
     if promises:
         latest = promises[-1]
         promise = latest.contact.promise
         assert promise is not None
-        amount = f" {fmt_grouped(promise.amount)} 元" if promise.amount is not None else ""
+        amount = promised_amount_text(promise)
         if not latest.kept and not latest.broken:
-            return NextAction("promise", promise.date, f"等待业主兑现承诺：{promise.date} 前付{amount}", f"{latest.contact.date} {latest.contact.by or ''}联系时业主承诺付款".replace("  ", " "))
+            return NextAction("promise", promise.date, promise_waiting_text(promise), f"{latest.contact.date} {latest.contact.by or ''}联系时业主承诺付款".replace("  ", " "))
         if latest.broken and not latest.superseded:
-            return NextAction("promise_broken", promise.date + timedelta(days=1), "承诺未兑现：再次联系业主，约定新的付款日期和金额", f"业主承诺 {promise.date} 前付{amount}，到期只付了 {fmt_grouped(latest.paid)} 元")
+            return NextAction("promise_broken", promise.date + timedelta(days=1), PROMISE_BROKEN_TEXT, f"业主承诺 {promise.date} 前付{amount}，到期只付了 {fmt_grouped(latest.paid)} 元")
     if barred >= outstanding:  # nothing in time: no dunning step, no letter, no suit
         return NextAction(
             "barred", None, "全部欠费已过诉讼时效：如实说明，请业主自愿缴纳",

@@ -18,6 +18,14 @@ from generator.core.money import ZERO, fmt_grouped, round_places
 from generator.rules.aging import BUCKET_NAMES
 from generator.rules.billing import KIND_FEE
 from generator.rules.engine import Desk, UnitState
+from generator.rules.followup import (
+    PROMISE_BROKEN_TEXT,
+    installment_text,
+    plan_behind_text,
+    plan_behind_why,
+    promise_waiting_text,
+    promised_amount_text,
+)
 from generator.rules.plans import BEHIND, ON_TRACK
 from generator.rules.stats import collection_rate
 
@@ -234,22 +242,20 @@ def queue(desk: Desk) -> dict[str, list[QueueItem]]:
         unauthorised = action.kind == "authorise"  # the issuer may not demand today: no demand is queued, only that
         for promise in s.promises:
             p = promise.contact.promise
-            amount = f" {fmt_grouped(p.amount)} 元" if p.amount is not None else ""
             if promise.broken and not promise.superseded:
                 if unauthorised:
                     continue
-                add("promises", s, p.date + timedelta(days=1), "承诺未兑现：再次联系业主，约定新的付款日期和金额",
-                    f"业主 {promise.contact.date} 承诺 {p.date} 前付{amount}，到期只付了 {fmt_grouped(promise.paid)} 元")
+                add("promises", s, p.date + timedelta(days=1), PROMISE_BROKEN_TEXT,
+                    f"业主 {promise.contact.date} 承诺 {p.date} 前付{promised_amount_text(p)}，到期只付了 {fmt_grouped(promise.paid)} 元")
             elif not promise.kept and not promise.broken and p.date <= horizon:
-                add("promises", s, p.date, f"等待业主兑现承诺：{p.date} 前付{amount}", f"{promise.contact.date} 联系时业主承诺付款")
+                add("promises", s, p.date, promise_waiting_text(p), f"{promise.contact.date} 联系时业主承诺付款")
         plan = s.plan
         if plan is not None and plan.status == BEHIND:
             if not unauthorised:
-                add("plans", s, as_of, f"分期逾期：联系业主补缴已到期的 {fmt_grouped(plan.due_so_far - plan.paid)} 元",
-                    f"分期协议（{plan.plan.signed} 签订）已到期 {fmt_grouped(plan.due_so_far)} 元，只付了 {fmt_grouped(plan.paid)} 元")
+                add("plans", s, as_of, plan_behind_text(plan), plan_behind_why(plan))
         elif plan is not None and plan.status == ON_TRACK and plan.next_installment and plan.next_installment[0] <= horizon:
             due, amount = plan.next_installment
-            add("plans", s, due, f"按分期协议跟进：{due} 前应付 {fmt_grouped(amount)} 元", f"分期协议（{plan.plan.signed} 签订）按期履行中")
+            add("plans", s, due, installment_text(due, amount), f"分期协议（{plan.plan.signed} 签订）按期履行中")
         if unauthorised:
             add("authorise", s, action.date, action.text, action.why)
         elif action.kind == "wait" and soon:
