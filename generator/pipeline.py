@@ -67,6 +67,7 @@ def community_content_problems(root: Path) -> list[Diagnostic]:
     own = root / "site_templates"
     if not ((own / "playbook").is_dir() or (own / "legal" / "laws.yaml").is_file()):
         return []
+    # imported here, not at the top: only a community with its own content pays for it (66 ms at start-up)
     from generator.content.playbook import load_playbook
 
     book = load_playbook(root)
