@@ -147,3 +147,15 @@ def test_click_is_imported_only_by_the_cli():
             for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
     )
     assert users == []
+
+
+def test_the_developer_guide_names_every_module_and_the_same_layers():
+    guide = (GENERATOR.parent / "docs" / "developers.md").read_text(encoding="utf-8")
+    unnamed = sorted(
+        str(path.relative_to(GENERATOR)) for path in GENERATOR.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py") and path.name not in guide
+    )
+    assert unnamed == []
+    for index, packages in enumerate(LAYERS[:-1]):
+        names = ", ".join(f"`{'pipeline.py' if p == 'pipeline' else p}`" for p in packages)
+        assert f"| {index} | {names} |" in guide
