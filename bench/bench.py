@@ -5,6 +5,7 @@
     python bench/bench.py --section letters       # 1,000 notices and the demo's letter set, cold and warm
     python bench/bench.py --section beancount     # the same payments through bean-check, for scale
     python bench/bench.py --section all
+    python bench/bench.py --trees now=.,before=/tmp/before   # two source trees side by side in one run
 
 Every figure is a whole ``cuijiao`` process (start-up, imports, output
 included), timed from outside: wall time (median of --repeat runs), CPU
@@ -81,6 +82,8 @@ class Bench:
         self.out = Path(args.out).resolve()
         self.out.mkdir(parents=True, exist_ok=True)
         self.python = args.python
+        self.trees = parse_trees(args.trees)
+        self.tree_name, self.tree = self.trees[0]
         self.env = {k: v for k, v in os.environ.items() if k != "CUIJIAO_CACHE_DIR"}
         self.lines: list[str] = []
         self.results: dict = {"machine": machine(), "args": vars(args)}
@@ -93,10 +96,17 @@ class Bench:
     def cuijiao(self, root: Path, *command: str) -> list[str]:
         return [self.python, "-m", "generator", "--root", str(root), "--as-of", AS_OF.isoformat(), *command]
 
+    def each_tree(self):
+        """Measure the same thing with each source tree in turn (one tree: just once); yields the row label."""
+        for name, tree in self.trees:
+            self.tree_name, self.tree = name, tree
+            yield f" ({name})" if len(self.trees) > 1 else ""
+
     def timed(self, cmd: list[str], before=None) -> Run:
         if before:
             before()
-        result = run_reaped(cmd, cwd=PROJECT, env=self.env)
+        # "python -m generator" imports the package of the tree it runs in
+        result = run_reaped(cmd, cwd=self.tree, env={**self.env, "PYTHONPATH": str(self.tree)})
         if result.rc != 0:
             raise SystemExit(f"command failed ({result.rc}): {' '.join(cmd)}\n{result.stderr.decode('utf-8', 'replace')[-2000:]}")
         return result
@@ -157,24 +167,26 @@ class Bench:
             def drop_cache(cache=cache):
                 shutil.rmtree(cache, ignore_errors=True)
 
-            row = {"units": units, "payments": stats["payments"], "yaml_mb": stats["bytes"] / 1e6}
-            for name, command in (("check", ["check"]), ("report", ["report", "--format", "json"])):
-                cmd = self.cuijiao(root, *command)
-                row[f"{name}_cold"] = self.repeat(cmd, args.repeat, drop_cache)
-                self.timed(cmd)  # the cache is complete now
-                row[f"{name}_warm"] = self.repeat(cmd, args.repeat)
-            row["cache_mb"] = sum(f.stat().st_size for f in cache.glob("*")) / 1e6 if cache.is_dir() else 0.0
-            peak = max(row[k]["peak_mib"] for k in ("check_cold", "check_warm", "report_cold", "report_warm"))
-            row["peak_mib"] = peak
-            rows.append(row)
-            self.say(
-                f"| {units:,} | {stats['payments']:,} | {row['yaml_mb']:.1f} | {row['check_cold']['wall']:.2f} | {row['check_warm']['wall']:.2f} "
-                f"| {row['report_cold']['wall']:.2f} | {row['report_warm']['wall']:.2f} | {row['report_cold']['cpu']:.2f} | {peak:.0f} | {row['cache_mb']:.1f} |"
-            )
+            for label in self.each_tree():
+                row = {"units": units, "tree": self.tree_name, "payments": stats["payments"], "yaml_mb": stats["bytes"] / 1e6}
+                for name, command in (("check", ["check"]), ("report", ["report", "--format", "json"])):
+                    cmd = self.cuijiao(root, *command)
+                    row[f"{name}_cold"] = self.repeat(cmd, args.repeat, drop_cache)
+                    self.timed(cmd)  # the cache is complete now
+                    row[f"{name}_warm"] = self.repeat(cmd, args.repeat)
+                row["cache_mb"] = sum(f.stat().st_size for f in cache.glob("*")) / 1e6 if cache.is_dir() else 0.0
+                peak = max(row[k]["peak_mib"] for k in ("check_cold", "check_warm", "report_cold", "report_warm"))
+                row["peak_mib"] = peak
+                rows.append(row)
+                self.say(
+                    f"| {units:,}{label} | {stats['payments']:,} | {row['yaml_mb']:.1f} | {row['check_cold']['wall']:.2f} | {row['check_warm']['wall']:.2f} "
+                    f"| {row['report_cold']['wall']:.2f} | {row['report_warm']['wall']:.2f} | {row['report_cold']['cpu']:.2f} | {peak:.0f} | {row['cache_mb']:.1f} |"
+                )
         self.results["core"] = rows
         self.say()
-        self.linearity(rows)
-        self.verdict(rows)
+        first = [r for r in rows if r["tree"] == self.trees[0][0]]
+        self.linearity(first)
+        self.verdict(first)
 
     def linearity(self, rows: list[dict]) -> None:
         if len(rows) < 2:
@@ -226,35 +238,37 @@ class Bench:
         demo = self.demo()
         communities = [("demo 桐荫花园", demo, len(list((demo / "owners").glob("*.yaml"))))]
         communities += [(f"synthetic, {self.args.years} years", self.community(int(u), self.args.years)[0], int(u)) for u in self.args.site_units.split(",")]
-        for label, root, units in communities:
-            out = self.out / f"site-{units}u"
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(root / ".cuijiao-cache", ignore_errors=True)
-            cmd = self.cuijiao(root, "site", "--out", str(out))
-            first = self.timed(cmd)
-            site_dir = out / "site"
-            before = snapshot(site_dir)
-            size = sum(s for s, _ in before.values())
-            index = site_dir / "search" / "search_index.json"
-            owner = sorted((root / "owners").glob("*.yaml"))[0]
-            original = owner.read_bytes()
-            try:
-                owner.write_bytes(original + new_contact(original).encode("utf-8"))
-                second = self.timed(cmd)
-            finally:
-                owner.write_bytes(original)
-            after = snapshot(site_dir)
-            changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
-            row = {
-                "community": label, "units": units, "build_s": first.wall, "build_cpu_s": first.cpu, "peak_mib": first.maxrss_kib / 1024,
-                "site_mb": size / 1e6, "files": len(before), "index_mb": index.stat().st_size / 1e6 if index.is_file() else None,
-                "rebuild_s": second.wall, "rebuild_cpu_s": second.cpu, "rebuild_peak_mib": second.maxrss_kib / 1024,
-                "changed": len(changed), "changed_files": changed[:20],
-            }
-            rows.append(row)
-            index_text = f"{row['index_mb']:.2f}" if row["index_mb"] is not None else "-"
-            self.say(f"| {label} | {units:,} | {first.wall:.1f} | {first.cpu:.1f} | {row['peak_mib']:.0f} | {row['site_mb']:.1f} | {len(before):,} | {index_text} | {second.wall:.1f} | {second.cpu:.1f} | {len(changed)} |")
-            self.timed(cmd)  # leave the site matching the data again
+        for community, root, units in communities:
+            for tree_label in self.each_tree():
+                label = community + tree_label
+                out = self.out / f"site-{units}u-{self.tree_name}"
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(root / ".cuijiao-cache", ignore_errors=True)
+                cmd = self.cuijiao(root, "site", "--out", str(out))
+                first = self.timed(cmd)
+                site_dir = out / "site"
+                before = snapshot(site_dir)
+                size = sum(s for s, _ in before.values())
+                index = site_dir / "search" / "search_index.json"
+                owner = sorted((root / "owners").glob("*.yaml"))[0]
+                original = owner.read_bytes()
+                try:
+                    owner.write_bytes(original + new_contact(original).encode("utf-8"))
+                    second = self.timed(cmd)
+                finally:
+                    owner.write_bytes(original)
+                after = snapshot(site_dir)
+                changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+                row = {
+                    "community": label, "units": units, "build_s": first.wall, "build_cpu_s": first.cpu, "peak_mib": first.maxrss_kib / 1024,
+                    "site_mb": size / 1e6, "files": len(before), "index_mb": index.stat().st_size / 1e6 if index.is_file() else None,
+                    "rebuild_s": second.wall, "rebuild_cpu_s": second.cpu, "rebuild_peak_mib": second.maxrss_kib / 1024,
+                    "changed": len(changed), "changed_files": changed[:20],
+                }
+                rows.append(row)
+                index_text = f"{row['index_mb']:.2f}" if row["index_mb"] is not None else "-"
+                self.say(f"| {label} | {units:,} | {first.wall:.1f} | {first.cpu:.1f} | {row['peak_mib']:.0f} | {row['site_mb']:.1f} | {len(before):,} | {index_text} | {second.wall:.1f} | {second.cpu:.1f} | {len(changed)} |")
+                self.timed(cmd)  # leave the site matching the data again
         self.results["site"] = rows
         self.say()
         for row in rows:
@@ -265,7 +279,7 @@ class Bench:
     def letters(self) -> None:
         self.say("## cuijiao letters")
         self.say()
-        probe = run_reaped([self.python, "-m", "generator", "letters", "--help"], cwd=PROJECT, env=self.env)
+        probe = run_reaped([self.python, "-m", "generator", "letters", "--help"], cwd=self.tree, env={**self.env, "PYTHONPATH": str(self.tree)})
         if probe.rc != 0:
             self.say("Skipped: this cuijiao has no `letters` command yet (`cuijiao letters --help` exits "
                      f"{probe.rc}).")
@@ -280,14 +294,17 @@ class Bench:
         rows = {}
         runs = []
         for name, root in ((f"{notices:,} units due a notice", synthetic), ("demo 桐荫花园", demo)):
-            out = self.out / f"letters-{root.name}"
+            for tree_name, tree in self.trees:
+                out = self.out / f"letters-{root.name}-{tree_name}"
 
-            def cold_start(out=out, root=root):
-                shutil.rmtree(out, ignore_errors=True)
-                shutil.rmtree(root / ".cuijiao-cache", ignore_errors=True)
+                def cold_start(out=out, root=root):
+                    shutil.rmtree(out, ignore_errors=True)
+                    shutil.rmtree(root / ".cuijiao-cache", ignore_errors=True)
 
-            runs += [(name, root, out, "cold (no cache, empty folder)", cold_start), (name, root, out, "warm (same data again)", None)]
-        for name, root, out, label, before in runs:
+                shown = name + (f" ({tree_name})" if len(self.trees) > 1 else "")
+                runs += [(shown, root, out, "cold (no cache, empty folder)", cold_start, (tree_name, tree)),
+                         (shown, root, out, "warm (same data again)", None, (tree_name, tree))]
+        for name, root, out, label, before, (self.tree_name, self.tree) in runs:
             cmd = self.cuijiao(root, "letters", "--out", str(out))
             result = self.timed(cmd, before)
             manifest = json.loads((out / "letters" / "manifest.json").read_text(encoding="utf-8"))
@@ -344,6 +361,16 @@ class Bench:
         (self.out / f"results-{stamp}.md").write_text("\n".join(self.lines) + "\n", encoding="utf-8")
         (self.out / f"results-{stamp}.json").write_text(json.dumps(self.results, indent=2, default=str), encoding="utf-8")
         print(f"(saved {self.out / f'results-{stamp}.md'} and .json)")
+
+
+def parse_trees(text: str) -> list[tuple[str, Path]]:
+    trees = []
+    for item in text.split(","):
+        name, _, path = item.partition("=")
+        if not path or not (Path(path) / "generator" / "__main__.py").is_file():
+            raise SystemExit(f"--trees: {item!r} is not NAME=PATH of a cuijiao source tree")
+        trees.append((name, Path(path).resolve()))
+    return trees
 
 
 def machine() -> dict:
@@ -444,6 +471,9 @@ def main() -> None:
     default_python = PROJECT / ".venv" / "bin" / "python"
     parser.add_argument("--python", default=str(default_python) if default_python.exists() else sys.executable,
                         help="the Python that has cuijiao installed (default: .venv/bin/python)")
+    parser.add_argument("--trees", default=f"now={PROJECT}",
+                        help="source trees to measure side by side, NAME=PATH,... (e.g. now=.,before=/tmp/before from git worktree add); "
+                             "each figure is taken for every tree in turn, the first tree's rows make the linearity and verdict")
     parser.add_argument("--install-beancount", action="store_true", help="install Beancount into bench/out/beancount-venv if bean-check is missing")
     args = parser.parse_args()
 
