@@ -9,11 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from generator import pipeline
-from generator.site.build import SiteInputs, build_site
 from generator.render.outputs import publish
-
-PROJECT = Path(__file__).resolve().parent.parent
-DEMO_AS_OF = date(2026, 11, 22)
+from generator.site.build import SiteInputs, build_site
+from tests.support import DEMO_AS_OF
 
 
 def build(root: Path, out: Path, as_of: date = DEMO_AS_OF, work: Path | None = None):

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -20,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
+from tests.support import cuijiao
 
 CORPUS = Path(__file__).resolve().parents[1] / "broken"
 BASE = CORPUS / "_base"
-PROJECT = CORPUS.parent.parent
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
 AS_OF = "2026-11-22"
 AS_OF_DATE = date.fromisoformat(AS_OF)
@@ -43,10 +42,7 @@ def assemble(case: str | None, root: Path) -> Path:
 
 
 def cuijiao_check(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), "--as-of", AS_OF, "--no-cache", "check"],
-        capture_output=True, text=True, encoding="utf-8", cwd=PROJECT, timeout=60,
-    )
+    return cuijiao("check", root=root, as_of=AS_OF, no_cache=True, timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -120,10 +116,7 @@ def test_every_problem_in_the_corpus_says_how_to_fix_it(tmp_path):
 @pytest.mark.parametrize("as_of", ["9999-12-31", "1989-12-31", "0001-01-01", "2101-01-01"])
 def test_an_as_of_outside_the_supported_years_is_a_usage_error_not_a_traceback(tmp_path, as_of):
     root = assemble(None, tmp_path / "base")
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), "--as-of", as_of, "--no-cache", "report", "--format", "json"],
-        capture_output=True, text=True, encoding="utf-8", cwd=PROJECT, timeout=60,
-    )
+    result = cuijiao("report", "--format", "json", root=root, as_of=as_of, no_cache=True, timeout=60)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert "用法错误" in result.stderr and "1990-01-01 到 2100-12-31" in result.stderr
@@ -131,9 +124,6 @@ def test_an_as_of_outside_the_supported_years_is_a_usage_error_not_a_traceback(t
 
 def test_the_last_supported_as_of_computes(tmp_path):
     root = assemble(None, tmp_path / "base")
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), "--as-of", "2100-12-31", "--no-cache", "report", "--format", "json"],
-        capture_output=True, text=True, encoding="utf-8", cwd=PROJECT, timeout=60,
-    )
+    result = cuijiao("report", "--format", "json", root=root, as_of="2100-12-31", no_cache=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert '"as_of": "2100-12-31"' in result.stdout

@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from generator.core.diagnostics import Pos, error
+from tests.support import PROJECT
 
-WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+WORKFLOWS = PROJECT / ".github" / "workflows"
 
 
 def workflow_files() -> list[Path]:
@@ -215,7 +216,7 @@ def test_check_errors_become_annotations_on_their_line():
 
 # -- the set-up script (./run) ---------------------------------------------------------------------
 
-RUN = WORKFLOWS.parent.parent / "run"
+RUN = PROJECT / "run"
 
 
 @pytest.fixture

@@ -27,10 +27,10 @@ from generator.rules.limitation import (
     contact_standing,
 )
 from generator.rules.plans import ON_TRACK
+from tests.support import DEMO_AS_OF, PROJECT
 
-PROJECT = Path(__file__).resolve().parents[2]
 SCRIPT = PROJECT / "scripts" / "make_demo.py"
-AS_OF = date(2026, 11, 22)
+AS_OF = DEMO_AS_OF
 
 pytestmark = pytest.mark.skipif(not (PROJECT / "ledger" / "policy.yaml").is_file(), reason="demo community not present")
 

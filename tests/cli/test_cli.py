@@ -3,35 +3,17 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import pytest
 
 from generator.cli import chinese
 from generator.cli import main as cli
 from tests.community import Community, fee, stage
+from tests.support import PROJECT, cuijiao_here
 
-PROJECT = Path(__file__).resolve().parents[2]
 MONEY = re.compile(r"^\d+\.\d{2}$")
 BUCKETS = ["1-30", "31-90", "91-180", "181-365", "366-730", "731-1095", "1096+"]
-
-
-def cuijiao(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the real entry point (``cuijiao`` = generator.cli.main:run) in-process: exit code, stdout, stderr."""
-    old_argv = sys.argv
-    sys.argv = ["cuijiao", *args]
-    code = 0
-    try:
-        cli.run()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv = old_argv
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -49,7 +31,7 @@ def community(tmp_path) -> Community:
 
 
 def run(capsys, c: Community, *args: str, as_of: str = "2026-03-20"):
-    return cuijiao(capsys, "--root", str(c.root), "--as-of", as_of, "--no-cache", *args)
+    return cuijiao_here(capsys, "--root", str(c.root), "--as-of", as_of, "--no-cache", *args)
 
 
 # -- check ------------------------------------------------------------------------
@@ -112,7 +94,7 @@ def test_report_refuses_to_show_numbers_from_bad_data(capsys, community):
 def test_usage_errors_exit_2_in_chinese(capsys, community, args, phrase):
     if "--root" not in args:
         args = ["--root", str(community.root), *args]
-    code, out, err = cuijiao(capsys, *args)
+    code, out, err = cuijiao_here(capsys, *args)
     assert code == 2
     assert out == ""
     first, hint = err.splitlines()
@@ -124,21 +106,21 @@ def test_usage_errors_exit_2_in_chinese(capsys, community, args, phrase):
 
 
 def test_a_usage_error_names_the_command_whose_help_to_read(capsys, community):
-    code, out, err = cuijiao(capsys, "--root", str(community.root), "pay", "1-1-101")
+    code, out, err = cuijiao_here(capsys, "--root", str(community.root), "pay", "1-1-101")
     assert code == 2
     assert err == "用法错误：缺少参数 金额\n运行 cuijiao pay --help 查看用法。\n"
-    code, out, err = cuijiao(capsys, "--root", str(community.root), "report", "--format")
+    code, out, err = cuijiao_here(capsys, "--root", str(community.root), "report", "--format")
     assert code == 2
     assert err == "用法错误：选项 --format 后面要写一个值\n运行 cuijiao report --help 查看用法。\n"
 
 
 def test_global_options_may_follow_the_command(capsys, community):
-    before = cuijiao(capsys, "--root", str(community.root), "--as-of", "2026-03-20", "--no-cache", "report", "--format", "json")
-    after = cuijiao(capsys, "report", "--format", "json", "--as-of", "2026-03-20", "--root", str(community.root), "--no-cache")
+    before = cuijiao_here(capsys, "--root", str(community.root), "--as-of", "2026-03-20", "--no-cache", "report", "--format", "json")
+    after = cuijiao_here(capsys, "report", "--format", "json", "--as-of", "2026-03-20", "--root", str(community.root), "--no-cache")
     assert before[0] == 0 and after == before
     assert json.loads(after[1])["as_of"] == "2026-03-20"
     # the same value in both places is no conflict
-    code, out, err = cuijiao(capsys, "--as-of", "2026-03-20", "--root", str(community.root), "check", "--as-of", "2026-03-20")
+    code, out, err = cuijiao_here(capsys, "--as-of", "2026-03-20", "--root", str(community.root), "check", "--as-of", "2026-03-20")
     assert (code, err) == (0, "")
 
 
@@ -148,7 +130,7 @@ def help_pages() -> list[list[str]]:
 
 @pytest.mark.parametrize("command", help_pages(), ids=lambda c: " ".join(c) or "cuijiao")
 def test_help_is_chinese_and_fits_an_80_column_terminal(capsys, command):
-    code, out, err = cuijiao(capsys, *command, "--help")
+    code, out, err = cuijiao_here(capsys, *command, "--help")
     assert (code, err) == (0, "")
     assert out.startswith(f"用法：{' '.join(['cuijiao', *command])} [选项]")
     assert "\n选项：\n" in out and "-h, --help" in out and "显示本帮助并退出。" in out
@@ -162,7 +144,7 @@ def test_help_is_chinese_and_fits_an_80_column_terminal(capsys, command):
 
 
 def test_cuijiao_alone_shows_the_chinese_help_as_a_usage_error(capsys):
-    code, out, err = cuijiao(capsys)
+    code, out, err = cuijiao_here(capsys)
     assert code == 2 and out == ""
     assert err.startswith("用法：cuijiao [选项] 命令 [参数]...")
     assert "\n命令：\n" in err and "  check    校验全部数据" in err
@@ -179,11 +161,11 @@ def test_help_wraps_chinese_by_display_width_without_splitting_words():
     assert chinese.wrap("a b  c", 3) == ["a b", "c"]
 
 
-def test_python_dash_m_generator_runs_the_cli():
-    result = subprocess.run([sys.executable, "-m", "generator", "--help"], capture_output=True, text=True, encoding="utf-8", cwd=PROJECT)
+def test_python_dash_m_generator_runs_the_cli(cuijiao):
+    result = cuijiao("--help")
     assert result.returncode == 0
     assert "物业费催缴台账" in result.stdout
-    result = subprocess.run([sys.executable, "-m", "generator", "--as-of", "2026-02-30", "check"], capture_output=True, text=True, encoding="utf-8", cwd=PROJECT)
+    result = cuijiao("check", as_of="2026-02-30")
     assert result.returncode == 2
     assert "用法错误" in result.stderr and "Traceback" not in result.stderr
 
@@ -259,11 +241,8 @@ def test_report_json_collection_rate_is_null_with_nothing_due_this_year(capsys, 
     assert data["units"][0]["outstanding"] == "0.00"
 
 
-def test_report_json_is_the_same_through_python_dash_m(community):
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(community.root), "--as-of", "2026-03-20", "--no-cache", "report", "--format", "json"],
-        capture_output=True, text=True, encoding="utf-8", cwd=PROJECT,
-    )
+def test_report_json_is_the_same_through_python_dash_m(community, cuijiao):
+    result = cuijiao("report", "--format", "json", root=community.root, as_of="2026-03-20", no_cache=True)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == community.report("2026-03-20")
 

@@ -23,7 +23,8 @@ from generator.content.playbook import (
 from generator.core.model import REASONS
 from generator.site.build import PROJECT_DIR, SiteBuildError, SiteInputs, pages
 from tests.community import fixture_policy
-from tests.sitebuild import DEMO_AS_OF, build
+from tests.sitebuild import build
+from tests.support import DEMO_AS_OF
 
 REFERENCE = Path("/work/shared/reference")
 REPEALED_LAWS = ("民法通则", "合同法", "物权法")
@@ -645,13 +646,10 @@ def test_the_calendar_marks_the_current_period(site):
 
 
 
-def test_check_reports_errors_in_a_communitys_own_playbook(tmp_path):
+def test_check_reports_errors_in_a_communitys_own_playbook(tmp_path, project, demo_as_of, cuijiao):
     """A broken override is found by `cuijiao check`, not first when the site is built."""
     import shutil
-    import subprocess
-    import sys
 
-    project = Path(__file__).resolve().parents[2]
     if not (project / "owners").is_dir():
         pytest.skip("no demo community")
     root = tmp_path / "c"
@@ -659,8 +657,7 @@ def test_check_reports_errors_in_a_communitys_own_playbook(tmp_path):
     shutil.copytree(project / "owners", root / "owners")
     (root / "site_templates" / "playbook").mkdir(parents=True)
     (root / "site_templates" / "playbook" / "tactics.yaml").write_text("tactics:\n  - {id: x, nme: 1}\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "--as-of", "2026-11-22", "check"],
-                            capture_output=True, text=True)
+    result = cuijiao("check", root=root, as_of=demo_as_of)
     assert result.returncode == 1
     assert "site_templates/playbook/tactics.yaml:2:13: 错误: 催收招数里有未知的键“nme”（是不是“name”？）" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr

@@ -23,6 +23,7 @@ from generator.core.holidays import (
 )
 from generator.core.model import HolidayYear, Issuer, LimitationRule, Policy
 from tests.community import Community, fee, stage
+from tests.support import cuijiao_here
 
 # The State Council's 2027 schedule is not out; a made-up one in its shape stands in for it.
 SCHEDULE_2027 = HolidayYear(
@@ -194,13 +195,11 @@ def test_the_warning_points_at_holidays_when_they_are_written_for_other_years(tm
 
 
 def test_check_warns_but_does_not_fail_without_strict(tmp_path, capsys, library_until_2026):
-    from tests.cli.test_cli import cuijiao
-
     c = _community(tmp_path)
     c.write()
-    code, out, _ = cuijiao(capsys, "--root", str(c.root), "--as-of", "2026-12-20", "--no-cache", "check")
+    code, out, _ = cuijiao_here(capsys, "--root", str(c.root), "--as-of", "2026-12-20", "--no-cache", "check")
     assert code == 0 and "ledger/policy.yaml:1:1: 警告: 2027 年的放假安排未知" in out
-    code, _, _ = cuijiao(capsys, "--root", str(c.root), "--as-of", "2026-12-20", "--no-cache", "check", "--strict")
+    code, _, _ = cuijiao_here(capsys, "--root", str(c.root), "--as-of", "2026-12-20", "--no-cache", "check", "--strict")
     assert code == 1
 
 

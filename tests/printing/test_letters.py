@@ -7,8 +7,6 @@ import html as htmllib
 import io
 import json
 import re
-import subprocess
-import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -30,10 +28,10 @@ from generator.printing.print_run import (
     render_letters,
 )
 from tests.community import Community, fee, stage
+from tests.support import DEMO_AS_OF, PROJECT
 
-PROJECT = Path(__file__).resolve().parents[2]
 REFERENCE = Path("/work/shared/reference")
-AS_OF = date(2026, 11, 22)
+AS_OF = DEMO_AS_OF  # the demo's day, and the hand-made communities' here
 DUNNING = [
     stage("reminder", 1, ["sms"]),
     stage("notice", 30, ["letter"], letter="notice", wait_days=7),
@@ -262,18 +260,14 @@ def test_same_data_and_date_give_byte_identical_letters(demo, tmp_path):
     assert letter_folder(desk, again) == letter_folder(desk, run)
 
 
-def test_cli_builds_letters_and_keeps_unchanged_files(tmp_path):
+def test_cli_builds_letters_and_keeps_unchanged_files(tmp_path, cuijiao):
     root = _arrears_community(tmp_path / "c").write()
     out = tmp_path / "out"
-    run = lambda: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "generator", "--root", str(root), "--as-of", "2026-11-22", "letters", "--out", str(out)],
-        capture_output=True, text=True,
-    )
-    first = run()
+    first = cuijiao("letters", "--out", str(out), root=root, as_of="2026-11-22")
     assert first.returncode == 0, first.stderr
     manifest = json.loads((out / "letters" / "manifest.json").read_text(encoding="utf-8"))
     assert {e["type"] for e in manifest["letters"]} >= {"notice", "statement", "board"}
-    second = run()
+    second = cuijiao("letters", "--out", str(out), root=root, as_of="2026-11-22")
     assert second.returncode == 0 and "更新 0 个文件" in second.stdout
 
 
@@ -340,15 +334,12 @@ def test_no_suit_is_threatened_when_everything_is_time_barred(tmp_path, cache_di
     assert "起诉" not in text.replace("也不会为此起诉", "")
 
 
-def test_a_stage_letter_without_a_template_is_a_clear_error(tmp_path):
+def test_a_stage_letter_without_a_template_is_a_clear_error(tmp_path, cuijiao):
     dunning = [stage("final", 1, ["letter"], letter="final_notice", wait_days=7)]
     c = Community(tmp_path / "c", fees=[fee(rate="2.00")], dunning=dunning)
     c.unit("1-1-101", billing_start="2026-01-01")
     root = c.write()
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), "--as-of", "2026-11-22", "letters", "--out", str(tmp_path / "o")],
-        capture_output=True, text=True,
-    )
+    result = cuijiao("letters", "--out", str(tmp_path / "o"), root=root, as_of="2026-11-22")
     assert result.returncode == 1
     assert "letters/final_notice.html.j2" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "o" / "letters").exists()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,6 +10,7 @@ from generator.reading import editor_schemas as js
 from generator.reading.load import read_file
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
 from tests.community import fixture_policy
+from tests.support import PROJECT
 from tests.workflow.test_edit import (
     OWNER_101,
     OWNER_102,
@@ -22,7 +22,6 @@ from tests.workflow.test_edit import (
 
 jsonschema = pytest.importorskip("jsonschema")
 
-PROJECT = Path(__file__).resolve().parents[2]
 SCHEMAS = PROJECT / "schemas"
 
 # YAML 1.2 core schema, as the editor's YAML extension reads plain scalars

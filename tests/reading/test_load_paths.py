@@ -23,8 +23,8 @@ from generator.reading.load import read_exact, read_file
 from generator.reading.yamlsource import decode
 from generator.speed import forking
 from generator.speed.fastyaml import Map, parse
+from tests.support import PROJECT
 
-PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT / "bench"))
 import synth  # noqa: E402
 

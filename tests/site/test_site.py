@@ -13,7 +13,8 @@ import pytest
 
 from generator.core.money import fmt_grouped
 from tests.community import fixture_policy
-from tests.sitebuild import DEMO_AS_OF, PROJECT, build
+from tests.sitebuild import build
+from tests.support import DEMO_AS_OF, PROJECT
 
 SPEC_POLICY = fixture_policy()
 
@@ -149,19 +150,15 @@ def test_same_data_and_date_give_identical_sites(tmp_path):
     assert a == b
 
 
-def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd)
-
-
-def test_build_refuses_bad_data_and_keeps_the_previous_output(tmp_path):
+def test_build_refuses_bad_data_and_keeps_the_previous_output(tmp_path, cuijiao):
     root = make_community(tmp_path / "c")
     out = tmp_path / "out"
-    first = _cli("--root", str(root), "--as-of", "2026-11-22", "site", "--out", str(out))
+    first = cuijiao("site", "--out", str(out), root=root, as_of="2026-11-22")
     assert first.returncode == 0, first.stderr
     index = out / "site" / "index.html"
     good = index.read_bytes()
     (root / "owners" / "1-1-101.yaml").write_text("unit: 1-1-101\ntype: 高层\n", encoding="utf-8")
-    second = _cli("--root", str(root), "--as-of", "2026-11-22", "site", "--out", str(out))
+    second = cuijiao("site", "--out", str(out), root=root, as_of="2026-11-22")
     assert second.returncode == 1
     assert "owners/1-1-101.yaml:1:1" in second.stderr
     assert "Traceback" not in second.stderr
@@ -228,15 +225,15 @@ def test_units_are_grouped_by_building_for_the_dashboard_and_notice_board(unit, 
 
 # -- build --out: only the tool's own folders ------------------------------------------------------
 
-def test_build_out_replaces_only_the_site_and_letters_folders(tmp_path):
+def test_build_out_replaces_only_the_site_and_letters_folders(tmp_path, cuijiao):
     root = make_community(tmp_path / "c")
     out = tmp_path / "out"
     (out / "notes").mkdir(parents=True)
     (out / "notes" / "keep.txt").write_text("mine", encoding="utf-8")
     (out / "README.txt").write_text("mine too", encoding="utf-8")
-    first = _cli("--root", str(root), "--as-of", "2026-11-22", "site", "--out", str(out))
+    first = cuijiao("site", "--out", str(out), root=root, as_of="2026-11-22")
     assert first.returncode == 0, first.stderr
-    again = _cli("--root", str(root), "--as-of", "2026-11-22", "site", "--out", str(out))
+    again = cuijiao("site", "--out", str(out), root=root, as_of="2026-11-22")
     assert again.returncode == 0, again.stderr
     assert (out / "notes" / "keep.txt").read_text(encoding="utf-8") == "mine"
     assert (out / "README.txt").read_text(encoding="utf-8") == "mine too"
@@ -245,31 +242,31 @@ def test_build_out_replaces_only_the_site_and_letters_folders(tmp_path):
 
 
 @pytest.mark.parametrize("where", [".", "ledger", "owners", "owners/x", ".."])
-def test_an_out_folder_that_is_the_community_or_holds_its_data_is_refused(tmp_path, where):
+def test_an_out_folder_that_is_the_community_or_holds_its_data_is_refused(tmp_path, where, cuijiao):
     root = make_community(tmp_path / "c")
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
     for command in ("site", "build", "letters"):
-        result = _cli("--root", str(root), "--as-of", "2026-11-22", command, "--out", str(root / where))
+        result = cuijiao(command, "--out", str(root / where), root=root, as_of="2026-11-22")
         assert result.returncode == 2, result.stdout + result.stderr
         assert "输出文件夹" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
 
 
-def test_a_folder_in_out_not_made_by_cuijiao_is_never_replaced(tmp_path):
+def test_a_folder_in_out_not_made_by_cuijiao_is_never_replaced(tmp_path, cuijiao):
     root = make_community(tmp_path / "c")
     out = tmp_path / "out"
     (out / "letters").mkdir(parents=True)
     (out / "letters" / "我的函件模板.docx").write_bytes(b"x")
-    result = _cli("--root", str(root), "--as-of", "2026-11-22", "letters", "--out", str(out))
+    result = cuijiao("letters", "--out", str(out), root=root, as_of="2026-11-22")
     assert result.returncode == 2 and "不是 cuijiao 生成的" in result.stderr
     assert (out / "letters" / "我的函件模板.docx").read_bytes() == b"x"
 
 
-def test_build_puts_unit_letters_under_the_site_and_site_alone_keeps_the_links(tmp_path):
+def test_build_puts_unit_letters_under_the_site_and_site_alone_keeps_the_links(tmp_path, cuijiao):
     root = make_community(tmp_path / "c")
     out = tmp_path / "out"
-    built = _cli("--root", str(root), "--as-of", "2026-11-22", "build", "--out", str(out))
+    built = cuijiao("build", "--out", str(out), root=root, as_of="2026-11-22")
     assert built.returncode == 0, built.stderr
     page = out / "site" / "units" / "1-1-101.html"
     links = re.findall(r'href="(\.\./letters/[^"]+)"', page.read_text(encoding="utf-8"))
@@ -278,7 +275,7 @@ def test_build_puts_unit_letters_under_the_site_and_site_alone_keeps_the_links(t
         target = (page.parent / href).resolve()
         assert target.is_relative_to((out / "site").resolve()) and target.is_file()
     assert not (out / "site" / "letters" / "print").exists()  # the combined print files stay out of the site
-    again = _cli("--root", str(root), "--as-of", "2026-11-22", "site", "--out", str(out))
+    again = cuijiao("site", "--out", str(out), root=root, as_of="2026-11-22")
     assert again.returncode == 0, again.stderr
     assert re.findall(r'href="(\.\./letters/[^"]+)"', page.read_text(encoding="utf-8")) == links
     assert all((page.parent / href).is_file() for href in links)
@@ -366,7 +363,7 @@ def test_search_keeps_unit_numbers_whole_never_highlights_and_knows_phone_tails(
     assert f'data-k="尾号"></span>{state.unit.owners[0].phone[-4:]}' in words or f" {state.unit.owners[0].phone[-4:]}" in words
 
 
-def test_a_site_to_publish_has_no_search_index(tmp_path):
+def test_a_site_to_publish_has_no_search_index(tmp_path, cuijiao):
     from generator import pipeline
     from generator.site.build import SiteInputs, build_site
 
@@ -378,7 +375,7 @@ def test_a_site_to_publish_has_no_search_index(tmp_path):
     assert not (site / "search").exists()
     assert "1-1-101" not in "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.js"))
     assert "md-search" not in (site / "index.html").read_text(encoding="utf-8")
-    result = _cli("--root", str(root), "--as-of", "2026-11-22", "site", "--no-search", "--out", str(tmp_path / "out"))
+    result = cuijiao("site", "--no-search", "--out", str(tmp_path / "out"), root=root, as_of="2026-11-22")
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "out" / "site" / "search").exists()
 

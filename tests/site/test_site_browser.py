@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.core.money import fmt_grouped
-from tests.sitebuild import PROJECT, build, serve
+from tests.sitebuild import build, serve
+from tests.support import PROJECT
 
 
 def system_chromium() -> str | None:

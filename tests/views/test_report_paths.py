@@ -5,7 +5,6 @@ import io
 import os
 import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -16,8 +15,8 @@ from generator.rules.engine import compute
 from generator.speed import forking
 from generator.views.report import ledger_json, to_json
 from generator.views.terminal import arrears_row, print_ledger, print_report
+from tests.support import PROJECT
 
-PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT / "bench"))
 import synth  # noqa: E402
 

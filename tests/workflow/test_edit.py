@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator import pipeline
-from generator.cli.main import main
 from generator.cli import edit as edit_cli
+from generator.cli.main import main
 from generator.workflow import edit
 from tests.community import fixture_policy
 
