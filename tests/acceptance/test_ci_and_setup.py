@@ -65,7 +65,7 @@ def run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def test_warnings_are_annotated_but_never_fail_the_job(tmp_path):
-    from tests.workflow.test_edit import make_community
+    from tests.handwritten import make_community
 
     root = make_community(tmp_path / "c")
     (root / "ledger/extra.yml").write_text("payments: []\n", encoding="utf-8")  # a warning

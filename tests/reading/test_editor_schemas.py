@@ -10,8 +10,7 @@ from generator.reading import editor_schemas as js
 from generator.reading.load import read_file
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
 from tests.community import fixture_policy
-from tests.support import PROJECT
-from tests.workflow.test_edit import (
+from tests.handwritten import (
     OWNER_101,
     OWNER_102,
     PAYMENTS_2026_03,
@@ -19,6 +18,7 @@ from tests.workflow.test_edit import (
     cli,
     make_community,
 )
+from tests.support import PROJECT
 
 jsonschema = pytest.importorskip("jsonschema")
 

@@ -5,11 +5,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from generator import pipeline
-from generator.cli.main import main
-from tests.workflow.test_edit import AS_OF, OWNER_101, POLICY, cli, make_community
+from tests.handwritten import AS_OF, OWNER_101, POLICY, cli, make_community
 
 PAYMENT = '  - {unit: 1-1-101, date: 2026-11-20, amount: "600.00", method: wechat, receipt: R1}\n'
 
@@ -103,7 +101,7 @@ def test_new_and_removed_units(repo):
 
 def test_errors_in_the_new_version_are_listed_instead_of_numbers_and_exit_1(repo, tmp_path):
     (repo / "owners/1-1-101.yaml").write_text("unit: 1-1-101\ntype: 高层\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["--root", str(repo), "--as-of", "2026-11-22", "--no-cache", "diff", "HEAD"])
+    result = cli(repo, "diff", "HEAD")
     assert result.exit_code == 1
     text = result.stdout
     count = len(pipeline.check(repo, AS_OF, AS_OF, use_cache=False).errors)

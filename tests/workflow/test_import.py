@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.workflow.test_edit import OWNER_101, checked, cli, make_community, snapshot
+from tests.handwritten import OWNER_101, checked, cli, make_community, snapshot
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
 
