@@ -8,8 +8,8 @@ def rate(c: Community, as_of: str):
     return c.report(as_of)["totals"]["collection_rate"]
 
 
-def test_collection_rate_counts_charges_due_this_year_with_their_paid_and_waived_pieces(tmp_path):
-    c = Community(tmp_path, fees=[])
+def test_collection_rate_counts_charges_due_this_year_with_their_paid_and_waived_pieces(new_community):
+    c = new_community(fees=[])
     c.unit("1-1-101", billing_start="2025-01-01")
     c.charge("1-1-101", "去年", "500.00", "2025-12-15")  # not this year
     c.charge("1-1-101", "一月", "1000.00", "2026-01-15")
@@ -21,8 +21,8 @@ def test_collection_rate_counts_charges_due_this_year_with_their_paid_and_waived
     assert rate(c, "2026-03-01") == "0.5556"
 
 
-def test_charges_due_on_new_years_day_and_on_as_of_are_in_the_year(tmp_path):
-    c = Community(tmp_path, fees=[])
+def test_charges_due_on_new_years_day_and_on_as_of_are_in_the_year(new_community):
+    c = new_community(fees=[])
     c.unit("1-1-101", billing_start="2025-01-01")
     c.charge("1-1-101", "年初", "100.00", "2026-01-01")
     c.charge("1-1-101", "当天", "300.00", "2026-03-01")
@@ -33,8 +33,8 @@ def test_charges_due_on_new_years_day_and_on_as_of_are_in_the_year(tmp_path):
     assert rate(c, "2026-03-01") == "0.2500"
 
 
-def test_collection_rate_is_null_when_nothing_is_due_this_year_or_all_of_it_was_waived(tmp_path):
-    c = Community(tmp_path, fees=[])
+def test_collection_rate_is_null_when_nothing_is_due_this_year_or_all_of_it_was_waived(new_community):
+    c = new_community(fees=[])
     c.unit("1-1-101", billing_start="2025-01-01")
     c.charge("1-1-101", "去年", "500.00", "2025-12-15")
     c.charge("1-1-101", "一月", "100.00", "2026-01-15")
@@ -43,8 +43,8 @@ def test_collection_rate_is_null_when_nothing_is_due_this_year_or_all_of_it_was_
     assert rate(c, "2026-02-01") is None  # 0 / (100 - 100)
 
 
-def test_collection_rate_has_four_decimals_rounded_half_up(tmp_path):
-    c = Community(tmp_path, fees=[])
+def test_collection_rate_has_four_decimals_rounded_half_up(new_community):
+    c = new_community(fees=[])
     c.unit("1-1-101", billing_start="2025-01-01")
     c.charge("1-1-101", "一月", "32.00", "2026-01-15")
     c.payment("1-1-101", "2026-01-20", "1.00")
@@ -53,8 +53,8 @@ def test_collection_rate_has_four_decimals_rounded_half_up(tmp_path):
     assert rate(c, "2026-02-01") == "1.0000"
 
 
-def test_prepaid_credit_is_not_counted_as_collected(tmp_path):
-    c = Community(tmp_path, fees=[])
+def test_prepaid_credit_is_not_counted_as_collected(new_community):
+    c = new_community(fees=[])
     c.unit("1-1-101", billing_start="2025-01-01")
     c.charge("1-1-101", "一月", "1000.00", "2026-01-15")
     c.payment("1-1-101", "2026-01-10", "3000.00")
@@ -63,8 +63,8 @@ def test_prepaid_credit_is_not_counted_as_collected(tmp_path):
     assert report["totals"]["credit"] == "2000.00"
 
 
-def test_collection_rate_spans_all_units(tmp_path):
-    c = Community(tmp_path)  # 200.00 a month, due on the 15th
+def test_collection_rate_spans_all_units(new_community):
+    c = new_community()  # 200.00 a month, due on the 15th
     c.unit("1-1-101", billing_start="2026-01-01")
     c.unit("1-1-102", billing_start="2026-01-01")
     c.payment("1-1-101", "2026-03-01", "400.00")
