@@ -24,10 +24,8 @@ from generator import pipeline
 from generator.cli import diff as diff_command
 from generator.cli import edit as edit_commands
 from generator.cli import importer as import_command
+from generator.cli import schemas as schemas_command
 from generator.cli.chinese import CuijiaoGroup, localise
-from generator.reading import (
-    editor_schemas as _jsonschema,  # its command moves here with the schema work
-)
 from generator.reading.fields import FIRST_DATE, LAST_DATE
 from generator.views.report import ledger_json
 
@@ -250,7 +248,7 @@ main.add_command(diff_command.command)
 for _command in edit_commands.COMMANDS:
     main.add_command(_command)
 main.add_command(import_command.command)
-main.add_command(_jsonschema.command)
+main.add_command(schemas_command.command)
 
 localise(main)
 for _command in main.commands.values():

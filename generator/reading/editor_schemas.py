@@ -20,8 +20,6 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-import click
-
 from generator.core import labels
 from generator.reading import schema
 
@@ -360,23 +358,3 @@ def write_all(folder: Path) -> list[str]:
         (folder / name).write_text(render(kind), encoding="utf-8", newline="\n")
         written.append(name)
     return written
-
-
-# -- the command ------------------------------------------------------------------------
-
-@click.command("schemas")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹，默认 小区文件夹/schemas")
-@click.option("--check", "check_only", is_flag=True, help="只检查是否最新，不写文件（过期则退出码 1）")
-@click.pass_obj
-def command(obj, out: Path | None, check_only: bool) -> None:
-    """生成编辑器用的 JSON Schema（schemas/*.schema.json），与 cuijiao check 的规则一致。"""
-    folder = out or obj.root / "schemas"
-    if check_only:
-        old = stale(folder)
-        if old:
-            click.echo(f"{folder} 里的 {'、'.join(old)} 不是最新的，请运行 cuijiao schemas 重新生成。", err=True)
-            raise SystemExit(1)
-        click.echo(f"{folder} 里的 JSON Schema 都是最新的。")
-        return
-    written = write_all(folder)
-    click.echo(f"已更新 {folder}：{'、'.join(written)}" if written else f"{folder} 里的 JSON Schema 已是最新。")

@@ -1,0 +1,28 @@
+"""``cuijiao schemas``: the editors' JSON Schemas (``reading/editor_schemas``) written or checked."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.cli.chinese import CuijiaoCommand
+from generator.reading.editor_schemas import stale, write_all
+
+# -- the command ------------------------------------------------------------------------
+
+@click.command("schemas", cls=CuijiaoCommand)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="输出文件夹，默认 小区文件夹/schemas")
+@click.option("--check", "check_only", is_flag=True, help="只检查是否最新，不写文件（过期则退出码 1）")
+@click.pass_obj
+def command(obj, out: Path | None, check_only: bool) -> None:
+    """生成编辑器用的 JSON Schema（schemas/*.schema.json），与 cuijiao check 的规则一致。"""
+    folder = out or obj.root / "schemas"
+    if check_only:
+        old = stale(folder)
+        if old:
+            click.echo(f"{folder} 里的 {'、'.join(old)} 不是最新的，请运行 cuijiao schemas 重新生成。", err=True)
+            raise SystemExit(1)
+        click.echo(f"{folder} 里的 JSON Schema 都是最新的。")
+        return
+    written = write_all(folder)
+    click.echo(f"已更新 {folder}：{'、'.join(written)}" if written else f"{folder} 里的 JSON Schema 已是最新。")
