@@ -1,66 +1,40 @@
-"""JSON Schemas for editors, generated from the validator's own field specs.
+"""JSON Schemas for editors, generated from the reader's own field specs.
 
-``schema.py`` describes every key of every data file once, as
-``{key: (converter, required)}``. This module walks those dicts and turns
-each converter into the JSON Schema of what it accepts, so VS Code's YAML
-extension completes keys and flags mistakes with the same rules that
-``cuijiao check`` applies. Keys whose value ``schema.py`` reads later
-(``_any``) are resolved by ``NESTED`` below; a key missing from ``NESTED``
-or from the Chinese ``WORDS`` table is a programming error, caught by the
-tests, so a new key in ``schema.py`` cannot silently go undocumented.
+``specs`` describes every key of every data file once, as
+``{key: (field, required)}``, and each field object says in JSON Schema what
+it accepts (``field.json_schema(record)``, see ``fields``). This module adds
+the words: a Chinese title and description for every key (``WORDS``) and for
+the values of every enum (``ENUM_LABELS``), so VS Code's YAML extension
+completes keys and flags mistakes with the same rules that ``cuijiao check``
+applies. A key missing from ``WORDS`` or an enum missing from ``ENUM_LABELS``
+is a programming error, caught by the tests, so a new key in ``specs``
+cannot silently go undocumented.
 
-Editors parse YAML 1.2: ``2026-03-15`` is a string, ``1200.50`` a number
-and ``"1200.50"`` a string. The schemas accept what the validator accepts
-(it reads every scalar as text), e.g. money as a number or a quoted string.
+The words of a nested mapping are looked up by the name of its kind of
+record (``Nested.name``, ``Deferred.name``: "fee", "contact", "person"...),
+then by key alone.
 """
 from __future__ import annotations
 
-import inspect
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from generator.core import labels
-from generator.reading import schema
+from generator.reading.fields import Spec
+from generator.reading.specs import ENTRIES_SPEC, POLICY_SPEC, UNIT_SPEC
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
-# file name -> (top-level spec name, context, title, description)
+# file name -> (top-level spec, context, title, description)
 FILES = {
-    "policy": ("_POLICY_SPEC", "policy", "收费政策 ledger/policy.yaml",
+    "policy": (POLICY_SPEC, "policy", "收费政策 ledger/policy.yaml",
                "小区名称、落款单位、收费项目、违约金、催缴阶段和诉讼时效。"),
-    "owner": ("_UNIT_SPEC", "unit", "房屋文件 owners/<房号>.yaml",
+    "owner": (UNIT_SPEC, "unit", "房屋文件 owners/<房号>.yaml",
               "一户一个文件：房屋信息、业主、期初欠费和催收记录。"),
-    "entries": ("_ENTRIES_SPEC", "entries", "账目文件 ledger/**/*.yaml",
+    "entries": (ENTRIES_SPEC, "entries", "账目文件 ledger/**/*.yaml",
                 "缴费、一次性收费、减免和分期协议；policy.yaml 以外的每个 ledger 文件。"),
 }
-
-# (context, key) -> (context of the nested spec, spec name, shape), for keys read later by schema.py;
-# shape: False one mapping, True a list of them, "either" one or a list, "by_year" a mapping of years to them
-NESTED = {
-    ("policy", "issuer"): ("issuer", "_ISSUER_SPEC", False),
-    ("policy", "fees"): ("fee", "_FEE_SPEC", True),
-    ("policy", "late_fee"): ("late_fee", "_LATE_FEE_SPEC", False),
-    ("policy", "dunning"): ("stage", "_STAGE_SPEC", True),
-    ("policy", "limitation"): ("limitation", "_LIMITATION_SPEC", False),
-    ("policy", "notice_board"): ("notice_board", "_NOTICE_BOARD_SPEC", False),
-    ("policy", "authorisations"): ("authorisation", "_AUTHORISATION_SPEC", True),
-    ("policy", "letters"): ("letters", "_LETTERS_SPEC", False),
-    ("policy", "holidays"): ("holiday", "_HOLIDAY_SPEC", "by_year"),  # {2027: {off: [...], work: [...]}}
-    ("unit", "opening"): ("opening", "_OPENING_SPEC", "either"),  # one item (v1) or a list of items (v2)
-    ("unit", "service_address"): ("service_address", "_SERVICE_ADDRESS_SPEC", False),
-    ("unit", "consents"): ("consent", "_CONSENT_SPEC", True),
-    ("unit", "contacts"): ("contact", "_CONTACT_SPEC", True),
-    ("contact", "promise"): ("promise", "_PROMISE_SPEC", False),
-    ("entries", "payments"): ("payment", "_PAYMENT_SPEC", True),
-    ("entries", "charges"): ("charge", "_CHARGE_SPEC", True),
-    ("entries", "waivers"): ("waiver", "_WAIVER_SPEC", True),
-    ("entries", "plans"): ("plan", "_PLAN_SPEC", True),
-    ("plan", "installments"): ("installment", "_INSTALLMENT_SPEC", True),
-}
-
-# nested specs built inline by schema.py (``_nested``): key -> context
-INLINE_CONTEXT = {"owners": "person", "tenant": "person"}
 
 # Chinese title and description per key; (context, key) overrides key
 WORDS: dict[str | tuple[str, str], tuple[str, str]] = {
@@ -200,115 +174,29 @@ ENUM_LABELS = {
     "late_fee": {"accrue": "照常计算", "freeze": "按期履行时停止计算"},
 }
 
-# The text forms the validator accepts (schema.py), as ECMAScript patterns for the editor.
-_MONEY_TEXT = r"^\s*(?=\d)(?!0*(\.0*)?\s*$)0*([1-9]\d{0,%d})?(\.\d{1,2})?\s*$" % (schema.MAX_MONEY_DIGITS - 1)  # > 0, at most 12 digits before the point
-_DECIMAL_TEXT = r"^\s*(?=\d)0*([1-9]\d{0,%d})?(\.\d{1,8})?\s*$" % (schema.MAX_DECIMAL_DIGITS - 1)  # >= 0, at most 9 digits before the point
-_AREA_TEXT = r"^\s*(?=\d)(?!0*(\.0*)?\s*$)0*([1-9]\d{0,%d})?(\.\d{1,8})?\s*$" % (schema.MAX_DECIMAL_DIGITS - 1)  # > 0
-_NON_EMPTY = r"\S"
-_DATE_TEXT = r"^(199\d|20\d\d|2100)-\d{2}-\d{2}$"  # schema.FIRST_DATE to schema.LAST_DATE, with format: date
-_STAGE_ID_TEXT = r"^[A-Za-z][A-Za-z0-9_-]*$"
-_UNIT_ID_TEXT = r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"
-assert (schema.FIRST_DATE.isoformat(), schema.LAST_DATE.isoformat()) == ("1990-01-01", "2100-12-31"), "update _DATE_TEXT"
-
 
 def words(context: str, key: str) -> tuple[str, str]:
     found = WORDS.get((context, key)) or WORDS.get(key)
     if found is None:
-        raise KeyError(f"no Chinese title for {context}.{key}: add it to generator/jsonschema.py WORDS")
+        raise KeyError(f"no Chinese title for {context}.{key}: add it to generator/reading/editor_schemas.py WORDS")
     return found
 
 
-def _closure(fn: Callable) -> dict[str, Any]:
-    return inspect.getclosurevars(fn).nonlocals if fn.__closure__ else {}
+def _value_words(value: dict, key: str) -> dict:
+    """The field's schema with the Chinese words of its enum's values (its own, or its items')."""
+    for node in (value, value.get("items")):
+        if isinstance(node, dict) and "enum" in node:
+            names = ENUM_LABELS[key]
+            node["enumDescriptions"] = [names[c] for c in node["enum"]]
+    return value
 
 
-def _converter_name(fn: Callable) -> str:
-    if fn.__name__ == "<lambda>":  # a lambda that only forwards to a named converter
-        named = [n for n in fn.__code__.co_names if callable(getattr(schema, n, None))]
-        if len(named) == 1:
-            return named[0]
-    return fn.__qualname__.split(".<locals>")[0]
-
-
-def value_schema(fn: Callable, context: str, key: str) -> dict:
-    """The JSON Schema of what one converter of schema.py accepts."""
-    name = _converter_name(fn)
-    cells = _closure(fn)
-    if name == "_any":
-        nested = NESTED.get((context, key))
-        if nested is None:
-            raise KeyError(f"schema.py reads {context}.{key} itself: describe it in generator/jsonschema.py NESTED")
-        inner_context, spec_name, is_list = nested
-        inner = object_schema(getattr(schema, spec_name), inner_context)
-        if is_list == "by_year":
-            return {"type": "object", "minProperties": 1, "propertyNames": {"pattern": r"^(199\d|20\d\d|2100)$"}, "additionalProperties": inner}
-        if is_list == "either":
-            return {"anyOf": [inner, {"type": "array", "minItems": 1, "items": inner}]}
-        if is_list:
-            return {"type": "array", "items": inner, **({"minItems": 1} if key == "installments" else {})}
-        return inner
-    if name == "_nested":
-        return object_schema(cells["spec"], INLINE_CONTEXT.get(key, key))
-    if name == "list_of":
-        node = {"type": "array", "items": _strip_words(value_schema(cells["item"], context, key))}
-        if cells.get("min_items"):
-            node["minItems"] = cells["min_items"]
-        return node
-    if name == "enum":
-        choices = list(cells["choices"])
-        names = ENUM_LABELS[key]
-        return {"type": "string", "enum": choices, "enumDescriptions": [names[c] for c in choices]}
-    if name == "integer":
-        bounds = {"minimum": cells["low"]}
-        if cells["high"] is not None:
-            bounds["maximum"] = cells["high"]
-        return {"type": "integer", **bounds}
-    if name == "integer_choice":
-        choices = list(cells["choices"])
-        return {"type": "integer", "enum": choices, "enumDescriptions": [ENUM_LABELS[key][c] for c in choices]}
-    # Editors read YAML 1.2: a plain true/false is a boolean, 1200.5 a number; the validator reads both as text.
-    simple = {
-        "text": {"type": ["string", "number", "boolean"], "pattern": _NON_EMPTY},
-        "optional_text": {"type": ["string", "number", "boolean", "null"]},
-        "a_date": {"type": "string", "pattern": _DATE_TEXT, "format": "date"},
-        "money": {"anyOf": [{"type": "string", "pattern": _MONEY_TEXT},
-                            {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10 ** schema.MAX_MONEY_DIGITS}]},
-        "a_decimal": {"anyOf": [{"type": "string", "pattern": _DECIMAL_TEXT},
-                                {"type": "number", "minimum": 0, "exclusiveMaximum": 10 ** schema.MAX_DECIMAL_DIGITS}]},
-        "an_area": {"anyOf": [{"type": "string", "pattern": _AREA_TEXT},
-                              {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10 ** schema.MAX_DECIMAL_DIGITS}]},
-        "unit_id": {"type": ["string", "integer"], "pattern": _UNIT_ID_TEXT, "minimum": 0},
-        "stage_id": {"type": "string", "pattern": _STAGE_ID_TEXT},
-        "_boolean": {"type": "boolean"},
-    }
-    if name in simple:
-        return dict(simple[name])
-    if name == "_creditor":
-        return {"anyOf": [value_schema(schema.text, context, key), object_schema(schema._CREDITOR_SPEC, "creditor")]}
-    if name == "payment_for":
-        item = {"type": "string", "pattern": r"^\s*((199\d|20\d\d|2100)-(0[1-9]|1[0-2])|opening|late_fee)\s*$"}
-        return {"anyOf": [item, {"type": "array", "minItems": 1, "items": item}]}
-    if name == "_rate":
-        number = value_schema(schema.a_decimal, context, key)
-        return {"anyOf": [number, {"type": "object", "minProperties": 1, "propertyNames": {"pattern": _NON_EMPTY}, "additionalProperties": number}]}
-    if name == "_requires":
-        return {
-            "type": "object",
-            "propertyNames": {"pattern": _STAGE_ID_TEXT},
-            "additionalProperties": {"type": "integer", "minimum": 1, "maximum": schema.MAX_REQUIRED_COUNT},
-        }
-    raise KeyError(f"no JSON Schema for converter {name} ({context}.{key}): teach generator/jsonschema.py value_schema")
-
-
-def _strip_words(node: dict) -> dict:
-    return {k: v for k, v in node.items() if k not in ("title", "description")}
-
-
-def object_schema(spec: dict, context: str) -> dict:
+def object_schema(spec: Spec, context: str) -> dict:
+    """The JSON Schema of a mapping read with ``spec``, every key with its title and description."""
     properties = {}
-    for key, (fn, _required) in spec.items():
+    for key, (field, _required) in spec.items():
         title, description = words(context, key)
-        value = value_schema(fn, context, key)
+        value = _value_words(field.json_schema(object_schema), key)
         choices = value.get("enum") or value.get("items", {}).get("enum")
         if choices:
             names = ENUM_LABELS[key]
@@ -318,7 +206,7 @@ def object_schema(spec: dict, context: str) -> dict:
             node["description"] = description
         node.update(value)
         properties[key] = node
-    required = [key for key, (_fn, req) in spec.items() if req]
+    required = [key for key, (_field, req) in spec.items() if req]
     result: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
     if required:
         result["required"] = required
@@ -326,8 +214,8 @@ def object_schema(spec: dict, context: str) -> dict:
 
 
 def build(kind: str) -> dict:
-    spec_name, context, title, description = FILES[kind]
-    body = object_schema(getattr(schema, spec_name), context)
+    spec, context, title, description = FILES[kind]
+    body = object_schema(spec, context)
     return {"$schema": DRAFT, "$id": f"{kind}.schema.json", "title": title, "description": description, **body}
 
 

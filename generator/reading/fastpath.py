@@ -1,9 +1,9 @@
-"""The fast way to read an ordinary file: ``fastyaml`` instead of libyaml, the same schema code.
+"""The fast way to read an ordinary file: ``fastyaml`` instead of libyaml, the same specs and fields.
 
 ``read_fast`` gives the FileResult that the exact path (libyaml nodes read by
-``schema``) would give, or None when it cannot be sure: then ``load`` reads
+``specs``) would give, or None when it cannot be sure: then ``load`` reads
 the file the exact way, which also says what is wrong and where. It runs the
-very same ``schema`` functions, through a ``Reader`` that reads
+very same ``specs`` functions and field objects, through a ``Reader`` that reads
 ``fastyaml``'s dicts, lists and strings and gives up at the first thing the
 exact path would report (an error or a warning), so the records cannot
 differ; only files with nothing to report are read here.
@@ -16,11 +16,11 @@ sharing those objects also makes the records and the cache smaller.
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any, Callable
+from typing import Any
 
 from generator.core.diagnostics import Pos, RecordPos
-from generator.reading import schema
-from generator.reading.schema import Reader, read_entries, read_unit
+from generator.reading.fields import Deferred, OptionalText, Reader, Spec, Text
+from generator.reading.specs import read_entries, read_unit
 from generator.speed.fastyaml import Map, parse
 
 _MISSING = object()
@@ -31,7 +31,7 @@ class GiveUp(Exception):
 
 
 class FastReader(Reader):
-    """A schema ``Reader`` over ``fastyaml`` values that gives up instead of reporting."""
+    """A ``Reader`` over ``fastyaml`` values that gives up instead of reporting."""
 
     __slots__ = ("memo",)
 
@@ -72,7 +72,7 @@ class FastReader(Reader):
             return node
         raise GiveUp
 
-    def fields(self, node, what: str, spec: dict[str, tuple[Callable, bool]], partial: bool = False) -> dict:
+    def fields(self, node, what: str, spec: Spec, partial: bool = False) -> dict:
         if type(node) is not Map:
             raise GiveUp
         plan = self.memo.get(id(spec))
@@ -97,12 +97,17 @@ class FastReader(Reader):
         return out
 
 
-def _plan(spec: dict) -> tuple:
+_NO_MEMO = (Text, OptionalText, Deferred)
+
+
+def _plan(spec: Spec) -> tuple:
     """For one field spec: the spec itself, its required keys, and per key its converter and memo (text -> value).
 
-    Free text (receipts, notes) is seldom repeated and cheap to convert: no memo.
+    The converter is the field's bound ``__call__``: calling it costs a function
+    call, calling the field object costs more. Free text (receipts, notes) is
+    seldom repeated and cheap to convert, a deferred node is not text: no memo.
     """
-    converters = {k: (convert, None if convert in (schema.optional_text, schema.text, schema._any) else {}) for k, (convert, _) in spec.items()}
+    converters = {k: (field.__call__, None if type(field) in _NO_MEMO else {}) for k, (field, _) in spec.items()}
     return spec, frozenset(k for k, (_, required) in spec.items() if required), converters
 
 
@@ -123,7 +128,7 @@ def read_fast(path: str, text: str, kind: str, memo: dict):
             record = read_entries(reader, tree)
     except GiveUp:
         raise
-    except Exception:  # the schema met a fastyaml value where it expected a libyaml node
+    except Exception:  # the specs met a fastyaml value where they expected a libyaml node
         raise GiveUp from None
     if record is None or reader.problems:
         raise GiveUp

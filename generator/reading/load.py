@@ -30,7 +30,8 @@ from generator.core.model import (
     Waiver,
 )
 from generator.reading.fastpath import GiveUp, read_fast
-from generator.reading.schema import Reader, read_entries, read_policy, read_unit
+from generator.reading.fields import Reader
+from generator.reading.specs import read_entries, read_policy, read_unit
 from generator.reading.yamlsource import compose, decode
 from generator.speed.forking import can_fork, in_two_processes
 from generator.speed.gcpause import paused_gc
@@ -119,10 +120,10 @@ def read_exact(path: str, raw: bytes) -> FileResult:
 # them makes every cached result stale (so does CACHE_VERSION).
 def _reading_code() -> tuple:
     from generator.core import diagnostics, model
-    from generator.reading import fastpath, schema, yamlsource
+    from generator.reading import fastpath, fields, specs, yamlsource
     from generator.speed import fastyaml, records
 
-    return (model, diagnostics, records, yamlsource, schema, fastyaml, fastpath, sys.modules[__name__])
+    return (model, diagnostics, records, yamlsource, fields, specs, fastyaml, fastpath, sys.modules[__name__])
 
 
 def reading_fingerprint() -> str:

@@ -1,9 +1,9 @@
 """Checks that need more than one file: units against the policy's fees, references, uniqueness, dates against today.
 
 The policy's checks of its own parts (fee versions, stage ids and references)
-are made while reading it (``schema``), at the nodes they are about. Records
+are made while reading it (``specs``), at the nodes they are about. Records
 read from a file with errors hold None where a value could not be read (see
-``schema``); every check here skips those values, whose problem is already
+``specs``); every check here skips those values, whose problem is already
 reported, so that one mistake gives one message.
 """
 from __future__ import annotations

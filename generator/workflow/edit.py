@@ -37,7 +37,7 @@ from generator.core.model import (
     Policy,
 )
 from generator.core.money import fmt
-from generator.reading import schema
+from generator.reading import fields, specs
 from generator.reading.load import FileCache, assemble, discover, read_file
 from generator.reading.validate import validate
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
@@ -101,7 +101,7 @@ _MARK = yaml.Mark("--for", 0, 0, 0, None, None)
 def parse_designation(values: tuple[str, ...]) -> tuple[str, ...]:
     """``--for 2026-03,opening --for late_fee`` -> ("2026-03", "opening", "late_fee"), by the schema's own rules.
 
-    The words are read by ``schema.payment_for``, the function that reads a
+    The words are read by ``specs.payment_for``, the function that reads a
     payment's ``for`` in the data, so the command accepts exactly what
     ``cuijiao check`` accepts; ValueError with its Chinese message otherwise.
     """
@@ -109,9 +109,9 @@ def parse_designation(values: tuple[str, ...]) -> tuple[str, ...]:
     if not words:
         raise ValueError("--for 是空的：写月份（YYYY-MM，如 2026-03）、opening（期初欠费）或 late_fee（违约金）")
     nodes = [yaml.ScalarNode("tag:yaml.org,2002:str", word, _MARK, _MARK) for word in words]
-    reader = schema.Reader("--for")
-    designation = schema.payment_for(reader, yaml.SequenceNode("tag:yaml.org,2002:seq", nodes, _MARK, _MARK), "for")
-    if designation is schema.BAD:
+    reader = fields.Reader("--for")
+    designation = specs.payment_for(reader, yaml.SequenceNode("tag:yaml.org,2002:seq", nodes, _MARK, _MARK), "for")
+    if designation is fields.BAD:
         problem = next(p for p in reader.problems if p.severity == "error")
         raise ValueError("；".join(text for text in (problem.message, problem.hint) if text))
     return designation

@@ -1,13 +1,23 @@
-"""Turn composed YAML nodes into records, converting every scalar by the schema.
+"""The specs of the data files and the checks that need nothing but the file itself.
 
-A ``Reader`` reads one file and collects its diagnostics. Each ``read_*``
-function returns a record, or None when the data was too broken to use (the
-reason is in the diagnostics). A record read with errors holds what could be
-read, and None where a value could not be: never computed with (the
-pipeline computes only data without errors), it lets ``validate`` still run
-the checks across files on what was readable, so one mistake does not hide
-another. Every check that needs nothing but the file itself lives here, at
-the key or value it is about; checks across files live in ``validate``.
+``read_policy``, ``read_unit`` and ``read_entries`` turn a file's YAML nodes
+into records (``core/model.py``) with the generic reader of ``fields``: each
+key's value through its field object, then the checks across a file's own
+parts, made here at the key or value they are about (fee versions, stage ids
+and ``requires``, a promise without ``promised``...). Checks across files
+live in ``validate``.
+
+Each ``read_*`` function returns a record, or None when the data was too
+broken to use (the reason is in the reader's diagnostics). A record read with
+errors holds what could be read, and None where a value could not be: never
+computed with (the pipeline computes only data without errors), it lets
+``validate`` still run the checks across files on what was readable, so one
+mistake does not hide another.
+
+``POLICY_SPEC``, ``UNIT_SPEC`` and ``ENTRIES_SPEC`` describe every key of the
+three kinds of file; the editors' JSON Schemas are made from them
+(``editor_schemas``). A key whose value the code below reads itself is a
+``Deferred`` field that names the spec it is read with.
 """
 from __future__ import annotations
 
@@ -15,9 +25,9 @@ import difflib
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
-from generator.core.diagnostics import Diagnostic, Pos, RecordPos, error, warning
+from generator.core.diagnostics import Pos, error
 from generator.core.model import (
     APPLIES_TO,
     BASES,
@@ -57,142 +67,48 @@ from generator.core.model import (
     Unit,
     Waiver,
 )
+from generator.reading.fields import (
+    BAD,
+    FIRST_DATE,
+    LAST_DATE,
+    NON_EMPTY_TEXT,
+    STAGE_ID,
+    YEAR_TEXT,
+    Deferred,
+    Enum,
+    Field,
+    Integer,
+    IntegerChoice,
+    ListOf,
+    Nested,
+    Reader,
+    RecordSchema,
+    Spec,
+    a_date,
+    a_decimal,
+    an_area,
+    bare_record,
+    boolean,
+    money,
+    optional_text,
+    stage_id,
+    text,
+    unit_id,
+)
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode
 
-BAD = object()  # a value that failed conversion; its diagnostic is already recorded
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
-_MONEY = re.compile(r"\d+(?:\.\d{1,2})?")
-_DECIMAL = re.compile(r"\d+(?:\.\d{1,8})?")
-_INTEGER = re.compile(r"\d+")
-_UNIT_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")  # letters (汉字 too) and digits, groups joined by "-"
-_STAGE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-MAX_MONEY_DIGITS = 12  # 999,999,999,999.99 yuan
-MAX_DECIMAL_DIGITS = 9  # rates, factors and areas
-# Dates a ledger can plausibly hold; with limitation.years <= 20 and day counts <= MAX_DAYS,
-# no date the rules derive from them (expiries, deadlines, next actions) leaves datetime's range.
-FIRST_DATE = date(1990, 1, 1)
-LAST_DATE = date(2100, 12, 31)
 MAX_DAYS = 3650  # after_days, wait_days, deadline_days, grace_days, warn_days: ten years
 MAX_YEARS = 20  # limitation.years
 MAX_REQUIRED_COUNT = 99  # requires: {stage: count}
-_TRUE, _FALSE = ("true", "True", "TRUE"), ("false", "False", "FALSE")  # YAML 1.2, as editors read it
-
-ENUM_WORDS = {
-    "occupancy": "self（自住）、rented（出租）、vacant（空置）",
-    "channel": "sms、wechat、phone、visit、letter、registered_mail、lawyer_letter、court、other",
-    "outcome": "no_answer、reached、promised、refused、disputed、delivered、returned、unreachable、paid",
-    "reason": "forgot、service_complaint、housing_defect、vacant、hardship、rented_out、legacy_dispute、refuses、unreachable、other",
-    "method": "wechat、alipay、bank、cash、pos、other",
-    "applies_to": "principal（本金）、late_fee（违约金）",
-    "basis": "area（按面积）、unit（按户）",
-    "purpose": "demand（催缴，默认）、service（维修、巡查、回访等服务）、other（其他）",
-    "party": "issuer（落款单位的人员，默认）、creditor（债权人自己的人员）",
-    "covers": "in_time（只承认未过诉讼时效的欠费，默认）、all（承认全部欠费，包括已过诉讼时效的）",
-    "late_fee": "accrue（违约金照常计算，默认）、freeze（按期履行期间违约金停止计算）",
-}
 
 
-class Reader:
-    """Converts the nodes of one file; collects what is wrong with them."""
-
-    __slots__ = ("path", "problems")
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[Diagnostic] = []
-
-    # -- positions and messages -------------------------------------------
-    def pos(self, node) -> Pos:
-        mark = node.start_mark
-        return Pos(self.path, mark.line + 1, mark.column + 1)
-
-    def record_pos(self, node) -> RecordPos:
-        """Where a mapping starts and where each of its values starts (for checks made after reading)."""
-        mark = node.start_mark
-        values, seen = [], set()
-        for key_node, value_node in node.value:
-            if type(key_node) is ScalarNode and key_node.value not in seen:
-                seen.add(key_node.value)
-                value_mark = value_node.start_mark
-                values.append((key_node.value, value_mark.line + 1, value_mark.column + 1))
-        return RecordPos(self.path, mark.line + 1, mark.column + 1, tuple(values))
-
-    def value_of(self, mapping, key: str):
-        """The (first) value node of ``key`` in a mapping already read by ``fields``."""
-        return next(value for k, value in mapping.value if type(k) is ScalarNode and k.value == key)
-
-    def error(self, node, message: str, hint: str = "") -> Any:
-        self.problems.append(error(self.pos(node), message, hint))
-        return BAD
-
-    def warn(self, node, message: str, hint: str = "") -> None:
-        self.problems.append(warning(self.pos(node), message, hint))
-
-    def has_errors_since(self, count: int) -> bool:
-        return any(p.severity == "error" for p in self.problems[count:])
-
-    # -- structure ------------------------------------------------------------
-    def fields(self, node, what: str, spec: dict[str, tuple[Callable, bool]], partial: bool = False) -> dict | None:
-        """Read a mapping whose keys are all known; None if anything in it is wrong.
-
-        With ``partial``, return what could be read even then (bad values are ``BAD``,
-        missing keys absent), so that the caller can go on checking nested parts and
-        report every problem of the file at once; None only when it is not a mapping.
-        """
-        if type(node) is not MappingNode:
-            self.error(node, f"{what}应是“键: 值”的映射", "检查缩进，或按格式说明补全各项")
-            return None
-        before = len(self.problems)
-        out: dict[str, Any] = {}
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            if type(key_node) is not ScalarNode:
-                self.error(key_node, f"{what}的键必须是简单文字", "键写成英文单词加冒号，例如 amount: \"100.00\"；不要把列表或映射当作键")
-                continue
-            key = key_node.value
-            if key in seen:
-                self.error(key_node, f"重复的键“{key}”", "同一层里每个键只能写一次，请删除或合并重复的那一行")
-                continue
-            seen.add(key)
-            entry = spec.get(key)
-            if entry is None:
-                out[key] = BAD
-                self.error(key_node, f"{what}里有未知的键“{key}”", _suggest(key, spec))
-                continue
-            if not entry[1] and self.is_null(value_node):  # an optional key left empty (or ~, null) is not given
-                continue
-            out[key] = entry[0](self, value_node, key)
-        for key, (_, required) in spec.items():
-            if required and key not in out:
-                self.error(node, f"{what}缺少必填项“{key}”", f"请补上 {key}: …")
-        if not partial and self.has_errors_since(before):
-            return None
-        return out
-
-    def sequence(self, node, what: str) -> list | None:
-        if type(node) is not SequenceNode:
-            self.error(node, f"{what}应是列表", "列表的每一项以“- ”开头，或写成 [a, b]")
-            return None
-        return node.value
-
-    def scalar(self, node, key: str) -> str | Any:
-        if type(node) is not ScalarNode:
-            return self.error(node, f"“{key}”应是一个值，而不是列表或映射", f"把值直接写在“{key}:”后面的同一行，不要写成“- …”列表或缩进的“键: 值”")
-        return node.value
-
-    def is_null(self, node) -> bool:
-        """YAML's null: a plain ``~``, ``null`` or nothing (a quoted "~" is text)."""
-        return node.tag == _NULL_TAG
-
-
-def _suggest(key: str, spec) -> str:
-    names = [name for name in spec if not name.startswith("$")]  # $schema is for editors, not for people
-    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-    if close:
-        return f"是不是“{close[0]}”？"
-    return "可用的键：" + "、".join(names)
+def _top(r: Reader, node, empty: tuple[str, str], what: str, spec: Spec) -> dict | None:
+    """What could be read of a file's top mapping; None when there is none (an empty file: ``empty`` says so)."""
+    if node is None:
+        r.problems.append(error(Pos(r.path, 1, 1), *empty))
+        return None
+    return r.fields(node, what, spec, partial=True)
 
 
 def _get(values: dict, key: str, default=None):
@@ -201,244 +117,56 @@ def _get(values: dict, key: str, default=None):
     return None if value is BAD else value
 
 
-# -- scalar converters (reader, node, key) -> value or BAD ---------------------
-
-_NULL_TAG = "tag:yaml.org,2002:null"
-
-
-def text(r: Reader, node, key: str):
-    value = optional_text(r, node, key)
-    if value is BAD:
-        return BAD
-    if not value:
-        return r.error(node, f"“{key}”不能为空", f"在“{key}:”后面写上内容")
-    return value
-
-
-def optional_text(r: Reader, node, key: str):
-    """Free text; YAML's null (``~``, ``null``, nothing) is no text, a quoted "~" is text."""
-    value = r.scalar(node, key)
-    if value is BAD:
-        return BAD
-    if r.is_null(node):
-        return ""
-    return value.strip()
-
-
-def a_date(r: Reader, node, key: str):
-    """A date from FIRST_DATE to LAST_DATE: a year like 0226 or 2206 is a typo, and would make millions in arrears."""
-    value = r.scalar(node, key)
-    if value is BAD:
-        return BAD
-    if not _DATE.fullmatch(value):
-        return r.error(node, f"“{key}”的日期“{value}”格式不对", "日期写成 YYYY-MM-DD，例如 2026-03-15")
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return r.error(node, f"“{key}”的日期“{value}”不存在", "检查月份和日子，例如 2 月没有 30 日")
-    if not FIRST_DATE <= day <= LAST_DATE:
-        return r.error(node, f"“{key}”的日期“{value}”不在 {FIRST_DATE} 到 {LAST_DATE} 之间", "检查年份是否写错，例如把 2026 写成了 0226 或 2206")
-    return day
-
-
-def money(r: Reader, node, key: str):
-    """A positive amount with at most two decimals: 1200, 1200.5, "1200.50"."""
-    value = r.scalar(node, key)
-    if value is BAD:
-        return BAD
-    value = value.strip()
-    if not _MONEY.fullmatch(value):
-        if re.fullmatch(r"\d+\.\d{3,}", value):
-            return r.error(node, f"金额“{value}”超过两位小数", "金额最多保留到分，例如 1200.50")
-        if value.startswith("-") and _MONEY.fullmatch(value[1:]):
-            return r.error(node, f"金额“{value}”不能为负数", "退款或冲减请用 waivers（减免）记录")
-        return r.error(node, f"“{key}”不是有效金额：“{value}”", "金额写成数字，最多两位小数，例如 1200.50，不要带逗号或“元”")
-    if _too_many_digits(value, MAX_MONEY_DIGITS):
-        return r.error(node, f"金额“{value}”过大", f"检查是否多写了数字；整数部分最多 {MAX_MONEY_DIGITS} 位")
-    amount = Decimal(value).quantize(Decimal("0.01"))
-    if amount <= 0:
-        return r.error(node, f"金额必须大于 0：“{value}”", "金额为 0 的条目不必记录，请删除这一条或改正金额")
-    return amount
-
-
-def a_decimal(r: Reader, node, key: str):
-    """A non-negative rate or factor: "2.20", "0.0003", "0.7"."""
-    value = r.scalar(node, key)
-    if value is BAD:
-        return BAD
-    value = value.strip()
-    if not _DECIMAL.fullmatch(value):
-        if value.startswith("-") and _DECIMAL.fullmatch(value[1:]):
-            return r.error(node, f"“{key}”不能是负数：“{value}”", "写成 0 或正数，去掉负号")
-        if re.fullmatch(r"\d+\.\d{9,}", value):
-            return r.error(node, f"“{key}”的值“{value}”超过八位小数", "最多写到小数点后八位，例如 0.0003")
-        return r.error(node, f"“{key}”不是有效数字：“{value}”", "写成不带单位的数字，例如 2.20 或 0.0003，不要写 % 或“元”")
-    if _too_many_digits(value, MAX_DECIMAL_DIGITS):
-        return r.error(node, f"“{key}”的值“{value}”过大", f"检查是否多写了数字；整数部分最多 {MAX_DECIMAL_DIGITS} 位")
-    return Decimal(value)
-
-
-def an_area(r: Reader, node, key: str):
-    """A building area in square metres: a decimal greater than 0."""
-    value = a_decimal(r, node, key)
-    if value is BAD:
-        return BAD
-    if value <= 0:
-        return r.error(node, f"面积 {key} 必须大于 0：“{value}”", "写房屋的建筑面积（平方米），例如 area: \"89.50\"")
-    return value
-
-
-def _too_many_digits(value: str, limit: int) -> bool:
-    """Keeps every sum and product well inside Decimal's 28 digits (a longer number made it raise)."""
-    return len(value.split(".")[0].lstrip("0")) > limit
-
-
-def _span(low: int, high: int | None) -> str:
-    return f"{low} 到 {high}" if high is not None else f"不小于 {low}"
-
-
-def integer(low: int, high: int | None = None):
-    """A whole number from ``low`` to ``high`` (no bound when None)."""
-
-    def convert(r: Reader, node, key: str):
-        value = r.scalar(node, key)
-        if value is BAD:
-            return BAD
-        value = value.strip()
-        if not _INTEGER.fullmatch(value):
-            if value.startswith("-") and _INTEGER.fullmatch(value[1:]):
-                return r.error(node, f"“{key}”不能是负数：“{value}”", f"应为 {_span(low, high)} 的整数")
-            return r.error(node, f"“{key}”应是整数：“{value}”", f"写成不带小数点、单位和引号的整数，应为 {_span(low, high)}")
-        number = int(value) if len(value) <= 12 else 10**12
-        if number < low or (high is not None and number > high):
-            return r.error(node, f"“{key}”的值 {value.lstrip('0') or '0'} 超出范围", f"应为 {_span(low, high)} 的整数")
-        return number
-
-    return convert
-
-
-def integer_choice(choices: tuple[int, ...], unit: str = ""):
-    """A whole number that is one of ``choices``, e.g. a fee's cycle of 1, 3, 6 or 12 months."""
-    words = "、".join(map(str, choices[:-1])) + f" 或 {choices[-1]}" if len(choices) > 1 else str(choices[0])
-
-    def convert(r: Reader, node, key: str):
-        value = r.scalar(node, key)
-        if value is BAD:
-            return BAD
-        value = value.strip()
-        if not _INTEGER.fullmatch(value):
-            return r.error(node, f"“{key}”应是整数：“{value}”", f"只能是 {words}{unit}")
-        number = int(value) if len(value) <= 12 else 10**12
-        if number not in choices:
-            return r.error(node, f"“{key}”的值 {value.lstrip('0') or '0'} 不在可选范围内，只能是 {words}{unit}", f"把 {key} 改为 {words} 中的一个")
-        return number
-
-    return convert
-
-
-def enum(choices: tuple[str, ...], word_key: str | None = None):
-    def convert(r: Reader, node, key: str):
-        value = r.scalar(node, key)
-        if value is BAD:
-            return BAD
-        value = value.strip()
-        if value not in choices:
-            close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
-            hint = f"是不是“{close[0]}”？" if close else ""
-            hint += "可选：" + ENUM_WORDS.get(word_key or key, "、".join(choices))
-            return r.error(node, f"“{key}”的值“{value}”不在可选范围内", hint)
-        return value
-
-    return convert
-
-
-def list_of(item: Callable, min_items: int = 0, empty: tuple[str, str] | None = None):
-    """A list whose every item ``item`` reads; at least ``min_items`` of them (``empty``: the message and hint then)."""
-
-    def convert(r: Reader, node, key: str):
-        nodes = r.sequence(node, f"“{key}”")
-        if nodes is None:
-            return BAD
-        values = [item(r, child, key) for child in nodes]
-        if len(values) < min_items:
-            message, hint = empty or (f"“{key}”至少要写 {min_items} 项", f"在 {key} 下面补上，每项以“- ”开头")
-            return r.error(node, message, hint)
-        if any(v is BAD for v in values):
-            return BAD
-        return tuple(values)
-
-    return convert
-
-
-def unit_id(r: Reader, node, key: str):
-    value = text(r, node, key)
-    if value is BAD:
-        return BAD
-    if not _UNIT_ID.fullmatch(value):
-        return r.error(node, f"房号“{value}”只能包含字母（可以是汉字）、数字和“-”", "例如 3-2-1802；不要写空格、“/”“_”等符号，栋、单元、室之间用“-”隔开")
-    return value
-
-
-def stage_id(r: Reader, node, key: str):
-    value = text(r, node, key)
-    if value is BAD:
-        return BAD
-    if not _STAGE_ID.fullmatch(value):
-        return r.error(node, f"“{value}”不是有效的英文标识", "用英文字母开头，只含字母、数字、_ 和 -，例如 notice")
-    return value
-
-
-def _nested(spec: dict, what: str, build: Callable):
-    def convert(r: Reader, node, key: str):
-        values = r.fields(node, what, spec)
-        if values is None:
-            return BAD
-        return build(r, node, values)
-
-    return convert
-
-
 # -- policy -----------------------------------------------------------------
 # The policy is one small file, always read the exact way (libyaml nodes), so
 # its checks across its own parts (fee versions, stage references) are made
 # here, at the nodes they are about.
 
-def _rate(r: Reader, node, key: str):
-    if type(node) is MappingNode:
-        table = []
-        seen = set()
-        broken = False
-        for key_node, value_node in node.value:
-            if type(key_node) is not ScalarNode:
-                r.error(key_node, "费率表里的房屋类型必须是简单文字", "写成 {高层: \"2.20\", 洋房: \"2.80\"}")
-                broken = True
-                continue
-            name = key_node.value.strip()
-            if name in seen:
-                r.error(key_node, f"费率表里重复的房屋类型“{name}”", "每种房屋类型只写一个单价，删除重复的那一项")
-                broken = True
-                continue
-            seen.add(name)
-            value = a_decimal(r, value_node, f"{key}.{name}")
-            if value is BAD:
-                broken = True
-                continue
-            table.append((name, value))
-        if broken:
-            return BAD
-        if not table:
-            return r.error(node, "费率表不能为空", "按房屋类型写单价，例如 rate: {高层: \"2.20\"}；所有类型同价时写一个数，例如 rate: \"2.20\"")
-        return tuple(table)
-    return a_decimal(r, node, key)
+class Rate(Field):
+    """A fee's rate: one decimal, or a table of them by unit type ({高层: "2.20", 洋房: "2.80"})."""
+
+    __slots__ = ()
+
+    def __call__(self, r: Reader, node, key: str):
+        if type(node) is MappingNode:
+            table = []
+            seen = set()
+            broken = False
+            for key_node, value_node in node.value:
+                if type(key_node) is not ScalarNode:
+                    r.error(key_node, "费率表里的房屋类型必须是简单文字", "写成 {高层: \"2.20\", 洋房: \"2.80\"}")
+                    broken = True
+                    continue
+                name = key_node.value.strip()
+                if name in seen:
+                    r.error(key_node, f"费率表里重复的房屋类型“{name}”", "每种房屋类型只写一个单价，删除重复的那一项")
+                    broken = True
+                    continue
+                seen.add(name)
+                value = a_decimal(r, value_node, f"{key}.{name}")
+                if value is BAD:
+                    broken = True
+                    continue
+                table.append((name, value))
+            if broken:
+                return BAD
+            if not table:
+                return r.error(node, "费率表不能为空", "按房屋类型写单价，例如 rate: {高层: \"2.20\"}；所有类型同价时写一个数，例如 rate: \"2.20\"")
+            return tuple(table)
+        return a_decimal(r, node, key)
+
+    def json_schema(self, record: RecordSchema = bare_record) -> dict:
+        number = a_decimal.json_schema(record)
+        return {"anyOf": [number, {"type": "object", "minProperties": 1, "propertyNames": {"pattern": NON_EMPTY_TEXT}, "additionalProperties": number}]}
 
 
 _FEE_SPEC = {
     "id": (stage_id, True),
     "name": (text, False),  # default: the id
-    "basis": (enum(BASES), True),
-    "rate": (_rate, True),
-    "cycle": (integer_choice(CYCLES, " 个月"), True),
-    "due_day": (integer(1, 28), True),
+    "basis": (Enum(BASES), True),
+    "rate": (Rate(), True),
+    "cycle": (IntegerChoice(CYCLES, " 个月"), True),
+    "due_day": (Integer(1, 28), True),
     "vacant_factor": (a_decimal, False),
     "from": (a_date, False),
     "until": (a_date, False),
@@ -495,30 +223,39 @@ def _keys(node) -> list[str]:
     return [k.value for k, _ in node.value if type(k) is ScalarNode] if type(node) is MappingNode else []
 
 
-def _requires(r: Reader, node, key: str):
-    if type(node) is not MappingNode:
-        return r.error(node, "requires 应写成 {阶段id: 次数}", "例如 requires: {notice: 2}")
-    pairs = []
-    broken = False
-    for key_node, value_node in node.value:
-        name = stage_id(r, key_node, key)
-        count = integer(1, MAX_REQUIRED_COUNT)(r, value_node, f"requires.{getattr(key_node, 'value', '')}")
-        if name is BAD or count is BAD:
-            broken = True
-            continue
-        pairs.append((name, count))
-    return BAD if broken else tuple(pairs)
+class Requires(Field):
+    """A stage's ``requires``: {stage id: how many times}, e.g. {notice: 2}."""
+
+    __slots__ = ()
+    count = Integer(1, MAX_REQUIRED_COUNT)
+
+    def __call__(self, r: Reader, node, key: str):
+        if type(node) is not MappingNode:
+            return r.error(node, "requires 应写成 {阶段id: 次数}", "例如 requires: {notice: 2}")
+        pairs = []
+        broken = False
+        for key_node, value_node in node.value:
+            name = stage_id(r, key_node, key)
+            count = self.count(r, value_node, f"requires.{getattr(key_node, 'value', '')}")
+            if name is BAD or count is BAD:
+                broken = True
+                continue
+            pairs.append((name, count))
+        return BAD if broken else tuple(pairs)
+
+    def json_schema(self, record: RecordSchema = bare_record) -> dict:
+        return {"type": "object", "propertyNames": {"pattern": stage_id.json_schema(record)["pattern"]}, "additionalProperties": self.count.json_schema(record)}
 
 
 _STAGE_SPEC = {
     "id": (stage_id, True),
     "name": (text, False),  # default: the id
-    "after_days": (integer(0, MAX_DAYS), True),
-    "channels": (list_of(enum(CHANNELS, "channel")), True),
+    "after_days": (Integer(0, MAX_DAYS), True),
+    "channels": (ListOf(Enum(CHANNELS, "channel")), True),
     "letter": (stage_id, False),
-    "wait_days": (integer(0, MAX_DAYS), False),
-    "deadline_days": (integer(0, MAX_DAYS), False),
-    "requires": (_requires, False),
+    "wait_days": (Integer(0, MAX_DAYS), False),
+    "deadline_days": (Integer(0, MAX_DAYS), False),
+    "requires": (Requires(), False),
 }
 
 LETTER_TEMPLATES = ("notice", "lawyer")
@@ -548,7 +285,7 @@ def _check_stages(r: Reader, stages: list[tuple[dict, Any]]) -> None:
         if "requires" in v and type(r.value_of(node, "requires")) is MappingNode:
             for key_node, _ in r.value_of(node, "requires").value:
                 needed = getattr(key_node, "value", None)
-                if type(key_node) is ScalarNode and _STAGE_ID.fullmatch(needed.strip()) and needed.strip() not in known:
+                if type(key_node) is ScalarNode and STAGE_ID.fullmatch(needed.strip()) and needed.strip() not in known:
                     close = difflib.get_close_matches(needed.strip(), known, n=1)
                     hint = f"是不是“{close[0]}”？" if close else "requires 里只能写本文件 dunning 里已定义的阶段 id：" + "、".join(known)
                     r.error(key_node, f"阶段“{name}”的 requires 引用了不存在的阶段“{needed.strip()}”", hint)
@@ -556,27 +293,32 @@ def _check_stages(r: Reader, stages: list[tuple[dict, Any]]) -> None:
 
 _ISSUER_SPEC = {"name": (text, True), "address": (optional_text, False), "phone": (optional_text, False)}
 _LATE_FEE_SPEC = {
-    "daily_rate": (a_decimal, True), "grace_days": (integer(0, MAX_DAYS), False), "cap": (a_decimal, False),
-    "on_opening": (lambda r, n, k: _boolean(r, n, k), False), "basis": (optional_text, False),
+    "daily_rate": (a_decimal, True), "grace_days": (Integer(0, MAX_DAYS), False), "cap": (a_decimal, False),
+    "on_opening": (boolean, False), "basis": (optional_text, False),
 }
-_LIMITATION_SPEC = {"years": (integer(1, MAX_YEARS), False), "warn_days": (integer(0, MAX_DAYS), False)}
+_LIMITATION_SPEC = {"years": (Integer(1, MAX_YEARS), False), "warn_days": (Integer(0, MAX_DAYS), False)}
 _CREDITOR_SPEC = {"name": (text, True), "address": (optional_text, False), "phone": (optional_text, False)}
 _AUTHORISATION_SPEC = {"from": (a_date, True), "until": (a_date, False), "document": (text, True), "note": (optional_text, False)}
-_HOLIDAY_SPEC = {"off": (list_of(a_date), False), "work": (list_of(a_date), False)}
+_HOLIDAY_SPEC = {"off": (ListOf(a_date), False), "work": (ListOf(a_date), False)}
 MAX_DELIVERY_DAYS = 60
 DEFAULT_DELIVERY_DAYS = 7  # a registered letter inside a city arrives in a few days; returned mail takes longer
-_LETTERS_SPEC = {"delivery_days": (integer(0, MAX_DELIVERY_DAYS), False)}
+_LETTERS_SPEC = {"delivery_days": (Integer(0, MAX_DELIVERY_DAYS), False)}
 
 
-_creditor_mapping = _nested(_CREDITOR_SPEC, "creditor（债权人）", lambda r, node, v: Creditor(v["name"], v.get("address", ""), v.get("phone", "")))
-
-
-def _creditor(r: Reader, node, key: str):
+class CreditorField(Field):
     """Who holds the claim: ``{name: …}`` as the spec writes it, or the plain name (read before v2)."""
-    if type(node) is MappingNode:
-        return _creditor_mapping(r, node, key)
-    name = text(r, node, key)
-    return BAD if name is BAD else Creditor(name)
+
+    __slots__ = ()
+    mapping = Nested(_CREDITOR_SPEC, "creditor（债权人）", lambda r, node, v: Creditor(v["name"], v.get("address", ""), v.get("phone", "")), "creditor")
+
+    def __call__(self, r: Reader, node, key: str):
+        if type(node) is MappingNode:
+            return self.mapping(r, node, key)
+        name = text(r, node, key)
+        return BAD if name is BAD else Creditor(name)
+
+    def json_schema(self, record: RecordSchema = bare_record) -> dict:
+        return {"anyOf": [text.json_schema(record), self.mapping.json_schema(record)]}
 
 
 def _authorisations(r: Reader, node, creditor: Creditor | None, issuer_name: str | None, written_creditor: bool) -> tuple[Authorisation, ...]:
@@ -598,6 +340,9 @@ def _authorisations(r: Reader, node, creditor: Creditor | None, issuer_name: str
     return tuple(out)
 
 
+_YEAR = Integer(FIRST_DATE.year, LAST_DATE.year)
+
+
 def _holidays(r: Reader, node) -> tuple[HolidayYear, ...]:
     """``{2027: {off: [...], work: [...]}}``: each date inside its year."""
     if type(node) is not MappingNode:
@@ -606,7 +351,7 @@ def _holidays(r: Reader, node) -> tuple[HolidayYear, ...]:
     out = []
     seen: set[int] = set()
     for key_node, value_node in node.value:
-        year = integer(FIRST_DATE.year, LAST_DATE.year)(r, key_node, "holidays 的年份")
+        year = _YEAR(r, key_node, "holidays 的年份")
         if year is BAD:
             continue
         if year in seen:
@@ -629,46 +374,31 @@ def _holidays(r: Reader, node) -> tuple[HolidayYear, ...]:
             r.error(value_node, f"{min(both)} 既写在放假日（off）里又写在调休上班日（work）里", "按国务院办公厅的通知只保留一处")
         out.append(HolidayYear(year, tuple(sorted(days["off"])), tuple(sorted(days["work"]))))
     return tuple(sorted(out, key=lambda h: h.year))
-_NOTICE_BOARD_SPEC = {"list_units": (lambda r, n, k: _boolean(r, n, k), False)}
 
 
-def _boolean(r: Reader, node, key: str):
-    value = r.scalar(node, key)
-    if value is BAD:
-        return BAD
-    value = value.strip()
-    if value in _TRUE or value in _FALSE:
-        return value in _TRUE
-    return r.error(node, f"“{key}”只能写 true 或 false：“{value}”", f"写 {key}: true（是）或 {key}: false（否）")
+_NOTICE_BOARD_SPEC = {"list_units": (boolean, False)}
 
 
-def _any(r: Reader, node, key: str):
-    return node
-
-
-_POLICY_SPEC = {
+POLICY_SPEC = {
     "community": (text, True),
-    "issuer": (_any, True),
-    "creditor": (_creditor, False),
-    "authorisations": (_any, False),
-    "holidays": (_any, False),
-    "letters": (_any, False),
-    "payment_channels": (list_of(text), False),
-    "fees": (_any, True),
-    "late_fee": (_any, False),
-    "dunning": (_any, False),
-    "limitation": (_any, False),
-    "notice_board": (_any, False),
+    "issuer": (Deferred(_ISSUER_SPEC, "issuer"), True),
+    "creditor": (CreditorField(), False),
+    "authorisations": (Deferred(_AUTHORISATION_SPEC, "authorisation", "list"), False),
+    "holidays": (Deferred(_HOLIDAY_SPEC, "holiday", "by_year"), False),  # {2027: {off: [...], work: [...]}}
+    "letters": (Deferred(_LETTERS_SPEC, "letters"), False),
+    "payment_channels": (ListOf(text), False),
+    "fees": (Deferred(_FEE_SPEC, "fee", "list"), True),
+    "late_fee": (Deferred(_LATE_FEE_SPEC, "late_fee"), False),
+    "dunning": (Deferred(_STAGE_SPEC, "stage", "list"), False),
+    "limitation": (Deferred(_LIMITATION_SPEC, "limitation"), False),
+    "notice_board": (Deferred(_NOTICE_BOARD_SPEC, "notice_board"), False),
     "$schema": (optional_text, False),
 }
 
 
 def read_policy(r: Reader, node) -> Policy | None:
     """The policy; with errors, what could be read of it (the fees' bases and rate tables for the checks of units)."""
-    if node is None:
-        r.problems.append(error(Pos(r.path, 1, 1), "policy.yaml 是空的", "参照使用指南填写小区名称、收费项目和催缴阶段"))
-        return None
-    values = r.fields(node, "收费政策", _POLICY_SPEC, partial=True)
+    values = _top(r, node, ("policy.yaml 是空的", "参照使用指南填写小区名称、收费项目和催缴阶段"), "收费政策", POLICY_SPEC)
     if values is None:
         return None
     issuer = r.fields(values["issuer"], "issuer（落款单位）", _ISSUER_SPEC, partial=True) if "issuer" in values else None
@@ -764,7 +494,7 @@ def _person(what: str, required_name: bool = True):
     def build(r, node, v):
         return Person(v.get("name", ""), v.get("phone", ""), v.get("address", ""))
 
-    return _nested(spec, what, build)
+    return Nested(spec, what, build, "person")
 
 
 _PROMISE_SPEC = {"date": (a_date, True), "amount": (money, False)}
@@ -776,31 +506,31 @@ _SERVICE_ADDRESS_SPEC = {"address": (text, True), "confirmed": (a_date, True), "
 _CONSENT_SPEC = {"kind": (text, True), "date": (a_date, True), "evidence": (optional_text, False), "withdrawn": (a_date, False), "note": (optional_text, False)}
 _CONTACT_SPEC = {
     "date": (a_date, True),
-    "channel": (enum(CHANNELS), True),
+    "channel": (Enum(CHANNELS), True),
     "by": (optional_text, False),
-    "outcome": (enum(OUTCOMES), True),
-    "promise": (_any, False),
-    "reason": (enum(REASONS), False),
+    "outcome": (Enum(OUTCOMES), True),
+    "promise": (Deferred(_PROMISE_SPEC, "promise"), False),
+    "reason": (Enum(REASONS), False),
     "evidence": (optional_text, False),
     "note": (optional_text, False),
-    "purpose": (enum(PURPOSES), False),
-    "party": (enum(PARTIES), False),
-    "covers": (enum(COVERS), False),
+    "purpose": (Enum(PURPOSES), False),
+    "party": (Enum(PARTIES), False),
+    "covers": (Enum(COVERS), False),
 }
 _NO_OWNERS = ("owners 至少要有一位业主", "在 owners 下写上业主，例如 - {name: 王丽, phone: \"13800000000\"}")
-_UNIT_SPEC = {
+UNIT_SPEC = {
     "unit": (unit_id, True),
     "type": (text, True),
     "area": (an_area, False),
     "billing_start": (a_date, True),
-    "occupancy": (enum(OCCUPANCIES), False),
-    "owners": (list_of(_person("业主"), min_items=1, empty=_NO_OWNERS), True),
+    "occupancy": (Enum(OCCUPANCIES), False),
+    "owners": (ListOf(_person("业主"), min_items=1, empty=_NO_OWNERS), True),
     "tenant": (_person("租户", required_name=False), False),
-    "tags": (list_of(text), False),
-    "opening": (_any, False),
-    "service_address": (_any, False),
-    "consents": (_any, False),
-    "contacts": (_any, False),
+    "tags": (ListOf(text), False),
+    "opening": (Deferred(_OPENING_SPEC, "opening", "either"), False),  # one item (v1) or a list of items (v2)
+    "service_address": (Deferred(_SERVICE_ADDRESS_SPEC, "service_address"), False),
+    "consents": (Deferred(_CONSENT_SPEC, "consent", "list"), False),
+    "contacts": (Deferred(_CONTACT_SPEC, "contact", "list"), False),
     "$schema": (optional_text, False),
 }
 
@@ -880,10 +610,7 @@ def _read_consents(r: Reader, node) -> tuple[Consent, ...]:
 
 def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
     """The unit; with errors, what could be read, as long as its number is right (for the checks across files)."""
-    if node is None:
-        r.problems.append(error(Pos(r.path, 1, 1), "房屋文件是空的", "至少写上 unit、type、billing_start 和 owners"))
-        return None
-    v = r.fields(node, "房屋信息", _UNIT_SPEC, partial=True)
+    v = _top(r, node, ("房屋文件是空的", "至少写上 unit、type、billing_start 和 owners"), "房屋信息", UNIT_SPEC)
     if v is None:
         return None
     unit, start = _get(v, "unit"), _get(v, "billing_start")
@@ -916,35 +643,46 @@ def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
 
 # -- ledger entries files ---------------------------------------------------------
 
-def payment_for(r: Reader, node, key: str):
+class PaymentFor(Field):
     """A payment's ``for``: what the owner said it pays, a list of YYYY-MM, opening or late_fee (one item may stand alone)."""
-    nodes = [node] if type(node) is ScalarNode or type(node) is str else r.sequence(node, f"“{key}”")
-    if nodes is None:
-        return BAD
-    out = []
-    for item in nodes:
-        value = r.scalar(item, key)
-        if value is BAD:
+
+    __slots__ = ()
+
+    def __call__(self, r: Reader, node, key: str):
+        nodes = [node] if type(node) is ScalarNode or type(node) is str else r.sequence(node, f"“{key}”")
+        if nodes is None:
             return BAD
-        value = value.strip()
-        month = _MONTH.fullmatch(value)
-        if value in (FOR_OPENING, FOR_LATE_FEE) or (month and 1 <= int(month.group(2)) <= 12 and FIRST_DATE.year <= int(month.group(1)) <= LAST_DATE.year):
-            if value not in out:
-                out.append(value)
-            continue
-        if month or re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?", value):
-            return r.error(item, f"for 里的“{value}”不是有效的月份", "写成 YYYY-MM，例如 2026-03（指到期日在 2026 年 3 月的欠费）")
-        return r.error(item, f"for 里的“{value}”不在可选范围内", "可写：YYYY-MM（到期日在该月的欠费，如 2026-03）、opening（期初欠费）、late_fee（违约金）")
-    if not out:
-        return r.error(node, "for 是空的", "不指定用途就删除 for；否则写上月份（YYYY-MM）、opening 或 late_fee")
-    if FOR_LATE_FEE in out and len(out) > 1:
-        r.warn(node, "for 里有 late_fee：整笔缴费都算违约金，其他几项不起作用", "一笔钱既交本金又交违约金时，分成两条缴费记录")
-    return tuple(out)
+        out = []
+        for item in nodes:
+            value = r.scalar(item, key)
+            if value is BAD:
+                return BAD
+            value = value.strip()
+            month = _MONTH.fullmatch(value)
+            if value in (FOR_OPENING, FOR_LATE_FEE) or (month and 1 <= int(month.group(2)) <= 12 and FIRST_DATE.year <= int(month.group(1)) <= LAST_DATE.year):
+                if value not in out:
+                    out.append(value)
+                continue
+            if month or re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?", value):
+                return r.error(item, f"for 里的“{value}”不是有效的月份", "写成 YYYY-MM，例如 2026-03（指到期日在 2026 年 3 月的欠费）")
+            return r.error(item, f"for 里的“{value}”不在可选范围内", "可写：YYYY-MM（到期日在该月的欠费，如 2026-03）、opening（期初欠费）、late_fee（违约金）")
+        if not out:
+            return r.error(node, "for 是空的", "不指定用途就删除 for；否则写上月份（YYYY-MM）、opening 或 late_fee")
+        if FOR_LATE_FEE in out and len(out) > 1:
+            r.warn(node, "for 里有 late_fee：整笔缴费都算违约金，其他几项不起作用", "一笔钱既交本金又交违约金时，分成两条缴费记录")
+        return tuple(out)
+
+    def json_schema(self, record: RecordSchema = bare_record) -> dict:
+        item = {"type": "string", "pattern": rf"^\s*({YEAR_TEXT}-(0[1-9]|1[0-2])|{FOR_OPENING}|{FOR_LATE_FEE})\s*$"}
+        return {"anyOf": [item, {"type": "array", "minItems": 1, "items": item}]}
+
+
+payment_for = PaymentFor()
 
 
 _PAYMENT_SPEC = {
     "unit": (unit_id, True), "date": (a_date, True), "amount": (money, True),
-    "method": (enum(METHODS), True), "receipt": (optional_text, False), "note": (optional_text, False),
+    "method": (Enum(METHODS), True), "receipt": (optional_text, False), "note": (optional_text, False),
     "for": (payment_for, False),
 }
 _CHARGE_SPEC = {
@@ -953,15 +691,21 @@ _CHARGE_SPEC = {
 }
 _WAIVER_SPEC = {
     "unit": (unit_id, True), "date": (a_date, True), "amount": (money, True),
-    "applies_to": (enum(APPLIES_TO), True), "approved_by": (text, True), "reason": (text, True),
+    "applies_to": (Enum(APPLIES_TO), True), "approved_by": (text, True), "reason": (text, True),
     "note": (optional_text, False), "consent": (optional_text, False),
 }
 _INSTALLMENT_SPEC = {"due": (a_date, True), "amount": (money, True)}
 _PLAN_SPEC = {
-    "unit": (unit_id, True), "signed": (a_date, True), "installments": (_any, True), "note": (optional_text, False),
-    "covers": (enum(COVERS), False), "late_fee": (enum(PLAN_LATE_FEES), False),
+    "unit": (unit_id, True), "signed": (a_date, True), "installments": (Deferred(_INSTALLMENT_SPEC, "installment", "list", min_items=1), True), "note": (optional_text, False),
+    "covers": (Enum(COVERS), False), "late_fee": (Enum(PLAN_LATE_FEES), False),
 }
-_ENTRIES_SPEC = {"payments": (_any, False), "charges": (_any, False), "waivers": (_any, False), "plans": (_any, False), "$schema": (optional_text, False)}
+ENTRIES_SPEC = {
+    "payments": (Deferred(_PAYMENT_SPEC, "payment", "list"), False),
+    "charges": (Deferred(_CHARGE_SPEC, "charge", "list"), False),
+    "waivers": (Deferred(_WAIVER_SPEC, "waiver", "list"), False),
+    "plans": (Deferred(_PLAN_SPEC, "plan", "list"), False),
+    "$schema": (optional_text, False),
+}
 
 
 def _section(r: Reader, top: dict, key: str, what: str) -> list:
@@ -974,7 +718,7 @@ def read_entries(r: Reader, node) -> Entries:
     """Every entry of the file; an entry with errors keeps what could be read (None elsewhere) for the checks across files."""
     if node is None:
         return Entries()
-    top = r.fields(node, "账目文件", _ENTRIES_SPEC, partial=True)
+    top = r.fields(node, "账目文件", ENTRIES_SPEC, partial=True)
     if top is None:
         return Entries()
     path = r.path
