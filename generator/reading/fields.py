@@ -36,7 +36,9 @@ BAD = object()  # a value that failed conversion; its diagnostic is already reco
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INTEGER = re.compile(r"\d+")
 STAGE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # an English identifier: fee and stage ids, letter templates
-UNIT_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")  # letters (汉字 too) and digits, groups joined by "-"
+# A unit id: letters (汉字 too) and digits, groups joined by "-". The one definition, for the
+# reader, the importer and the editors' schemas (see UnitId.json_schema for the editors' dialect).
+UNIT_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 MAX_MONEY_DIGITS = 12  # 999,999,999,999.99 yuan
 MAX_DECIMAL_DIGITS = 9  # rates, factors and areas
 # Dates a ledger can plausibly hold; with limitation.years <= 20 and day counts <= MAX_DAYS,
@@ -398,11 +400,21 @@ class UnitId(_Matching):
 
     __slots__ = ()
     regex = UNIT_ID
+    # For editors: JSON Schema patterns are ECMAScript, where \W is ASCII only (Python's is
+    # Unicode); the CJK ideographs, letters to Python already, make the same rule accept 汉字
+    # there too. To Python the pattern is exactly UNIT_ID (a test checks every character).
+    _PART = r"(?:[^\W_]|[\u3400-\u4dbf\u4e00-\u9fff])"
+
     def refuse(self, r: Reader, node, value: str):
         return r.error(node, f"房号“{value}”只能包含字母（可以是汉字）、数字和“-”", "例如 3-2-1802；不要写空格、“/”“_”等符号，栋、单元、室之间用“-”隔开")
 
+    @classmethod
+    def pattern(cls) -> str:
+        """``UNIT_ID`` as a JSON Schema pattern (anchored, understood alike by Python and ECMAScript)."""
+        return "^" + UNIT_ID.pattern.replace(r"[^\W_]", cls._PART) + "$"
+
     def json_schema(self, record: RecordSchema = bare_record) -> dict:
-        return {"type": ["string", "integer"], "pattern": r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$", "minimum": 0}
+        return {"type": ["string", "integer"], "pattern": self.pattern(), "minimum": 0}
 
 
 class StageId(_Matching):

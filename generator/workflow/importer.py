@@ -42,6 +42,7 @@ from generator.core.diagnostics import (
 )
 from generator.core.errors import CuijiaoError, UsageProblem
 from generator.core.model import OCCUPANCIES
+from generator.reading.fields import UNIT_ID
 from generator.reading.yamlsource import MappingNode, SequenceNode, compose
 from generator.workflow.edit import Edit, check_with, dump, money_text, yaml_for
 
@@ -60,7 +61,6 @@ COLUMNS = {
 }
 REQUIRED = ("unit", "owner", "type")
 HEADER_SEARCH_ROWS = 10
-_UNIT_ID = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _ZERO_FORMAT = re.compile(r"0+")
@@ -242,7 +242,7 @@ def cell_unit(value) -> str:
     unit = _text(value)
     if not unit:
         raise CellError("缺少房号")
-    if not _UNIT_ID.fullmatch(unit):
+    if not UNIT_ID.fullmatch(unit):
         raise CellError(f"房号“{unit}”只能包含字母、数字和“-”", "例如 3-2-1802")
     return unit
 

@@ -1,0 +1,170 @@
+"""The field objects: each reads one kind of value and says in JSON Schema what it accepts; one unit id rule."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from generator.reading import editor_schemas, fields, specs
+from generator.reading.fields import (
+    ADate,
+    Deferred,
+    Enum,
+    Integer,
+    IntegerChoice,
+    ListOf,
+    Nested,
+    Reader,
+    UnitId,
+    a_date,
+    money,
+    optional_text,
+    text,
+    unit_id,
+)
+from generator.reading.load import read_file
+from generator.reading.yamlsource import compose
+from generator.workflow import importer
+
+
+def _node(yaml_text: str):
+    source, problems = compose("x.yaml", yaml_text.encode("utf-8"))
+    assert not problems
+    return source.node
+
+
+def _read(field, yaml_value: str, key: str = "k"):
+    """What ``field`` reads from the value of ``k: <yaml_value>``, and the reader's messages."""
+    node = _node(f"{key}: {yaml_value}\n")
+    reader = Reader("x.yaml")
+    value = field(reader, node.value[0][1], key)
+    return value, [(p.message, p.hint) for p in reader.problems]
+
+
+def test_integer_reads_its_range_and_gives_its_bounds_as_json_schema():
+    due_day = Integer(1, 28)
+    assert _read(due_day, "15") == (15, [])
+    assert _read(due_day, "29", "due_day") == (fields.BAD, [("“due_day”的值 29 超出范围", "应为 1 到 28 的整数")])
+    assert _read(Integer(0), "-3", "n") == (fields.BAD, [("“n”不能是负数：“-3”", "应为 不小于 0 的整数")])
+    assert due_day.json_schema() == {"type": "integer", "minimum": 1, "maximum": 28}
+    assert Integer(0).json_schema() == {"type": "integer", "minimum": 0}
+
+
+def test_enum_hints_with_its_words_and_gives_its_choices_as_json_schema():
+    channel = Enum(("sms", "phone"), "channel")
+    assert _read(channel, "phone") == ("phone", [])
+    value, problems = _read(channel, "phon", "channels")
+    assert value is fields.BAD
+    assert problems == [("“channels”的值“phon”不在可选范围内", "是不是“phone”？可选：" + fields.ENUM_WORDS["channel"])]
+    assert _read(Enum(("a", "b")), "c", "x")[1] == [("“x”的值“c”不在可选范围内", "可选：a、b")]
+    assert channel.json_schema() == {"type": "string", "enum": ["sms", "phone"]}
+
+
+def test_integer_choice_lists_its_choices_in_the_message_and_the_schema():
+    cycle = IntegerChoice((1, 3, 6, 12), " 个月")
+    assert _read(cycle, "2", "cycle")[1] == [("“cycle”的值 2 不在可选范围内，只能是 1、3、6 或 12 个月", "把 cycle 改为 1、3、6 或 12 中的一个")]
+    assert cycle.json_schema() == {"type": "integer", "enum": [1, 3, 6, 12]}
+
+
+def test_list_of_reads_every_item_and_nests_the_items_schema():
+    months = ListOf(Integer(1, 12), min_items=1)
+    assert _read(months, "[1, 12]") == ((1, 12), [])
+    assert _read(months, "[]", "months") == (fields.BAD, [("“months”至少要写 1 项", "在 months 下面补上，每项以“- ”开头")])
+    assert months.json_schema() == {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 12}, "minItems": 1}
+    assert ListOf(a_date).json_schema() == {"type": "array", "items": ADate().json_schema()}
+
+
+def test_nested_and_deferred_mappings_ask_for_the_schema_of_their_spec():
+    spec = {"name": (text, True), "phone": (optional_text, False)}
+    asked = []
+
+    def record(spec_asked, name):
+        asked.append((spec_asked, name))
+        return {"record": name}
+
+    person = Nested(spec, "业主", lambda r, node, v: v["name"], "person")
+    assert _read(person, "{name: 王丽}") == ("王丽", [])
+    assert person.json_schema(record) == {"record": "person"}
+    assert Deferred(spec, "fee", "list", min_items=1).json_schema(record) == {"type": "array", "items": {"record": "fee"}, "minItems": 1}
+    assert Deferred(spec, "opening", "either").json_schema(record) == {"anyOf": [{"record": "opening"}, {"type": "array", "minItems": 1, "items": {"record": "opening"}}]}
+    assert Deferred(spec, "holiday", "by_year").json_schema(record)["propertyNames"] == {"pattern": r"^(199\d|20\d\d|2100)$"}
+    assert all(spec_asked is spec for spec_asked, _ in asked)
+    # without an editor's words: the bare structure
+    assert person.json_schema() == {
+        "type": "object",
+        "properties": {"name": text.json_schema(), "phone": optional_text.json_schema()},
+        "additionalProperties": False,
+        "required": ["name"],
+    }
+
+
+def test_each_key_of_the_editor_schemas_is_its_field_schema_under_its_words():
+    """The editor schemas are the field objects' own schemas, with a title and description (and enum words) added."""
+    built = json.loads(editor_schemas.render("entries"))
+    payment = built["properties"]["payments"]["items"]["properties"]
+    assert payment["amount"] == {"title": "缴费金额", "description": "请加引号并写两位小数，如 \"1200.00\"", **money.json_schema()}
+    assert {k: v for k, v in payment["unit"].items() if k not in ("title", "description")} == unit_id.json_schema()
+    method = payment["method"]
+    assert method["enum"] == list(specs.ENTRIES_SPEC["payments"][0].spec["method"][0].choices)
+    assert method["enumDescriptions"][method["enum"].index("bank")] == "银行转账"
+    policy = json.loads(editor_schemas.render("policy"))
+    stage = policy["properties"]["dunning"]["items"]["properties"]
+    assert stage["after_days"]["maximum"] == specs.MAX_DAYS
+    assert stage["requires"]["additionalProperties"] == {"type": "integer", "minimum": 1, "maximum": specs.MAX_REQUIRED_COUNT}
+
+
+# -- one unit id rule ------------------------------------------------------------------
+
+CHINESE_IDS = ("商铺-3", "A栋-1201", "3-2-1802", "㐀-1")
+NOT_IDS = ("3_2", "3 2", "3-", "-3", "3--2", "3/2", "1-1-101。")
+
+
+def test_the_reader_the_importer_and_the_editor_schema_use_one_unit_id_pattern():
+    assert importer.UNIT_ID is fields.UNIT_ID
+    assert UnitId.pattern() == "^" + fields.UNIT_ID.pattern.replace(r"[^\W_]", UnitId._PART) + "$"
+
+
+@pytest.mark.parametrize("unit", CHINESE_IDS)
+def test_a_unit_id_with_chinese_characters_is_accepted_by_the_reader_the_importer_and_the_editor_schema(unit):
+    owner = f"unit: {unit}\ntype: 高层\nbilling_start: 2026-01-01\nowners: [{{name: 王丽}}]\n"
+    result = read_file(f"owners/{unit}.yaml", owner.encode("utf-8"))
+    assert result.problems == () and result.record.id == unit
+    assert importer.cell_unit(unit) == unit
+    assert re.search(unit_id.json_schema()["pattern"], unit)
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(editor_schemas.render("owner"))
+    assert list(jsonschema.Draft7Validator(schema).iter_errors({"unit": unit, "type": "高层", "billing_start": "2026-01-01", "owners": [{"name": "王丽"}]})) == []
+
+
+@pytest.mark.parametrize("unit", NOT_IDS)
+def test_a_unit_id_with_symbols_is_refused_by_the_reader_the_importer_and_the_editor_schema(unit):
+    assert _read(unit_id, json.dumps(unit), "unit")[0] is fields.BAD
+    with pytest.raises(importer.CellError):
+        importer.cell_unit(unit)
+    assert not re.search(unit_id.json_schema()["pattern"], unit)
+
+
+def test_the_editor_pattern_is_the_readers_rule_character_by_character():
+    """To Python the editor's pattern is exactly UNIT_ID: the CJK ranges it adds are letters to Python already."""
+    editor = re.compile(UnitId.pattern())
+    part = re.compile(UnitId._PART)
+    for code in range(0x10000):  # the ranges added are in the Basic Multilingual Plane
+        char = chr(code)
+        assert bool(part.fullmatch(char)) == bool(re.fullmatch(r"[^\W_]", char)), hex(code)
+    for unit in CHINESE_IDS + NOT_IDS + ("1", "Ａ-１", "é-1"):
+        assert bool(editor.fullmatch(unit)) == bool(fields.UNIT_ID.fullmatch(unit)), unit
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no node to run the editor's ECMAScript regex")
+def test_the_editor_pattern_accepts_chinese_ids_in_ecmascript_as_editors_run_it():
+    """VS Code's YAML extension compiles patterns with the u flag; there \\W is ASCII only."""
+    script = (
+        "const r = new RegExp(JSON.parse(process.argv[1]), 'u');"
+        "console.log(JSON.stringify(JSON.parse(process.argv[2]).map(s => r.test(s))))"
+    )
+    ids = list(CHINESE_IDS + NOT_IDS)
+    out = subprocess.run(["node", "-e", script, json.dumps(UnitId.pattern()), json.dumps(ids)], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [True] * len(CHINESE_IDS) + [False] * len(NOT_IDS)
