@@ -1,20 +1,19 @@
 """Read a YAML file into position-carrying nodes, and nothing more.
 
 We compose (never construct) with libyaml, so no implicit typing reaches the
-data: every scalar stays the exact text the committee wrote, and the schema
+data: every scalar stays the exact text the committee wrote, and the reader
 decides what it means (``01066660000`` stays text, ``no`` is not false,
 ``1200.5`` becomes Decimal). Tags (even ``!!str``), anchors, aliases and merge
-keys are refused, each at its place; duplicate keys are the schema's.
+keys are refused, each at its place; duplicate keys are the reader's (``fields``).
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import yaml
 
 from generator.core.diagnostics import Diagnostic, Pos, error
+from generator.speed.gcpause import paused_gc
 
 try:  # libyaml is a hard requirement for speed, but keep a clear fallback
     from yaml import CSafeLoader as _Loader
@@ -32,18 +31,6 @@ class SourceFile:
 
     path: str
     node: yaml.Node | None
-
-
-@contextmanager
-def _no_cyclic_gc():
-    """The cyclic GC dominates libyaml composing large files (5x): pause it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
@@ -74,13 +61,13 @@ def compose(path: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
     then the problems say why and nothing else in the file is judged. A file
     whose only refused features are harmless to read past (an anchor nothing
     refers to, ``!!str`` and the other standard tags on a plain value) keeps
-    its node, so that the schema reports the file's other problems too.
+    its node, so that the reader reports the file's other problems too.
     """
     text, problems = decode(path, raw)
     if text is None:
         return SourceFile(path, None), problems
     try:
-        with _no_cyclic_gc():
+        with paused_gc():  # the cyclic GC dominates libyaml composing large files (5x)
             node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         return SourceFile(path, None), [_syntax_error(path, text, exc)]
