@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-DEMO_AS_OF = date(2026, 11, 22)  # the day the demo community is written as of (AS_OF in scripts/make_demo.py)
+DEMO_AS_OF = date(2026, 11, 22)  # the day the demo community is written as of (AS_OF in scripts/demo_households.py)
 
 
 def cuijiao(*args: str, root: Path | None = None, as_of: date | str | None = None, no_cache: bool = False,
