@@ -124,18 +124,20 @@ class Script:
 
 @dataclass(frozen=True, slots=True)
 class Tactic:
+    """One way of collecting, with the households it fits, its steps, scripts, risks and the law behind it."""
+
     id: str
     name: str
     aka: str  # what the training material called it
     summary: str
     fits: tuple[Fits, ...]  # alternatives: any one may match
     unless: Fits | None  # any condition that holds rules the tactic out
-    priority: int
-    steps: tuple[str, ...]
-    scripts: tuple[Script, ...]
-    record: tuple[str, ...]
-    risks: tuple[str, ...]
-    laws: tuple[str, ...]
+    priority: int  # higher first among equally specific fits
+    steps: tuple[str, ...]  # what to do, in order
+    scripts: tuple[Script, ...]  # what to say (话术)
+    record: tuple[str, ...]  # what to write into the contact log
+    risks: tuple[str, ...]  # legal or neighbourly risks, said plainly
+    laws: tuple[str, ...]  # article ids of the legal book
     pos: Pos
 
 
@@ -143,45 +145,51 @@ class Tactic:
 class StageGuide:
     """The playbook's guide to one dunning stage: its goal, what to do and record, the laws and tactics it uses."""
 
-    id: str
+    id: str  # a stage id of the policy's dunning ladder, or a generic one matched by channel
     name: str
-    channels: tuple[str, ...]
-    goal: str
-    do: tuple[str, ...]
-    record: tuple[str, ...]
-    laws: tuple[str, ...]
-    tactics: tuple[str, ...]
+    channels: tuple[str, ...]  # contact channels of the stage (how guide_for matches a community's own stage)
+    goal: str  # what the stage is for, one sentence
+    do: tuple[str, ...]  # the steps, in order
+    record: tuple[str, ...]  # what to write into the contact log afterwards
+    laws: tuple[str, ...]  # article ids of the legal book
+    tactics: tuple[str, ...]  # tactic ids that fit the stage
     pos: Pos
 
 
 @dataclass(frozen=True, slots=True)
 class Segment:
+    """A kind of owner (the training material's 业主分类): how to recognise them and how to approach them."""
+
     id: str
     name: str
-    fits: tuple[Fits, ...]
-    traits: tuple[str, ...]
-    approach: tuple[str, ...]
-    cautions: tuple[str, ...]
-    tactics: tuple[str, ...]
+    fits: tuple[Fits, ...]  # alternatives: a household in any of them belongs to the segment
+    traits: tuple[str, ...]  # how they are recognised
+    approach: tuple[str, ...]  # what works with them
+    cautions: tuple[str, ...]  # what to avoid
+    tactics: tuple[str, ...]  # tactic ids
     pos: Pos
 
 
 @dataclass(frozen=True, slots=True)
 class ReasonGuide:
+    """Why owners do not pay (a contact's ``reason``) and how to answer it."""
+
     id: str  # a reason code of the contact log
     name: str
-    signs: tuple[str, ...]
-    approach: tuple[str, ...]
-    tactics: tuple[str, ...]
-    laws: tuple[str, ...]
+    signs: tuple[str, ...]  # what the owner says or does
+    approach: tuple[str, ...]  # how to answer
+    tactics: tuple[str, ...]  # tactic ids
+    laws: tuple[str, ...]  # article ids
     pos: Pos
 
 
 @dataclass(frozen=True, slots=True)
 class Period:
+    """A season of the collection year (year end, Spring Festival, …) and what to do in it."""
+
     id: str
     name: str
-    months: tuple[int, ...]
+    months: tuple[int, ...]  # 1-12
     focus: str
     actions: tuple[str, ...]
     pos: Pos
@@ -676,13 +684,9 @@ def _read_scripts(r: Reader, node) -> tuple[Script, ...] | None:
                 return None
             when = read
         if "unless" in values:
-            read = _read_fits(r, values["unless"], "unless（话术的排除条件）")
-            if read is None:
+            unless = _read_unless(r, values["unless"], "unless（话术的排除条件）")
+            if unless is _FAILED:
                 return None
-            if len(read) != 1:
-                r.error(values["unless"], "unless 只能写一个映射", "把排除条件写在同一个映射里，任一项成立即排除")
-                return None
-            unless = read[0]
         scripts.append(Script(values["title"], values["text"], when, unless))
     if len(scripts) < 2:
         r.error(node, "每一招至少要有两段话术", "在 scripts 里再写一段，适合另一个场合")
@@ -693,19 +697,29 @@ def _read_scripts(r: Reader, node) -> tuple[Script, ...] | None:
     return tuple(scripts)
 
 
+_FAILED = object()  # a value that could not be read; its error is recorded
+
+
+def _read_unless(r: Reader, node, what: str):
+    """The one mapping of exclusions (any that holds rules out), or _FAILED after recording why not."""
+    read = _read_fits(r, node, what)
+    if read is None:
+        return _FAILED
+    if len(read) != 1:
+        r.error(node, "unless 只能写一个映射", "把排除条件写在同一个映射里，任一项成立即排除")
+        return _FAILED
+    return read[0]
+
+
 def _build(kind: str, r: Reader, node, v: dict):
     pos = r.pos(node)
     if kind == "tactics":
         fits = _read_fits(r, v["fits"], "fits（适用条件）")
         unless = None
         if "unless" in v:
-            read = _read_fits(r, v["unless"], "unless（排除条件）")
-            if read is None:
+            unless = _read_unless(r, v["unless"], "unless（排除条件）")
+            if unless is _FAILED:
                 return None
-            if len(read) != 1:
-                r.error(v["unless"], "unless 只能写一个映射", "把排除条件写在同一个映射里，任一项成立即排除")
-                return None
-            unless = read[0]
         scripts = _read_scripts(r, v["scripts"])
         if fits is None or scripts is None:
             return None
