@@ -197,12 +197,16 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class MonthlyStep:
+    """One step of the collector's monthly routine (``when``: the days of the month it falls on)."""
+
     when: str
     do: str
 
 
 @dataclass(frozen=True, slots=True)
 class Dont:
+    """A practice the playbook forbids: why (the law it breaks or the harm it does) and what to do instead."""
+
     id: str
     name: str
     why: str
