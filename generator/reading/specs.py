@@ -714,6 +714,41 @@ def _section(r: Reader, top: dict, key: str, what: str) -> list:
     return r.sequence(top[key], what) or []
 
 
+def _entries(r: Reader, top: dict, key: str, what: str, item_what: str, spec: Spec, make, index: int) -> tuple[list, int]:
+    """The records of one section, ``make(values, clean, seq, pos)`` of each item read, and the index after its last item.
+
+    ``clean``: nothing was wrong with the item, so every value is there and none is BAD.
+    """
+    problems = r.problems
+    path = r.path
+    out = []
+    for item in _section(r, top, key, what):
+        before = len(problems)
+        v = r.fields(item, item_what, spec, partial=True)
+        if v is not None:
+            out.append(make(v, len(problems) == before, (path, index), r.pos(item)))
+        index += 1
+    return out, index
+
+
+def _payment(v: dict, clean: bool, seq, pos) -> Payment:
+    if clean:
+        return Payment(v["unit"], v["date"], v["amount"], v["method"], v.get("receipt", ""), seq, pos, v.get("for", ()))
+    return Payment(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "method"), _get(v, "receipt", ""), seq, pos, _get(v, "for", ()))
+
+
+def _charge(v: dict, clean: bool, seq, pos) -> OneOffCharge:
+    if clean:
+        return OneOffCharge(v["unit"], v["item"], v.get("period", ""), v["amount"], v["due"], v.get("issued", v["due"]), seq, pos)
+    return OneOffCharge(_get(v, "unit"), _get(v, "item"), _get(v, "period", ""), _get(v, "amount"), _get(v, "due"), _get(v, "issued", v.get("due")), seq, pos)
+
+
+def _waiver(v: dict, clean: bool, seq, pos) -> Waiver:
+    if clean:
+        return Waiver(v["unit"], v["date"], v["amount"], v["applies_to"], v["approved_by"], v["reason"], seq, pos, v.get("consent", ""))
+    return Waiver(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "applies_to"), _get(v, "approved_by"), _get(v, "reason"), seq, pos, _get(v, "consent", "") or "")
+
+
 def read_entries(r: Reader, node) -> Entries:
     """Every entry of the file; an entry with errors keeps what could be read (None elsewhere) for the checks across files."""
     if node is None:
@@ -722,36 +757,10 @@ def read_entries(r: Reader, node) -> Entries:
     if top is None:
         return Entries()
     path = r.path
-    problems = r.problems
-    payments, charges, waivers, plans = [], [], [], []
-    index = 0
-    for item in _section(r, top, "payments", "payments（缴费）"):
-        before = len(problems)
-        v = r.fields(item, "缴费记录", _PAYMENT_SPEC, partial=True)
-        if v is not None:
-            if len(problems) == before:
-                payments.append(Payment(v["unit"], v["date"], v["amount"], v["method"], v.get("receipt", ""), (path, index), r.pos(item), v.get("for", ())))
-            else:
-                payments.append(Payment(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "method"), _get(v, "receipt", ""), (path, index), r.pos(item), _get(v, "for", ())))
-        index += 1
-    for item in _section(r, top, "charges", "charges（一次性收费）"):
-        before = len(problems)
-        v = r.fields(item, "一次性收费", _CHARGE_SPEC, partial=True)
-        if v is not None:
-            if len(problems) == before:
-                charges.append(OneOffCharge(v["unit"], v["item"], v.get("period", ""), v["amount"], v["due"], v.get("issued", v["due"]), (path, index), r.pos(item)))
-            else:
-                charges.append(OneOffCharge(_get(v, "unit"), _get(v, "item"), _get(v, "period", ""), _get(v, "amount"), _get(v, "due"), _get(v, "issued", v.get("due")), (path, index), r.pos(item)))
-        index += 1
-    for item in _section(r, top, "waivers", "waivers（减免）"):
-        before = len(problems)
-        v = r.fields(item, "减免记录", _WAIVER_SPEC, partial=True)
-        if v is not None:
-            if len(problems) == before:
-                waivers.append(Waiver(v["unit"], v["date"], v["amount"], v["applies_to"], v["approved_by"], v["reason"], (path, index), r.pos(item), v.get("consent", "")))
-            else:
-                waivers.append(Waiver(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "applies_to"), _get(v, "approved_by"), _get(v, "reason"), (path, index), r.pos(item), _get(v, "consent", "") or ""))
-        index += 1
+    payments, index = _entries(r, top, "payments", "payments（缴费）", "缴费记录", _PAYMENT_SPEC, _payment, 0)
+    charges, index = _entries(r, top, "charges", "charges（一次性收费）", "一次性收费", _CHARGE_SPEC, _charge, index)
+    waivers, index = _entries(r, top, "waivers", "waivers（减免）", "减免记录", _WAIVER_SPEC, _waiver, index)
+    plans = []
     for item in _section(r, top, "plans", "plans（分期协议）"):
         v = r.fields(item, "分期协议", _PLAN_SPEC, partial=True)
         index += 1
