@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from generator.core import labels
-from generator.reading.fields import Spec
+from generator.reading.fields import Field, Spec, record_schema
 from generator.reading.specs import ENTRIES_SPEC, POLICY_SPEC, UNIT_SPEC
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -193,8 +192,8 @@ def _value_words(value: dict, key: str) -> dict:
 
 def object_schema(spec: Spec, context: str) -> dict:
     """The JSON Schema of a mapping read with ``spec``, every key with its title and description."""
-    properties = {}
-    for key, (field, _required) in spec.items():
+
+    def property_schema(key: str, field: Field) -> dict:
         title, description = words(context, key)
         value = _value_words(field.json_schema(object_schema), key)
         choices = value.get("enum") or value.get("items", {}).get("enum")
@@ -205,12 +204,9 @@ def object_schema(spec: Spec, context: str) -> dict:
         if description:
             node["description"] = description
         node.update(value)
-        properties[key] = node
-    required = [key for key, (_field, req) in spec.items() if req]
-    result: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
-    if required:
-        result["required"] = required
-    return result
+        return node
+
+    return record_schema(spec, property_schema)
 
 
 def build(kind: str) -> dict:

@@ -9,14 +9,17 @@ object says what it accepts in JSON Schema (``field.json_schema()``), which
 is how ``editor_schemas`` builds the editors' schemas from the very specs
 ``check`` reads with.
 
-Nothing here knows the domain; ``specs`` holds the policy, owner and entries
-specs and their checks. ``fastpath`` runs the same fields over ``fastyaml``'s
-values through a ``Reader`` subclass.
+Nothing here knows the data files but the words of the enums' hints
+(``ENUM_WORDS``); ``specs`` holds the policy, owner and entries specs and
+their checks. ``fastpath`` runs the same fields over ``fastyaml``'s values
+through a ``Reader`` subclass.
 
 Speed: a field is called millions of times in a large load. Calling an
 object goes through ``type(field).__call__`` and costs more than calling a
 function; the hot loops (``fastpath``, ``ListOf``) call ``field.__call__``,
-the bound method, which costs what a function call costs.
+the bound method, which costs what a function call costs. Reading the
+5,000-unit bench community takes the same CPU time as with the closures
+these objects replace.
 """
 from __future__ import annotations
 
@@ -173,17 +176,22 @@ def _suggest(key: str, spec) -> str:
     return "可用的键：" + "、".join(names)
 
 
-def bare_record(spec: Spec, name: str = "") -> dict:
-    """The JSON Schema of a mapping read with ``spec``, without words (``editor_schemas`` gives each key its title)."""
+def record_schema(spec: Spec, property_schema: Callable[[str, Field], dict]) -> dict:
+    """The JSON Schema of a mapping read with ``spec``; ``property_schema(key, field)`` gives each key's."""
     result: dict[str, Any] = {
         "type": "object",
-        "properties": {key: field.json_schema(bare_record) for key, (field, _) in spec.items()},
+        "properties": {key: property_schema(key, field) for key, (field, _) in spec.items()},
         "additionalProperties": False,
     }
     required = [key for key, (_, req) in spec.items() if req]
     if required:
         result["required"] = required
     return result
+
+
+def bare_record(spec: Spec, name: str = "") -> dict:
+    """The JSON Schema of a mapping read with ``spec``, without words (``editor_schemas`` gives each key its title)."""
+    return record_schema(spec, lambda key, field: field.json_schema(bare_record))
 
 
 # -- fields: field(reader, node, key) -> value or BAD; field.json_schema() ------------
