@@ -411,7 +411,7 @@ class UnitId(_Matching):
     # For editors: JSON Schema patterns are ECMAScript, where \W is ASCII only (Python's is
     # Unicode); the CJK ideographs, letters to Python already, make the same rule accept 汉字
     # there too. To Python the pattern is exactly UNIT_ID (a test checks every character).
-    _PART = r"(?:[^\W_]|[\u3400-\u4dbf\u4e00-\u9fff])"
+    EDITOR_LETTER_OR_DIGIT = r"(?:[^\W_]|[\u3400-\u4dbf\u4e00-\u9fff])"
 
     def refuse(self, r: Reader, node, value: str):
         return r.error(node, f"房号“{value}”只能包含字母（可以是汉字）、数字和“-”", "例如 3-2-1802；不要写空格、“/”“_”等符号，栋、单元、室之间用“-”隔开")
@@ -419,7 +419,7 @@ class UnitId(_Matching):
     @classmethod
     def pattern(cls) -> str:
         """``UNIT_ID`` as a JSON Schema pattern (anchored, understood alike by Python and ECMAScript)."""
-        return "^" + UNIT_ID.pattern.replace(r"[^\W_]", cls._PART) + "$"
+        return "^" + UNIT_ID.pattern.replace(r"[^\W_]", cls.EDITOR_LETTER_OR_DIGIT) + "$"
 
     def json_schema(self, record: RecordSchema = bare_record) -> dict:
         return {"type": ["string", "integer"], "pattern": self.pattern(), "minimum": 0}

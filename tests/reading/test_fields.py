@@ -124,7 +124,7 @@ NOT_IDS = ("3_2", "3 2", "3-", "-3", "3--2", "3/2", "1-1-101。")
 
 def test_the_reader_the_importer_and_the_editor_schema_use_one_unit_id_pattern():
     assert importer.UNIT_ID is fields.UNIT_ID
-    assert UnitId.pattern() == "^" + fields.UNIT_ID.pattern.replace(r"[^\W_]", UnitId._PART) + "$"
+    assert UnitId.pattern() == "^" + fields.UNIT_ID.pattern.replace(r"[^\W_]", UnitId.EDITOR_LETTER_OR_DIGIT) + "$"
 
 
 @pytest.mark.parametrize("unit", CHINESE_IDS)
@@ -150,7 +150,7 @@ def test_a_unit_id_with_symbols_is_refused_by_the_reader_the_importer_and_the_ed
 def test_the_editor_pattern_is_the_readers_rule_character_by_character():
     """To Python the editor's pattern is exactly UNIT_ID: the CJK ranges it adds are letters to Python already."""
     editor = re.compile(UnitId.pattern())
-    part = re.compile(UnitId._PART)
+    part = re.compile(UnitId.EDITOR_LETTER_OR_DIGIT)
     for code in range(0x10000):  # the ranges added are in the Basic Multilingual Plane
         char = chr(code)
         assert bool(part.fullmatch(char)) == bool(re.fullmatch(r"[^\W_]", char)), hex(code)
