@@ -1,4 +1,4 @@
-"""Two processes on a two-core machine: a forked helper does part of a pure computation.
+"""Two processes on a two-core machine: a forked helper does part of a pure computation, or writes behind.
 
 Loading and computing are pure functions of the data, so which process does
 a part changes nothing but time. The helper is forked (it sees the parent's
@@ -12,6 +12,7 @@ with two or more cores to run on.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import pickle
 import sys
@@ -31,12 +32,14 @@ def in_two_processes(
     mine: Callable[[], Mine],
     theirs: Callable[[], Theirs],
     dump: Callable[[object, object], None] | None = None,
+    load: Callable[[object], object] | None = None,
 ) -> tuple[Mine, Theirs | None]:
     """Run ``theirs()`` in a forked helper while this process runs ``mine()``.
 
     Returns both results; the helper's is None when it failed (the caller
     then does that part itself). ``dump(obj, file)`` writes the helper's
-    result into the pipe (default ``pickle.dump``; a faster pickler may be given).
+    result into the pipe and ``load(file)`` reads it back (default
+    ``pickle``: the helper is this process's own fork, not outside data).
     """
     sys.stdout.flush()
     sys.stderr.flush()
@@ -56,10 +59,37 @@ def in_two_processes(
     try:
         result = mine()
         try:
-            helped = pickle.load(incoming)
+            helped = (load or pickle.load)(incoming)
         except Exception:  # the helper failed or died: its part is done here
             helped = None
     finally:
         incoming.close()  # before waiting: a helper still writing then stops instead of blocking
         os.waitpid(pid, 0)
     return result, helped
+
+
+def in_background(work: Callable[[], object]) -> None:
+    """Run ``work()`` in a forked process while this one goes on; this one waits for it before exiting.
+
+    For writing behind (the load cache): the command's outputs do not wait
+    for it, and when the command returns the work is done. Call only when
+    ``can_fork()``.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            work()
+            code = 0
+        finally:
+            os._exit(code)
+    atexit.register(_wait_for, pid)
+
+
+def _wait_for(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
