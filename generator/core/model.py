@@ -6,13 +6,12 @@ without renumbering anything when files come from the cache.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from generator.core.diagnostics import Pos
+from generator.core.diagnostics import Pos, RecordPos
 from generator.core.lookup import find
-from generator.speed.records import speed_up
+from generator.speed.records import Record
 
 Seq = tuple[str, int]
 
@@ -39,15 +38,13 @@ BASES = ("area", "unit")
 CYCLES = (1, 3, 6, 12)
 
 
-@dataclass(frozen=True, slots=True)
-class Issuer:
+class Issuer(Record):
     name: str
     address: str = ""
     phone: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Creditor:
+class Creditor(Record):
     """Who holds the claim (物业服务人, or the committee when owners manage the estate themselves)."""
 
     name: str
@@ -55,8 +52,7 @@ class Creditor:
     phone: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Authorisation:
+class Authorisation(Record):
     """The creditor's written authority for the issuer to demand payment in its name, from..until (inclusive)."""
 
     valid_from: date
@@ -68,8 +64,7 @@ class Authorisation:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
 
-@dataclass(frozen=True, slots=True)
-class HolidayYear:
+class HolidayYear(Record):
     """The State Council's rest days and make-up working days of one year (policy ``holidays``)."""
 
     year: int
@@ -77,8 +72,7 @@ class HolidayYear:
     work: tuple[date, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Fee:
+class Fee(Record):
     """One version of a recurring fee; versions of one fee share ``id``."""
 
     id: str
@@ -103,8 +97,7 @@ class Fee:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class LateFee:
+class LateFee(Record):
     daily_rate: Decimal
     grace_days: int
     cap: Decimal
@@ -112,8 +105,7 @@ class LateFee:
     basis: str = ""  # the agreement the late fee rests on, printed on letters (e.g. 物业服务合同第八条)
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(Record):
     id: str
     name: str
     after_days: int
@@ -125,14 +117,12 @@ class Stage:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class LimitationRule:
+class LimitationRule(Record):
     years: int = 3
     warn_days: int = 180
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(Record):
     community: str
     issuer: Issuer
     payment_channels: tuple[str, ...]
@@ -141,7 +131,7 @@ class Policy:
     dunning: tuple[Stage, ...]
     limitation: LimitationRule
     publish_unit_amounts: bool  # notice-board summary may list unit numbers and amounts
-    pos: Pos
+    pos: RecordPos  # where each key was written: reading gives the policy its mapping's positions
     creditor: Creditor | None = None  # who is owed and would sue (the 物业服务人); None: the issuer
     authorisations: tuple[Authorisation, ...] = ()
     holidays: tuple[HolidayYear, ...] = ()
@@ -172,21 +162,18 @@ class Policy:
         return find(self.dunning, stage_id)
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(Record):
     name: str
     phone: str = ""
     address: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Promise:
+class Promise(Record):
     date: date
     amount: Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(Record):
     date: date
     channel: str
     by: str
@@ -201,8 +188,7 @@ class Contact:
     covers: str = "in_time"  # with outcome promised: in_time | all (v2)
 
 
-@dataclass(frozen=True, slots=True)
-class Opening:
+class Opening(Record):
     """One item of arrears from before billing_start (v2: a unit may have several)."""
 
     amount: Decimal
@@ -213,8 +199,7 @@ class Opening:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceAddress:
+class ServiceAddress(Record):
     """The owner's signed 送达地址确认书: letters returned from it still count as delivered (诉讼时效规定第八条)."""
 
     address: str
@@ -222,8 +207,7 @@ class ServiceAddress:
     evidence: str
 
 
-@dataclass(frozen=True, slots=True)
-class Consent:
+class Consent(Record):
     """A separate consent under 个人信息保护法 (e.g. to publish the unit's arrears)."""
 
     kind: str
@@ -232,8 +216,7 @@ class Consent:
     withdrawn: date | None = None  # 第十五条: consent may be withdrawn
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(Record):
     id: str
     type: str
     area: Decimal | None
@@ -244,7 +227,7 @@ class Unit:
     tags: tuple[str, ...]
     opening: tuple[Opening, ...]  # v2: a list of items; v1's single mapping is one item
     contacts: tuple[Contact, ...]
-    pos: Pos
+    pos: RecordPos  # where each key was written: reading gives a unit its mapping's positions
     service_address: ServiceAddress | None = None
     consents: tuple[Consent, ...] = ()
 
@@ -264,8 +247,7 @@ class Unit:
         return prefix or self.id
 
 
-@dataclass(frozen=True, slots=True)
-class Payment:
+class Payment(Record):
     unit: str
     date: date
     amount: Decimal
@@ -281,8 +263,7 @@ class Payment:
         return FOR_LATE_FEE in self.designation
 
 
-@dataclass(frozen=True, slots=True)
-class OneOffCharge:
+class OneOffCharge(Record):
     unit: str
     item: str
     period: str
@@ -293,8 +274,7 @@ class OneOffCharge:
     pos: Pos
 
 
-@dataclass(frozen=True, slots=True)
-class Waiver:
+class Waiver(Record):
     unit: str
     date: date
     amount: Decimal
@@ -306,16 +286,14 @@ class Waiver:
     consent: str = ""  # v2: the creditor's written consent, required when the creditor is not the issuer
 
 
-@dataclass(frozen=True, slots=True)
-class Installment:
+class Installment(Record):
     """One payment a plan promises: due on a day, an amount."""
 
     due: date
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(Record):
     """An instalment plan the owner signed (ledger/plans/): it interrupts limitation and may freeze the late fee."""
 
     unit: str
@@ -331,8 +309,7 @@ class Plan:
         return sum((i.amount for i in self.installments), Decimal("0.00"))
 
 
-@dataclass(frozen=True, slots=True)
-class Entries:
+class Entries(Record):
     """Everything one ledger entries file holds."""
 
     payments: tuple[Payment, ...] = ()
@@ -341,8 +318,7 @@ class Entries:
     plans: tuple[Plan, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Ledger:
+class Ledger(Record):
     """The whole community as loaded: policy, units by id, and every entry in load order."""
 
     policy: Policy
@@ -351,7 +327,4 @@ class Ledger:
     charges: tuple[OneOffCharge, ...] = ()
     waivers: tuple[Waiver, ...] = ()
     plans: tuple[Plan, ...] = ()
-    files: tuple[str, ...] = field(default=())
-
-
-speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)
+    files: tuple[str, ...] = ()

@@ -3,21 +3,28 @@
 The cache holds, per file, the records and diagnostics that reading it gave,
 keyed by path and the SHA-256 of its bytes, so an unchanged file is never
 parsed twice; reading a file is a pure function of (path, bytes), so the
-cache cannot change any result, only how fast it comes.
+cache cannot change any result, only how fast it comes. It is msgpack written
+by ``msgspec``: plain data decoded into the record types, never code (unlike
+pickle), and signed with a key kept in the user's cache directory, outside
+every community folder: a cache file that someone else wrote (planted,
+committed, zipped), that does not decode, or that other reading code wrote is
+ignored and the YAML is read again.
 """
 from __future__ import annotations
 
-import atexit
-import dataclasses
-import functools
 import hashlib
+import hmac
+import itertools
 import operator
 import os
-import pickle
+import secrets
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
+import platformdirs
 
 from generator.core.diagnostics import Diagnostic, Pos, error, warning
 from generator.core.model import (
@@ -25,6 +32,7 @@ from generator.core.model import (
     Ledger,
     OneOffCharge,
     Payment,
+    Plan,
     Policy,
     Unit,
     Waiver,
@@ -33,9 +41,8 @@ from generator.reading.fastpath import GiveUp, read_fast
 from generator.reading.fields import Reader
 from generator.reading.specs import read_entries, read_policy, read_unit
 from generator.reading.yamlsource import compose, decode
-from generator.speed.forking import can_fork, in_two_processes
+from generator.speed.forking import can_fork, in_background, in_two_processes
 from generator.speed.gcpause import paused_gc
-from generator.speed.records import fast_new
 
 POLICY_PATH = "ledger/policy.yaml"
 CACHE_VERSION = 1  # bump when the records or the reading rules change
@@ -133,146 +140,204 @@ def reading_fingerprint() -> str:
     return digest.hexdigest()
 
 
-class _RecordPickler(pickle.Pickler):
-    """Pickles a record as a call of its fast constructor with its fields, in order.
+# -- the cache's and the helper process's format --------------------------------------------------
+#
+# Payments, one-off charges and waivers are most of a large ledger. They are
+# kept column by column: each field as indices into a table of distinct values
+# that all files of one cache file (or one message from the helper process)
+# share, as the records themselves share them (one string per unit, one Decimal
+# per amount written, however many files use it); ``seq`` and ``pos`` as the
+# file's path with the index, line and column. Records are built back by ``map``
+# over the columns, with no Python code per record: as fast as decoding each
+# record on its own and, with the values still shared, no more memory than the
+# reading gave (decoding the records as they are takes 75 MB more at 300,000
+# payments). The other records (units, the policy, files with problems) are
+# stored as they are.
+_BULK = (("payments", Payment), ("charges", OneOffCharge), ("waivers", Waiver))
+_PLACED = ("seq", "pos")  # given by the file's path with an index, line and column
+_TABLED = {cls: tuple(f for f in msgspec.structs.fields(cls) if f.name not in _PLACED) for _, cls in _BULK}
+_FIELDS = {cls: tuple(f.name for f in msgspec.structs.fields(cls)) for _, cls in _BULK}
+_TYPES = tuple(dict.fromkeys(f.type for _, cls in _BULK for f in _TABLED[cls]))  # one shared table per field type
+_Tables = msgspec.defstruct("Tables", [(f"of_{i}", list[t]) for i, t in enumerate(_TYPES)], frozen=True, array_like=True, gc=False)
+_COLUMNS = {
+    cls: msgspec.defstruct(f"{cls.__name__}Columns", [(f.name, list[int]) for f in _TABLED[cls]] + [(n, list[int]) for n in ("seq", "line", "col")],
+                           frozen=True, array_like=True, gc=False)
+    for _, cls in _BULK
+}
+_EntriesColumns = msgspec.defstruct("EntriesColumns", [(name, _COLUMNS[cls]) for name, cls in _BULK] + [("plans", tuple[Plan, ...])],
+                                    frozen=True, array_like=True, gc=False)
+_POS, _SEQ, _PATH, _LINE, _COL = map(operator.attrgetter, ("pos", "seq", "path", "line", "col"))
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
-    The default for frozen dataclasses with slots goes through Python-level
-    ``__getstate__``/``__setstate__`` (3.5 s each way for a 300,000-payment
-    ledger). The field order is part of the cache's fingerprint (the code of
-    model.py and diagnostics.py), so a cache can never be read with another order.
+
+class _Stored(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    """One file's reading as plain data, typed by the records."""
+
+    kind: str
+    policy: Policy | None = None
+    unit: Unit | None = None
+    entries: Entries | None = None
+    columns: _EntriesColumns | None = None  # an entries file without problems: its records as columns
+    problems: tuple[Diagnostic, ...] = ()
+
+
+class _Packer:
+    """Turns readings into ``_Stored`` values whose columns index tables shared by all of them."""
+
+    def __init__(self) -> None:
+        self.values: dict[object, list] = {t: [] for t in _TYPES}
+        self.number: dict[object, dict[int, int]] = {t: {} for t in _TYPES}  # id(value) -> its place
+
+    def stored(self, path: str, result: FileResult) -> _Stored:
+        if result.kind == "entries" and type(result.record) is Entries and not result.problems:
+            columns = [self._columns(path, getattr(result.record, name), cls) for name, cls in _BULK]
+            if None not in columns:
+                return _Stored("entries", columns=_EntriesColumns(*columns, result.record.plans))
+        return _Stored(result.kind, problems=result.problems, **({} if result.record is None else {result.kind: result.record}))
+
+    def tables(self) -> _Tables:
+        return _Tables(*self.values.values())
+
+    def _columns(self, path: str, records: tuple, cls: type):
+        """The records as columns, or None when one is not placed in this file as the reader places it."""
+        poses, seqs = list(map(_POS, records)), list(map(_SEQ, records))
+        if (set(map(type, records)) | {cls} != {cls} or set(map(type, poses)) | {Pos} != {Pos}
+                or set(map(_PATH, poses)) | {path} != {path} or set(map(_FIRST, seqs)) | {path} != {path}):
+            return None
+        tabled = [self._column(list(map(operator.attrgetter(f.name), records)), f.type) for f in _TABLED[cls]]
+        return _COLUMNS[cls](*tabled, list(map(_SECOND, seqs)), list(map(_LINE, poses)), list(map(_COL, poses)))
+
+    def _column(self, values: list, kind) -> list[int]:
+        """Each value's place in the table of its type; a value is the same as another only if it is
+        the same object (as the reader shares them), so 1.0 and 1.00 stay apart."""
+        table, number = self.values[kind], self.number[kind]
+        ids = list(map(id, values))
+        distinct = dict(zip(ids, values))
+        fresh = list(itertools.filterfalse(number.__contains__, distinct))
+        number.update(zip(fresh, itertools.count(len(table))))
+        table.extend(map(distinct.__getitem__, fresh))
+        return list(map(number.__getitem__, ids))
+
+
+def _result(path: str, stored: _Stored, tables: _Tables) -> FileResult:
+    """The reading that ``stored`` keeps, its columns looked up in ``tables``."""
+    if stored.columns is None:
+        return FileResult(stored.kind, getattr(stored, stored.kind), stored.problems)
+    values = dict(zip(_TYPES, msgspec.structs.astuple(tables)))
+    same = itertools.repeat(path)
+    lists = []
+    for name, cls in _BULK:
+        columns = getattr(stored.columns, name)
+        made = {f.name: map(values[f.type].__getitem__, getattr(columns, f.name)) for f in _TABLED[cls]}
+        made["seq"] = zip(same, columns.seq)
+        made["pos"] = map(Pos, same, columns.line, columns.col)
+        lists.append(tuple(map(cls, *(made[n] for n in _FIELDS[cls]))))
+    return FileResult("entries", Entries(*lists, stored.columns.plans), ())
+
+
+class _Helped(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    """What the helper process sends back: its readings and their tables."""
+
+    tables: _Tables
+    files: dict[str, _Stored]
+
+
+class _CacheFile(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    fingerprint: str
+    tables: _Tables
+    files: dict[str, tuple[str, msgspec.Raw]]  # path -> (sha256 of its bytes, its _Stored: decoded when asked for)
+
+
+class _CacheFileOut(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    """_CacheFile as written: the tables already encoded (and checked)."""
+
+    fingerprint: str
+    tables: msgspec.Raw
+    files: dict[str, tuple[str, msgspec.Raw]]
+
+
+_ENCODER = msgspec.msgpack.Encoder()
+_STORED = msgspec.msgpack.Decoder(_Stored)
+_TABLES = msgspec.msgpack.Decoder(_Tables)
+_HELPED = msgspec.msgpack.Decoder(_Helped)
+_CACHED = msgspec.msgpack.Decoder(_CacheFile)
+_NOT_DATA = (msgspec.DecodeError, ValueError, TypeError)  # msgspec.ValidationError is a DecodeError
+KEY_BYTES = 32
+
+
+def cache_key() -> bytes | None:
+    """The secret this user's cache files are signed with, kept outside every community folder.
+
+    Made on first use in the user's cache directory (``platformdirs``); None
+    when it cannot be kept there, and then no cache is read or written.
     """
-
-    def __init__(self, file) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.getters: dict[type, tuple | None] = {}
-
-    def reducer_override(self, obj):
-        cls = type(obj)
-        found = self.getters.get(cls, _UNKNOWN)
-        if found is _UNKNOWN:
-            found = self.getters[cls] = _reduction(cls)
-        if found is None:
-            return NotImplemented
-        builder, getter = found
-        return builder, getter(obj)
-
-
-_UNKNOWN = object()
-
-
-def _record_classes() -> dict[str, type]:
-    from generator.core import diagnostics, model
-
-    classes = {name: value for module in (model, diagnostics) for name, value in vars(module).items()
-               if isinstance(value, type) and value.__module__ == module.__name__ and dataclasses.is_dataclass(value)}
-    classes["FileResult"] = FileResult
-    return classes
-
-
-def _reduction(cls: type):
-    if _record_classes().get(cls.__name__) is not cls or hasattr(cls, "__post_init__"):
+    file = Path(platformdirs.user_cache_dir("cuijiao", appauthor=False)) / "cache-key"
+    try:
+        if not file.exists():
+            file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=file.parent)  # readable by this user only
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(secrets.token_bytes(KEY_BYTES))
+                os.link(tmp, file)  # never replaces a key another process has just made
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(tmp)
+        key = file.read_bytes()
+    except OSError:
         return None
-    fields = dataclasses.fields(cls)
-    if not fields or not all(f.init for f in fields) or "__slots__" not in cls.__dict__:
-        return None
-    names = [f.name for f in fields]
-    getter = operator.attrgetter(*names) if len(names) > 1 else (lambda obj, name=names[0]: (getattr(obj, name),))
-    return getattr(_builders, cls.__name__), getter
+    return key if len(key) == KEY_BYTES else None
 
 
-class _Builders:
-    """``_builders.Payment(*fields)``: ``records.fast_new``, made on first use, picklable by name."""
-
-    def __getattr__(self, name: str):
-        builder = fast_new(_record_classes()[name])
-        builder.__module__ = __name__
-        builder.__qualname__ = f"_builders.{name}"
-        setattr(self, name, builder)
-        return builder
-
-
-_builders = _Builders()
-
-
-# Payments, one-off charges and waivers are most of a large ledger: the cache
-# keeps them as rows of plain values (their fields, then the line and column of
-# their position), which pickle without a Python call per record.
-_ROW_TYPES = (("payments", Payment), ("charges", OneOffCharge), ("waivers", Waiver))
-
-
-@functools.lru_cache(maxsize=None)
-def _row_codec(cls: type):
-    """(record -> row, (rows, path) -> records) for a record with a ``pos``: its other fields, then pos's path, line and column."""
-    names = [f.name for f in dataclasses.fields(cls)]
-    plain = [n for n in names if n != "pos"]
-    assert len(plain) == len(names) - 1, names
-    to_row = operator.attrgetter(*plain, "pos.path", "pos.line", "pos.col")
-    args = [f"a{i}" for i in range(len(plain))]
-    pos_names = [f.name for f in dataclasses.fields(Pos)]
-    assert pos_names == ["path", "line", "col"], pos_names
-    # one loop, no call per record: both objects made and their slots set inline (as records.fast_new does)
-    namespace = {"new": object.__new__, "cls": cls, "Pos": Pos, **{f"set_{n}": getattr(cls, n).__set__ for n in names},
-                 **{f"pos_{n}": getattr(Pos, n).__set__ for n in pos_names}}
-    body = "".join(f"        set_{n}(o, {a})\n" for n, a in zip(plain, args))
-    exec(
-        f"def from_rows(rows, path):\n    out = []\n    append = out.append\n"
-        f"    for {', '.join(args)}, _, line, col in rows:\n"
-        f"        p = new(Pos)\n        pos_path(p, path)\n        pos_line(p, line)\n        pos_col(p, col)\n"
-        f"        o = new(cls)\n{body}        set_pos(o, p)\n        append(o)\n    return out\n",
-        namespace,
-    )
-    return to_row, namespace["from_rows"]
-
-
-def _encode_entries(path: str, result):
-    """An entries FileResult as ("rows", payments, charges, waivers, plans), or itself when it is not plain."""
-    if type(result) is not FileResult or result.kind != "entries" or result.problems or type(result.record) is not Entries:
-        return result
-    encoded: list = ["rows"]
-    for name, cls in _ROW_TYPES:
-        records = getattr(result.record, name)
-        if any(type(r) is not cls for r in records):
-            return result
-        rows = list(map(_row_codec(cls)[0], records))
-        if any(row[-3] != path for row in rows):
-            return result
-        encoded.append(rows)
-    encoded.append(result.record.plans)
-    return tuple(encoded)
-
-
-def _decode_entries(path: str, stored: tuple) -> FileResult:
-    _, payments, charges, waivers, plans = stored
-    rows = [_row_codec(cls)[1](data, path) for (_, cls), data in zip(_ROW_TYPES, (payments, charges, waivers))]
-    return FileResult("entries", Entries(tuple(rows[0]), tuple(rows[1]), tuple(rows[2]), plans), ())
+def _signature(key: bytes, payload) -> bytes:
+    return hmac.digest(key, payload, "sha256")
 
 
 class FileCache:
-    """A pickle of FileResults by (path, sha256); best effort, never required."""
+    """What reading each file gave, by (path, sha256); best effort, never required, never trusted unsigned."""
 
     def __init__(self, root: Path, enabled: bool = True) -> None:
-        self.enabled = enabled
         override = os.environ.get("CUIJIAO_CACHE_DIR")
         self.folder = Path(override) if override else root / CACHE_DIR_NAME
-        self.file = self.folder / f"files-v{CACHE_VERSION}.pickle"
-        self.entries: dict[str, tuple[str, FileResult]] = {}
+        self.file = self.folder / f"files-v{CACHE_VERSION}.msgpack"
+        self.key = cache_key() if enabled else None
+        self.enabled = self.key is not None
+        self.fingerprint = reading_fingerprint() if self.enabled else ""
+        self.tables = _Tables(*([] for _ in _TYPES))
+        self.entries: dict[str, tuple[str, FileResult | msgspec.Raw]] = {}  # Raw: not asked for yet
         self.dirty = False
-        self.fingerprint = reading_fingerprint() if enabled else ""
-        if enabled:
-            try:
-                with open(self.file, "rb") as handle:
-                    fingerprint, entries = pickle.load(handle)
-                if fingerprint == self.fingerprint:
-                    self.entries = entries
-            except Exception:  # a missing or stale cache is simply rebuilt
-                self.entries = {}
+        if self.enabled:
+            self._read()
+
+    def _read(self) -> None:
+        """Take the cache file's entries if it is signed with this user's key, decodes, and was written by this reading code."""
+        try:
+            data = self.file.read_bytes()
+        except OSError:
+            return
+        signature, payload = data[:32], memoryview(data)[32:]
+        if not hmac.compare_digest(signature, _signature(self.key, payload)):
+            return
+        try:
+            cached = _CACHED.decode(payload)
+        except _NOT_DATA:
+            return
+        if cached.fingerprint == self.fingerprint:
+            self.tables, self.entries = cached.tables, dict(cached.files)
 
     def get(self, path: str, digest: str) -> FileResult | None:
         hit = self.entries.get(path)
-        if hit is not None and hit[0] == digest:
-            stored = hit[1]
-            return _decode_entries(path, stored) if type(stored) is tuple else stored
-        return None
+        if hit is None or hit[0] != digest:
+            return None
+        result = hit[1]
+        if type(result) is msgspec.Raw:
+            try:
+                result = _result(path, _STORED.decode(result), self.tables)
+            except (*_NOT_DATA, IndexError):
+                return None
+            self.entries[path] = (digest, result)
+        return result
 
     def put(self, path: str, digest: str, result: FileResult) -> None:
         self.entries[path] = (digest, result)
@@ -291,40 +356,54 @@ class FileCache:
         if not self.enabled or not (self.dirty or stale):
             return
         if background and can_fork():
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                code = 1
-                try:
-                    self._write()
-                    code = 0
-                finally:
-                    os._exit(code)
-            atexit.register(_wait_for, pid)
-            return
-        self._write()
+            in_background(self._write)
+        else:
+            self._write()
 
     def _write(self) -> None:
+        """Write every entry that comes back exactly as reading gave it (see ``_packed``)."""
+        packer = _Packer()
+        stored = {}
+        for path, (digest, result) in self.entries.items():
+            if type(result) is msgspec.Raw:  # not asked for in this run
+                result = self.get(path, digest)
+            if result is not None:
+                stored[path] = (digest, packer.stored(path, result))
+        tables = _packed(packer.tables(), _TABLES)
+        if tables is None:
+            return
+        files = {path: (digest, encoded) for path, (digest, value) in stored.items() if (encoded := _packed(value, _STORED)) is not None}
+        payload = _ENCODER.encode(_CacheFileOut(self.fingerprint, tables, files))
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            stored = {path: (digest, _encode_entries(path, result)) for path, (digest, result) in self.entries.items()}
             with os.fdopen(fd, "wb") as handle:
-                _RecordPickler(handle).dump((self.fingerprint, stored))
+                handle.write(_signature(self.key, payload))
+                handle.write(payload)
             os.replace(tmp, self.file)
         except OSError:
             pass  # a read-only checkout still works, only slower
 
 
-def _wait_for(pid: int) -> None:
+def _packed(value, decoder: msgspec.msgpack.Decoder) -> msgspec.Raw | None:
+    """``value`` encoded, if it decodes to an equal value of the same types, else None.
+
+    Encoded again, the decoded value must give the same bytes: 5 and
+    Decimal(5) are equal but encode apart. A file with errors may hold a
+    record with a value missing, which does not decode: it is not kept, and
+    is read again next time.
+    """
+    encoded = _ENCODER.encode(value)
     try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
+        decoded = decoder.decode(encoded)
+    except _NOT_DATA:
+        return None
+    if decoded != value or _ENCODER.encode(decoded) != encoded:
+        return None
+    return msgspec.Raw(encoded)
 
 
 def load(root: Path, use_cache: bool = True) -> tuple[Ledger | None, list[Diagnostic]]:
@@ -351,8 +430,8 @@ def load(root: Path, use_cache: bool = True) -> tuple[Ledger | None, list[Diagno
 
 # A large community is read by two processes when there are two cores: a
 # forked helper reads about half of the entries files (by size) and sends
-# their records back as rows (see _encode_entries), which the parent turns
-# into records much faster than it would read the YAML. Reading is a pure
+# their records back as the cache keeps them (see _Packer), which the parent
+# turns into records much faster than it would read the YAML. Reading is a pure
 # function of (path, bytes), so who reads a file changes nothing but time;
 # if the helper fails, the parent reads its files itself. Below this many
 # bytes, one process.
@@ -376,12 +455,22 @@ def _read_all(todo: list[tuple[str, bytes, str]]) -> list[tuple[str, str, FileRe
         return [(path, digest, read_file(path, raw, memo)) for path, raw, digest in todo]
     mine, theirs = in_two_processes(
         lambda: {path: read_file(path, raw, memo) for path, raw, _ in todo if path not in helper},
-        lambda: {path: _encode_entries(path, read_file(path, raw, memo)) for path, raw, _ in todo if path in helper},
-        dump=lambda result, out: _RecordPickler(out).dump(result),
+        lambda: _helped(path_raw for path_raw in todo if path_raw[0] in helper),
+        dump=lambda result, out: out.write(_ENCODER.encode(result)),
+        load=lambda incoming: _HELPED.decode(incoming.read()),
     )
-    for path, stored in (theirs or {}).items():
-        mine[path] = _decode_entries(path, stored) if type(stored) is tuple else stored
+    if theirs is not None:
+        for path, stored in theirs.files.items():
+            mine[path] = _result(path, stored, theirs.tables)
     return [(path, digest, mine[path] if path in mine else read_file(path, raw, memo)) for path, raw, digest in todo]
+
+
+def _helped(todo) -> _Helped:
+    """The helper process's part: its files read, as the cache keeps them."""
+    memo: dict = {}
+    packer = _Packer()
+    files = {path: packer.stored(path, read_file(path, raw, memo)) for path, raw, _ in todo}
+    return _Helped(packer.tables(), files)
 
 
 def assemble(results: list[tuple[str, FileResult]], problems: list[Diagnostic]) -> tuple[Ledger | None, list[Diagnostic]]:

@@ -15,9 +15,11 @@ plan in the log whether it interrupted anything and, if not, why.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+
+from msgspec.structs import replace
 
 from generator.core.model import Contact, Payment, Plan, Policy, Unit
 from generator.core.money import ZERO

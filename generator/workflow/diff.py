@@ -15,11 +15,13 @@ import tarfile
 import tempfile
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
+
+from msgspec.structs import fields, replace
 
 from generator import pipeline
 from generator.core import labels

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from fractions import Fraction
 
+import msgspec
 import pytest
 
 from generator.core.money import (
@@ -173,6 +174,9 @@ def _floats(value, seen=None, where="") -> list[str]:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
             found += _floats(getattr(value, f.name), seen, f"{where}.{f.name}")
+    elif isinstance(value, msgspec.Struct):  # the data model's records
+        for name in value.__struct_fields__:
+            found += _floats(getattr(value, name), seen, f"{where}.{name}")
     elif isinstance(value, dict):
         for k, v in value.items():
             found += _floats(v, seen, f"{where}[{k!r}]")

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import msgspec
 import pytest
 from pypdf import PdfReader
 
@@ -424,7 +425,7 @@ def test_late_fee_on_opening_arrears_is_said_to_need_a_contractual_basis(tmp_pat
 def test_the_creditor_claims_and_the_issuer_sends(demo):
     desk, _files, _run = demo
     authority = Authorisation(date(2020, 1, 1), None, "授权委托书 1号", desk.policy.pos)
-    owed = dataclasses.replace(desk, policy=dataclasses.replace(desk.policy, creditor=Creditor("示例物业服务有限公司"), authorisations=(authority,)))
+    owed = dataclasses.replace(desk, policy=msgspec.structs.replace(desk.policy, creditor=Creditor("示例物业服务有限公司"), authorisations=(authority,)))
     letters = letters_for(owed)
     issuer = desk.policy.issuer.name
     texts = {kind: html_text(next(l for l in letters if l.kind == kind)) for kind in ("notice", "lawyer", "plan", "evidence")}
@@ -527,7 +528,7 @@ def test_a_lone_small_building_is_merged_with_the_smallest_other(tmp_path):
 
 def test_the_unit_list_says_it_needs_each_owners_consent(demo):
     desk, _files, _run = demo
-    listing = dataclasses.replace(desk, policy=dataclasses.replace(desk.policy, publish_unit_amounts=True))
+    listing = dataclasses.replace(desk, policy=msgspec.structs.replace(desk.policy, publish_unit_amounts=True))
     [board] = letters_for(listing, kind="board")
     text = html_text(board)
     assert "不含姓名、电话等个人信息" not in text
@@ -714,7 +715,7 @@ def test_a_year_the_calendar_does_not_know_uses_the_policys_holidays_or_says_the
     [notice] = letters_for(desk, c.root, "notice")
     assert (notice.context["deadline"], notice.context["deadline_exact"]) == (date(2027, 1, 4), False)
     assert "该年放假安排尚未公布，期限最后一日遇法定节假日的，顺延至假期结束的次日" in html_text(notice, c.root)
-    told = dataclasses.replace(desk.policy, holidays=(HolidayYear(2027, (date(2027, 1, 4),), ()),))
+    told = msgspec.structs.replace(desk.policy, holidays=(HolidayYear(2027, (date(2027, 1, 4),), ()),))
     given = letter_deadline(told, date(2026, 12, 21), 7)
     assert (given["deadline"], given["deadline_exact"], given["deadline_moved"]) == (date(2027, 1, 5), True, True)
 

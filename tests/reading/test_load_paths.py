@@ -497,11 +497,11 @@ def test_two_processes_read_the_same_ledger_as_one(tmp_path, monkeypatch):
         pytest.skip("no fork or a single CPU here")
     assert load.load(tmp_path, use_cache=False) == serial
     writers: list[int] = []
-    monkeypatch.setattr(load.atexit, "register", lambda wait, pid: writers.append(pid))
+    monkeypatch.setattr(forking.atexit, "register", lambda wait, pid: writers.append(pid))
     assert load.load(tmp_path) == serial  # cold: the cache is written by a forked process
     assert len(writers) == 1
     os.waitpid(writers[0], 0)
-    assert (tmp_path / ".cuijiao-cache" / f"files-v{load.CACHE_VERSION}.pickle").is_file()
+    assert (tmp_path / ".cuijiao-cache" / f"files-v{load.CACHE_VERSION}.msgpack").is_file()
     monkeypatch.setattr(load, "read_file", lambda *a, **k: pytest.fail("read although cached"))
     assert load.load(tmp_path) == serial
 
@@ -512,5 +512,5 @@ def test_a_failing_helper_process_changes_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)
     if not forking.can_fork():
         pytest.skip("no fork or a single CPU here")
-    monkeypatch.setattr(load, "_encode_entries", lambda path, result: os._exit(3))  # the helper dies before sending anything
+    monkeypatch.setattr(load, "_helped", lambda todo: os._exit(3))  # the helper dies before sending anything
     assert load.load(tmp_path, use_cache=False) == serial
