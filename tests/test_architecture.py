@@ -159,3 +159,15 @@ def test_the_developer_guide_names_every_module_and_the_same_layers():
     for index, packages in enumerate(LAYERS[:-1]):
         names = ", ".join(f"`{'pipeline.py' if p == 'pipeline' else p}`" for p in packages)
         assert f"| {index} | {names} |" in guide
+
+
+def test_the_package_build_takes_every_subpackage():
+    """pyproject's package list once named only ``generator``: an installed copy lacked core/, rules/, …"""
+    import tomllib
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((GENERATOR.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    found = set(find_packages(str(GENERATOR.parent), **config["tool"]["setuptools"]["packages"]["find"]))
+    expected = {module_name(p.parent) for p in GENERATOR.rglob("__init__.py")}
+    assert found == expected
