@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Callable, TypeVar
@@ -46,13 +45,12 @@ from generator.rules.plans import BEHIND, PlanState, latest_plan, plan_state
 from generator.rules.stats import collection_rate
 from generator.speed.forking import can_fork, in_two_processes
 from generator.speed.gcpause import paused_gc
-from generator.speed.records import speed_up
+from generator.speed.records import Record
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class ChargeState:
+class ChargeState(Record):
     charge: Charge
     pieces: tuple[Piece, ...]
     unpaid: Decimal
@@ -78,15 +76,13 @@ class ChargeState:
         return self.limitation is not None and self.limitation.barred
 
 
-@dataclass(frozen=True, slots=True)
-class UnitLimitation:
+class UnitLimitation(Record):
     earliest_expiry: date | None
     status: str | None
     expired_amount: Decimal  # unpaid overdue principal past limitation: never demanded, never threatened with a suit
 
 
-@dataclass(frozen=True, slots=True)
-class UnitState:
+class UnitState(Record):
     unit: Unit
     charges: tuple[ChargeState, ...]
     payments: tuple[Payment, ...]
@@ -124,8 +120,7 @@ class UnitState:
         return sum(1 for p in self.promises if p.broken)
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(Record):
     charged: Decimal
     paid: Decimal
     waived: Decimal
@@ -138,8 +133,7 @@ class Totals:
     late_fee_barred: Decimal = ZERO
 
 
-@dataclass(frozen=True, slots=True)
-class Desk:
+class Desk(Record):
     """Everything computed for one day: what the site, letters and reports show."""
 
     as_of: date
@@ -335,6 +329,3 @@ def summaries(ledger: Ledger, as_of: date, summarise: Callable[[UnitState], T]) 
         else:
             rows = part(inputs)
     return [r[0] for r in rows], sum_totals([r[1] for r in rows])
-
-
-speed_up(__name__)  # the same frozen records, built 2x faster (see records.py)

@@ -1,7 +1,6 @@
 """PDF letters: read back, compared with the engine's numbers; fonts, reproducibility, hostile data."""
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import html as htmllib
 import io
@@ -425,7 +424,7 @@ def test_late_fee_on_opening_arrears_is_said_to_need_a_contractual_basis(tmp_pat
 def test_the_creditor_claims_and_the_issuer_sends(demo):
     desk, _files, _run = demo
     authority = Authorisation(date(2020, 1, 1), None, "授权委托书 1号", desk.policy.pos)
-    owed = dataclasses.replace(desk, policy=msgspec.structs.replace(desk.policy, creditor=Creditor("示例物业服务有限公司"), authorisations=(authority,)))
+    owed = msgspec.structs.replace(desk, policy=msgspec.structs.replace(desk.policy, creditor=Creditor("示例物业服务有限公司"), authorisations=(authority,)))
     letters = letters_for(owed)
     issuer = desk.policy.issuer.name
     texts = {kind: html_text(next(l for l in letters if l.kind == kind)) for kind in ("notice", "lawyer", "plan", "evidence")}
@@ -528,7 +527,7 @@ def test_a_lone_small_building_is_merged_with_the_smallest_other(tmp_path):
 
 def test_the_unit_list_says_it_needs_each_owners_consent(demo):
     desk, _files, _run = demo
-    listing = dataclasses.replace(desk, policy=msgspec.structs.replace(desk.policy, publish_unit_amounts=True))
+    listing = msgspec.structs.replace(desk, policy=msgspec.structs.replace(desk.policy, publish_unit_amounts=True))
     [board] = letters_for(listing, kind="board")
     text = html_text(board)
     assert "不含姓名、电话等个人信息" not in text
