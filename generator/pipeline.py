@@ -1,6 +1,7 @@
 """load -> validate -> compute, the one path every command takes."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,9 +29,12 @@ class Checked:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def check(root: Path, as_of: date, today: date, use_cache: bool = True) -> Checked:
-    """Load and validate. Future-dated entries are errors past max(today, as_of)."""
-    ledger, problems = load(root, use_cache=use_cache)
+def check(root: Path, as_of: date, today: date, use_cache: bool = True, overrides: Mapping[str, bytes] | None = None) -> Checked:
+    """Load and validate. Future-dated entries are errors past max(today, as_of).
+
+    ``overrides``: files as an edit would write them (path -> bytes), checked before anything is written.
+    """
+    ledger, problems = load(root, use_cache=use_cache, overrides=overrides)
     if ledger is not None:
         problems = problems + validate(ledger, max(today, as_of))
         problems = problems + holiday_problems(ledger.policy, as_of)  # rule 12: deadlines in a year nobody gave

@@ -20,6 +20,7 @@ import os
 import secrets
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -406,15 +407,21 @@ def _packed(value, decoder: msgspec.msgpack.Decoder) -> msgspec.Raw | None:
     return msgspec.Raw(encoded)
 
 
-def load(root: Path, use_cache: bool = True) -> tuple[Ledger | None, list[Diagnostic]]:
-    """Read every file of the community; the Ledger is None when the policy is unusable."""
+def load(root: Path, use_cache: bool = True, overrides: Mapping[str, bytes] | None = None) -> tuple[Ledger | None, list[Diagnostic]]:
+    """Read every file of the community; the Ledger is None when the policy is unusable.
+
+    ``overrides`` (posix path -> bytes) are files as an edit would leave them,
+    read instead of (or beside) what is on disk; the cache is then not saved.
+    """
     paths, problems = discover(root)
+    if overrides:
+        paths = sorted(set(paths) | set(overrides))
     with paused_gc():
         cache = FileCache(root, enabled=use_cache)
         found: dict[str, FileResult] = {}
         todo: list[tuple[str, bytes, str]] = []
         for path in paths:
-            raw = (root / path).read_bytes()
+            raw = overrides[path] if overrides and path in overrides else (root / path).read_bytes()
             digest = hashlib.sha256(raw).hexdigest()
             result = cache.get(path, digest)
             if result is None:
@@ -424,7 +431,8 @@ def load(root: Path, use_cache: bool = True) -> tuple[Ledger | None, list[Diagno
         for path, digest, result in _read_all(todo):
             cache.put(path, digest, result)
             found[path] = result
-        cache.save(set(paths), background=sum(len(raw) for _, raw, _ in todo) >= PARALLEL_MIN_BYTES)
+        if not overrides:
+            cache.save(set(paths), background=sum(len(raw) for _, raw, _ in todo) >= PARALLEL_MIN_BYTES)
         return assemble([(path, found[path]) for path in paths], problems)
 
 

@@ -11,7 +11,6 @@ that was there before is still there, unchanged.
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -29,7 +28,6 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from generator import pipeline
-from generator.core.diagnostics import sorted_diagnostics
 from generator.core.errors import CuijiaoError
 from generator.core.model import (
     FOR_LATE_FEE,
@@ -38,8 +36,7 @@ from generator.core.model import (
 )
 from generator.core.money import fmt
 from generator.reading import fields, specs
-from generator.reading.load import FileCache, assemble, discover, read_file
-from generator.reading.validate import validate
+from generator.reading.load import read_file
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
 
 try:
@@ -426,20 +423,7 @@ def _guard(path: str, old_text: str, new_text: str, section: str, keys: list[str
 
 def check_with(root: Path, edits: list[Edit], as_of: date, today: date, use_cache: bool = True) -> pipeline.Checked:
     """``pipeline.check`` of the community as it would be with ``edits`` applied, without writing anything."""
-    overrides = {e.path: e.text.encode("utf-8") for e in edits}
-    paths, problems = discover(root)
-    paths = sorted(set(paths) | set(overrides))
-    cache = FileCache(root, enabled=use_cache)
-    results = []
-    for path in paths:
-        raw = overrides[path] if path in overrides else (root / path).read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
-        result = cache.get(path, digest) or read_file(path, raw)
-        results.append((path, result))
-    ledger, problems = assemble(results, problems)
-    if ledger is not None:
-        problems = problems + validate(ledger, max(today, as_of))
-    return pipeline.Checked(ledger, tuple(sorted_diagnostics(problems)))
+    return pipeline.check(root, as_of, today, use_cache, overrides={e.path: e.text.encode("utf-8") for e in edits})
 
 
 def write(root: Path, edits: list[Edit]) -> None:
