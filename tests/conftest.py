@@ -11,6 +11,16 @@ from tests import support
 from tests.community import Community
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_user_cache(tmp_path_factory) -> None:
+    """The key that signs load caches is made in the user's cache directory: tests make theirs in a
+    folder of their own (the CLI runs they start inherit it), never in the real ~/.cache."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def project() -> Path:
     """The project's folder: the demo community, the templates, the committed schemas."""
