@@ -269,3 +269,13 @@ def test_the_known_differences_between_the_editor_and_check(name, value, check_a
     editor = list(validator(kind_of(path)).iter_errors(instance(text)))
     assert (not errors) == check_accepts
     assert (not editor) != check_accepts  # the guide (docs/guide/files.md) asks for money in quotes, which both read alike
+
+
+def test_a_fees_basis_and_the_late_fees_basis_have_their_own_titles():
+    """Both keys are called ``basis``; the table once held one word for both (a fee's basis read 违约金依据)."""
+    from generator.reading.editor_schemas import build
+
+    policy = build("policy")["properties"]
+    fee = policy["fees"]["items"]["properties"]["basis"]
+    late_fee = policy["late_fee"]["properties"]["basis"]
+    assert (fee["title"], late_fee["title"]) == ("计费方式", "违约金依据")
