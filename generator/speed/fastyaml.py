@@ -301,6 +301,16 @@ class _Parser:
             raise _GiveUp
         return _scalar(m)
 
+    def flow_value(self, body: str, pos: int, offset: int):
+        """The flow value at ``body[pos]`` (a nested collection or a scalar), and the position after it."""
+        ch = body[pos : pos + 1]
+        if ch == "{" or ch == "[":
+            return self.flow(body, pos, offset)
+        m = _FLOW_SCALAR.match(body, pos)
+        if m is None:
+            raise _GiveUp
+        return _scalar(m), m.end()
+
     def flow(self, body: str, pos: int, offset: int):
         """The flow collection opening at ``body[pos]``, and the position after it; ``offset`` + position = column, 0-based."""
         if body[pos] == "{":
@@ -320,16 +330,7 @@ class _Parser:
                 c = _FLOW_COLON.match(body, m.end())
                 if c is None:
                     raise _GiveUp
-                pos = c.end()
-                ch = body[pos : pos + 1]
-                if ch == "{" or ch == "[":
-                    value, pos = self.flow(body, pos, offset)
-                else:
-                    m = _FLOW_SCALAR.match(body, pos)
-                    if m is None:
-                        raise _GiveUp
-                    value = _scalar(m)
-                    pos = m.end()
+                value, pos = self.flow_value(body, c.end(), offset)
                 result[key] = value
                 s = _FLOW_SEP.match(body, pos)
                 if s is None:
@@ -344,15 +345,7 @@ class _Parser:
         if body[pos : pos + 1] == "]":
             return items, pos + 1
         while True:
-            ch = body[pos : pos + 1]
-            if ch == "{" or ch == "[":
-                value, pos = self.flow(body, pos, offset)
-            else:
-                m = _FLOW_SCALAR.match(body, pos)
-                if m is None:
-                    raise _GiveUp
-                value = _scalar(m)
-                pos = m.end()
+            value, pos = self.flow_value(body, pos, offset)
             items.append(value)
             s = _FLOW_SEP.match(body, pos)
             if s is None:
