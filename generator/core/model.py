@@ -38,18 +38,20 @@ BASES = ("area", "unit")
 CYCLES = (1, 3, 6, 12)
 
 
-class Issuer(Record):
+class Organisation(Record):
+    """A body named on letters and in court papers, with where to reach it."""
+
     name: str
     address: str = ""
     phone: str = ""
 
 
-class Creditor(Record):
+class Issuer(Organisation):
+    """Who signs the letters (the committee or the property manager)."""
+
+
+class Creditor(Organisation):
     """Who holds the claim (物业服务人, or the committee when owners manage the estate themselves)."""
-
-    name: str
-    address: str = ""
-    phone: str = ""
 
 
 class Authorisation(Record):
