@@ -2,12 +2,12 @@
 
 Exit codes: 0 success, 1 the data has errors, 2 the command was used wrongly.
 
-Everything click would print in English is Chinese here: the help pages
-(``ChineseHelpFormatter``, which also measures Chinese characters as two
-columns when it wraps), the help option, metavars, choice and path errors
-(``ChineseChoice``, ``ChinesePath``) and the usage errors
-(``usage_message``). ``--root``, ``--as-of`` and ``--no-cache`` may be
-written before the command or after it.
+The group, its global options and the build commands (check, report,
+site, build, letters) are here; the editing, diff, import and schema
+commands are in their own modules of this package, and everything click
+would print in English is made Chinese by ``cli/chinese.py``.
+``--root``, ``--as-of`` and ``--no-cache`` may be written before the
+command or after it.
 """
 from __future__ import annotations
 
