@@ -381,12 +381,15 @@ class FileCache:
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        except OSError:
+            return  # a read-only checkout still works, only slower
+        try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(_signature(self.key, payload))
                 handle.write(payload)
             os.replace(tmp, self.file)
         except OSError:
-            pass  # a read-only checkout still works, only slower
+            Path(tmp).unlink(missing_ok=True)  # a full disk leaves no half-written file behind
 
 
 def _packed(value, decoder: msgspec.msgpack.Decoder) -> msgspec.Raw | None:
