@@ -426,10 +426,26 @@ def check_with(root: Path, edits: list[Edit], as_of: date, today: date, use_cach
     return pipeline.check(root, as_of, today, use_cache, overrides={e.path: e.text.encode("utf-8") for e in edits})
 
 
+def inside_root(root: Path, path: str) -> Path:
+    """The file ``path`` names in the community, refused (EditError) if it could lead out of it.
+
+    A plain relative posix path (no "..", ".", empty parts or backslashes) whose
+    real location, links followed, is inside the community folder: an edit
+    never writes anywhere else, whatever ``--file`` or a link in the folder says.
+    """
+    parts = path.split("/")
+    target = root / path
+    if path.startswith("/") or "\\" in path or any(part in ("", ".", "..") for part in parts) \
+            or not target.resolve().is_relative_to(root.resolve()):
+        raise EditError(f"“{path}”会写到小区文件夹以外：路径里不能有 ..、开头的 / 或反斜杠，"
+                        "也不能经过指向别处的链接。请写 ledger/ 下的文件，例如 ledger/payments/2026-11.yaml")
+    return target
+
+
 def write(root: Path, edits: list[Edit]) -> None:
-    """Write each file atomically (a half-written ledger file is worse than none)."""
+    """Write each file atomically (a half-written ledger file is worse than none), only inside ``root``."""
     for edit in edits:
-        target = root / edit.path
+        target = inside_root(root, edit.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cuijiao-", suffix=".tmp")
         try:
@@ -477,6 +493,7 @@ def _entry_edit(root: Path, kind: str, when: date, item: CommentedMap, file: str
     path = file or entries_file(root, kind, when)
     if not path.startswith("ledger/") or not path.endswith(".yaml") or path == "ledger/policy.yaml":
         raise EditError(f"“{path}”不是账目文件：应在 ledger/ 下、以 .yaml 结尾，且不能是 policy.yaml")
+    inside_root(root, path)
     old = read_text(root, path)
     layout = "month" if _MONTH_FILE.fullmatch(Path(path).name) else "year"
     header = _header(root, path, kind, when, layout) if old is None else ""

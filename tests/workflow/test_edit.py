@@ -521,3 +521,24 @@ def test_plan_refuses_unknown_terms(community, args):
     result = cli(community, "plan", "1-1-102", "--installment", "2026-12-01:960", *args)
     assert result.exit_code == 2 and "不在可选范围内" in result.output
     assert snapshot(community) == before
+
+
+@pytest.mark.parametrize("file", ["ledger/../../outside.yaml", "ledger/./payments/x.yaml", "ledger//x.yaml", "ledger/payments\\..\\..\\x.yaml"])
+def test_pay_never_writes_outside_the_community_whatever_file_says(community, file):
+    """Issue 12, 7: ``--file ledger/../../x.yaml`` wrote beside the community and reported a balance the ledger never saw."""
+    before = snapshot(community)
+    result = cli(community, "pay", "1-1-101", "600", "--date", "2026-11-20", "--method", "wechat", "--file", file)
+    assert result.exit_code == 1
+    assert "会写到小区文件夹以外" in result.output and "已写入" not in result.output
+    assert not (community.parent / "outside.yaml").exists()
+    assert snapshot(community) == before
+
+
+def test_pay_refuses_a_ledger_folder_that_links_out_of_the_community(community, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (community / "ledger" / "waivers").symlink_to(elsewhere, target_is_directory=True)
+    result = cli(community, "waive", "1-1-101", "10", "--date", "2026-11-20", "--applies-to", "late_fee",
+                 "--approved-by", "业委会第3次会议", "--reason", "测试")
+    assert result.exit_code == 1 and "会写到小区文件夹以外" in result.output
+    assert list(elsewhere.iterdir()) == []
