@@ -337,8 +337,3 @@ def _at(path: str, lines: list[str], mark, written: str) -> Pos:
     line = lines[mark.line] if mark.line < len(lines) else ""
     found = line.find(written, mark.column)
     return Pos(path, mark.line + 1, (found if found >= 0 else mark.column) + 1)
-
-
-def node_pos(path: str, node: yaml.Node) -> Pos:
-    mark = node.start_mark
-    return Pos(path, mark.line + 1, mark.column + 1)

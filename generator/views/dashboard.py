@@ -85,10 +85,6 @@ class Dashboard:
     collectors: tuple[CollectorWork, ...]
 
 
-def rate_at(desk: Desk, end: date) -> Decimal | None:
-    return monthly_rates_at(desk, [end])[0]
-
-
 def monthly_rates_at(desk: Desk, ends: list[date]) -> list[Decimal | None]:
     """Rule 11 at each month end of ``ends`` (ascending), in one pass over the charges.
 
