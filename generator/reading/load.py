@@ -27,7 +27,7 @@ from pathlib import Path
 import msgspec
 import platformdirs
 
-from generator.core.diagnostics import Diagnostic, Pos, error, warning
+from generator.core.diagnostics import Diagnostic, Pos, error
 from generator.core.model import (
     Entries,
     Ledger,
@@ -40,6 +40,7 @@ from generator.core.model import (
 )
 from generator.reading.fastpath import GiveUp, read_fast
 from generator.reading.fields import Reader
+from generator.reading.files import Budget, discover, read_data_file
 from generator.reading.specs import read_entries, read_policy, read_unit
 from generator.reading.yamlsource import compose, decode
 from generator.speed.forking import can_fork, in_background, in_two_processes
@@ -57,32 +58,6 @@ class FileResult:
     kind: str  # policy | unit | entries
     record: Policy | Unit | Entries | None
     problems: tuple[Diagnostic, ...]
-
-
-def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
-    """Every data file, as sorted posix paths relative to ``root``."""
-    paths: list[str] = []
-    notes: list[Diagnostic] = []
-    for folder in ("ledger", "owners"):
-        base = root / folder
-        if not base.is_dir():
-            notes.append(error(Pos(folder + "/"), f"找不到 {folder}/ 文件夹", "用 --root 指向含有 ledger/ 和 owners/ 的小区文件夹"))
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in filenames:
-                rel = Path(dirpath, name).relative_to(root).as_posix()
-                if name.startswith("."):
-                    continue
-                if name.endswith(".yaml"):
-                    if folder == "owners" and "/" in rel[len("owners/"):]:
-                        notes.append(warning(Pos(rel), "owners/ 下的子文件夹不会被读取", "每户一个文件，直接放在 owners/ 里"))
-                        continue
-                    paths.append(rel)
-                elif name.endswith(".yml"):
-                    notes.append(warning(Pos(rel), "扩展名 .yml 的文件不会被读取", "请改名为 .yaml"))
-    paths.sort()
-    return paths, notes
 
 
 def file_kind(path: str) -> str:
@@ -423,8 +398,15 @@ def load(root: Path, use_cache: bool = True, overrides: Mapping[str, bytes] | No
         cache = FileCache(root, enabled=use_cache)
         found: dict[str, FileResult] = {}
         todo: list[tuple[str, bytes, str]] = []
+        budget = Budget()
         for path in paths:
-            raw = overrides[path] if overrides and path in overrides else (root / path).read_bytes()
+            if overrides and path in overrides:
+                raw = overrides[path]
+            else:
+                raw, refused = read_data_file(root, path, budget)
+                if raw is None:
+                    found[path] = FileResult(file_kind(path), None, (refused,))
+                    continue
             digest = hashlib.sha256(raw).hexdigest()
             result = cache.get(path, digest)
             if result is None:

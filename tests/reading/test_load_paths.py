@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.reading import fastpath, load
+from generator.reading import fastpath, files, load
 from generator.reading.load import read_exact, read_file
 from generator.reading.yamlsource import decode
 from generator.speed import forking
@@ -434,7 +434,7 @@ def test_a_cache_written_by_other_reading_code_is_not_used(tmp_path, monkeypatch
     monkeypatch.setattr(load, "read_file", lambda *a, **k: read.append(a[0]) or original(*a, **k))
     monkeypatch.setattr(load, "reading_fingerprint", lambda: "another version of the code")
     load.load(tmp_path)
-    assert len(read) == len(load.discover(tmp_path)[0])
+    assert len(read) == len(files.discover(tmp_path)[0])
 
 
 def test_a_changed_file_is_read_again_and_only_it(tmp_path, monkeypatch):

@@ -1,0 +1,129 @@
+"""Find and read a community's data files, trusting nothing about the folder.
+
+A community folder may come from anyone (a pull request, a zip someone
+sent). Only its own regular files are read: a symbolic link (to a file, a
+folder, ``/dev/zero``), a FIFO, a device or a socket is refused with an
+error at its path and never opened, so nothing outside the folder is read
+and nothing can block or stream forever. Sizes are bounded per file and in
+total, checked on the open file (``fstat``), so a file that grows while
+it is read is cut at the limit, not followed.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from generator.core.diagnostics import Diagnostic, Pos, error, warning
+
+DATA_FOLDERS = ("ledger", "owners")
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a month of payments for 5,000 units is under 1 MB
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+
+_LINK_HINT = "cuijiao 只读取小区文件夹里的真实文件：请把链接换成文件本身（复制过来），或删除它"
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Every data file, as sorted posix paths relative to ``root``, and the entries that are refused.
+
+    Links and special files anywhere under ``ledger/`` and ``owners/`` are
+    errors (a link silently skipped would drop payments from the sums).
+    """
+    paths: list[str] = []
+    notes: list[Diagnostic] = []
+    for folder in DATA_FOLDERS:
+        base = root / folder
+        if base.is_symlink():
+            notes.append(error(Pos(folder + "/"), f"{folder}/ 是一个链接，指向别处", _LINK_HINT))
+            continue
+        if not base.is_dir():
+            notes.append(error(Pos(folder + "/"), f"找不到 {folder}/ 文件夹", "用 --root 指向含有 ledger/ 和 owners/ 的小区文件夹"))
+            continue
+        _walk(base, folder, folder == "owners", paths, notes)
+    paths.sort()
+    notes.sort(key=lambda d: d.pos.path)
+    return paths, notes
+
+
+def _walk(folder: Path, rel: str, flat: bool, paths: list[str], notes: list[Diagnostic]) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        notes.append(error(Pos(rel + "/"), f"无法读取文件夹 {rel}/（{exc.strerror}）", "检查这个文件夹的权限"))
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        path = f"{rel}/{name}"
+        if entry.is_symlink():
+            notes.append(error(Pos(path), f"{path} 是一个链接（符号链接），不会读取", _LINK_HINT))
+        elif entry.is_dir(follow_symlinks=False):
+            if flat:
+                notes.append(warning(Pos(path + "/"), "owners/ 下的子文件夹不会被读取", "每户一个文件，直接放在 owners/ 里"))
+            else:
+                _walk(Path(entry.path), path, flat, paths, notes)
+        elif name.endswith(".yaml"):
+            if entry.is_file(follow_symlinks=False):
+                paths.append(path)
+            else:
+                notes.append(error(Pos(path), f"{path} 不是普通文件（可能是管道、设备或套接字），不会读取", "请删除它，换成普通的 YAML 文件"))
+        elif name.endswith(".yml"):
+            notes.append(warning(Pos(path), "扩展名 .yml 的文件不会被读取", "请改名为 .yaml"))
+
+
+class Budget:
+    """The bytes left to read in this load (``MAX_TOTAL_BYTES`` in all)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, total: int = MAX_TOTAL_BYTES) -> None:
+        self.left = total
+
+
+def read_data_file(root: Path, path: str, budget: Budget | None = None) -> tuple[bytes | None, Diagnostic | None]:
+    """The bytes of the regular file ``root/path``, or None and the error that says why not.
+
+    Opened without following a link and without blocking (a FIFO put there
+    after ``discover`` is refused, not waited on); its size is checked on
+    the open file before anything is read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(root / path, flags)
+    except OSError as exc:
+        if Path(root / path).is_symlink():
+            return None, error(Pos(path), f"{path} 是一个链接（符号链接），不会读取", _LINK_HINT)
+        return None, error(Pos(path), f"无法打开 {path}（{exc.strerror}）", "检查这个文件是否存在、有没有读取权限")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, error(Pos(path), f"{path} 不是普通文件（可能是管道、设备或套接字），不会读取", "请删除它，换成普通的 YAML 文件")
+        limit = MAX_FILE_BYTES if budget is None else min(MAX_FILE_BYTES, budget.left)
+        if info.st_size > limit:
+            return None, _too_large(path, info.st_size, budget)
+        chunks, size = [], 0
+        while chunk := os.read(fd, min(1 << 24, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return None, _too_large(path, size, budget)
+    except OSError as exc:
+        return None, error(Pos(path), f"无法读取 {path}（{exc.strerror}）", "检查这个文件是否完整、有没有读取权限")
+    finally:
+        os.close(fd)
+    if budget is not None:
+        budget.left -= size
+    return b"".join(chunks), None
+
+
+def _too_large(path: str, size: int, budget: Budget | None) -> Diagnostic:
+    if size > MAX_FILE_BYTES:
+        return error(Pos(path), f"{path} 太大（{_mib(size)}），一个文件最多 {_mib(MAX_FILE_BYTES)}",
+                     "按月或按年拆成几个文件（例如 ledger/payments/2026-11.yaml），或检查它是不是误放的别的文件")
+    return error(Pos(path), f"小区的数据文件合计超过 {_mib(MAX_TOTAL_BYTES)}，{path} 及之后的文件没有读取",
+                 "检查 ledger/ 和 owners/ 里是否误放了很大的文件；正常的小区数据远小于这个上限")
