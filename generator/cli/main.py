@@ -26,6 +26,7 @@ from generator.cli import edit as edit_commands
 from generator.cli import importer as import_command
 from generator.cli import schemas as schemas_command
 from generator.cli.chinese import CuijiaoGroup, localise
+from generator.core.diagnostics import first_of_each, left_out_text
 from generator.reading.fields import FIRST_DATE, LAST_DATE
 from generator.views.report import ledger_json
 
@@ -45,8 +46,11 @@ class Context:
         """The checked data, or print the errors and exit 1: numbers from bad data are never shown."""
         checked = self.checked()
         if checked.errors:
-            for problem in checked.errors:
+            shown, left_out = first_of_each(checked.errors)
+            for problem in shown:
                 click.echo(problem.render(), err=True)
+            if left_out:
+                click.echo(left_out_text(left_out), err=True)
             click.echo(f"数据有 {len(checked.errors)} 处错误，请先改正（运行 cuijiao check 查看全部问题）。", err=True)
             sys.exit(1)
         return checked
@@ -141,8 +145,11 @@ def main(ctx: click.Context, root: Path, as_of: date | None, no_cache: bool) -> 
 def check(obj: Context, strict: bool, fmt: str) -> None:
     """校验全部数据，列出每一处问题。"""
     checked = obj.checked()
-    for problem in checked.problems:
+    shown, left_out = first_of_each(checked.problems)
+    for problem in shown:
         click.echo(problem.render() if fmt == "text" else problem.github_annotation())
+    if left_out:
+        click.echo(left_out_text(left_out))
     errors, warnings = len(checked.errors), len(checked.warnings)
     if errors or (strict and warnings):
         click.echo(f"发现 {errors} 处错误、{warnings} 条警告。", err=True)

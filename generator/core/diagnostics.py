@@ -90,3 +90,25 @@ def warning(pos: Pos, message: str, hint: str = "") -> Diagnostic:
 
 def sorted_diagnostics(diagnostics) -> list[Diagnostic]:
     return sorted(set(diagnostics), key=lambda d: d.sort_key)
+
+
+SHOWN_PER_SEVERITY = 200
+
+
+def first_of_each(problems: list[Diagnostic], limit: int = SHOWN_PER_SEVERITY) -> tuple[list[Diagnostic], int]:
+    """The problems to print, in order: the first ``limit`` errors and the first ``limit`` warnings; and how many are left out.
+
+    A file with a million bad lines would otherwise print a million lines; the
+    first ones show what to fix, and fixing them is what shows the rest.
+    """
+    counts = {"error": 0, "warning": 0}
+    shown = []
+    for problem in problems:
+        counts[problem.severity] = counts.get(problem.severity, 0) + 1
+        if counts[problem.severity] <= limit:
+            shown.append(problem)
+    return shown, len(problems) - len(shown)
+
+
+def left_out_text(count: int, limit: int = SHOWN_PER_SEVERITY) -> str:
+    return f"……另有 {count} 处问题没有列出（每类只列出前 {limit} 处）；先改正上面这些，再运行 cuijiao check 查看其余的。"

@@ -218,6 +218,7 @@ _PROBLEMS = (
     ("block sequence entries are not allowed", "这里不能开始列表（- ）"),
     ("expected the node content", "这里缺少值"),
     ("found incompatible YAML document", "不支持的 YAML 版本"),
+    ("maximum nesting depth", "括号或缩进嵌套的层数太多"),
 )
 
 
@@ -239,6 +240,8 @@ def _syntax_hint(problem: str) -> str:
         return "把要引用的内容直接写出来，删除 & 和 * 开头的写法；& 或 * 本身是值的一部分时，请给值加引号"
     if "tag" in problem:
         return "删除以 ! 开头的标签，直接写值；! 本身是值的一部分时，请给值加引号"
+    if "nesting depth" in problem:
+        return "台账里的值最多嵌套几层；检查这里是否多写了 [ 或 {，或是不是误放的别的文件"
     if "unknown escape" in problem:
         return "反斜杠本身要写成 \\\\，或改用单引号括起来"
     return "检查这一行及上一行的缩进、冒号和引号是否成对"

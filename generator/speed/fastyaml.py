@@ -108,7 +108,7 @@ def parse(text: str):
         return None
     try:
         return _Parser(text.split("\n")).document()
-    except _GiveUp:
+    except (_GiveUp, RecursionError):  # nesting deeper than Python's stack: libyaml bounds it and says where
         return None
 
 
