@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -137,9 +138,10 @@ def ask(value, option: str, what: str, convert=lambda s: s.strip(), *, hint: str
             click.echo(str(exc), err=True)
 
 
-def _finish(obj, edits: list[Edit], unit: str, done: str, notes: tuple[str, ...] = ()) -> None:
-    """Check with the change, write or refuse, and tell what it did to the unit (``notes``: warnings about the entry)."""
-    checked = apply(obj.root, edits, obj.as_of, obj.today, obj.use_cache)
+def _finish(obj, make: Callable[[], Edit], unit: str, done: str, notes: tuple[str, ...] = ()) -> None:
+    """Make the change from the files as they are, check, write or refuse, all under the community's edit
+    lock, and tell what it did to the unit (``notes``: warnings about the entry)."""
+    edits, checked = apply(obj.root, lambda: [make()], obj.as_of, obj.today, obj.use_cache)
     for problem in checked.problems:
         click.echo(problem.render(), err=True)
     if checked.errors:
@@ -226,12 +228,13 @@ def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amo
         raise click.UsageError("写了 --promise-amount 就要同时写 --promise-date")
     when = when or obj.today
     purpose, party, covers = purpose or "demand", party or "issuer", covers or "in_time"
-    edit = contact_edit(obj.root, unit, when, channel, outcome, by=by or "", promise_date=promise_date,
-                        promise_amount=promise_amount, reason=reason or "", evidence=evidence or "", note=note or "",
-                        purpose=purpose, party=party, covers=covers)
+    def make() -> Edit:
+        return contact_edit(obj.root, unit, when, channel, outcome, by=by or "", promise_date=promise_date,
+                            promise_amount=promise_amount, reason=reason or "", evidence=evidence or "",
+                            note=note or "", purpose=purpose, party=party, covers=covers)
     warning = demand_not_for_creditor(read_policy(obj.root), when, purpose, party)
     kind = "" if purpose == "demand" else f"（{PURPOSE[purpose]}，不是催缴）"
-    _finish(obj, [edit], unit, f"{unit} {when} {labels.CHANNEL[channel]}，{labels.OUTCOME[outcome]}{kind}",
+    _finish(obj, make, unit, f"{unit} {when} {labels.CHANNEL[channel]}，{labels.OUTCOME[outcome]}{kind}",
             notes=(warning,) if warning else ())
 
 
@@ -256,9 +259,9 @@ def pay_command(obj, unit, amount, when, method, receipt, note, designation, fil
     method = ask(method, "--method", "缴费方式", _choice("method"), hint=_choices_text("method"))
     receipt = ask(receipt, "--receipt", "收据号", hint="同一个收据号不能用两次；没有可留空", required=False)
     when = when or obj.today
-    edit = payment_edit(obj.root, unit, amount, when, method, receipt or "", note or "", file, designation)
     purpose = f"，指定用于{designation_text(designation)}" if designation else ""
-    _finish(obj, [edit], unit, f"{unit} {when} 缴费 {fmt_grouped(amount)} 元（{labels.METHOD[method]}{purpose}）")
+    _finish(obj, lambda: payment_edit(obj.root, unit, amount, when, method, receipt or "", note or "", file, designation),
+            unit, f"{unit} {when} 缴费 {fmt_grouped(amount)} 元（{labels.METHOD[method]}{purpose}）")
 
 
 def _designation_option(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -294,9 +297,10 @@ def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, cons
     if needs_consent and consent is None:
         consent = ask(None, "--consent", "债权人的书面同意", hint=waiver_consent_why(policy) + "；写同意函的名称或编号")
     when = when or obj.today
-    edit = waiver_edit(obj.root, unit, amount, when, applies_to, approved_by, reason, file, (consent or "").strip())
     agreed = f"；债权人同意：{consent.strip()}" if consent and consent.strip() else ""
-    _finish(obj, [edit], unit, f"{unit} {when} 减免{labels.APPLIES_TO[applies_to]} {fmt_grouped(amount)} 元（批准：{approved_by}{agreed}）")
+    _finish(obj, lambda: waiver_edit(obj.root, unit, amount, when, applies_to, approved_by, reason, file,
+                                     (consent or "").strip()),
+            unit, f"{unit} {when} 减免{labels.APPLIES_TO[applies_to]} {fmt_grouped(amount)} 元（批准：{approved_by}{agreed}）")
 
 
 @click.command("plan", cls=CuijiaoCommand)
@@ -327,12 +331,12 @@ def plan_command(obj, unit, signed, installments, note, covers, late_fee, file) 
                 continue
             steps.append(step)
     signed = signed or obj.today
-    edit = plan_edit(obj.root, unit, signed, steps, note or "", file,
-                     covers=covers or "in_time", late_fee=late_fee or "accrue")
     total = sum((amount for _, amount in steps), Decimal("0.00"))
     terms = "".join(text for flag, text in ((covers == "all", "，承认全部欠费（包括已过诉讼时效的）"),
                                             (late_fee == "freeze", "，按期履行期间违约金停止计算")) if flag)
-    _finish(obj, [edit], unit, f"{unit} {signed} 签订分期协议，共 {len(steps)} 期 {fmt_grouped(total)} 元{terms}")
+    _finish(obj, lambda: plan_edit(obj.root, unit, signed, steps, note or "", file, covers=covers or "in_time",
+                                   late_fee=late_fee or "accrue"),
+            unit, f"{unit} {signed} 签订分期协议，共 {len(steps)} 期 {fmt_grouped(total)} 元{terms}")
 
 
 COMMANDS = (log_command, pay_command, waive_command, plan_command)

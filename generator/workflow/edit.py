@@ -11,10 +11,15 @@ that was there before is still there, unchanged.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
-import tempfile
+import secrets
+import stat
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -38,6 +43,11 @@ from generator.core.money import fmt
 from generator.reading import fields, specs
 from generator.reading.load import read_file
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: edits are not locked (see edit_lock)
+    fcntl = None
 
 try:
     _CLoader = yaml.CSafeLoader
@@ -442,33 +452,219 @@ def inside_root(root: Path, path: str) -> Path:
     return target
 
 
-def write(root: Path, edits: list[Edit]) -> None:
-    """Write each file atomically (a half-written ledger file is worse than none), only inside ``root``."""
-    for edit in edits:
-        target = inside_root(root, edit.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".cuijiao-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(edit.text)
-            if target.exists():
-                os.chmod(tmp, target.stat().st_mode & 0o777)
+# -- the file system: one editor at a time, and never through a link ---------------------------
+#
+# Every step from the community folder down is opened relative to the folder above it
+# (``dir_fd``) and refused when it is a link or not a folder, so a folder swapped for a link
+# between the check and the write cannot send the write elsewhere. Systems without ``dir_fd``
+# (Windows) check the same by path, best effort.
+
+LOCK_NAME = ".cuijiao-edit.lock"  # in ledger/; a dotfile, so the reader never looks at it
+LOCK_SECONDS = 30.0  # how long an edit waits for another one to finish
+_POLL_SECONDS = 0.05
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO put where a file should be never blocks the open
+_AT = {os.open, os.stat, os.mkdir, os.unlink} <= os.supports_dir_fd
+_KINDS = ((stat.S_ISLNK, "符号链接"), (stat.S_ISDIR, "文件夹"), (stat.S_ISFIFO, "命名管道"), (stat.S_ISSOCK, "套接字"),
+          (stat.S_ISCHR, "设备文件"), (stat.S_ISBLK, "设备文件"), (stat.S_ISREG, "普通文件"))
+_REASONS = {
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EROFS: "所在的磁盘是只读的",
+    errno.ENOSPC: "磁盘已满", getattr(errno, "EDQUOT", -1): "超出了磁盘配额", errno.ENAMETOOLONG: "文件名太长",
+    errno.ENOTDIR: "路径中有一段不是文件夹", errno.EISDIR: "那是一个文件夹", errno.ELOOP: "路径经过了符号链接",
+    errno.ENOENT: "找不到", errno.EEXIST: "已经存在", errno.EIO: "磁盘读写出错",
+}
+
+Folder = int | str  # an open folder (dir_fd) or, without dir_fd, its path
+
+
+def os_reason(exc: OSError) -> str:
+    """A file-system error in Chinese words: 没有权限、磁盘已满 ..., else the system's own text."""
+    return _REASONS.get(exc.errno) or exc.strerror or exc.__class__.__name__
+
+
+def _kind(mode: int) -> str:
+    return next((word for test, word in _KINDS if test(mode)), "特殊文件")
+
+
+def _at(folder: Folder, name: str) -> tuple[str, dict]:
+    """``name`` in ``folder`` as os functions take it: (name, dir_fd=...) or the joined path."""
+    return (name, {"dir_fd": folder}) if isinstance(folder, int) else (os.path.join(folder, name), {})
+
+
+def _lstat(folder: Folder, name: str) -> os.stat_result | None:
+    path, at = _at(folder, name)
+    try:
+        return os.stat(path, follow_symlinks=False, **at)
+    except FileNotFoundError:
+        return None
+
+
+def _not_regular(path: str, mode: int) -> EditError:
+    return EditError(f"{path} 不是普通文件（是{_kind(mode)}），不能读写：cuijiao 只读写小区文件夹里真实的 .yaml 文件，"
+                     "请把它换成普通文件")
+
+
+@contextmanager
+def _folder(root: Path, rel: str, *, create: bool) -> Iterator[Folder | None]:
+    """The community's folder ``rel`` ("ledger/payments"; "" for the community itself), each step
+    a real folder and never a link; missing steps are made when ``create``, else it is None."""
+    handle: Folder = os.open(root, os.O_RDONLY | _DIRECTORY | _CLOEXEC) if _AT else str(root)
+    missing = False
+    try:
+        done = []
+        for name in rel.split("/") if rel else ():
+            done.append(name)
+            info = _lstat(handle, name)
+            if info is None and not create:
+                missing = True
+                break
+            if info is None:
+                path, at = _at(handle, name)
+                os.mkdir(path, 0o755, **at)
+            elif not stat.S_ISDIR(info.st_mode):
+                raise EditError(f"{'/'.join(done)} 不是文件夹（是{_kind(info.st_mode)}）：cuijiao 只读写小区文件夹里"
+                                "真实的文件夹，不经过链接。请把它换成普通文件夹")
+            if isinstance(handle, int):
+                inner = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=handle)
+                os.close(handle)
+                handle = inner
             else:
-                os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+                handle = os.path.join(handle, name)
+        yield None if missing else handle
+    finally:
+        if isinstance(handle, int):
+            os.close(handle)
+
+
+def _open_regular(folder: Folder, name: str, path: str, flags: int, mode: int = 0o644) -> int:
+    """An fd of the regular file ``name`` in ``folder`` (made when ``flags`` has O_CREAT); EditError for a
+    link, a folder, a FIFO or a device, which are never opened for reading or writing."""
+    info = _lstat(folder, name)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise _not_regular(path, info.st_mode)
+    where, at = _at(folder, name)
+    fd = os.open(where, flags | _NOFOLLOW | _NONBLOCK | _CLOEXEC, mode, **at)
+    opened = os.fstat(fd).st_mode
+    if not stat.S_ISREG(opened):  # swapped after the look
+        os.close(fd)
+        raise _not_regular(path, opened)
+    return fd
+
+
+def read_bytes(root: Path, path: str, limit: int = -1) -> bytes | None:
+    """The file ``path`` of the community (at most ``limit`` bytes), None when it does not exist;
+    EditError in Chinese for a path out of the community, a link, a FIFO, a device or an OS error."""
+    inside_root(root, path)
+    rel, _, name = path.rpartition("/")
+    try:
+        with _folder(root, rel, create=False) as folder:
+            if folder is None or _lstat(folder, name) is None:
+                return None
+            with os.fdopen(_open_regular(folder, name, path, os.O_RDONLY), "rb") as handle:
+                return handle.read(limit)
+    except OSError as exc:
+        raise EditError(f"无法读取 {path}：{os_reason(exc)}") from None
 
 
 def read_text(root: Path, path: str) -> str | None:
-    file = root / path
-    if not file.is_file():
+    raw = read_bytes(root, path)
+    if raw is None:
         return None
     try:
-        return file.read_bytes().decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise EditError(f"{path} 不是 UTF-8 编码，请先运行 cuijiao check 改正这个文件") from None
+
+
+def write(root: Path, edits: list[Edit]) -> None:
+    """Write each file atomically, only inside ``root``: a temporary file in the same folder, synced, then
+    renamed over the old one (a half-written ledger file is worse than none). An ``Edit.created`` file
+    must not exist yet. EditError in Chinese when a file cannot be written; that file is left as it was."""
+    written: list[str] = []
+    for edit in edits:
+        inside_root(root, edit.path)
+        rel, _, name = edit.path.rpartition("/")
+        try:
+            with _folder(root, rel, create=True) as folder:
+                _replace(folder, name, edit)
+        except OSError as exc:
+            done = f"此前已写入 {'、'.join(written)}" if written else "未写入任何文件"
+            raise EditError(f"无法写入 {edit.path}：{os_reason(exc)}。这个文件保持原样，{done}") from None
+        written.append(edit.path)
+
+
+def _replace(folder: Folder, name: str, edit: Edit) -> None:
+    info = _lstat(folder, name)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise _not_regular(edit.path, info.st_mode)
+    if info is not None and edit.created:
+        raise EditError(f"{edit.path} 已经存在，没有覆盖它（可能是另一个命令刚刚建立的），未写入这个文件")
+    tmp = f".cuijiao-{secrets.token_hex(8)}.tmp"  # a dotfile: the reader never takes it for data
+    tmp_path, at = _at(folder, tmp)
+    fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o600, **at)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(edit.text.encode("utf-8"))
+            handle.flush()
+            mode = info.st_mode & 0o777 if info is not None else 0o644
+            os.fchmod(handle.fileno(), mode) if hasattr(os, "fchmod") else os.chmod(tmp_path, mode)
+            os.fsync(handle.fileno())
+        target, _ = _at(folder, name)
+        os.replace(tmp_path, target, **({"src_dir_fd": folder, "dst_dir_fd": folder} if at else {}))
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp_path, **at)
+        raise
+    if isinstance(folder, int):
+        with suppress(OSError):  # the rename itself on disk; some file systems cannot sync a folder
+            os.fsync(folder)
+
+
+@contextmanager
+def edit_lock(root: Path) -> Iterator[None]:
+    """Hold the community's edit lock: an exclusive ``flock`` on ``ledger/.cuijiao-edit.lock``.
+
+    Every editing command reads, checks and writes inside it, so edits at the same time
+    follow one another and none is lost. The lock goes with the process (a killed
+    command leaves none behind); the file stays and is never written. It waits
+    ``LOCK_SECONDS``, then EditError. Without ``fcntl`` (Windows) there is no lock.
+    """
+    if fcntl is None:  # pragma: no cover - best effort where flock does not exist
+        yield
+        return
+    fd = _lock_file(root)
+    try:
+        deadline = time.monotonic() + LOCK_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise EditError(f"另一个 cuijiao 命令正在修改这个小区的数据，等了 {LOCK_SECONDS:g} 秒仍未完成；"
+                                    "未写入任何文件。请等它结束后再运行一次") from None
+                time.sleep(_POLL_SECONDS)
+            except OSError as exc:
+                raise EditError(f"无法锁定 ledger/{LOCK_NAME}：{os_reason(exc)}；未写入任何文件") from None
+        yield
+    finally:
+        os.close(fd)  # closing the file releases the lock
+
+
+def _lock_file(root: Path) -> int:
+    path = f"ledger/{LOCK_NAME}"
+    try:
+        with _folder(root, "ledger", create=False) as folder:
+            if folder is None:
+                raise EditError("找不到 ledger/ 文件夹：用 --root 指向含有 ledger/ 和 owners/ 的小区文件夹")
+            try:
+                return _open_regular(folder, LOCK_NAME, path, os.O_RDWR | os.O_CREAT)
+            except PermissionError:  # a lock file another user made: reading is enough for flock
+                return _open_regular(folder, LOCK_NAME, path, os.O_RDONLY)
+    except OSError as exc:
+        raise EditError(f"无法建立编辑锁 {path}：{os_reason(exc)}；未写入任何文件") from None
 
 
 # -- the four changes -------------------------------------------------------------------------
@@ -479,9 +675,12 @@ def _header(root: Path, path: str, kind: str, when: date, layout_hint: str) -> s
     folder = (root / path).parent
     siblings = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if siblings:
-        first = siblings[-1].read_text(encoding="utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0]
-        if first.startswith("# yaml-language-server:"):
-            lines.append(first)
+        sibling = f"{path.rpartition('/')[0]}/{siblings[-1].name}"
+        with suppress(EditError):  # a sibling that is a link or a FIFO is not looked into
+            head = read_bytes(root, sibling, limit=4096) or b""
+            first = head.decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+            if first.startswith("# yaml-language-server:"):
+                lines.append(first)
     elif (root / "schemas" / "entries.schema.json").is_file():
         lines.append(f"# yaml-language-server: $schema={'../' * path.count('/')}schemas/entries.schema.json")
     period = f"{when.year}年{when.month}月" if layout_hint == "month" else f"{when.year}年"
@@ -491,9 +690,11 @@ def _header(root: Path, path: str, kind: str, when: date, layout_hint: str) -> s
 
 def _entry_edit(root: Path, kind: str, when: date, item: CommentedMap, file: str | None, **style) -> Edit:
     path = file or entries_file(root, kind, when)
-    if not path.startswith("ledger/") or not path.endswith(".yaml") or path == "ledger/policy.yaml":
+    if not path.startswith("ledger/") or not path.endswith(".yaml") or path.casefold() == "ledger/policy.yaml":
         raise EditError(f"“{path}”不是账目文件：应在 ledger/ 下、以 .yaml 结尾，且不能是 policy.yaml")
     inside_root(root, path)
+    if any(part.startswith(".") for part in path.split("/")):  # the reader skips these: the entry would never count
+        raise EditError(f"“{path}”以 . 开头的文件和文件夹不会被读取，写在那里的记录不算数；请写 ledger/ 下的普通文件名")
     old = read_text(root, path)
     layout = "month" if _MONTH_FILE.fullmatch(Path(path).name) else "year"
     header = _header(root, path, kind, when, layout) if old is None else ""
@@ -555,7 +756,7 @@ def contact_edit(root: Path, unit: str, when: date, channel: str, outcome: str, 
                  purpose: str = "demand", party: str = "issuer", covers: str = "in_time") -> Edit:
     """A contact; ``purpose``, ``party`` and ``covers`` (spec v2) are written only when they are not the defaults."""
     path = f"owners/{unit}.yaml"
-    old = read_text(root, path)
+    old = None if "/" in unit or unit.startswith(".") else read_text(root, path)  # owners/ holds each unit's file itself
     if old is None:
         raise EditError(f"找不到房号 {unit}：没有 {path}（房号写成 3-2-1802 这样，与 owners/ 里的文件名一致）")
     item = CommentedMap(date=when, channel=channel)
@@ -582,8 +783,10 @@ def contact_edit(root: Path, unit: str, when: date, channel: str, outcome: str, 
 def read_policy(root: Path) -> Policy | None:
     """The community's policy as ``check`` reads it; None when it is missing or has errors (check says which)."""
     try:
-        raw = (root / "ledger" / "policy.yaml").read_bytes()
-    except OSError:
+        raw = read_bytes(root, "ledger/policy.yaml")
+    except EditError:
+        return None
+    if raw is None:
         return None
     result = read_file("ledger/policy.yaml", raw)
     if not isinstance(result.record, Policy) or any(p.severity == "error" for p in result.problems):
@@ -591,9 +794,14 @@ def read_policy(root: Path) -> Policy | None:
     return result.record
 
 
-def apply(root: Path, edits: list[Edit], as_of: date, today: date, use_cache: bool = True) -> pipeline.Checked:
-    """Check the community with the edits; write them only when there is no error."""
-    checked = check_with(root, edits, as_of, today, use_cache)
-    if not checked.errors:
-        write(root, edits)
-    return checked
+def apply(root: Path, make: Callable[[], list[Edit]], as_of: date, today: date,
+          use_cache: bool = True) -> tuple[list[Edit], pipeline.Checked]:
+    """Under the community's edit lock: make the edits from the files as they are now, check the
+    community with them, and write them only when there is no error. The checked data holds the
+    edits, so a balance computed from it includes them (and every edit saved before)."""
+    with edit_lock(root):
+        edits = make()
+        checked = check_with(root, edits, as_of, today, use_cache)
+        if not checked.errors:
+            write(root, edits)
+    return edits, checked
