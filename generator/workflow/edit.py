@@ -214,7 +214,7 @@ def append_item(path: str, old_text: str | None, section: str, item: CommentedMa
     after it that are indented under the list stay with that entry; a
     comment at the file's (or the next key's) margin, and blank lines, stay
     below the new entry, so a closing comment stays at the end of the file.
-    A UTF-8 BOM and CRLF line ends are kept.
+    A UTF-8 BOM is kept, and every line's own end (LF, CRLF or CR); the new lines take the file's most used one.
     """
     if old_text is None:
         yaml = yaml_for("")
@@ -224,8 +224,7 @@ def append_item(path: str, old_text: str | None, section: str, item: CommentedMa
         data[section].append(item)
         return Edit(path, header + dump(yaml, data), created=True)
     bom = "\ufeff" if old_text.startswith("\ufeff") else ""
-    crlf = "\r\n" in old_text
-    text = old_text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = old_text.removeprefix("\ufeff")
     new_text = None
     spliced = splice(text, section, item, default_flow, flow_children)
     if spliced is not None:
@@ -234,11 +233,11 @@ def append_item(path: str, old_text: str | None, section: str, item: CommentedMa
             new_text = spliced
         except EditError:  # a layout the splice misjudged (say a block scalar that keeps its blank lines)
             new_text = None
-    if new_text is None:
-        new_text = _dumped(path, text, section, item, default_flow, flow_children)
-        _guard(path, text, new_text, section, list(item.keys()))
-    if crlf:
-        new_text = new_text.replace("\n", "\r\n")
+    if new_text is None:  # ruamel.yaml writes "\n": the file's own line end is put back after
+        plain = _BREAK.sub("\n", text)
+        new_text = _dumped(path, plain, section, item, default_flow, flow_children)
+        _guard(path, plain, new_text, section, list(item.keys()))
+        new_text = new_text.replace("\n", _newline(_split(text)[1]))
     return Edit(path, bom + new_text, created=False)
 
 
@@ -272,18 +271,17 @@ _NULLS = ("", "~", "null", "Null", "NULL")
 def splice(text: str, section: str, item: CommentedMap, default_flow: bool,
            flow_children: tuple[str, ...] = ()) -> str | None:
     """``text`` with ``item`` inserted as the last entry of the top-level list ``section``; every
-    other line stays byte for byte. None for a layout this does not handle (a one-line list with
-    entries, a flow mapping at the top, unusual line breaks): ``_dumped`` does those."""
-    if any(c in text for c in "\r\x85\u2028\u2029"):
+    other line stays byte for byte, its line end too. None for a layout this does not handle (a
+    one-line list with entries, a flow mapping at the top, NEL or LS line breaks): ``_dumped`` does those."""
+    if any(c in text for c in "\x85\u2028\u2029"):
         return None
     try:
         root = yaml.compose(text, Loader=_CLoader)
     except yaml.YAMLError:
         return None
-    body = text[:-1] if text.endswith("\n") else text
-    lines = body.split("\n") if body else []
+    lines, ends = _split(text)
     if root is None:  # empty, or only comments: those open the file, the list follows
-        return _joined(lines, len(lines), [f"{section}:", *_item_lines(item, 0, 2, 4, default_flow, flow_children)])
+        return _joined(lines, ends, len(lines), [f"{section}:", *_item_lines(item, 0, 2, 4, default_flow, flow_children)])
     if type(root) is not MappingNode or root.flow_style:
         return None
     key_col = root.start_mark.column
@@ -292,7 +290,7 @@ def splice(text: str, section: str, item: CommentedMap, default_flow: bool,
     if not found:  # a new key after the last value
         at = _after(lines, _end_line(root), key_col)
         new = [" " * key_col + f"{section}:", *_item_lines(item, key_col, dash, content, default_flow, flow_children)]
-        return _joined(lines, at, new)
+        return _joined(lines, ends, at, new)
     key, value = found[-1]
     if type(value) is SequenceNode and not value.flow_style and value.value:
         last = value.value[-1]
@@ -302,13 +300,13 @@ def splice(text: str, section: str, item: CommentedMap, default_flow: bool,
         content = last.start_mark.column - key_col
         flow = last.flow_style if type(last) is MappingNode else default_flow
         at = _after(lines, _end_line(last), key_col)
-        return _joined(lines, at, _item_lines(item, key_col, dash, content, flow, flow_children))
+        return _joined(lines, ends, at, _item_lines(item, key_col, dash, content, flow, flow_children))
     if type(value) is SequenceNode and value.flow_style and value.value:  # [{...}, {...}]: one more after the last
         end = value.value[-1].end_mark
         lines = list(lines)
         row = lines[end.line]
         lines[end.line] = row[: end.column] + ", " + _flow_text(item) + row[end.column:]
-        return _joined(lines, len(lines), [])
+        return _joined(lines, ends, len(lines), [])
     empty_flow = type(value) is SequenceNode and value.flow_style and not value.value
     null = type(value) is ScalarNode and value.tag.endswith(":null") and value.value in _NULLS
     if not (empty_flow or null):
@@ -322,7 +320,7 @@ def splice(text: str, section: str, item: CommentedMap, default_flow: bool,
         head = text_line[: value.start_mark.column].rstrip()
         lines[line] = head + text_line[value.end_mark.column:]
     at = _after(lines, line, key_col)
-    return _joined(lines, at, _item_lines(item, key_col, dash, content, default_flow, flow_children))
+    return _joined(lines, ends, at, _item_lines(item, key_col, dash, content, default_flow, flow_children))
 
 
 def _dash_line(lines: list[str], node) -> int:
@@ -391,8 +389,33 @@ def _flow_text(item: CommentedMap) -> str:
     return line.removeprefix("-").strip()
 
 
-def _joined(lines: list[str], at: int, new: list[str]) -> str:
-    return "".join(line + "\n" for line in [*lines[:at], *new, *lines[at:]])
+_BREAK = re.compile(r"\r\n|\r|\n")  # the line breaks libyaml counts lines by
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """The lines of ``text`` and the end of each ("\n", "\r\n", "\r"; "" for a last line without one)."""
+    lines, ends, start = [], [], 0
+    for match in _BREAK.finditer(text):
+        lines.append(text[start:match.start()])
+        ends.append(match.group())
+        start = match.end()
+    if start < len(text):
+        lines.append(text[start:])
+        ends.append("")
+    return lines, ends
+
+
+def _newline(ends: list[str]) -> str:
+    """The line end a file uses most ("\n" when it has none)."""
+    return max(("\n", "\r\n", "\r"), key=ends.count)
+
+
+def _joined(lines: list[str], ends: list[str], at: int, new: list[str]) -> str:
+    """``lines`` with ``new`` inserted at ``at``: each old line keeps its end; the new ones, and a last line
+    that had none, take the file's usual end."""
+    nl = _newline(ends)
+    old = [line + (end or nl) for line, end in zip(lines, ends, strict=True)]
+    return "".join(old[:at] + [line + nl for line in new] + old[at:])
 
 
 def _plain(node):
