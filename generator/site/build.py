@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -78,17 +79,66 @@ class SiteInputs:
     search: bool = True  # False: no search plugin and no search index (a site to publish)
 
 
-def existing_letters(folder: Path) -> tuple[LetterLink, ...]:
-    """The unit letters an earlier ``build`` left in ``folder`` (its manifest.json), those whose file is still there."""
+MANIFEST_LIMIT = 64 * 1024 * 1024  # bytes: far above the manifest of a 5,000-unit community (a few MB)
+# What a letter's "file" may be (printing.letters): "<kind>/<doc number>.pdf", letters, digits, "-" and "_"
+# (unit ids may be Chinese), no ".", "..", separator or leading dot. Anything else is not ours.
+LETTER_FILE = re.compile(r"[^\W_][\w-]*/[^\W_][\w-]*\.pdf")
+
+
+def letter_source(folder: Path, file: object) -> Path | None:
+    """``folder/file`` when ``file`` names a letter the way a build writes it and is a regular file there.
+
+    The manifest is data, never a path to trust: an absolute path, "..", a
+    name of another shape, a symbolic link (the file, its kind's folder or
+    the letters folder itself) or anything that resolves outside ``folder``
+    gives None, so nothing outside the output folder is ever read, linked or
+    deleted because a manifest names it.
+    """
+    if not isinstance(file, str) or not LETTER_FILE.fullmatch(file):
+        return None
+    kind, name = file.split("/")
     try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return ()
+        for path, want in ((folder, stat.S_ISDIR), (folder / kind, stat.S_ISDIR), (folder / kind / name, stat.S_ISREG)):
+            if not want(os.lstat(path).st_mode):  # lstat: a symbolic link is neither
+                return None
+        source = folder / kind / name
+        return source if source.resolve(strict=True).is_relative_to(folder.resolve(strict=True)) else None
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+def _read_manifest(folder: Path) -> object:
+    """The letters folder's manifest.json as JSON, or None: read only when it is a regular file of sane size."""
+    try:
+        if stat.S_ISLNK(os.lstat(folder).st_mode):
+            return None
+        fd = os.open(folder / "manifest.json", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MANIFEST_LIMIT:
+            return None
+        try:
+            return json.loads(handle.read(MANIFEST_LIMIT + 1).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
+            return None
+
+
+def existing_letters(folder: Path) -> tuple[LetterLink, ...]:
+    """The unit letters an earlier ``build`` left in ``folder`` (its manifest.json), those whose file is still there.
+
+    Entries whose file is not a letter of ``folder`` (``letter_source``) are left out.
+    """
+    manifest = _read_manifest(folder)
+    entries = manifest.get("letters") if isinstance(manifest, dict) else None
     links = []
-    for entry in manifest.get("letters", []) if isinstance(manifest, dict) else []:
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
         unit, title, file = entry.get("unit"), entry.get("title"), entry.get("file")
-        if unit and title and isinstance(file, str) and ".." not in Path(file).parts and (folder / file).is_file():
-            links.append(LetterLink(str(unit), str(title), file))
+        if isinstance(unit, str) and unit and isinstance(title, str) and title and letter_source(folder, file) is not None:
+            links.append(LetterLink(unit, title, file))
     return tuple(links)
 
 
@@ -389,8 +439,8 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
             mkdocs_logger.removeHandler(collected)
     if inputs.letters_dir is not None:
         for link in inputs.letters:
-            source = inputs.letters_dir / link.file
-            if source.is_file():
+            source = letter_source(inputs.letters_dir, link.file)
+            if source is not None:
                 link_or_copy(source, site_dir / "letters" / link.file)
     return written
 
