@@ -94,7 +94,9 @@ class Bench:
         self.lines.append(text)
 
     def cuijiao(self, root: Path, *command: str) -> list[str]:
-        return [self.python, "-m", "generator", "--root", str(root), "--as-of", AS_OF.isoformat(), *command]
+        """The command line; its work folder is ROOT/.cuijiao-cache (CUIJIAO_CACHE_DIR), so a cold run can remove it."""
+        return ["env", f"CUIJIAO_CACHE_DIR={root / '.cuijiao-cache'}",
+                self.python, "-m", "generator", "--root", str(root), "--as-of", AS_OF.isoformat(), *command]
 
     def each_tree(self):
         """Measure the same thing with each source tree in turn (one tree: just once); yields the row label."""

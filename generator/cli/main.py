@@ -27,6 +27,7 @@ from generator.cli import importer as import_command
 from generator.cli import schemas as schemas_command
 from generator.cli.chinese import CuijiaoGroup, localise
 from generator.core.diagnostics import first_of_each, left_out_text
+from generator.core.paths import work_folder
 from generator.reading.fields import FIRST_DATE, LAST_DATE
 from generator.views.report import ledger_json
 
@@ -34,7 +35,7 @@ from generator.views.report import ledger_json
 class Context:
     def __init__(self, root: Path, as_of: date, today: date, use_cache: bool) -> None:
         self.root = root
-        self.work_dir = root / ".cuijiao-cache"
+        self.work_dir = work_folder(root)
         self.as_of = as_of
         self.today = today
         self.use_cache = use_cache
@@ -75,7 +76,7 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 
 _ROOT_HELP = "小区文件夹（含 ledger/ 和 owners/），默认当前文件夹"
 _AS_OF_HELP = "按哪一天计算，默认今天"
-_NO_CACHE_HELP = "不使用读取缓存（.cuijiao-cache/）"
+_NO_CACHE_HELP = "不使用读取缓存（在用户缓存文件夹里，例如 ~/.cache/cuijiao/）"
 
 
 def _root_dir(value: Path) -> Path:
@@ -100,7 +101,7 @@ def _global_after(ctx: click.Context, param: click.Parameter, value):
         raise click.UsageError(f"{option} 在命令前后各写了一次，而且不一样；只写一处即可", ctx)
     if name == "root":
         obj.root = _root_dir(value)
-        obj.work_dir = obj.root / ".cuijiao-cache"
+        obj.work_dir = work_folder(obj.root)
     elif name == "as_of":
         obj.as_of = value
     elif name == "no_cache":

@@ -5,10 +5,12 @@ keyed by path and the SHA-256 of its bytes, so an unchanged file is never
 parsed twice; reading a file is a pure function of (path, bytes), so the
 cache cannot change any result, only how fast it comes. It is msgpack written
 by ``msgspec``: plain data decoded into the record types, never code (unlike
-pickle), and signed with a key kept in the user's cache directory, outside
-every community folder: a cache file that someone else wrote (planted,
-committed, zipped), that does not decode, or that other reading code wrote is
-ignored and the YAML is read again.
+pickle), kept in the community's work folder in the user's cache directory
+(``core/paths.work_folder``, never inside the community folder), and signed
+with a key kept there too: a cache file that someone else wrote, that does
+not decode, or that other reading code wrote is ignored and the YAML is read
+again. A ``.cuijiao-cache/`` inside a community folder (planted, committed,
+zipped) is never looked at.
 """
 from __future__ import annotations
 
@@ -25,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
-import platformdirs
 
 from generator.core.diagnostics import Diagnostic, Pos, error
 from generator.core.model import (
@@ -38,6 +39,7 @@ from generator.core.model import (
     Unit,
     Waiver,
 )
+from generator.core.paths import user_cache, work_folder
 from generator.reading.fastpath import GiveUp, read_fast
 from generator.reading.fields import Reader
 from generator.reading.files import Budget, discover, read_data_file
@@ -48,7 +50,6 @@ from generator.speed.gcpause import paused_gc
 
 POLICY_PATH = "ledger/policy.yaml"
 CACHE_VERSION = 1  # bump when the records or the reading rules change
-CACHE_DIR_NAME = ".cuijiao-cache"
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +248,7 @@ def cache_key() -> bytes | None:
     Made on first use in the user's cache directory (``platformdirs``); None
     when it cannot be kept there, and then no cache is read or written.
     """
-    file = Path(platformdirs.user_cache_dir("cuijiao", appauthor=False)) / "cache-key"
+    file = user_cache() / "cache-key"
     try:
         if not file.exists():
             file.parent.mkdir(parents=True, exist_ok=True)
@@ -274,8 +275,7 @@ class FileCache:
     """What reading each file gave, by (path, sha256); best effort, never required, never trusted unsigned."""
 
     def __init__(self, root: Path, enabled: bool = True) -> None:
-        override = os.environ.get("CUIJIAO_CACHE_DIR")
-        self.folder = Path(override) if override else root / CACHE_DIR_NAME
+        self.folder = work_folder(root)
         self.file = self.folder / f"files-v{CACHE_VERSION}.msgpack"
         self.key = cache_key() if enabled else None
         self.enabled = self.key is not None

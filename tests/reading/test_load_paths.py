@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.core.paths import work_folder
 from generator.reading import fastpath, files, load
 from generator.reading.load import read_exact, read_file
 from generator.reading.yamlsource import decode
@@ -416,7 +417,7 @@ def test_the_cache_gives_back_the_same_ledger(tmp_path, monkeypatch):
     synth.generate(tmp_path, units=30, years=2)
     uncached = load.load(tmp_path, use_cache=False)
     cold = load.load(tmp_path)
-    assert (tmp_path / ".cuijiao-cache").is_dir()
+    assert work_folder(tmp_path).is_dir() and not (tmp_path / ".cuijiao-cache").exists()
 
     def no_reading(*args, **kwargs):
         raise AssertionError("a file was read although the cache has it")
@@ -501,7 +502,7 @@ def test_two_processes_read_the_same_ledger_as_one(tmp_path, monkeypatch):
     assert load.load(tmp_path) == serial  # cold: the cache is written by a forked process
     assert len(writers) == 1
     os.waitpid(writers[0], 0)
-    assert (tmp_path / ".cuijiao-cache" / f"files-v{load.CACHE_VERSION}.msgpack").is_file()
+    assert (work_folder(tmp_path) / f"files-v{load.CACHE_VERSION}.msgpack").is_file()
     monkeypatch.setattr(load, "read_file", lambda *a, **k: pytest.fail("read although cached"))
     assert load.load(tmp_path) == serial
 

@@ -14,6 +14,7 @@ import pytest
 
 from generator.core.diagnostics import Pos
 from generator.core.model import Entries
+from generator.core.paths import work_folder
 from generator.reading import load
 from tests.community import Community, fee
 from tests.support import PROJECT
@@ -40,7 +41,7 @@ def _community(tmp_path) -> Community:
 
 
 def _cache_file(root: Path) -> Path:
-    return root / load.CACHE_DIR_NAME / f"files-v{load.CACHE_VERSION}.msgpack"
+    return work_folder(root) / f"files-v{load.CACHE_VERSION}.msgpack"
 
 
 def _amounts(root: Path) -> list[Decimal]:
@@ -65,13 +66,26 @@ class _RunsCode:
 def test_a_planted_pickle_in_the_cache_folder_is_never_run(tmp_path):
     c = _community(tmp_path)
     marker = tmp_path / "the-cache-ran-code"
-    folder = c.root / load.CACHE_DIR_NAME
-    folder.mkdir()
     planted = pickle.dumps(_RunsCode(marker))
-    (folder / "files-v1.pickle").write_bytes(planted)  # the name the pickle cache had
-    _cache_file(c.root).write_bytes(planted)  # and the name of today's cache
+    for folder in (c.root / ".cuijiao-cache", work_folder(c.root)):  # where the cache was, and where it is
+        folder.mkdir(parents=True)
+        (folder / "files-v1.pickle").write_bytes(planted)  # the name the pickle cache had
+        (folder / f"files-v{load.CACHE_VERSION}.msgpack").write_bytes(planted)  # and the name of today's cache
     assert _amounts(c.root) == [Decimal("500.00"), Decimal("120.00")]
     assert not marker.exists()
+
+
+def test_a_cache_inside_the_community_folder_is_never_looked_at(tmp_path, user_cache, monkeypatch):
+    c = _community(tmp_path)
+    _amounts(c.root)
+    key = (user_cache / "cuijiao" / "cache-key").read_bytes()
+    forged = _cache_file(c.root).read_bytes()[32:].replace(b"500.00", b"999.99")
+    planted = c.root / ".cuijiao-cache" / _cache_file(c.root).name
+    planted.parent.mkdir()
+    planted.write_bytes(hmac.digest(key, forged, "sha256") + forged)  # even signed with the user's own key
+    _cache_file(c.root).unlink()
+    assert _amounts(c.root) == [Decimal("500.00"), Decimal("120.00")]
+    assert not work_folder(c.root).is_relative_to(c.root)
 
 
 def test_a_forged_cache_entry_does_not_change_the_money(tmp_path, user_cache, monkeypatch):
@@ -122,7 +136,7 @@ def test_without_a_place_for_the_key_there_is_no_cache_and_the_same_ledger(tmp_p
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     assert load.cache_key() is None
     assert load.load(c.root) == load.load(c.root, use_cache=False)
-    assert not (c.root / load.CACHE_DIR_NAME).exists()
+    assert not work_folder(c.root).exists() and not (c.root / ".cuijiao-cache").exists()
 
 
 def _cases() -> list[str]:
