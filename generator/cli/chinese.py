@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from generator.core.errors import CuijiaoError
+from generator.core.errors import CuijiaoError, file_system_message
 
 
 class CuijiaoCommand(click.Command):
@@ -29,6 +29,8 @@ class CuijiaoCommand(click.Command):
             if exc.usage:
                 raise click.UsageError(str(exc), ctx) from None
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # read-only, full, missing, too long: a Chinese message, never a traceback
+            raise click.ClickException(file_system_message(exc)) from None
 
 
 HELP_OPTION_TEXT = "显示本帮助并退出。"

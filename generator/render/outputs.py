@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,13 +91,12 @@ def publish_outputs(out: Path, names: Iterable[str], produce: Callable[[dict[str
     pid = os.getpid()
     tmps = {name: out / f".{name}.tmp-{pid}" for name in names}
     olds = {name: out / f".{name}.old-{pid}" for name in names}
-    for leftover in (*tmps.values(), *olds.values()):
-        if leftover.exists():
-            shutil.rmtree(leftover)
+    remove_leftovers(out, names)
     written = kept = 0
     try:
         for tmp in tmps.values():
             tmp.mkdir()
+            (tmp / MARKER).write_bytes(MARKER_TEXT)  # marks it ours from the start: a killed build's folder is cleaned next time
         produce(dict(tmps))
         for name, tmp in tmps.items():
             (tmp / MARKER).write_bytes(MARKER_TEXT)
@@ -115,6 +115,41 @@ def publish_outputs(out: Path, names: Iterable[str], produce: Callable[[dict[str
     return Published(out, written, kept)
 
 
+_LEFTOVER = re.compile(r"\.(?P<name>[^/]+)\.(?:tmp|old)-(?P<pid>\d+)")
+
+
+def remove_leftovers(out: Path, names: tuple[str, ...]) -> None:
+    """Delete the work folders of builds that were killed: ours by name and marker, and their process gone.
+
+    A folder whose name looks like ours but is a link, has no marker, or
+    belongs to a build still running is left alone.
+    """
+    try:
+        entries = list(os.scandir(out))
+    except OSError:
+        return
+    for entry in entries:
+        match = _LEFTOVER.fullmatch(entry.name)
+        if match is None or match["name"] not in names or not entry.is_dir(follow_symlinks=False):
+            continue
+        folder = Path(entry.path)
+        pid = int(match["pid"])
+        if pid != os.getpid() and _running(pid):
+            continue
+        if (folder / MARKER).is_file() and not (folder / MARKER).is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process, or a name we did not make: leave it
+    return True
+
+
 def publish(target: Path, produce: Callable[[Path], None], root: Path | None = None) -> Published:
     """Run ``produce(tmp)`` into a fresh folder beside ``target``; swap it in only if it returns."""
     target = target.absolute()
@@ -122,13 +157,29 @@ def publish(target: Path, produce: Callable[[Path], None], root: Path | None = N
     return Published(target, result.written, result.kept)
 
 
+def _regular_files(folder: Path) -> set[str]:
+    """The regular files under ``folder`` (relative posix paths), links to files or folders not followed."""
+    found = set()
+    if folder.is_symlink() or not folder.is_dir():
+        return found
+    for dirpath, _dirs, files in os.walk(folder):  # os.walk never descends into a linked folder
+        for name in files:
+            path = Path(dirpath, name)
+            if not path.is_symlink() and path.is_file():
+                found.add(path.relative_to(folder).as_posix())
+    return found
+
+
 def _reuse_unchanged(previous: Path, fresh: Path) -> tuple[int, int]:
+    """Keep the previous build's file where the new one has the same bytes; only real files inside ``previous`` are moved."""
     written = kept = 0
+    reusable = _regular_files(previous)
     for dirpath, _dirs, files in os.walk(fresh):
         for name in files:
             new_file = Path(dirpath, name)
-            old_file = previous / new_file.relative_to(fresh)
-            if old_file.is_file() and not old_file.is_symlink() and filecmp.cmp(old_file, new_file, shallow=False):
+            rel = new_file.relative_to(fresh)
+            old_file = previous / rel
+            if rel.as_posix() in reusable and filecmp.cmp(old_file, new_file, shallow=False):
                 os.replace(old_file, new_file)  # keep the old inode and mtime
                 kept += 1
             else:
