@@ -43,8 +43,9 @@ from generator.core.paths import user_cache, work_folder
 from generator.reading.fastpath import GiveUp, read_fast
 from generator.reading.fields import Reader
 from generator.reading.files import Budget, discover, read_data_file
+from generator.reading.parts import PARTS_MIN_CHARS, read_in_parts
 from generator.reading.specs import read_entries, read_policy, read_unit
-from generator.reading.yamlsource import compose, decode
+from generator.reading.yamlsource import compose, decode, scan
 from generator.speed.forking import can_fork, in_background, in_two_processes
 from generator.speed.gcpause import paused_gc
 
@@ -86,7 +87,22 @@ def read_file(path: str, raw: bytes, memo: dict | None = None) -> FileResult:
 
 
 def read_exact(path: str, raw: bytes) -> FileResult:
-    """Read one file with libyaml's nodes: every diagnostic with its line and column."""
+    """Read one file with libyaml's nodes: every diagnostic with its line and column.
+
+    A large entries file is read in parts (``parts.py``) so that its nodes never
+    all exist at once; one that cannot be cut is scanned first (``scan``, no
+    nodes), so a syntax error or a refused feature is found without composing.
+    """
+    if len(raw) >= PARTS_MIN_CHARS and file_kind(path) == "entries":
+        text, problems = decode(path, raw)
+        if text is None:
+            return FileResult("entries", Entries(), tuple(problems))
+        parted = read_in_parts(path, text)
+        if parted is not None:
+            return FileResult("entries", parted[0], tuple(parted[1]))
+        problems, readable = scan(path, text)
+        if not readable:
+            return FileResult("entries", Entries(), tuple(problems))
     source, problems = compose(path, raw)
     reader = Reader(path)
     kind = file_kind(path)

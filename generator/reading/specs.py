@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -749,17 +750,27 @@ def _waiver(v: dict, clean: bool, seq, pos) -> Waiver:
     return Waiver(_get(v, "unit"), _get(v, "date"), _get(v, "amount"), _get(v, "applies_to"), _get(v, "approved_by"), _get(v, "reason"), seq, pos, _get(v, "consent", "") or "")
 
 
-def read_entries(r: Reader, node) -> Entries:
-    """Every entry of the file; an entry with errors keeps what could be read (None elsewhere) for the checks across files."""
+ENTRY_SECTIONS = ("payments", "charges", "waivers", "plans")  # the order entries are numbered in a file
+
+
+def read_entries(r: Reader, node, first_index: Mapping[str, int] | None = None) -> Entries:
+    """Every entry of the file; an entry with errors keeps what could be read (None elsewhere) for the checks across files.
+
+    Entries are numbered through the file, section by section in ``ENTRY_SECTIONS``
+    order; ``first_index`` gives a section's first number when ``node`` is a part
+    of the file (``parts.py``).
+    """
     if node is None:
         return Entries()
     top = r.fields(node, "账目文件", ENTRIES_SPEC, partial=True)
     if top is None:
         return Entries()
     path = r.path
-    payments, index = _entries(r, top, "payments", "payments（缴费）", "缴费记录", _PAYMENT_SPEC, _payment, 0)
-    charges, index = _entries(r, top, "charges", "charges（一次性收费）", "一次性收费", _CHARGE_SPEC, _charge, index)
-    waivers, index = _entries(r, top, "waivers", "waivers（减免）", "减免记录", _WAIVER_SPEC, _waiver, index)
+    first = first_index or {}
+    payments, index = _entries(r, top, "payments", "payments（缴费）", "缴费记录", _PAYMENT_SPEC, _payment, first.get("payments", 0))
+    charges, index = _entries(r, top, "charges", "charges（一次性收费）", "一次性收费", _CHARGE_SPEC, _charge, first.get("charges", index))
+    waivers, index = _entries(r, top, "waivers", "waivers（减免）", "减免记录", _WAIVER_SPEC, _waiver, first.get("waivers", index))
+    index = first.get("plans", index)
     plans = []
     for item in _section(r, top, "plans", "plans（分期协议）"):
         v = r.fields(item, "分期协议", _PLAN_SPEC, partial=True)

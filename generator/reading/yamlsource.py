@@ -66,15 +66,17 @@ def compose(path: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
     text, problems = decode(path, raw)
     if text is None:
         return SourceFile(path, None), problems
+    return compose_text(path, text)
+
+
+def compose_text(path: str, text: str) -> tuple[SourceFile, list[Diagnostic]]:
+    """``compose`` of text already decoded."""
+    problems: list[Diagnostic] = []
     try:
         with paused_gc():  # the cyclic GC dominates libyaml composing large files (5x)
             node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        return SourceFile(path, None), [_syntax_error(path, text, exc)]
-    except yaml.reader.ReaderError as exc:  # a control character: libyaml names it by its index
-        return SourceFile(path, None), [_reader_error(path, text, exc)]
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
-        return SourceFile(path, None), [error(Pos(path, 1, 1), f"YAML 格式错误：无法解析（{exc}）", _syntax_hint(""))]
+    except yaml.YAMLError as exc:
+        return SourceFile(path, None), [_libyaml_error(path, text, exc)]
     if node is not None and ("!" in text or "*" in text or "&" in text or "<<" in text):
         # A tag needs '!', an anchor '&', an alias '*', a merge key '<<'; most files have none.
         refused, readable = _refused_features(path, text)
@@ -83,6 +85,34 @@ def compose(path: str, raw: bytes) -> tuple[SourceFile, list[Diagnostic]]:
             if not readable:
                 node = None
     return SourceFile(path, node), problems
+
+
+def _libyaml_error(path: str, text: str, exc: yaml.YAMLError) -> Diagnostic:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return _syntax_error(path, text, exc)
+    if isinstance(exc, yaml.reader.ReaderError):  # a control character: libyaml names it by its index
+        return _reader_error(path, text, exc)
+    return error(Pos(path, 1, 1), f"YAML 格式错误：无法解析（{exc}）", _syntax_hint(""))  # pragma: no cover - libyaml marks its errors
+
+
+def scan(path: str, text: str) -> tuple[list[Diagnostic], bool]:
+    """What composing ``text`` would report, found from libyaml's events without keeping any node.
+
+    Returns the syntax error (if any) or the refused features, and whether the
+    nodes would be readable; memory stays flat however large the file is.
+    """
+    plain = True
+    try:
+        with paused_gc():
+            for event in yaml.parse(text, Loader=_Loader):
+                if plain and (type(event) is yaml.AliasEvent or getattr(event, "anchor", None) is not None
+                              or getattr(event, "tag", None) is not None):
+                    plain = False
+    except yaml.YAMLError as exc:
+        return [_libyaml_error(path, text, exc)], False
+    if plain and "<<" not in text:
+        return [], True
+    return _refused_features(path, text)
 
 
 def _syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
