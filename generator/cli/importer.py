@@ -8,8 +8,7 @@ import click
 
 from generator import pipeline
 from generator.cli.chinese import CuijiaoCommand
-from generator.workflow.edit import write
-from generator.workflow.importer import plan_import
+from generator.workflow.importer import plan_import, write_drafts
 
 # -- the command ------------------------------------------------------------------------------
 
@@ -41,7 +40,7 @@ def command(obj, file: Path, dry_run: bool) -> None:
             click.echo("".join("    " + line + "\n" for line in draft.edit.text.splitlines()), nl=False)
         click.echo(f"试运行：将导入 {len(new)} 户" + (f"，跳过 {skipped} 户（文件已存在）" if skipped else "") + "；未写入任何文件。")
         return
-    write(obj.root, [d.edit for d in new])
+    write_drafts(obj.root, new)
     summary = f"已导入 {len(new)} 户到 owners/" + (f"，跳过 {skipped} 户（文件已存在）" if skipped else "")
     if new and result.checked is not None:
         from generator.core.money import fmt_grouped

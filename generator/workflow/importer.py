@@ -17,16 +17,37 @@ Every file the import would write is checked, with the rest of the
 community, through the same validation as ``cuijiao check``; problems are
 reported as ``FILE:row:column: 错误: …（…）`` and then nothing is written.
 An existing owner file is never overwritten: its row is skipped.
+
+The sheet is read exactly or refused (the file may come from anyone):
+
+- every row, whatever the stored ``<dimension>`` says; a row or cell that
+  repeats or comes out of order (openpyxl would drop it) refuses the file;
+- a formula whose result the file does not hold (or does not vouch for:
+  ``fullCalcOnLoad``) is an error at its cell, never a blank;
+- sizes are checked before the work: the file, the zip's declared unpacked
+  sizes and ratios, then the rows and columns that hold something (``MAX_*``);
+- unit ids are NFKC-normalised (``Ｓ－０３`` is ``S-03``, and a warning says
+  so) and may hold only ASCII letters and digits, 汉字 and "-": a look-alike
+  letter (Cyrillic ``Ѕ``) is refused by its code point; ids equal after
+  normalisation and case folding are one unit (a duplicate, or the existing file).
 """
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 import re
+import stat
+import unicodedata
+import warnings
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -44,7 +65,7 @@ from generator.core.errors import CuijiaoError, UsageProblem
 from generator.core.model import OCCUPANCIES
 from generator.reading.fields import UNIT_ID
 from generator.reading.yamlsource import MappingNode, SequenceNode, compose
-from generator.workflow.edit import Edit, check_with, dump, money_text, yaml_for
+from generator.workflow.edit import Edit, check_with, dump, money_text, write, yaml_for
 
 # field -> accepted headers (compared without spaces, case-insensitive)
 COLUMNS = {
@@ -71,6 +92,7 @@ class Row:
     number: int  # the spreadsheet's row number (1-based, header included)
     cells: list  # raw values: str for CSV; str, int, float, datetime or None for .xlsx
     formats: list = field(default_factory=list)  # .xlsx number formats, parallel to cells
+    formulas: dict = field(default_factory=dict)  # .xlsx: 0-based column -> why its formula's value is unusable
 
 
 @dataclass
@@ -82,6 +104,7 @@ class Draft:
     columns: dict[str, int]  # YAML key -> spreadsheet column (1-based)
     edit: Edit
     skipped: bool = False
+    existing: str | None = None  # the owner file already there for this unit (so it is skipped)
 
 
 @dataclass
@@ -95,10 +118,49 @@ class ImportResult:
         return [p for p in self.problems if p.severity == "error"]
 
 
+# -- limits ----------------------------------------------------------------------------------------
+# Far beyond any community (20,000 rows x 8 columns is 8 MB of sheet XML, packed about 11:1),
+# and small enough that a hostile file is refused within a second, before it is unpacked.
+MAX_ROWS = 20_000  # rows holding something
+MAX_COLUMNS = 200  # the rightmost column holding something (GR)
+MAX_CSV_BYTES = 20 * 1024 * 1024
+MAX_XLSX_BYTES = 20 * 1024 * 1024  # the file itself
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # all the parts of the .xlsx, unpacked
+MAX_RATIO = 100  # unpacked : packed, for a part larger than RATIO_FROM_BYTES
+RATIO_FROM_BYTES = 10 * 1024 * 1024
+MAX_PARTS = 1_000
+MAX_UNIT_CHARS = 40
+_LAST_ROW = 1_048_576  # Excel's own limits
+_LAST_COLUMN = 16_384
+
+_OS_REASONS = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.ELOOP: "链接太多或绕成了圈",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.EIO: "读写出错（磁盘或网络盘故障）",
+    errno.EEXIST: "同名的文件或文件夹已经存在",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A file-system error in Chinese words (the system's English text for a rare one)."""
+    return _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 # -- reading the table ------------------------------------------------------------------
 
 def read_rows(path: Path) -> list[Row]:
-    """Every non-empty row of the first sheet (or of the CSV)."""
+    """Every non-empty row of the first sheet (or of the CSV), or a CuijiaoError saying why not."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _xlsx_rows(path)
@@ -107,28 +169,48 @@ def read_rows(path: Path) -> list[Row]:
     raise UsageProblem(f"只能导入 .xlsx 或 .csv 文件：“{path.name}”（.xls 请先在 Excel/WPS 里另存为 .xlsx）")
 
 
-def _xlsx_rows(path: Path) -> list[Row]:
-    import openpyxl  # slow to import; only the import command needs it
+def _open_regular(path: Path, limit: int, kind: str):
+    """``path`` opened for reading if it is a regular file of at most ``limit`` bytes.
 
+    Opened without blocking and checked on the open file, so a FIFO or a device
+    (``/dev/zero`` behind a link) is refused instead of read forever.
+    """
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise CuijiaoError(f"无法打开 {path.name}：{exc}") from None
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for cells in sheet.iter_rows():
-            values = [c.value for c in cells]
-            if any(v not in (None, "") for v in values):
-                number = next((c.row for c in cells if getattr(c, "row", None)), len(rows) + 1)
-                rows.append(Row(number, values, [getattr(c, "number_format", "General") for c in cells]))
-        return rows
-    finally:
-        book.close()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise CuijiaoError(f"无法打开 {path.name}：{os_reason(exc)}") from None
+    handle = os.fdopen(fd, "rb")
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        handle.close()
+        raise CuijiaoError(f"{path.name} 不是普通文件（是文件夹、管道或设备），不能导入。请指定表格文件本身")
+    if info.st_size > limit:
+        handle.close()
+        raise CuijiaoError(f"{path.name} 有 {_mb(info.st_size)}，超过 {kind} 导入的上限 {_mb(limit)}。"
+                           "请检查是不是选错了文件；表格里有图片的，只把数据复制到新表格再导入")
+    return handle
+
+
+def _check_size(name: str, count: int, number: int, width: int) -> None:
+    """Refuse a sheet once it holds more than MAX_ROWS rows or reaches past column MAX_COLUMNS."""
+    if count > MAX_ROWS:
+        raise CuijiaoError(f"{name} 有内容的行超过 {MAX_ROWS} 行（到第 {number} 行为止），超过导入上限。"
+                           "一个小区不会有这么多户：请检查是不是选错了文件，或把表格拆开分几次导入")
+    if width > MAX_COLUMNS:
+        raise CuijiaoError(f"{name} 第 {number} 行的第 {_column_letter(width - 1)} 列有内容，超过导入上限 "
+                           f"{MAX_COLUMNS} 列（最右到第 {_column_letter(MAX_COLUMNS - 1)} 列）。"
+                           "请删掉多余的列，或只把需要的列复制到新表格再导入")
 
 
 def _csv_rows(path: Path) -> list[Row]:
-    raw = path.read_bytes()
+    name = path.name
+    with _open_regular(path, MAX_CSV_BYTES, "CSV") as handle:
+        try:
+            raw = handle.read(MAX_CSV_BYTES + 1)
+        except OSError as exc:
+            raise CuijiaoError(f"无法读取 {name}：{os_reason(exc)}") from None
+    if len(raw) > MAX_CSV_BYTES:  # it grew after it was measured
+        raise CuijiaoError(f"{name} 超过 CSV 导入的上限 {_mb(MAX_CSV_BYTES)}，请检查是不是选错了文件")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -136,11 +218,219 @@ def _csv_rows(path: Path) -> list[Row]:
         except UnicodeDecodeError:
             continue
     else:
-        raise CuijiaoError(f"{path.name} 既不是 UTF-8 也不是 GBK 编码，请在表格软件里另存为“CSV UTF-8”")
+        raise CuijiaoError(f"{name} 既不是 UTF-8 也不是 GBK 编码，请在表格软件里另存为“CSV UTF-8”")
     rows = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-        if any(c.strip() for c in cells):
-            rows.append(Row(number, cells))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            filled = [col for col, cell in enumerate(cells) if cell.strip()]
+            if filled:
+                _check_size(name, len(rows) + 1, number, filled[-1] + 1)
+                rows.append(Row(number, cells))
+    except csv.Error:
+        raise CuijiaoError(f"{name} 第 {number + 1} 行不能按 CSV 读取（可能有一格特别长，或引号不成对）。"
+                           "请在表格软件里打开检查这一行，另存为“CSV UTF-8”后再导入") from None
+    return rows
+
+
+def _xlsx_rows(path: Path) -> list[Row]:
+    name = path.name
+    with _open_regular(path, MAX_XLSX_BYTES, ".xlsx") as handle:
+        archive = _open_archive(name, handle)
+        import openpyxl  # slow to import; only the import command needs it
+
+        with warnings.catch_warnings():  # openpyxl's notes on unsupported features are English noise
+            warnings.simplefilter("ignore")
+            try:
+                book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            except Exception as exc:  # openpyxl raises many kinds for a damaged file
+                raise CuijiaoError(f"无法打开 {name}：文件已损坏，或不是 Excel/WPS 保存的 .xlsx（{exc}）") from None
+            try:
+                return _sheet_rows(name, archive, book)
+            finally:
+                book.close()
+
+
+def _open_archive(name: str, handle) -> zipfile.ZipFile:
+    """The .xlsx as a zip whose parts were measured before anything is unpacked.
+
+    Python's zipfile never unpacks more than a part's declared size (a part that
+    inflates further fails its check), so the declared sizes bound the work.
+    """
+    try:
+        archive = zipfile.ZipFile(handle)
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise CuijiaoError(f"{name} 不是有效的 .xlsx 文件：打不开它的压缩结构（文件可能已损坏、只复制了一部分，"
+                           "或设置了打开密码）。请用 Excel/WPS 打开后另存为 .xlsx 再导入") from None
+    bomb = "这样的文件可能是故意做成的“压缩炸弹”，不导入。请用 Excel/WPS 打开后另存为 .xlsx 再导入"
+    if len(parts) > MAX_PARTS:
+        raise CuijiaoError(f"{name} 里有 {len(parts)} 个部件，超过上限 {MAX_PARTS}；{bomb}")
+    for part in parts:
+        if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise CuijiaoError(f"{name} 里的 {part.filename} 用了 .xlsx 不用的压缩方式；{bomb}")
+        if part.file_size > RATIO_FROM_BYTES and part.file_size > MAX_RATIO * part.compress_size:
+            ratio = part.file_size // max(part.compress_size, 1)
+            raise CuijiaoError(f"{name} 里的 {part.filename} 压缩比 {ratio}:1 异常（上限 {MAX_RATIO}:1）；{bomb}")
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNZIPPED_BYTES:
+        raise CuijiaoError(f"{name} 解压后共有 {_mb(total)}，超过导入上限 {_mb(MAX_UNZIPPED_BYTES)}；{bomb}")
+    return archive
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _VALUE, _FORMULA, _INLINE = (_MAIN + tag for tag in ("row", "v", "f", "is"))
+_CELL_REF = re.compile(r"[$]?([A-Za-z]{1,3})[$]?(\d+)")  # as openpyxl reads a cell's r="D4"
+
+
+@dataclass(frozen=True)
+class SheetShape:
+    """What the first sheet holds, found by reading its XML once before openpyxl reads the values."""
+
+    rows: frozenset[int]  # the rows with a value, a text or a formula in some cell
+    width: int  # the rightmost column (1-based) with one
+    formulas: dict[int, dict[int, str]]  # row -> 0-based column -> why its formula's value cannot be used
+
+
+def _whole(text: str) -> int | None:
+    """A row number as openpyxl reads r="5" (and "5.0"), None for anything else."""
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else None
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def scan_sheet(name: str, stream, recalculate: bool) -> SheetShape:
+    """The rows, width and formula cells of a sheet's XML, every row checked to come once and in order.
+
+    openpyxl (read-only) fills missing rows and columns from the stored
+    ``<dimension>`` and silently drops a row that repeats or comes out of order;
+    the rows it yields match what is here only when every row and cell number
+    rises, which is checked here. ``recalculate``: the workbook asks for every
+    formula to be computed again on opening (XlsxWriter stores 0 for each), so
+    no stored result of a formula is believed.
+    """
+    damaged = f"{name} 已损坏（工作表的结构不对"
+    rows: set[int] = set()
+    width = 0
+    formulas: dict[int, dict[int, str]] = {}
+    previous = 0
+    stack: list = []  # the open elements: a finished one is taken from its parent, unless inside a row
+    in_row = False
+    try:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                if element.tag == _ROW:
+                    if in_row:
+                        raise CuijiaoError(f"{damaged}：第 {previous + 1} 行附近一行套在另一行里）。请用 Excel/WPS 打开后另存为 .xlsx 再导入")
+                    in_row = True
+                stack.append(element)
+                continue
+            stack.pop()
+            if element.tag == _ROW:
+                in_row = False
+                r = element.get("r")
+                number = previous + 1 if r is None else _whole(r)
+                if number is None or not previous < number <= _LAST_ROW:
+                    raise CuijiaoError(f"{damaged}：第 {previous} 行之后的行号“{r}”重复、倒序或超出范围）。"
+                                       "请用 Excel/WPS 打开后另存为 .xlsx 再导入")
+                previous = number
+                column = 0
+                for cell in element:  # every child is a cell to openpyxl
+                    ref = cell.get("r")
+                    if ref is None:
+                        column += 1
+                    else:
+                        match = _CELL_REF.fullmatch(ref)
+                        at = _column_number(match[1]) if match else 0
+                        if not match or int(match[2]) != number or not column < at <= _LAST_COLUMN:
+                            raise CuijiaoError(f"{damaged}：第 {number} 行的单元格“{ref}”不属于这一行，或与同行的单元格重复、倒序）。"
+                                               "请用 Excel/WPS 打开后另存为 .xlsx 再导入")
+                        column = at
+                    value = cell.find(_VALUE)
+                    formula = cell.find(_FORMULA) is not None
+                    if not (formula or (value is not None and value.text) or cell.find(_INLINE) is not None):
+                        continue
+                    rows.add(number)
+                    width = max(width, column)
+                    _check_size(name, len(rows), number, column)
+                    if formula and not (value is not None and (value.text or cell.get("t") == "str")):
+                        formulas.setdefault(number, {})[column - 1] = "missing"
+                    elif formula and recalculate:
+                        formulas.setdefault(number, {})[column - 1] = "recalculate"
+            if stack and not in_row:
+                stack[-1].remove(element)  # keep nothing that was read: memory stays flat
+    except ElementTree.ParseError as exc:
+        raise CuijiaoError(f"{damaged}：XML 第 {exc.position[0]} 行有错）。请用 Excel/WPS 打开后另存为 .xlsx 再导入") from None
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        raise CuijiaoError(f"{name} 已损坏（解压工作表时出错，文件可能只复制了一部分）。请重新复制或另存这个文件") from None
+    return SheetShape(frozenset(rows), width, formulas)
+
+
+def _recalculates(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook asks for every formula to be computed again on opening
+    (``<calcPr fullCalcOnLoad="1">``); openpyxl reports True when the file does not say."""
+    from openpyxl.xml.constants import XLSM, XLSX, XLTM, XLTX
+
+    types = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+    workbook = "xl/workbook.xml"  # where openpyxl looks when the content types do not say
+    with archive.open("[Content_Types].xml") as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag == types + "Override" and element.get("ContentType") in (XLSX, XLSM, XLTX, XLTM):
+                workbook = element.get("PartName", "").lstrip("/")
+                break
+    with archive.open(workbook) as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag == _MAIN + "calcPr":
+                return element.get("fullCalcOnLoad") in ("1", "true")
+    return False
+
+
+def _sheet_rows(name: str, archive: zipfile.ZipFile, book) -> list[Row]:
+    if not book.worksheets:
+        raise CuijiaoError(f"{name} 里没有工作表")
+    sheet = book.worksheets[0]
+    if sheet.sheet_state != "visible":
+        raise CuijiaoError(f"{name} 的第一个工作表“{sheet.title}”是隐藏的：导入只读第一个工作表，会和你看到的不一样。"
+                           "请在 Excel/WPS 里取消隐藏，或把要导入的工作表移到最前面")
+    part = sheet._worksheet_path  # openpyxl gives the read-only sheet's zip part no public name
+    try:
+        recalculate = _recalculates(archive)
+        with archive.open(part) as stream:
+            shape = scan_sheet(name, stream, recalculate)
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        raise CuijiaoError(f"{name} 已损坏（读不出工作簿或第一个工作表）。请用 Excel/WPS 打开后另存为 .xlsx 再导入") from None
+    if not shape.rows:
+        return []
+    sheet.reset_dimensions()  # the stored <dimension> may be stale or hostile: read what is there
+    rows: list[Row] = []
+    seen = 0
+    try:
+        lines = sheet.iter_rows(min_row=1, min_col=1, max_row=max(shape.rows), max_col=shape.width)
+        for number, cells in enumerate(lines, start=1):  # one line per row number, the rows being in order
+            if number not in shape.rows:
+                continue
+            seen += 1
+            values = [cell.value for cell in cells]
+            formulas = shape.formulas.get(number, {})
+            if formulas or any(v not in (None, "") for v in values):
+                rows.append(Row(number, values, [cell.number_format or "General" for cell in cells], formulas))
+    except Exception as exc:  # a damaged part found only now
+        raise CuijiaoError(f"无法读取 {name}：文件已损坏（{exc}）。请用 Excel/WPS 打开后另存为 .xlsx 再导入") from None
+    if seen != len(shape.rows):
+        raise CuijiaoError(f"无法完整读取 {name}：应有 {len(shape.rows)} 行内容，只读到 {seen} 行。请用 Excel/WPS 打开后另存为 .xlsx 再导入")
     return rows
 
 
@@ -236,14 +526,51 @@ def cell_date(value, what: str) -> date | None:
         raise CellError(f"{what}“{value}”这一天不存在", "检查月份和日子") from None
 
 
+# A unit id from a sheet: the owner-file format allows any letter (UNIT_ID), the import only
+# those no other character looks like: ASCII letters and digits, "-" and 汉字 (the CJK blocks).
+_PLAIN_UNIT_CHAR = re.compile("[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f-]")
+_SCRIPTS = {"CYRILLIC": "西里尔字母", "GREEK": "希腊字母", "LATIN": "带符号的拉丁字母", "ARMENIAN": "亚美尼亚字母",
+            "CHEROKEE": "切罗基字母", "COPTIC": "科普特字母", "MATHEMATICAL": "数学符号"}
+
+
+def unit_key(unit: str) -> str:
+    """What two ids that name the same unit have in common: ``Ｓ-０３``, ``s-03`` and ``S-03`` alike."""
+    return unicodedata.normalize("NFKC", unit).casefold()
+
+
+def _odd_char(char: str) -> str:
+    """A character that has no place in a unit id, named so that the reader can find it."""
+    code = f"U+{ord(char):04X}"
+    if char == " ":
+        return f"空格（{code}）"
+    if unicodedata.category(char)[0] in "CZ":
+        return f"看不见的字符 {code}"
+    name = unicodedata.name(char, "")
+    kind = _SCRIPTS.get(name.split(" ")[0], name or "未知字符")
+    return f"“{char}”（{code}，{kind}）"
+
+
+def _shown(text: str) -> str:
+    """``text`` with invisible and control characters written as U+XXXX."""
+    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c)[0] in "CZ" and c != " " else c for c in text)
+
+
 def cell_unit(value) -> str:
+    """The unit id of a cell, NFKC-normalised (full-width ``Ｓ-０３`` is ``S-03``); a look-alike letter is refused."""
     if isinstance(value, (datetime, date)):
         raise CellError(f"房号被表格软件当成了日期（{value:%Y-%m-%d}）", "把房号这一列设为“文本”格式后重新输入")
-    unit = _text(value)
-    if not unit:
+    written = _text(value)
+    if not written:
         raise CellError("缺少房号")
+    unit = unicodedata.normalize("NFKC", written).strip()
+    odd = next((c for c in unit if not _PLAIN_UNIT_CHAR.fullmatch(c)), None)
+    if odd is not None:
+        raise CellError(f"房号“{_shown(written)}”里有{_odd_char(odd)}：房号只能用英文字母、数字、汉字和“-”",
+                        "和字母、数字长得像的其他字符会被当成另一户；请用英文输入法重新输入这个房号，例如 3-2-1802")
     if not UNIT_ID.fullmatch(unit):
-        raise CellError(f"房号“{unit}”只能包含字母、数字和“-”", "例如 3-2-1802")
+        raise CellError(f"房号“{unit}”的“-”只能写在两段之间", "例如 3-2-1802")
+    if len(unit) > MAX_UNIT_CHARS:
+        raise CellError(f"房号“{unit[:MAX_UNIT_CHARS]}…”太长（{len(unit)} 个字，上限 {MAX_UNIT_CHARS}）", "例如 3-2-1802")
     return unit
 
 
@@ -290,7 +617,8 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
         return ImportResult([], [error(Pos(name, header_row.number, 1), f"表头缺少这些列：{words}",
                                        "计费开始 和 缴至 写其中一列即可")])
     drafts: list[Draft] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}  # unit_key -> the first row with it and the id as written there
+    existing = existing_owner_files(root)
 
     def at(row: Row, key: str) -> Pos:
         return Pos(name, row.number, cols.get(key, cols["unit"]) + 1)
@@ -304,6 +632,9 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
             col = cols.get(key)
             if col is None or col >= len(row.cells):
                 return None
+            if col in row.formulas:
+                raise CellError(_FORMULA_PROBLEMS[row.formulas[col]].format(cell=f"{_column_letter(col)}{row.number}"),
+                                "用 Excel 或 WPS 打开这个文件并保存一次，公式就有了结果，再导入；或把这一列“选择性粘贴”为数值")
             return row.cells[col]
 
         values: dict[str, object] = {}
@@ -329,6 +660,10 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
         if bad:
             continue
         unit = values["unit"]
+        written = _text(get("unit"))
+        if unit != written:
+            problems.append(warning(at(row, "unit"), f"{column_word('unit')}：房号“{written}”按标准写法导入为“{unit}”",
+                                    "全角字母、数字和“－”换成了半角"))
         for key in ("owner", "type"):
             if not values.get(key):
                 problems.append(error(at(row, key), f"{column_word(key)}：{unit} 缺少{COLUMNS[key][0]}"))
@@ -344,22 +679,44 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
             key = "billing_start" if "billing_start" in cols else "paid_through"
             problems.append(error(at(row, key), f"{column_word(key)}：{unit} 缺少计费开始日（或缴至日期）"))
             bad = True
-        if unit in seen:
-            problems.append(error(at(row, "unit"), f"{column_word('unit')}：房号 {unit} 重复，已在第 {seen[unit]} 行出现"))
+        first = seen.get(unit_key(unit))
+        if first is not None and first[1] == written:
+            problems.append(error(at(row, "unit"), f"{column_word('unit')}：房号 {unit} 重复，已在第 {first[0]} 行出现"))
             bad = True
-        seen.setdefault(unit, row.number)
+        elif first is not None:
+            problems.append(error(at(row, "unit"), f"{column_word('unit')}：房号“{written}”与第 {first[0]} 行的“{first[1]}”"
+                                  "是同一户（只差全角半角或大小写），重复", "同一户只写一行；房号统一用半角字母和数字"))
+            bad = True
+        seen.setdefault(unit_key(unit), (row.number, written))
         if bad:
             continue
-        drafts.append(_draft(root, name, row.number, unit, values, start, cols))
+        drafts.append(_draft(root, name, row.number, unit, values, start, cols, existing.get(unit_key(unit))))
     for draft in drafts:
         if draft.skipped:
+            same = "" if draft.existing == draft.edit.path else f"（与房号 {draft.unit} 只差全角半角或大小写，是同一户）"
             problems.append(warning(Pos(name, draft.row, cols["unit"] + 1),
-                                    f"{draft.edit.path} 已存在，这一行跳过，导入不会覆盖已有的房屋文件",
+                                    f"{draft.existing} 已存在{same}，这一行跳过，导入不会覆盖已有的房屋文件",
                                     "要修改这户的信息，请直接编辑那个文件"))
     return ImportResult(drafts, sorted_diagnostics(problems))
 
 
-def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, start: date, cols: dict[str, int]) -> Draft:
+_FORMULA_PROBLEMS = {
+    "missing": "单元格 {cell} 是公式，但文件里没有保存它的计算结果，不能当作空白",
+    "recalculate": "单元格 {cell} 是公式，而这个文件要求打开时重新计算全部公式，里面保存的结果不可信",
+}
+
+
+def existing_owner_files(root: Path) -> dict[str, str]:
+    """unit_key -> the owner file already there (``owners/S-03.yaml``), so that ``s-03`` is not a second unit."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(root / "owners"))
+    except OSError:  # no owners/ yet, or not a folder: pipeline.check says so
+        return {}
+    return {unit_key(n.removesuffix(".yaml")): f"owners/{n}" for n in reversed(names) if n.endswith(".yaml")}
+
+
+def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, start: date, cols: dict[str, int],
+           existing: str | None = None) -> Draft:
     data = CommentedMap()
     columns: dict[str, int] = {}
 
@@ -391,7 +748,9 @@ def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, star
         header += "# yaml-language-server: $schema=../schemas/owner.schema.json\n"
     header += f"# 由 cuijiao import 从 {source_name} 第 {row} 行导入\n"
     text = header + dump(yaml_for(""), data)
-    return Draft(unit, row, columns, Edit(path, text, created=True), skipped=(root / path).exists())
+    if existing is None and (root / path).exists():
+        existing = path
+    return Draft(unit, row, columns, Edit(path, text, created=True), skipped=existing is not None, existing=existing)
 
 
 # -- validation, mapped back to the spreadsheet ------------------------------------------------
@@ -443,7 +802,10 @@ def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: b
         return result
     cols = header[1]
     new = [d for d in result.drafts if not d.skipped]
-    checked = check_with(root, [d.edit for d in new], as_of, today, use_cache)
+    try:
+        checked = check_with(root, [d.edit for d in new], as_of, today, use_cache)
+    except OSError as exc:  # reading the community to check the new files with it
+        raise CuijiaoError(f"无法读取 {exc.filename or '小区文件夹'}：{os_reason(exc)}；没有写入任何文件") from None
     by_path = {d.edit.path: d for d in new}
     problems = list(result.problems)
     for problem in checked.problems:
@@ -452,3 +814,21 @@ def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: b
     result.problems = sorted_diagnostics(problems)
     result.checked = checked
     return result
+
+
+def write_drafts(root: Path, drafts: list[Draft]) -> None:
+    """Write the new owner files, all or none: when one cannot be written, the ones already written
+    are removed again (they are all new files: the import never overwrites one)."""
+    edits = [d.edit for d in drafts]
+    done: list[Edit] = []
+    try:
+        for edit in edits:
+            write(root, [edit])
+            done.append(edit)
+    except (OSError, CuijiaoError) as exc:
+        for edit in done:
+            (root / edit.path).unlink(missing_ok=True)
+        failed = edits[len(done)].path
+        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise CuijiaoError(f"无法写入 {failed}：{reason}。已撤回本次导入写入的 {len(done)} 个文件，"
+                           "owners/ 与导入前相同") from None

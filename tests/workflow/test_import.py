@@ -1,6 +1,7 @@
 """Importing the committee's spreadsheet into owners/: all rows or none, errors by row and column."""
 from __future__ import annotations
 
+import errno
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator.workflow import importer
 from tests.handwritten import OWNER_101, checked, cli, make_community, snapshot
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
@@ -119,3 +121,31 @@ def test_only_xlsx_and_csv(community, tmp_path):
     source = tmp_path / "old.xls"
     source.write_bytes(b"\xd0\xcf\x11\xe0")
     assert cli(community, "import", str(source)).exit_code == 2
+
+
+def test_a_write_that_fails_halfway_removes_the_files_this_import_wrote(community, tmp_path, monkeypatch):
+    """All or nothing on disk too: a full disk at the second file takes the first one back."""
+    written = []
+
+    def write_or_fail(root, edits):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(root, edits)
+        written.extend(edits)
+
+    real_write = importer.write
+    monkeypatch.setattr(importer, "write", write_or_fail)
+    sheet = make_xlsx(tmp_path / "台账.xlsx")
+    before = snapshot(community)
+    result = cli(community, "import", str(sheet))
+    assert result.exit_code == 1
+    assert "无法写入 owners/3-1-302.yaml：磁盘已满。已撤回本次导入写入的 1 个文件，owners/ 与导入前相同" in result.output
+    assert [e.path for e in written] == ["owners/3-1-301.yaml"]
+    assert snapshot(community) == before
+
+
+@pytest.mark.parametrize(("written", "unit"), [("Ｓ－０３", "S-03"), ("３－２－１８０２", "3-2-1802"), ("东区-3-101", "东区-3-101"),
+                                               ("s-03", "s-03")])
+def test_unit_ids_are_read_in_their_standard_form(written, unit):
+    assert importer.cell_unit(written) == unit
+    assert importer.unit_key(written) == importer.unit_key(unit.upper())
