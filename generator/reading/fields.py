@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -41,7 +42,31 @@ _INTEGER = re.compile(r"\d+")
 STAGE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")  # an English identifier: fee and stage ids, letter templates
 # A unit id: letters (汉字 too) and digits, groups joined by "-". The one definition, for the
 # reader, the importer and the editors' schemas (see UnitId.json_schema for the editors' dialect).
-UNIT_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+# A unit's number: groups of ASCII letters and digits and 汉字 (the CJK Unified Ideographs and
+# Extension A), joined by "-". No other letters: a Cyrillic "Ѕ" or a full-width "Ｓ" looks like
+# "S" and would make a second unit that nobody can tell apart from the first.
+UNIT_CHAR = r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]"
+UNIT_ID = re.compile(rf"{UNIT_CHAR}+(?:-{UNIT_CHAR}+)*")
+_SCRIPT_WORDS = {"CYRILLIC": "西里尔字母", "GREEK": "希腊字母", "LATIN": "带符号的拉丁字母", "FULLWIDTH": "全角字符",
+                 "ARMENIAN": "亚美尼亚字母", "CHEROKEE": "切罗基字母", "COPTIC": "科普特字母", "MATHEMATICAL": "数学符号"}
+
+
+def odd_char(text: str, allowed: str = UNIT_CHAR + "|-") -> str | None:
+    """The first character of ``text`` that ``allowed`` does not match, named so a reader can find it, or None.
+
+    ``“Ѕ”（U+0405，西里尔字母）``; a space or an invisible character by its code point only.
+    """
+    one = re.compile(allowed)
+    char = next((c for c in text if not one.fullmatch(c)), None)
+    if char is None:
+        return None
+    code = f"U+{ord(char):04X}"
+    if char == " ":
+        return f"空格（{code}）"
+    if unicodedata.category(char)[0] in "CZ":
+        return f"看不见的字符 {code}"
+    name = unicodedata.name(char, "")
+    return f"“{char}”（{code}，{_SCRIPT_WORDS.get(name.split(' ')[0], name.lower() or '未知字符')}）"
 MAX_MONEY_DIGITS = 12  # 999,999,999,999.99 yuan
 MAX_DECIMAL_DIGITS = 9  # rates, factors and areas
 # Dates a ledger can plausibly hold; with limitation.years <= 20 and day counts <= MAX_DAYS,
@@ -408,18 +433,18 @@ class UnitId(_Matching):
 
     __slots__ = ()
     regex = UNIT_ID
-    # For editors: JSON Schema patterns are ECMAScript, where \W is ASCII only (Python's is
-    # Unicode); the CJK ideographs, letters to Python already, make the same rule accept 汉字
-    # there too. To Python the pattern is exactly UNIT_ID (a test checks every character).
-    EDITOR_LETTER_OR_DIGIT = r"(?:[^\W_]|[\u3400-\u4dbf\u4e00-\u9fff])"
 
     def refuse(self, r: Reader, node, value: str):
-        return r.error(node, f"房号“{value}”只能包含字母（可以是汉字）、数字和“-”", "例如 3-2-1802；不要写空格、“/”“_”等符号，栋、单元、室之间用“-”隔开")
+        odd = odd_char(value)
+        if odd is not None:
+            return r.error(node, f"房号“{value}”里有{odd}：房号只能用英文字母、数字、汉字和“-”",
+                           "和字母、数字长得像的其他字符（全角字母、西里尔字母等）会被当成另一户；请用英文输入法重新输入，例如 3-2-1802")
+        return r.error(node, f"房号“{value}”的“-”只能写在两段之间", "例如 3-2-1802；栋、单元、室之间用一个“-”隔开")
 
     @classmethod
     def pattern(cls) -> str:
-        """``UNIT_ID`` as a JSON Schema pattern (anchored, understood alike by Python and ECMAScript)."""
-        return "^" + UNIT_ID.pattern.replace(r"[^\W_]", cls.EDITOR_LETTER_OR_DIGIT) + "$"
+        """``UNIT_ID`` as a JSON Schema pattern: anchored, its \\uXXXX ranges read alike by Python and ECMAScript."""
+        return "^" + UNIT_ID.pattern + "$"
 
     def json_schema(self, record: RecordSchema = bare_record) -> dict:
         return {"type": ["string", "integer"], "pattern": self.pattern(), "minimum": 0}

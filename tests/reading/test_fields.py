@@ -124,7 +124,7 @@ NOT_IDS = ("3_2", "3 2", "3-", "-3", "3--2", "3/2", "1-1-101。")
 
 def test_the_reader_the_importer_and_the_editor_schema_use_one_unit_id_pattern():
     assert importer.UNIT_ID is fields.UNIT_ID
-    assert UnitId.pattern() == "^" + fields.UNIT_ID.pattern.replace(r"[^\W_]", UnitId.EDITOR_LETTER_OR_DIGIT) + "$"
+    assert UnitId.pattern() == "^" + fields.UNIT_ID.pattern + "$"
 
 
 @pytest.mark.parametrize("unit", CHINESE_IDS)
@@ -147,15 +147,22 @@ def test_a_unit_id_with_symbols_is_refused_by_the_reader_the_importer_and_the_ed
     assert not re.search(unit_id.json_schema()["pattern"], unit)
 
 
-def test_the_editor_pattern_is_the_readers_rule_character_by_character():
-    """To Python the editor's pattern is exactly UNIT_ID: the CJK ranges it adds are letters to Python already."""
-    editor = re.compile(UnitId.pattern())
-    part = re.compile(UnitId.EDITOR_LETTER_OR_DIGIT)
-    for code in range(0x10000):  # the ranges added are in the Basic Multilingual Plane
+def test_a_unit_id_holds_only_ascii_letters_and_digits_and_chinese_characters():
+    """Every other letter looks like one of these somewhere (Cyrillic Ѕ, full-width Ｓ, Greek Ο) and would be a second unit."""
+    for code in range(0x10000):
         char = chr(code)
-        assert bool(part.fullmatch(char)) == bool(re.fullmatch(r"[^\W_]", char)), hex(code)
-    for unit in CHINESE_IDS + NOT_IDS + ("1", "Ａ-１", "é-1"):
-        assert bool(editor.fullmatch(unit)) == bool(fields.UNIT_ID.fullmatch(unit)), unit
+        plain = char.isascii() and char.isalnum() or "\u3400" <= char <= "\u4dbf" or "\u4e00" <= char <= "\u9fff"
+        assert bool(fields.UNIT_ID.fullmatch(char)) == plain, hex(code)
+
+
+@pytest.mark.parametrize(("unit", "named"), [("Ѕ-03", "“Ѕ”（U+0405，西里尔字母）"), ("Ｓ-０３", "“Ｓ”（U+FF33，全角字符）"),
+                                              ("1-Ο1", "“Ο”（U+039F，希腊字母）"), ("é-1", "“é”（U+00E9，带符号的拉丁字母）"),
+                                              ("1-1\u200b", "看不见的字符 U+200B")])
+def test_a_look_alike_unit_id_is_refused_naming_the_odd_character(unit, named):
+    owner = f"unit: {unit}\ntype: 高层\nbilling_start: 2026-01-01\nowners: [{{name: 王丽}}]\n"
+    result = read_file(f"owners/{unit}.yaml", owner.encode("utf-8"))
+    assert [p.message for p in result.problems if "房号" in p.message] == [
+        f"房号“{unit}”里有{named}：房号只能用英文字母、数字、汉字和“-”"]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="no node to run the editor's ECMAScript regex")
