@@ -287,10 +287,9 @@ def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, cons
     """记一笔减免（须写明批准人和理由；债权人不是落款单位时还须写明债权人的书面同意；默认写入 ledger/waivers/年份.yaml）。"""
     policy = read_policy(obj.root)
     needs_consent = policy is not None and not policy.issuer_is_creditor
-    if needs_consent and not (consent or "").strip():
-        if consent is not None or not _interactive():
-            raise click.UsageError(f"{waiver_consent_why(policy)}。请用 --consent 写明债权人的书面同意，"
-                                   f"例如 --consent \"{policy.creditor_name}同意函 2026-05\"；没有债权人的同意不能记这笔减免")
+    if needs_consent and not (consent or "").strip() and (consent is not None or not _interactive()):
+        raise click.UsageError(f"{waiver_consent_why(policy)}。请用 --consent 写明债权人的书面同意，"
+                               f"例如 --consent \"{policy.creditor_name}同意函 2026-05\"；没有债权人的同意不能记这笔减免")
     applies_to = ask(applies_to, "--applies-to", "减免对象", _choice("applies_to"), hint=_choices_text("applies_to"))
     approved_by = ask(approved_by, "--approved-by", "批准人", hint="例如 业委会2026年第3次会议")
     reason = ask(reason, "--reason", "减免理由")

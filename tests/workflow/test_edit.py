@@ -1,6 +1,7 @@
 """The editing helpers: each write is re-read by the validator, keeps the file's comments, and is all or nothing."""
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -542,3 +543,51 @@ def test_pay_refuses_a_ledger_folder_that_links_out_of_the_community(community, 
                  "--approved-by", "业委会第3次会议", "--reason", "测试")
     assert result.exit_code == 1 and "会写到小区文件夹以外" in result.output
     assert list(elsewhere.iterdir()) == []
+
+
+def test_an_edit_that_cannot_get_the_lock_in_time_writes_nothing(community, monkeypatch):
+    fcntl = pytest.importorskip("fcntl")
+    monkeypatch.setattr(edit, "LOCK_SECONDS", 0.3)
+    before = snapshot(community)
+    lock = community / "ledger" / edit.LOCK_NAME
+    lock.touch()
+    with open(lock, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = cli(community, *PAY)
+    assert result.exit_code == 1
+    assert "另一个 cuijiao 命令正在修改这个小区的数据，等了 0.3 秒仍未完成；未写入任何文件" in result.output
+    assert "Traceback" not in result.output and snapshot(community) == before
+
+
+@pytest.mark.parametrize(("step", "code", "words"), [
+    ("replace", 28, "磁盘已满"),  # ENOSPC
+    ("fsync", 5, "磁盘读写出错"),  # EIO
+])
+def test_a_write_that_fails_leaves_the_old_file_and_no_temporary_file(community, monkeypatch, step, code, words):
+    """What root cannot provoke with chmod: the rename or the sync fails."""
+    def fail(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    before = snapshot(community)
+    monkeypatch.setattr(edit.os, step, fail)
+    result = cli(community, *PAY)
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert f"无法写入 ledger/payments/2026-03.yaml：{words}。这个文件保持原样，未写入任何文件" in result.output
+    assert "Traceback" not in result.output and snapshot(community) == before
+    assert [p.name for p in (community / "ledger/payments").iterdir()] == ["2026-03.yaml"]
+
+
+def test_write_never_replaces_a_file_it_was_to_create(community):
+    path = "owners/1-1-103.yaml"
+    (community / path).write_text("unit: 1-1-103\n", encoding="utf-8")
+    with pytest.raises(edit.EditError, match="owners/1-1-103.yaml 已经存在，没有覆盖它"):
+        edit.write(community, [edit.Edit(path, "unit: 另一户\n", created=True)])
+    assert (community / path).read_text(encoding="utf-8") == "unit: 1-1-103\n"
+
+
+def test_mixed_line_ends_are_each_kept_and_new_lines_take_the_most_used():
+    old = '# 头\r\npayments:\n  - {unit: 1-1-102, date: 2026-03-14, amount: "1.00", method: cash}\r\n# 尾\r\n'
+    item = edit.CommentedMap(unit="1-1-101", date=date(2026, 3, 20), amount=edit.money_text(Decimal(100)), method="cash")
+    new = edit.append_item("ledger/payments/2026-03.yaml", old, "payments", item, default_flow=True)
+    assert new.text == old.replace("# 尾", NEW.removesuffix("\n") + "\r\n# 尾")
