@@ -41,6 +41,7 @@ from generator.core.model import (
 )
 from generator.core.money import fmt
 from generator.reading import fields, specs
+from generator.reading.files import MAX_FILE_BYTES
 from generator.reading.load import read_file
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
 
@@ -592,9 +593,13 @@ def read_bytes(root: Path, path: str, limit: int = -1) -> bytes | None:
 
 
 def read_text(root: Path, path: str) -> str | None:
-    raw = read_bytes(root, path)
+    """The text of a file an edit changes; refused above the reader's own size limit, as ``check`` refuses it."""
+    raw = read_bytes(root, path, limit=MAX_FILE_BYTES + 1)
     if raw is None:
         return None
+    if len(raw) > MAX_FILE_BYTES:
+        raise EditError(f"{path} 太大（超过 {MAX_FILE_BYTES // (1024 * 1024)} MB），cuijiao 不会读取或修改它："
+                        "请先运行 cuijiao check，按它的提示拆分这个文件")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -632,10 +637,14 @@ def _replace(folder: Folder, name: str, edit: Edit) -> None:
             handle.write(edit.text.encode("utf-8"))
             handle.flush()
             mode = info.st_mode & 0o777 if info is not None else 0o644
-            os.fchmod(handle.fileno(), mode) if hasattr(os, "fchmod") else os.chmod(tmp_path, mode)
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+            else:  # pragma: no cover - Windows
+                os.chmod(tmp_path, mode)
             os.fsync(handle.fileno())
         target, _ = _at(folder, name)
-        os.replace(tmp_path, target, **({"src_dir_fd": folder, "dst_dir_fd": folder} if at else {}))
+        both = {"src_dir_fd": folder, "dst_dir_fd": folder} if isinstance(folder, int) else {}
+        os.replace(tmp_path, target, **both)
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp_path, **at)

@@ -591,3 +591,22 @@ def test_mixed_line_ends_are_each_kept_and_new_lines_take_the_most_used():
     item = edit.CommentedMap(unit="1-1-101", date=date(2026, 3, 20), amount=edit.money_text(Decimal(100)), method="cash")
     new = edit.append_item("ledger/payments/2026-03.yaml", old, "payments", item, default_flow=True)
     assert new.text == old.replace("# 尾", NEW.removesuffix("\n") + "\r\n# 尾")
+
+
+def test_without_dir_fd_edits_check_each_folder_by_path(community, monkeypatch):
+    """The fallback for systems without ``dir_fd`` (Windows): the same refusals, by path."""
+    monkeypatch.setattr(edit, "_AT", False)
+    assert cli(community, *PAY).exit_code == 0
+    assert checked(community).ledger.payments[-1].amount == Decimal("100.00")
+    (community / "ledger/waivers").symlink_to("payments", target_is_directory=True)
+    result = cli(community, "pay", "1-1-101", "1", "--date", "2026-03-21", "--method", "cash",
+                 "--file", "ledger/waivers/2026-03.yaml")
+    assert result.exit_code == 1 and "ledger/waivers 不是文件夹（是符号链接）" in result.output
+
+
+def test_an_edit_refuses_a_file_above_the_readers_size_limit(community, monkeypatch):
+    monkeypatch.setattr(edit, "MAX_FILE_BYTES", 100)
+    before = snapshot(community)
+    result = cli(community, *PAY)
+    assert result.exit_code == 1 and "ledger/payments/2026-03.yaml 太大" in result.output
+    assert snapshot(community) == before
