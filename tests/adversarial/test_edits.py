@@ -63,6 +63,14 @@ def refused(result: subprocess.CompletedProcess, *words: str) -> None:
         assert word in output, output
 
 
+def pay_refused(tmp_path: Path, *words: str, file: str | None = "ledger/payments/2026-11.yaml", timeout: float = 600) -> None:
+    """``pay`` (into ``file``) in the community at ``tmp_path/c`` exits 1 with ``words``, and nothing under ``tmp_path`` changed."""
+    before = tree(tmp_path)
+    refused(cuijiao(*PAY, *(("--file", file) if file else ()), root=tmp_path / "c", as_of=DEMO_AS_OF, timeout=timeout),
+            *words)
+    assert tree(tmp_path) == before
+
+
 # -- edits at the same time ---------------------------------------------------------------------
 
 def test_eight_pay_commands_at_once_save_eight_payments_each_reporting_its_own(tmp_path):
@@ -151,37 +159,29 @@ def test_pay_keeps_the_leading_comments_and_the_entries_byte_for_byte(tmp_path, 
     ("ledger/" + "长" * 100 + ".yaml", "文件名太长"),
 ])
 def test_pay_refuses_a_file_that_is_not_an_entries_file(tmp_path, file, words):
-    root = base(tmp_path)
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, "--file", file, root=root, as_of=DEMO_AS_OF), words)
-    assert tree(tmp_path) == before
+    base(tmp_path)
+    pay_refused(tmp_path, words, file=file)
 
 
 def test_pay_refuses_a_payments_folder_that_is_a_link_inside_the_community(tmp_path):
     root = base(tmp_path)
     (root / "ledger/payments").symlink_to("../owners", target_is_directory=True)
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, "--file", "ledger/payments/2026-11.yaml", root=root, as_of=DEMO_AS_OF),
-            "ledger/payments 不是文件夹（是符号链接）")
-    assert tree(tmp_path) == before
+    pay_refused(tmp_path, "ledger/payments 不是文件夹（是符号链接）")
 
 
 def test_pay_refuses_a_payments_folder_linking_out_of_the_community(tmp_path):
     root = base(tmp_path)
     (tmp_path / "elsewhere").mkdir()
     (root / "ledger/payments").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, "--file", "ledger/payments/2026-11.yaml", root=root, as_of=DEMO_AS_OF), "会写到小区文件夹以外")
-    assert tree(tmp_path) == before
+    pay_refused(tmp_path, "会写到小区文件夹以外")
 
 
 def test_pay_refuses_a_ledger_folder_that_is_a_link(tmp_path):
     root = base(tmp_path)
     (root / "ledger").rename(tmp_path / "real-ledger")
     (root / "ledger").symlink_to(tmp_path / "real-ledger", target_is_directory=True)
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, root=root, as_of=DEMO_AS_OF), "ledger 不是文件夹（是符号链接）")
-    assert tree(tmp_path) == before and not (tmp_path / "real-ledger/.cuijiao-edit.lock").exists()
+    pay_refused(tmp_path, "ledger 不是文件夹（是符号链接）", file=None)
+    assert not (tmp_path / "real-ledger/.cuijiao-edit.lock").exists()
 
 
 def test_log_never_reads_or_writes_a_unit_file_outside_owners(tmp_path):
@@ -202,48 +202,35 @@ def test_pay_refuses_a_target_that_is_a_link_to_a_file_outside(tmp_path):
     victim.write_text("payments:\n", encoding="utf-8")
     (root / "ledger/payments.yaml").unlink()
     (root / "ledger/payments.yaml").symlink_to(victim)
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, root=root, as_of=DEMO_AS_OF), "会写到小区文件夹以外")
-    assert tree(tmp_path) == before
+    pay_refused(tmp_path, "会写到小区文件夹以外", file=None)
 
 
 def test_pay_refuses_a_target_that_is_a_link_to_a_file_inside(tmp_path):
     root = base(tmp_path)
     (root / "ledger/payments.yaml").rename(root / "ledger/real.yaml")
     (root / "ledger/payments.yaml").symlink_to("real.yaml")
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, root=root, as_of=DEMO_AS_OF), "ledger/payments.yaml 不是普通文件（是符号链接）")
-    assert tree(tmp_path) == before
+    pay_refused(tmp_path, "ledger/payments.yaml 不是普通文件（是符号链接）", file=None)
 
 
 def test_pay_refuses_a_target_that_is_a_folder(tmp_path):
     root = base(tmp_path)
     (root / "ledger/payments").mkdir()
     (root / "ledger/payments/2026-11.yaml").mkdir()
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, "--file", "ledger/payments/2026-11.yaml", root=root, as_of=DEMO_AS_OF),
-            "ledger/payments/2026-11.yaml 不是普通文件（是文件夹）")
-    assert tree(tmp_path) == before
+    pay_refused(tmp_path, "ledger/payments/2026-11.yaml 不是普通文件（是文件夹）")
 
 
 def test_pay_refuses_a_fifo_at_the_target_without_blocking(tmp_path):
     root = base(tmp_path)
     (root / "ledger/payments").mkdir()
     os.mkfifo(root / "ledger/payments/2026-11.yaml")
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, "--file", "ledger/payments/2026-11.yaml", root=root, as_of=DEMO_AS_OF, timeout=60),
-            "不是普通文件（是命名管道）")
-    assert tree(tmp_path) == before
+    pay_refused(tmp_path, "不是普通文件（是命名管道）", timeout=60)
 
 
 def test_pay_refuses_a_target_whose_folder_is_a_regular_file(tmp_path):
     """The failing write root can provoke too: a step of the path is a file, not a folder."""
     root = base(tmp_path)
     (root / "ledger/payments").write_text("不是文件夹\n", encoding="utf-8")
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, "--file", "ledger/payments/2026-11.yaml", root=root, as_of=DEMO_AS_OF),
-            "ledger/payments 不是文件夹（是普通文件）")
-    assert tree(tmp_path) == before
+    pay_refused(tmp_path, "ledger/payments 不是文件夹（是普通文件）")
 
 
 @pytest.mark.skipif(os.name == "posix" and os.geteuid() == 0, reason="root writes into read-only folders")
@@ -253,10 +240,7 @@ def test_pay_into_a_read_only_folder_is_a_chinese_error_and_leaves_the_file(tmp_
     (root / "ledger/payments/2026-11.yaml").write_text("# 11月\npayments:\n", encoding="utf-8")
     (root / "ledger/payments").chmod(0o555)
     try:
-        before = tree(tmp_path)
-        refused(cuijiao(*PAY, "--file", "ledger/payments/2026-11.yaml", root=root, as_of=DEMO_AS_OF),
-                "无法写入 ledger/payments/2026-11.yaml：没有权限", "这个文件保持原样")
-        assert tree(tmp_path) == before
+        pay_refused(tmp_path, "无法写入 ledger/payments/2026-11.yaml：没有权限", "这个文件保持原样")
     finally:
         (root / "ledger/payments").chmod(0o755)
 
@@ -268,19 +252,15 @@ def test_a_planted_lock_link_is_refused_and_never_written_through(tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_text("别动我\n", encoding="utf-8")
     (root / LOCK).symlink_to(victim)
-    missing = tmp_path / "made.txt"
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, root=root, as_of=DEMO_AS_OF), f"{LOCK} 不是普通文件（是符号链接）")
-    assert tree(tmp_path) == before and (root / LOCK).is_symlink()
+    pay_refused(tmp_path, f"{LOCK} 不是普通文件（是符号链接）", file=None)
+    assert (root / LOCK).is_symlink() and victim.read_text(encoding="utf-8") == "别动我\n"
     (root / LOCK).unlink()
-    (root / LOCK).symlink_to(missing)  # a dangling link is not followed to make a file either
-    refused(cuijiao(*PAY, root=root, as_of=DEMO_AS_OF), f"{LOCK} 不是普通文件（是符号链接）")
-    assert not missing.exists()
+    (root / LOCK).symlink_to(tmp_path / "made.txt")  # a dangling link is not followed to make a file either
+    pay_refused(tmp_path, f"{LOCK} 不是普通文件（是符号链接）", file=None)
+    assert not (tmp_path / "made.txt").exists()
 
 
 def test_a_fifo_as_lock_file_is_refused_without_blocking(tmp_path):
     root = base(tmp_path)
     os.mkfifo(root / LOCK)
-    before = tree(tmp_path)
-    refused(cuijiao(*PAY, root=root, as_of=DEMO_AS_OF, timeout=60), f"{LOCK} 不是普通文件（是命名管道）")
-    assert tree(tmp_path) == before
+    pay_refused(tmp_path, f"{LOCK} 不是普通文件（是命名管道）", file=None, timeout=60)
