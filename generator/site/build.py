@@ -46,6 +46,7 @@ from generator.content.playbook import (
     script_values,
 )
 from generator.core.diagnostics import sorted_diagnostics
+from generator.core.inert import for_markdown
 from generator.core.money import ZERO
 from generator.core.paths import PROJECT_DIR
 from generator.render import templates
@@ -143,9 +144,13 @@ def existing_letters(folder: Path) -> tuple[LetterLink, ...]:
 
 
 def _inert(value) -> Markup:
-    """Autoescape, and "{" too: no data may open a Jinja or attr_list construct downstream."""
-    text = escape(value)
-    return Markup(text.replace("{", "&#123;")) if "{" in text else text
+    """Every value a page template prints: data text inert in Markdown and HTML alike (``core.inert.for_markdown``:
+    no link, image, tag, table cell or ``{`` construct, shown as typed); the templates' own markup (macros) as it is."""
+    if hasattr(value, "__html__"):
+        return value
+    text = str(value)
+    inert = for_markdown(text)
+    return escape(text) if inert is text else Markup(inert)  # escape: the same text, wrapped faster (most values)
 
 
 def environment(root: Path) -> Environment:
@@ -180,14 +185,19 @@ def playbook_or_error(root: Path) -> Playbook:
     return book
 
 
+def _link(page: str, anchor: str) -> Markup:
+    """A link target the templates print as it is: a page of ours and an entry's id (inert, as any data)."""
+    return Markup(f"{page}#{for_markdown(anchor)}")
+
+
 def cited_by(book: Playbook) -> dict[str, list[tuple[str, str | None]]]:
     """Article id -> (label, link from the legal page) of every playbook entry and letter that cites it."""
     out: dict[str, list[tuple[str, str | None]]] = {a.id: [] for a in book.legal.articles}
     entries = [
-        *((g.laws, g.name + "阶段", f"playbook/stages.md#{g.id}") for g in book.stages),
-        *((t.laws, t.name, f"playbook/tactics.md#{t.id}") for t in book.tactics),
-        *((r.laws, "欠费原因：" + r.name, f"playbook/reasons.md#{r.id}") for r in book.reasons),
-        *((d.laws, f"禁止事项第 {i} 条", f"playbook/donts.md#{d.id}") for i, d in enumerate(book.donts, 1)),
+        *((g.laws, g.name + "阶段", _link("playbook/stages.md", g.id)) for g in book.stages),
+        *((t.laws, t.name, _link("playbook/tactics.md", t.id)) for t in book.tactics),
+        *((r.laws, "欠费原因：" + r.name, _link("playbook/reasons.md", r.id)) for r in book.reasons),
+        *((d.laws, f"禁止事项第 {i} 条", _link("playbook/donts.md", d.id)) for i, d in enumerate(book.donts, 1)),
         *((ids, book.legal.context_label(context), None) for context, ids in book.legal.uses),
     ]
     for ids, label, href in entries:

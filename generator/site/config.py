@@ -6,8 +6,10 @@ side, so either engine (MkDocs with Material in-process, or Zensical run as
 
 - the configuration is the community's ``mkdocs.yml`` when it has one, else
   the project's, with ``site_name`` written in (the community's own when it
-  set one, else "<小区> 催缴台账"), HTML-escaped because neither engine
-  escapes it in its templates;
+  set one, else "<小区> 催缴台账"), on one line, with no control character
+  and ``& < > " '`` as their full-width forms: the themes escape it in some
+  places and not in others, so only text without them reads the same in the
+  title, the header and its tooltip;
 - ``overrides/`` is Material's ``custom_dir`` merged file by file: the
   project's ``site_templates/overrides``, then the community's
   ``site_templates/overrides``, then the folder its own ``mkdocs.yml`` names
@@ -18,12 +20,12 @@ side, so either engine (MkDocs with Material in-process, or Zensical run as
 """
 from __future__ import annotations
 
-import html
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import CuijiaoError
+from generator.core.inert import visible
 from generator.core.paths import PROJECT_DIR
 
 DEFAULT_SITE_NAME = "物业费催缴台账"
@@ -39,7 +41,7 @@ class SiteBuildError(CuijiaoError, RuntimeError):
 class SiteConfig:
     source: Path  # the mkdocs.yml it came from
     text: str  # the generated mkdocs.yml
-    site_name: str  # as written into it (escaped)
+    site_name: str  # as written into it (safe_text)
     overrides: tuple[Path, ...]  # theme override folders, lowest first
 
 
@@ -48,9 +50,13 @@ def config_file(root: Path) -> Path:
     return own if own.is_file() else PROJECT_DIR / "mkdocs.yml"
 
 
+_FULL_WIDTH = str.maketrans({"&": "＆", "<": "＜", ">": "＞", '"': "＂", "'": "＇"})
+
+
 def safe_text(text: str) -> str:
-    """Text for a place both engines print without escaping (site_name): HTML-escaped, one line."""
-    return html.escape(" ".join(text.split()), quote=True)
+    """Text for a place the engines print escaped in some templates and raw in others (site_name): one line,
+    control characters as U+FFFD, HTML's special characters as their full-width forms (＜＞＆＂＇)."""
+    return " ".join(visible(text).split()).translate(_FULL_WIDTH)
 
 
 def _yaml():
