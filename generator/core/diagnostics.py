@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from generator.core.inert import visible
 from generator.speed.records import Record
 
 Severity = Literal["error", "warning"]
@@ -58,14 +59,14 @@ class Diagnostic(Record):
         text = f"{self.pos}: {SEVERITY_WORD[self.severity]}: {self.message}"
         if self.hint:
             text += f"（{self.hint}）"
-        return text
+        return visible(text)  # messages quote the data: no control character reaches the terminal
 
     def github_annotation(self) -> str:
         """A GitHub Actions workflow command, so the message shows on the line in the pull request."""
         level = "error" if self.severity == "error" else "warning"
         text = self.message + (f"（{self.hint}）" if self.hint else "")
         props = f"file={_escape_property(self.pos.path)},line={self.pos.line or 1},col={self.pos.col or 1},title={_escape_property('催缴台账数据' + SEVERITY_WORD[self.severity])}"
-        return f"::{level} {props}::{_escape_data(text)}"
+        return visible(f"::{level} {props}::{_escape_data(text)}")
 
     @property
     def sort_key(self) -> tuple:

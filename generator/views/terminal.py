@@ -5,7 +5,9 @@ limitation: it gives the unpaid principal that is barred, and the late fee
 barred with it (rule 10, rule 6). The table fits the terminal it is printed
 on: all columns from 150 columns up, fewer and merged ones on a narrower
 terminal (80 and 120 columns stay readable); output to a file or a pipe is
-160 columns wide.
+160 columns wide. Cells and the title are plain text (``rich.text.Text``,
+control characters shown as U+FFFD by ``core.inert.visible``): a stage name or
+community holding "[link=…]" or an escape sequence prints as it is written.
 """
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from datetime import date
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from generator.core.inert import visible
 from generator.core.labels import LIMITATION_STATUS, PLAN_STATUS
 from generator.core.model import Ledger
 from generator.core.money import ZERO, fmt_grouped
@@ -75,7 +79,12 @@ def _layout(width: int, cells: tuple) -> tuple:
     return unit, outstanding, late_fee, days, limitation, f"{stage}\n下一步：{action}"
 
 
-def _table(title: str, width: int) -> Table:
+def _cell(text: str) -> Text:
+    """Data text as it is: rich reads no markup ("[link=…]") or emoji codes in it, and no control character is printed."""
+    return Text(visible(text))
+
+
+def _table(title: Text, width: int) -> Table:
     """All of COLUMNS from FULL_WIDTH on; narrower, no oldest due day (days overdue says it) and the plan beside
     the stage; below MEDIUM_WIDTH the next step under the stage too, and no vertical rules."""
     if width >= FULL_WIDTH:
@@ -102,10 +111,10 @@ def print_report(community: str, as_of: date, t: Totals, rows: list[tuple | None
         if not console.is_terminal:
             console = Console(highlight=False, width=PIPE_WIDTH)
     width = console.width
-    table = _table(f"{community} 欠费情况（截至 {as_of}）", width)
+    table = _table(_cell(f"{community} 欠费情况（截至 {as_of}）"), width)
     rows = sorted(row for row in rows if row is not None)
     for row in rows:
-        table.add_row(*_layout(width, row[1]))
+        table.add_row(*map(_cell, _layout(width, row[1])))
     expired = sum((row[2] for row in rows), ZERO)
     console.print(table)
     rate = f"{t.collection_rate * 100:.2f}%" if t.collection_rate is not None else "—"
