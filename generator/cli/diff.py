@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from generator.cli.chinese import CuijiaoCommand
+from generator.core.inert import visible
 from generator.workflow.diff import render, sides
 
 # -- the command ------------------------------------------------------------------------
@@ -34,6 +35,6 @@ def command(obj, base: str, head: str | None, output: Path | None) -> None:
         click.echo(f"金额变化已写入 {output}")
     if after.desk is None:
         errors = len(after.checked.errors)
-        click.echo(f"无法计算金额变化：改动后（{after.label.replace('`', '')}）的数据有 {errors} 处错误，"
-                   "请先改正（运行 cuijiao check 查看全部问题）。", err=True)
+        click.echo(visible(f"无法计算金额变化：改动后（{after.label.replace('`', '')}）的数据有 {errors} 处错误，"
+                           "请先改正（运行 cuijiao check 查看全部问题）。"), err=True)
         raise SystemExit(1)

@@ -2,36 +2,38 @@
 
 Both sides go through the one pipeline (``pipeline.check`` then
 ``pipeline.desk_for``) at the same as-of date. A Git revision is
-materialised with ``git archive`` (only ``ledger/`` and ``owners/``) into a
-temporary folder; the working tree is read in place. When a side has data
-errors the diff lists them instead of numbers: numbers from bad data are
-never shown.
+materialised from Git's objects (the data files of ``ledger/`` and
+``owners/``; never a link, a submodule or a file over the reading limits,
+which are errors of that side) into a temporary folder; the working tree
+is read in place. When a side has data errors the diff lists them instead
+of numbers: numbers from bad data are never shown.
 """
 from __future__ import annotations
 
-import io
 import subprocess
-import tarfile
 import tempfile
+import threading
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 
 from msgspec.structs import fields, replace
 
 from generator import pipeline
 from generator.core import labels
+from generator.core.diagnostics import Diagnostic, Pos, error, sorted_diagnostics
 from generator.core.errors import UsageProblem
+from generator.core.inert import for_markdown, visible
 from generator.core.model import Ledger, Policy
 from generator.core.money import ZERO, fmt_grouped
+from generator.reading.files import DATA_FOLDERS, MAX_FILE_BYTES, MAX_TOTAL_BYTES
 from generator.reading.validate import validate
 from generator.rules.engine import Desk, UnitState, compute
 
-DATA_FOLDERS = ("ledger", "owners")
 MAX_ERRORS = 50
 
 
@@ -76,26 +78,117 @@ def resolve(root: Path, revision: str) -> str:
         raise GitError(f"找不到版本“{revision}”（可以是分支名、标签或提交号；在 CI 里请先 git fetch）") from None
 
 
-def materialise(root: Path, commit: str, dest: Path) -> Path:
-    """Write ledger/ and owners/ of ``commit`` under ``dest``; returns the community folder there."""
+def materialise(root: Path, commit: str, dest: Path) -> tuple[Path, list[Diagnostic]]:
+    """Write the data files of ledger/ and owners/ of ``commit`` under ``dest``; the community folder there, and
+    the entries refused.
+
+    The revision is read from Git's objects, never from the working tree:
+    only regular files whose name ends in .yaml or .yml are written (the
+    others are never read). A symbolic link, a submodule or a file over the
+    reading limits is not written but refused with an error at its path, as
+    ``check`` refuses them in a folder: a link is never followed, its target
+    never read.
+    """
     top, prefix = git_location(root)
-    wanted = [prefix + folder for folder in DATA_FOLDERS]
-    present = [p for p in _git(top, "ls-tree", "-z", "--name-only", commit, "--", *wanted).decode("utf-8").split("\0") if p]
+    listing = _git(top, "ls-tree", "-r", "-l", "-z", commit, "--", *(f":(literal){prefix}{f}" for f in DATA_FOLDERS))
     community = dest / prefix if prefix else dest
     community.mkdir(parents=True, exist_ok=True)
-    if present:
-        tar = _git(top, "archive", "--format=tar", commit, "--", *present)
-        with tarfile.open(fileobj=io.BytesIO(tar), mode="r:") as archive:
-            archive.extractall(dest, filter="data")
-    return community
+    wanted: list[tuple[str, str, int]] = []  # (object, path inside the community, size)
+    refused: list[Diagnostic] = []
+    total = 0
+    for record in filter(None, listing.decode("utf-8", "surrogateescape").split("\0")):
+        meta, _, full = record.partition("\t")
+        mode, _kind, obj, size = meta.split()
+        path = _inside(full, prefix)
+        if path is None or any(part.startswith(".") for part in path.split("/")):
+            continue  # never read: a hidden file (or a name no community folder could hold)
+        shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        if mode == "120000":
+            where = shown + "/" if path in DATA_FOLDERS else shown
+            refused.append(error(Pos(where), f"{where} 在这个版本里是一个链接（符号链接），比较时不读取，也不读取它指向的文件", _LINK_HINT))
+        elif mode == "160000":
+            refused.append(error(Pos(shown + "/"), f"{shown} 在这个版本里是一个 Git 子模块，比较时不读取", "台账数据要直接放在本仓库的 ledger/ 和 owners/ 里"))
+        elif not mode.startswith("100") or not path.endswith((".yaml", ".yml")):
+            continue
+        elif int(size) > MAX_FILE_BYTES or total + int(size) > MAX_TOTAL_BYTES:
+            limit = "一个文件最多" if int(size) > MAX_FILE_BYTES else "数据文件合计最多"
+            cap = MAX_FILE_BYTES if int(size) > MAX_FILE_BYTES else MAX_TOTAL_BYTES
+            refused.append(error(Pos(shown), f"{shown} 在这个版本里有 {int(size) / 1048576:.0f} MB，{limit} {cap // 1048576} MB，比较时不读取",
+                                 "按月或按年拆成几个文件，或检查它是不是误放的别的文件"))
+        else:
+            total += int(size)
+            wanted.append((obj, path, int(size)))
+    _write_blobs(top, wanted, community)
+    return community, refused
+
+
+_LINK_HINT = "cuijiao 只读取真实文件：请把链接换成文件本身（复制过来），或删除它"
+
+
+def _inside(full: str, prefix: str) -> str | None:
+    """``full`` (a path in the repository) relative to the community, when it is a plain relative path inside it."""
+    if not full.startswith(prefix):
+        return None
+    path = full[len(prefix):]
+    parts = path.split("/")
+    if parts[0] not in DATA_FOLDERS or any(part in ("", ".", "..") or "\0" in part for part in parts):
+        return None
+    return path
+
+
+def _write_blobs(top: Path, wanted: list[tuple[str, str, int]], community: Path) -> None:
+    """Each object's bytes into ``community/path``, streamed from one ``git cat-file --batch``: one file in memory at a time."""
+    if not wanted:
+        return
+    process = subprocess.Popen(["git", "-C", str(top), "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+    feeder = threading.Thread(target=_feed, args=(process.stdin, "".join(obj + "\n" for obj, _, _ in wanted).encode()), daemon=True)
+    feeder.start()
+    try:
+        for obj, path, size in wanted:
+            header = process.stdout.readline().split()
+            if len(header) != 3 or header[0].decode() != obj or header[1] != b"blob" or int(header[2]) != size:
+                raise GitError(f"读取版本里的 {path} 失败（git cat-file 的输出不对），请确认仓库完整（git fsck）")
+            target = community / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "xb") as handle:  # a fresh folder of ours: "x" never follows or replaces anything
+                left = size
+                while left:
+                    chunk = process.stdout.read(min(left, 1 << 20))
+                    if not chunk:
+                        raise GitError(f"读取版本里的 {path} 失败（git cat-file 提前结束），请确认仓库完整（git fsck）")
+                    handle.write(chunk)
+                    left -= len(chunk)
+            process.stdout.read(1)  # the newline after each object
+    finally:
+        process.stdout.close()
+        process.kill()
+        process.wait()
+        feeder.join()
+
+
+def _feed(stdin, data: bytes) -> None:
+    try:
+        stdin.write(data)
+        stdin.close()
+    except OSError:  # git stopped reading (it failed, or we killed it)
+        pass
 
 
 # -- the two sides -------------------------------------------------------------
 
-def read_side(root: Path, label: str, as_of: date, today: date, use_cache: bool) -> Side:
+def read_side(root: Path, label: str, as_of: date, today: date, use_cache: bool, refused: Sequence[Diagnostic] = ()) -> Side:
+    """One side checked and computed; ``refused``: the entries ``materialise`` did not write, errors of this side."""
     checked = pipeline.check(root, as_of, today, use_cache)
+    if refused:
+        checked = pipeline.Checked(checked.ledger, tuple(sorted_diagnostics([*checked.problems, *refused])))
     desk = pipeline.desk_for(checked, as_of) if not checked.errors else None
     return Side(label, checked, desk)
+
+
+def _label(revision: str, commit: str) -> str:
+    """How the Markdown names a revision: as typed, in a code span (without backticks), and its short commit id."""
+    return f"`{revision.replace('`', '')}`（{commit[:7]}）"
 
 
 @contextmanager
@@ -103,24 +196,22 @@ def sides(root: Path, base: str, head: str | None, as_of: date, today: date, use
     base_commit = resolve(root, base)
     head_commit = resolve(root, head) if head is not None else None
     with tempfile.TemporaryDirectory(prefix="cuijiao-diff-") as tmp:
-        before_root = materialise(root, base_commit, Path(tmp) / "base")
-        before = read_side(before_root, f"`{base}`（{base_commit[:7]}）", as_of, today, use_cache=False)
+        before_root, refused = materialise(root, base_commit, Path(tmp) / "base")
+        before = read_side(before_root, _label(base, base_commit), as_of, today, False, refused)
         if head_commit is None:
             after = read_side(root, "工作区", as_of, today, use_cache)
         else:
-            after_root = materialise(root, head_commit, Path(tmp) / "head")
-            after = read_side(after_root, f"`{head}`（{head_commit[:7]}）", as_of, today, use_cache=False)
+            after_root, refused = materialise(root, head_commit, Path(tmp) / "head")
+            after = read_side(after_root, _label(head, head_commit), as_of, today, False, refused)
         yield before, after
 
 
 # -- Markdown ---------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]{}()#+!|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
-
-
 def md(text: object) -> str:
-    """Data text made inert in Markdown (names, notes, approvals come from the committee)."""
-    return str(text).replace("\n", " ").translate(_MARKDOWN_SPECIAL)
+    """Data text made inert in Markdown (names, notes, approvals come from the committee): ``core.inert.for_markdown``,
+    the function the site uses, so a link, an image, a tag or a line break in the data is shown as written."""
+    return for_markdown(str(text))
 
 
 def money(amount: Decimal) -> str:
@@ -155,7 +246,7 @@ def _take(counter: Counter, key) -> bool:
 
 
 def _stage_name(state: UnitState | None) -> str:
-    return state.stage.name if state is not None and state.stage is not None else "无"
+    return md(state.stage.name) if state is not None and state.stage is not None else "无"
 
 
 def _action(state: UnitState | None) -> str:
@@ -251,8 +342,8 @@ def _entry_sections(before: Ledger, after: Ledger) -> list[str]:
     section("减免", [_waiver(w) for w in added], [_waiver(w) for w in removed])
     unprotected = sorted({w.pos.path for w in added if not w.pos.path.startswith("ledger/waivers/")})
     if unprotected:
-        out.extend(["", f"> 注意：新增的减免写在 ledger/waivers/ 以外的文件里（{md('、'.join(unprotected))}），"
-                        "不受 CODEOWNERS 的第二审批人保护，请特别留意审核。"])
+        out.extend(["", (f"> 注意：新增的减免写在 ledger/waivers/ 以外的文件里（{md('、'.join(unprotected))}），"
+                         "不受 CODEOWNERS 的第二审批人保护，请特别留意审核。")])
     added, removed = _changes(before.plans, after.plans)
     section("分期协议", [_plan_line(p) for p in added], [_plan_line(p) for p in removed])
     old_contacts = [(u.id, c) for u in before.units for c in u.contacts]
@@ -407,6 +498,11 @@ def _errors_section(side: Side, which: str) -> list[str]:
 
 
 def render(before: Side, after: Side, as_of: date, today: date) -> str:
+    """The diff in Markdown, for the terminal and a CI summary alike: data text inert (``md``), no control character."""
+    return visible(_render(before, after, as_of, today))
+
+
+def _render(before: Side, after: Side, as_of: date, today: date) -> str:
     lines = [f"## 金额变化（按 {as_of} 计算）", "", f"比较：{before.label} → {after.label}"]
     if before.desk is None or after.desk is None:
         if after.desk is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,7 @@ def test_errors_in_the_new_version_are_listed_instead_of_numbers_and_exit_1(repo
     count = len(pipeline.check(repo, AS_OF, AS_OF, use_cache=False).errors)
     assert count >= 2
     assert f"改动后（工作区）的数据有 {count} 处错误，无法计算金额变化" in text
-    assert "- `owners/1-1-101.yaml:1:1` 房屋信息缺少必填项“billing\\_start”（请补上 billing\\_start: …）" in text
+    assert "- `owners/1-1-101.yaml:1:1` 房屋信息缺少必填项“billing_start”（请补上 billing_start: …）" in text
     assert "欠费合计" not in text and "1-1-101: 欠费" not in text
     assert result.stderr == f"无法计算金额变化：改动后（工作区）的数据有 {count} 处错误，请先改正（运行 cuijiao check 查看全部问题）。\n"
     # written to a file (the CI's job summary) all the same
@@ -147,11 +148,96 @@ def test_an_unknown_revision_is_a_usage_error(repo):
     assert "找不到版本“no-such-branch”" in result.output
 
 
-def test_data_text_cannot_inject_markdown():
+@pytest.mark.parametrize("text", [
+    "<img src=x> | **粗** [链接](javascript:x)", "![](http://evil.example/x.png)", "a\n\n# 标题\n| x | y |", "~~删~~ _斜_ `码`",
+    "- 列表", "1. 列表", "{{ 7*7 }} {: .x}", "<script>alert(1)</script>",
+])
+def test_data_text_cannot_inject_markdown(text):
+    """Rendered as GitHub renders the job summary (CommonMark with tables and strikethrough): the text, nothing else."""
+    from markdown_it import MarkdownIt
+
     from generator.workflow.diff import md
 
-    assert md("<img src=x> | **粗** [链接](javascript:x)") == "&lt;img src=x&gt; \\| \\*\\*粗\\*\\* \\[链接\\]\\(javascript:x\\)"
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(f"- 经办：{md(text)}\n")
+    assert html.startswith("<ul>\n<li>") and html.count("<") == 4  # <ul><li></li></ul> and no other tag
+    assert unescape(html[len("<ul>\n<li>"):-len("</li>\n</ul>\n")]) == "经办：" + text
 
+
+
+# -- a revision is read from Git's objects: links, submodules and oversized files are refused ----------------
+
+SECRET = "working-tree-secret-中文"
+
+
+def _commit_link(repo: Path, path: str, target: str) -> None:
+    (repo / path).symlink_to(target)
+    commit(repo, "链接")
+
+
+def test_a_link_in_a_revision_is_an_error_of_that_side_and_is_never_followed(repo, tmp_path):
+    (tmp_path / "outside.yaml").write_text(f"unit: {SECRET}\n", encoding="utf-8")
+    (repo / "owners" / "secret.yaml").write_text(f"# {SECRET}\n", encoding="utf-8")  # in the working tree only
+    (repo / ".git" / "info" / "exclude").write_text("owners/secret.yaml\n", encoding="utf-8")
+    _commit_link(repo, "owners/x.yaml", "/etc/passwd")
+    _commit_link(repo, "owners/y.yaml", "secret.yaml")
+    _commit_link(repo, "owners/z.yaml", str(tmp_path / "outside.yaml"))
+    result = cli(repo, "diff", "HEAD~3", "HEAD")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    for name in ("x", "y", "z"):
+        assert f"- `owners/{name}.yaml:1:1` owners/{name}.yaml 在这个版本里是一个链接（符号链接），比较时不读取，也不读取它指向的文件" in result.stdout
+    assert "root:" not in result.output and SECRET not in result.output
+    assert "改动后（`HEAD`（" in result.stdout and "的数据有 3 处错误" in result.stdout
+
+
+def test_a_revision_whose_ledger_folder_is_a_link_is_refused_in_chinese(repo):
+    git(repo, "rm", "-r", "-q", "ledger")
+    (repo / "ledger").symlink_to("/etc", target_is_directory=True)
+    commit(repo, "台账换成链接")
+    result = cli(repo, "diff", "HEAD", "HEAD~1")  # the link is in the base: listed, the head computes
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert "- `ledger/:1:1` ledger/ 在这个版本里是一个链接（符号链接）" in result.stdout
+    result = cli(repo, "diff", "HEAD~1", "HEAD")
+    assert result.exit_code == 1 and "ledger/ 在这个版本里是一个链接" in result.stdout
+
+
+def test_a_submodule_in_a_revision_is_refused_in_chinese(repo):
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{head},ledger/payments/sub")
+    git(repo, "commit", "-q", "-m", "子模块")
+    result = cli(repo, "diff", "HEAD~1", "HEAD")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "- `ledger/payments/sub/:1:1` ledger/payments/sub 在这个版本里是一个 Git 子模块，比较时不读取" in result.stdout
+
+
+def test_a_file_too_large_in_a_revision_is_refused_before_it_is_read(repo, monkeypatch):
+    monkeypatch.setattr("generator.workflow.diff.MAX_FILE_BYTES", 1024 * 1024)
+    with (repo / "ledger/payments/2026-03.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("#" + "x" * (1024 * 1024) + "\n")
+    commit(repo, "大文件")
+    result = cli(repo, "diff", "HEAD~1", "HEAD")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "- `ledger/payments/2026-03.yaml:1:1` ledger/payments/2026-03.yaml 在这个版本里有 1 MB，一个文件最多 1 MB，比较时不读取" in result.stdout
+
+
+def test_hidden_files_and_other_files_of_a_revision_are_not_written(repo, tmp_path):
+    from generator.workflow.diff import materialise
+
+    (repo / "ledger" / ".notes.yaml").write_text("x: 1\n", encoding="utf-8")
+    (repo / "ledger" / "scan.pdf").write_bytes(b"%PDF")
+    commit(repo, "其他文件")
+    community, refused = materialise(repo, "HEAD", tmp_path / "out")
+    written = sorted(p.relative_to(community).as_posix() for p in community.rglob("*") if p.is_file())
+    assert written == ["ledger/payments/2026-03.yaml", "ledger/policy.yaml", "owners/1-1-101.yaml", "owners/1-1-102.yaml"]
+    assert refused == [] and not any(p.is_symlink() for p in community.rglob("*"))
+
+
+def test_control_characters_in_the_data_never_reach_the_terminal(repo):
+    owner = repo / "owners/1-1-101.yaml"
+    owner.write_text(owner.read_text(encoding="utf-8").replace("evidence: 录音1.m4a", 'evidence: "录音\\e[2J\\x9b1m\\u202e.m4a"'), encoding="utf-8")
+    result = cli(repo, "diff", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert "证据：录音\ufffd[2J\ufffd1m\ufffd.m4a" in result.stdout.replace("&#91;", "[")
+    assert not any(c in result.stdout for c in "\x1b\x9b\u202e")
 
 
 # -- rule 10 in the diff: limitation status, barred principal and barred late fee ----------------------------
