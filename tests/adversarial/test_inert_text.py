@@ -222,16 +222,16 @@ def test_the_site_name_reads_the_same_everywhere_without_markup(hostile_site):
 
 
 def test_a_hostile_page_in_a_browser_shows_the_text_and_asks_nothing_of_the_outside(hostile_site):
-    from tests.site.test_site_browser import CHROMIUM, CHROMIUM_ARGS, Watched, playwright_chromium
+    from tests.site import test_site_browser as chromium
     from tests.sitebuild import serve
 
-    if CHROMIUM is None and not playwright_chromium():
-        pytest.skip("no Chromium")
+    if chromium.CHROMIUM is None and not chromium.playwright_chromium():
+        pytest.skip("no Chromium: neither Debian's chromium nor Playwright's")
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p, serve(hostile_site) as base:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium.CHROMIUM, args=chromium.CHROMIUM_ARGS)
         try:
-            w = Watched(browser, base)
+            w = chromium.Watched(browser, base)
             dialogs: list[str] = []
             w.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             for page in ("index.html", "playbook/stages.html", "units/1-1-101.html"):
