@@ -11,6 +11,7 @@ import click
 from generator import pipeline
 from generator.cli.chinese import CuijiaoCommand
 from generator.core import labels
+from generator.core.inert import visible
 from generator.core.model import (
     APPLIES_TO,
     CHANNELS,
@@ -148,12 +149,12 @@ def _finish(obj, make: Callable[[], Edit], unit: str, done: str, notes: tuple[st
         click.echo(f"未写入任何文件：改动后的数据有 {len(checked.errors)} 处错误（见上）。", err=True)
         sys.exit(1)
     for edit in edits:
-        click.echo(f"已{'新建' if edit.created else '写入'} {edit.path}：{done}")
+        click.echo(visible(f"已{'新建' if edit.created else '写入'} {edit.path}：{done}"))
     for note in notes:
-        click.echo(note, err=True)
+        click.echo(visible(note), err=True)
     state = pipeline.desk_for(checked, obj.as_of).unit(unit)
     if state is not None:
-        click.echo(f"{unit} 按 {obj.as_of} 计算：{balance_text(state)}；下一步：{state.next_action.text}")
+        click.echo(visible(f"{unit} 按 {obj.as_of} 计算：{balance_text(state)}；下一步：{state.next_action.text}"))
 
 
 def balance_text(state) -> str:

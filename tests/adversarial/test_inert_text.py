@@ -284,3 +284,13 @@ def test_report_prints_stage_and_community_names_as_text(noisy):
     assert f"催缴通知书{REPLACEMENT}[2J{REPLACEMENT}31m{REPLACEMENT}[link=http://evil.e" in result.stdout
     assert "xample]点[/link]" in result.stdout
     assert f"测试花园{REPLACEMENT}]8;;http://evil.example{REPLACEMENT}链接{REPLACEMENT}]8;;{REPLACEMENT} 欠费情况" in result.stdout
+
+
+def test_an_editing_helper_summary_prints_no_control_character(noisy):
+    owner = noisy / "owners" / "1-1-101.yaml"
+    owner.write_text(owner.read_text(encoding="utf-8").replace('type: "高层\\e[2J"', "type: 高层"), encoding="utf-8")
+    result = cuijiao("pay", "1-1-101", "10.00", "--date", "2026-11-20", "--method", "cash", "--receipt", "R\x1b[2J9",
+                     "--note", "备注\x1b]8;;http://evil.example\x07", root=noisy, as_of="2026-11-22")
+    assert result.returncode == 0, result.stderr
+    assert "下一步：催缴通知书" + REPLACEMENT + "[2J" in result.stdout  # the stage name from the policy
+    assert not any(c in result.stdout + result.stderr for c in ESCAPES)
