@@ -19,7 +19,7 @@ import secrets
 import stat
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -659,44 +659,61 @@ def edit_lock(root: Path) -> Iterator[None]:
     """Hold the community's edit lock: an exclusive ``flock`` on ``ledger/.cuijiao-edit.lock``.
 
     Every editing command reads, checks and writes inside it, so edits at the same time
-    follow one another and none is lost. The lock goes with the process (a killed
-    command leaves none behind); the file stays and is never written. It waits
+    follow one another and none is lost. The file is opened without following a link and
+    never written; its holder removes it before letting go (no file is left for Git to
+    show), and a waiter that then holds a removed file locks the one there now. The lock
+    goes with the process, so a killed command leaves none behind. It waits
     ``LOCK_SECONDS``, then EditError. Without ``fcntl`` (Windows) there is no lock.
     """
     if fcntl is None:  # pragma: no cover - best effort where flock does not exist
         yield
         return
-    fd = _lock_file(root)
-    try:
-        deadline = time.monotonic() + LOCK_SECONDS
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise EditError(f"另一个 cuijiao 命令正在修改这个小区的数据，等了 {LOCK_SECONDS:g} 秒仍未完成；"
-                                    "未写入任何文件。请等它结束后再运行一次") from None
-                time.sleep(_POLL_SECONDS)
-            except OSError as exc:
-                raise EditError(f"无法锁定 ledger/{LOCK_NAME}：{os_reason(exc)}；未写入任何文件") from None
-        yield
-    finally:
-        os.close(fd)  # closing the file releases the lock
-
-
-def _lock_file(root: Path) -> int:
-    path = f"ledger/{LOCK_NAME}"
-    try:
-        with _folder(root, "ledger", create=False) as folder:
-            if folder is None:
+    with ExitStack() as held:
+        try:
+            ledger = held.enter_context(_folder(root, "ledger", create=False))
+            if ledger is None:
                 raise EditError("找不到 ledger/ 文件夹：用 --root 指向含有 ledger/ 和 owners/ 的小区文件夹")
-            try:
-                return _open_regular(folder, LOCK_NAME, path, os.O_RDWR | os.O_CREAT)
-            except PermissionError:  # a lock file another user made: reading is enough for flock
-                return _open_regular(folder, LOCK_NAME, path, os.O_RDONLY)
-    except OSError as exc:
-        raise EditError(f"无法建立编辑锁 {path}：{os_reason(exc)}；未写入任何文件") from None
+            fd = _locked(ledger, time.monotonic() + LOCK_SECONDS)
+        except OSError as exc:
+            raise EditError(f"无法建立编辑锁 ledger/{LOCK_NAME}：{os_reason(exc)}；未写入任何文件") from None
+        held.callback(os.close, fd)  # closing the file lets go of the lock, after it is removed
+        held.callback(_remove, ledger, LOCK_NAME)
+        yield
+
+
+def _locked(ledger: Folder, deadline: float) -> int:
+    """An fd of ``ledger/.cuijiao-edit.lock`` this process holds the flock of, the file still in place."""
+    path = f"ledger/{LOCK_NAME}"
+    while True:
+        try:
+            fd = _open_regular(ledger, LOCK_NAME, path, os.O_RDWR | os.O_CREAT)
+        except PermissionError:  # a lock file another user made: reading is enough for flock
+            if _lstat(ledger, LOCK_NAME) is None:
+                raise
+            fd = _open_regular(ledger, LOCK_NAME, path, os.O_RDONLY)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise EditError(f"另一个 cuijiao 命令正在修改这个小区的数据，等了 {LOCK_SECONDS:g} 秒仍未完成；"
+                                        "未写入任何文件。请等它结束后再运行一次") from None
+                    time.sleep(_POLL_SECONDS)
+            now, mine = _lstat(ledger, LOCK_NAME), os.fstat(fd)
+            if now is not None and (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the one before removed it as it finished: lock the file there now
+
+
+def _remove(folder: Folder, name: str) -> None:
+    where, at = _at(folder, name)
+    with suppress(OSError):  # a folder this user may not change: the empty file stays, harmless
+        os.unlink(where, **at)
 
 
 # -- the four changes -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ hostile or broken folder gets a Chinese message and exit 1 with nothing written 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -35,16 +36,13 @@ def base(tmp_path: Path) -> Path:
 
 
 def tree(folder: Path) -> dict[str, object]:
-    """Everything under ``folder`` as it is on disk: file bytes, link targets, folders and FIFOs (links not followed).
-    The edit lock file is left out: any edit may make it."""
+    """Everything under ``folder`` as it is on disk: file bytes, link targets, folders and FIFOs (links not followed)."""
     found: dict[str, object] = {}
     for dirpath, dirnames, filenames in os.walk(folder):
         for name in dirnames + filenames:
             path = Path(dirpath, name)
             rel = path.relative_to(folder).as_posix()
             mode = path.lstat().st_mode
-            if rel == LOCK or rel.endswith("/" + LOCK):
-                continue
             if stat.S_ISLNK(mode):
                 found[rel] = ("link", os.readlink(path))
             elif stat.S_ISREG(mode):
@@ -104,9 +102,24 @@ def test_eight_pay_commands_at_once_save_eight_payments_each_reporting_its_own(t
     check = cuijiao("check", root=root, as_of=DEMO_AS_OF)
     assert check.returncode == 0 and "检查通过" in check.stdout, check.stdout + check.stderr
     assert not [p.name for p in month.parent.iterdir() if p.name.endswith(".tmp")]
+    assert not (root / LOCK).exists()  # the last one out removed it: nothing new for git status
 
 
+def opened(pid: int, path: Path, seconds: float = 120) -> bool:
+    """Whether process ``pid`` comes to hold ``path`` open within ``seconds`` (Linux: /proc/PID/fd)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if any(os.readlink(fd) == str(path) for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see the waiting process's files")
 def test_an_edit_waits_for_the_one_holding_the_lock_and_then_saves(tmp_path):
+    """The holder removes the lock file before letting go (as every edit does): the waiter, holding
+    a removed file, locks a new one and saves; no lock file is left."""
     root = base(tmp_path)
     (root / LOCK).touch()
     with open(root / LOCK, "rb") as held:
@@ -114,12 +127,15 @@ def test_an_edit_waits_for_the_one_holding_the_lock_and_then_saves(tmp_path):
         command = [sys.executable, "-m", "generator", "--root", str(root), "--as-of", str(DEMO_AS_OF), *PAY]
         waiting = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                    encoding="utf-8")
-        time.sleep(3)
+        assert opened(waiting.pid, root / LOCK)
+        time.sleep(0.5)
         assert waiting.poll() is None  # still waiting, nothing written
         assert NEW not in (root / "ledger/payments.yaml").read_text(encoding="utf-8")
+        (root / LOCK).unlink()
     out, err = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, out + err
     assert (root / "ledger/payments.yaml").read_text(encoding="utf-8").endswith(f"  - {NEW}\n")
+    assert not (root / LOCK).exists()
 
 
 # -- leading comments, whatever the file's style ---------------------------------------------------
