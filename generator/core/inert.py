@@ -1,14 +1,17 @@
-"""Text from the data made inert where it is shown: the terminal, and Markdown with HTML in it.
+"""Text from the data made inert where it is shown: the terminal, JSON, and Markdown with HTML in it.
 
 Every name, note, stage name or policy word is typed or imported by someone;
-it may hold characters that mean something where it is printed. Two functions,
-one for each kind of place, each used where data text enters that place:
+it may hold characters that mean something where it is printed. One function
+for each kind of place, used where data text enters that place:
 
 - ``visible``: what is printed (report, check messages, diff, the editing
-  helpers' summaries) and one-line names (the site's name). Control characters (C0 but tab and newline, DEL, C1)
-  and the bidirectional embeddings, overrides and isolates become U+FFFD
-  (�), so no escape sequence, carriage return or reordering reaches the
-  terminal or a CI log.
+  helpers' summaries) and one-line names (the site's name). Control
+  characters (C0 but tab and newline, DEL, C1) and the bidirectional
+  embeddings, overrides and isolates become U+FFFD (�), so no escape
+  sequence, carriage return or reordering reaches a terminal or a CI log.
+- ``json_text``: JSON printed or written (``report --format json``) keeps
+  every value, but writes the controls ``json`` leaves raw (DEL, C1, bidi)
+  as ``\\uXXXX`` escapes.
 - ``for_markdown``: text placed in a Markdown page that may also be raw HTML,
   an HTML attribute or a table cell (the site's templates, the money diff).
   Everything that is syntax in HTML or in Markdown (and its usual extensions:
@@ -38,6 +41,17 @@ def visible(text: str) -> str:
     return text.translate(_TERMINAL)
 
 
+# json escapes C0 itself; DEL, C1 and the bidi controls it writes as they are
+_JSON = {c: f"\\u{c:04x}" for c in _CONTROLS if c >= 0x7F}
+_JSON_RAW = re.compile("[" + "".join(map(chr, _JSON)) + "]")
+
+
+def json_text(text: str) -> str:
+    """JSON (``json.dumps(..., ensure_ascii=False)``) with the controls json leaves raw written as ``\\uXXXX``:
+    the same data to a reader, nothing for a terminal to act on when it is printed."""
+    return text.translate(_JSON) if _JSON_RAW.search(text) else text
+
+
 # HTML's five, then what opens Markdown syntax anywhere in a line: emphasis, code, links, images, footnotes,
 # attribute lists and macros ({ }), headings, tables, admonitions, strike/mark/caret/math of the extensions.
 # "(" and ")" only matter after "]", "-" and "." only at the start of a line, ":" only there too (definition lists).
@@ -51,8 +65,6 @@ _MARKDOWN[0x09] = "\t"
 _UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 # at the start of a line: indentation (a code block), a list item or rule ("- ", "--", "1. ", "1) "), a definition (": ")
 _LINE_START = re.compile(r"[ \t]+|-(?=[\s-]|$)|:(?=\s|$)|\d+[.)](?=\s|$)")
-
-
 # any character _MARKDOWN or _UNDERSCORE changes: most text (names, amounts, dates) has none and is returned as it is
 _SPECIAL = re.compile("[" + re.escape("".join(map(chr, sorted(c for c in _MARKDOWN if c != 0x09)))) + "_]")
 _STARTS = frozenset(" \t-:0123456789")

@@ -5,6 +5,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from generator.core.inert import json_text
 from generator.core.model import Ledger
 from generator.core.money import fmt
 from generator.rules.aging import BUCKET_NAMES
@@ -96,8 +97,8 @@ def ledger_json(ledger: Ledger, as_of: date) -> str:
 
 def _dumps(report: dict) -> str:
     """Indented at the top, one line per unit: readable, and written by json's C encoder
-    (``indent`` makes json use its pure-Python encoder, 2 s for 5,000 units)."""
+    (``indent`` makes json use its pure-Python encoder, 2 s for 5,000 units); no raw control character (``json_text``)."""
     units = ",\n".join("    " + json.dumps(u, ensure_ascii=False, separators=(", ", ": ")) for u in report["units"])
     head = {k: v for k, v in report.items() if k != "units"}
     text = json.dumps(head, ensure_ascii=False, indent=2)[:-2]  # without the closing "\n}"
-    return text + (",\n" if head else "\n") + '  "units": [\n' + units + ("\n" if units else "") + "  ]\n}\n"
+    return json_text(text + (",\n" if head else "\n") + '  "units": [\n' + units + ("\n" if units else "") + "  ]\n}\n")

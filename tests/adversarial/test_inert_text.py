@@ -294,3 +294,15 @@ def test_an_editing_helper_summary_prints_no_control_character(noisy):
     assert result.returncode == 0, result.stderr
     assert "下一步：催缴通知书" + REPLACEMENT + "[2J" in result.stdout  # the stage name from the policy
     assert not any(c in result.stdout + result.stderr for c in ESCAPES)
+
+
+def test_report_json_keeps_the_names_but_prints_no_raw_control_character(noisy):
+    owner = noisy / "owners" / "1-1-101.yaml"
+    owner.write_text(owner.read_text(encoding="utf-8").replace('type: "高层\\e[2J"', "type: 高层"), encoding="utf-8")
+    result = cuijiao("report", "--format", "json", root=noisy, as_of="2026-11-22")
+    assert result.returncode == 0, result.stderr
+    assert not any(c in result.stdout for c in ESCAPES)
+    report = json.loads(result.stdout)
+    text = report["units"][0]["next_action"]["text"]  # the data, as it is
+    assert text == "催缴通知书\x1b[2J\x9b31m\u202e[link=http://evil.example]点[/link]：书面通知"
+    assert "\\u009b" in result.stdout and "\\u202e" in result.stdout
