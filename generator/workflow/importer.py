@@ -27,9 +27,10 @@ The sheet is read exactly or refused (the file may come from anyone):
 - sizes are checked before the work: the file, the zip's declared unpacked
   sizes and ratios, then the rows and columns that hold something (``MAX_*``);
 - unit ids are NFKC-normalised (``Ｓ－０３`` is ``S-03``, and a warning says
-  so) and may hold only ASCII letters and digits, 汉字 and "-": a look-alike
-  letter (Cyrillic ``Ѕ``) is refused by its code point; ids equal after
-  normalisation and case folding are one unit (a duplicate, or the existing file).
+  so), then held to ``UNIT_ID`` (ASCII letters and digits, 汉字, "-"): a
+  look-alike letter (Cyrillic ``Ѕ``) is refused by its code point; ids equal
+  after normalisation and case folding are one unit (a duplicate, or the
+  existing file).
 """
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ from generator.core.diagnostics import (
 )
 from generator.core.errors import CuijiaoError, UsageProblem
 from generator.core.model import OCCUPANCIES
-from generator.reading.fields import UNIT_ID
+from generator.reading.fields import UNIT_ID, odd_char
 from generator.reading.yamlsource import MappingNode, SequenceNode, compose
 from generator.workflow.edit import Edit, check_with, dump, money_text, write, yaml_for
 
@@ -129,6 +130,13 @@ MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # all the parts of the .xlsx, unpacked
 MAX_RATIO = 100  # unpacked : packed, for a part larger than RATIO_FROM_BYTES
 RATIO_FROM_BYTES = 10 * 1024 * 1024
 MAX_PARTS = 1_000
+# XML elements: openpyxl builds a tree of most parts (styles, the workbook) whole, and keeps every
+# element of a sheet outside its rows (merged cells, links: a few per row) until the end, a row's
+# until the row is read. 20,000 rows x 8 columns are 420,000 elements; `<a/>` is 4 bytes and 80 in memory.
+MAX_ELEMENTS = 2_000_000  # in all the parts
+MAX_OTHER_ELEMENTS = 500_000  # in the sheet, outside its rows
+MAX_ROW_ELEMENTS = 200_000  # in one row (16,384 cells with rich text would be far below)
+MAX_TAG_BYTES = 100_000  # one tag with its attributes (a formula is at most 8,192 characters)
 MAX_UNIT_CHARS = 40
 _LAST_ROW = 1_048_576  # Excel's own limits
 _LAST_COLUMN = 16_384
@@ -276,7 +284,51 @@ def _open_archive(name: str, handle) -> zipfile.ZipFile:
     total = sum(part.file_size for part in parts)
     if total > MAX_UNZIPPED_BYTES:
         raise CuijiaoError(f"{name} 解压后共有 {_mb(total)}，超过导入上限 {_mb(MAX_UNZIPPED_BYTES)}；{bomb}")
+    _count_elements(name, archive, parts, bomb)
     return archive
+
+
+_LONG_TAG = re.compile(rb"<[^<>]{%d}" % MAX_TAG_BYTES)
+
+
+class _Crowded(Exception):
+    pass
+
+
+def _count_elements(name: str, archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], bomb: str) -> None:
+    """Refuse a file whose parts hold more than MAX_ELEMENTS XML elements or a tag longer than
+    MAX_TAG_BYTES, counted with expat (no tree is built) before openpyxl builds any."""
+    from xml.parsers import expat
+
+    count = 0
+
+    def start(_tag, _attributes) -> None:
+        nonlocal count
+        count += 1
+        if count > MAX_ELEMENTS:
+            raise _Crowded
+
+    for part in parts:
+        parser = expat.ParserCreate()
+        parser.StartElementHandler = start
+        carry = b""  # the end of the previous piece, from its last "<" or ">": a tag may go on here
+        try:
+            with archive.open(part) as stream:
+                while piece := stream.read(1 << 20):
+                    window = carry + piece
+                    if _LONG_TAG.search(window):
+                        raise CuijiaoError(f"{name} 里的 {part.filename} 有一个超过 {MAX_TAG_BYTES:,} 字节的 XML 标记；{bomb}")
+                    cut = max(window.rfind(b"<"), window.rfind(b">"))
+                    carry = window[cut:] if cut >= 0 else b""
+                    parser.Parse(piece, False)
+                parser.Parse(b"", True)
+        except _Crowded:
+            raise CuijiaoError(f"{name} 里的 XML 元素超过 {MAX_ELEMENTS:,} 个，远多于任何真实的表格；{bomb}") from None
+        except expat.ExpatError:
+            continue  # not XML (a picture), or damaged XML: openpyxl says so if it is read
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            raise CuijiaoError(f"{name} 已损坏（解压 {part.filename} 时出错，文件可能只复制了一部分）。"
+                               "请重新复制或另存这个文件") from None
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -329,6 +381,8 @@ def scan_sheet(name: str, stream, recalculate: bool) -> SheetShape:
     previous = 0
     stack: list = []  # the open elements: a finished one is taken from its parent, unless inside a row
     in_row = False
+    other = inside = 0  # elements outside the rows so far, in the current row
+    crowded = f"{name} 的工作表结构异常：{{}}的 XML 元素超过 {{:,}} 个，不像正常的表格，可能是故意做成的，不导入。请用 Excel/WPS 打开后另存为 .xlsx 再导入"
     try:
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
             if event == "start":
@@ -339,8 +393,18 @@ def scan_sheet(name: str, stream, recalculate: bool) -> SheetShape:
                 stack.append(element)
                 continue
             stack.pop()
-            if element.tag == _ROW:
+            if in_row and element.tag != _ROW:
+                inside += 1
+                if inside > MAX_ROW_ELEMENTS:
+                    raise CuijiaoError(crowded.format(f"第 {previous + 1} 行里", MAX_ROW_ELEMENTS))
+                continue
+            if element.tag != _ROW:
+                other += 1
+                if other > MAX_OTHER_ELEMENTS:
+                    raise CuijiaoError(crowded.format("单元格以外", MAX_OTHER_ELEMENTS))
+            else:
                 in_row = False
+                inside = 0
                 r = element.get("r")
                 number = previous + 1 if r is None else _whole(r)
                 if number is None or not previous < number <= _LAST_ROW:
@@ -370,7 +434,7 @@ def scan_sheet(name: str, stream, recalculate: bool) -> SheetShape:
                         formulas.setdefault(number, {})[column - 1] = "missing"
                     elif formula and recalculate:
                         formulas.setdefault(number, {})[column - 1] = "recalculate"
-            if stack and not in_row:
+            if stack:
                 stack[-1].remove(element)  # keep nothing that was read: memory stays flat
     except ElementTree.ParseError as exc:
         raise CuijiaoError(f"{damaged}：XML 第 {exc.position[0]} 行有错）。请用 Excel/WPS 打开后另存为 .xlsx 再导入") from None
@@ -526,28 +590,9 @@ def cell_date(value, what: str) -> date | None:
         raise CellError(f"{what}“{value}”这一天不存在", "检查月份和日子") from None
 
 
-# A unit id from a sheet: the owner-file format allows any letter (UNIT_ID), the import only
-# those no other character looks like: ASCII letters and digits, "-" and 汉字 (the CJK blocks).
-_PLAIN_UNIT_CHAR = re.compile("[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f-]")
-_SCRIPTS = {"CYRILLIC": "西里尔字母", "GREEK": "希腊字母", "LATIN": "带符号的拉丁字母", "ARMENIAN": "亚美尼亚字母",
-            "CHEROKEE": "切罗基字母", "COPTIC": "科普特字母", "MATHEMATICAL": "数学符号"}
-
-
 def unit_key(unit: str) -> str:
     """What two ids that name the same unit have in common: ``Ｓ-０３``, ``s-03`` and ``S-03`` alike."""
     return unicodedata.normalize("NFKC", unit).casefold()
-
-
-def _odd_char(char: str) -> str:
-    """A character that has no place in a unit id, named so that the reader can find it."""
-    code = f"U+{ord(char):04X}"
-    if char == " ":
-        return f"空格（{code}）"
-    if unicodedata.category(char)[0] in "CZ":
-        return f"看不见的字符 {code}"
-    name = unicodedata.name(char, "")
-    kind = _SCRIPTS.get(name.split(" ")[0], name or "未知字符")
-    return f"“{char}”（{code}，{kind}）"
 
 
 def _shown(text: str) -> str:
@@ -563,9 +608,9 @@ def cell_unit(value) -> str:
     if not written:
         raise CellError("缺少房号")
     unit = unicodedata.normalize("NFKC", written).strip()
-    odd = next((c for c in unit if not _PLAIN_UNIT_CHAR.fullmatch(c)), None)
+    odd = odd_char(unit)  # after NFKC: the look-alikes it cannot map (Cyrillic, Greek, invisible ones)
     if odd is not None:
-        raise CellError(f"房号“{_shown(written)}”里有{_odd_char(odd)}：房号只能用英文字母、数字、汉字和“-”",
+        raise CellError(f"房号“{_shown(written)}”里有{odd}：房号只能用英文字母、数字、汉字和“-”",
                         "和字母、数字长得像的其他字符会被当成另一户；请用英文输入法重新输入这个房号，例如 3-2-1802")
     if not UNIT_ID.fullmatch(unit):
         raise CellError(f"房号“{unit}”的“-”只能写在两段之间", "例如 3-2-1802")
