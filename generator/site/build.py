@@ -21,7 +21,7 @@ import os
 import re
 import stat
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -207,9 +207,33 @@ def cited_by(book: Playbook) -> dict[str, list[tuple[str, str | None]]]:
     return out
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _content_text(text: str) -> str:
+    """Playbook and legal text for the Markdown pages: as inert as any data, but its `inline code` (a key to write,
+    ``purpose: service``) shown as <code>."""
+    if "`" not in text:
+        return text
+    parts = _CODE_SPAN.split(text)
+    return Markup("".join(f"<code>{for_markdown(p)}</code>" if i % 2 else for_markdown(p) for i, p in enumerate(parts)))
+
+
+def with_code_spans(value):
+    """A copy of the playbook (or any of its records) whose texts with `inline code` are ``_content_text``'s markup."""
+    if isinstance(value, str):
+        return _content_text(value)
+    if isinstance(value, tuple):
+        return tuple(with_code_spans(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: with_code_spans(getattr(value, f.name)) for f in fields(value) if f.name not in ("id", "pos")})
+    return value
+
+
 def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: dict[str, UnitAdvice], root: Path) -> dict[str, str | bytes]:
     """The 催收手册 section and the 法律依据 page."""
-    common = {"as_of": desk.as_of, "policy": desk.policy, "pb": book, "legal": book.legal}
+    shown = with_code_spans(book)
+    common = {"as_of": desk.as_of, "policy": desk.policy, "pb": shown, "legal": shown.legal}
     files: dict[str, str | bytes] = {}
     for folder in (root / PLAYBOOK_DIR, PROJECT_DIR / PLAYBOOK_DIR):  # the community's own index.md wins
         if (folder / "index.md").is_file():
@@ -228,7 +252,7 @@ def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: dict[st
         matches = advice[state.unit.id].matches
         if matches:
             firsts.setdefault(matches[0].tactic.id, []).append(state.unit.id)
-    stage_rows = [(stage, book.guide_for(stage), counts.get(stage.id, 0)) for stage in desk.policy.dunning]
+    stage_rows = [(stage, shown.guide_for(stage), counts.get(stage.id, 0)) for stage in desk.policy.dunning]
     files["playbook/stages.md"] = env.get_template("playbook/stages.md.j2").render(
         common, stage_rows=stage_rows, channels=channels_text,
     )
@@ -239,7 +263,7 @@ def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: dict[st
         common, describe_fits=lambda fits: describe(fits, book),
     )
     files["playbook/reasons.md"] = env.get_template("playbook/reasons.md.j2").render(common, reason_counts=reason_counts)
-    files["playbook/calendar.md"] = env.get_template("playbook/calendar.md.j2").render(common, current=book.period_for(desk.as_of.month))
+    files["playbook/calendar.md"] = env.get_template("playbook/calendar.md.j2").render(common, current=shown.period_for(desk.as_of.month))
     files["playbook/donts.md"] = env.get_template("playbook/donts.md.j2").render(common)
     files["legal.md"] = env.get_template("legal.md.j2").render(common, checked_words=CHECKED_WORDS, cited_by=cited_by(book))
     return files

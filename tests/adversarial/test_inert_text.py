@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -306,3 +307,19 @@ def test_report_json_keeps_the_names_but_prints_no_raw_control_character(noisy):
     text = report["units"][0]["next_action"]["text"]  # the data, as it is
     assert text == "催缴通知书\x1b[2J\x9b31m\u202e[link=http://evil.example]点[/link]：书面通知"
     assert "\\u009b" in result.stdout and "\\u202e" in result.stdout
+
+
+def test_playbook_text_keeps_its_inline_code_and_nothing_else():
+    """The playbook and legal book (a community may write its own) are as inert as data; only `code` is kept."""
+    from generator.content.playbook import load_playbook
+    from generator.site.build import with_code_spans
+
+    book = with_code_spans(load_playbook(PROJECT))
+    applies = book.legal.article("civil-code-162").applies
+    html = markdown.Markdown(extensions=SITE_EXTENSIONS).convert(f"**催费时**：{applies}")
+    assert "<code>party: creditor</code>" in html and "`" not in html
+    article = load_playbook(PROJECT).legal.article("civil-code-162")
+    hostile = replace(article, applies="写 `[a](javascript:alert(1))` 和 [b](javascript:alert(2)) ![](http://evil.example/x.png)")
+    html = markdown.Markdown(extensions=SITE_EXTENSIONS).convert(with_code_spans(hostile).applies)
+    assert [t for t, _ in tags(html)] == ["p", "code"]
+    assert text_of(html) == "写 [a](javascript:alert(1)) 和 [b](javascript:alert(2)) ![](http://evil.example/x.png)"
