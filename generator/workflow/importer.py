@@ -35,7 +35,6 @@ The sheet is read exactly or refused (the file may come from anyone):
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import os
 import re
@@ -66,7 +65,7 @@ from generator.core.errors import CuijiaoError, UsageProblem
 from generator.core.model import OCCUPANCIES
 from generator.reading.fields import UNIT_ID, odd_char
 from generator.reading.yamlsource import MappingNode, SequenceNode, compose
-from generator.workflow.edit import Edit, check_with, dump, money_text, write, yaml_for
+from generator.workflow.edit import Edit, check_with, dump, money_text, os_reason, write, yaml_for
 
 # field -> accepted headers (compared without spaces, case-insensitive)
 COLUMNS = {
@@ -140,25 +139,6 @@ MAX_TAG_BYTES = 100_000  # one tag with its attributes (a formula is at most 8,1
 MAX_UNIT_CHARS = 40
 _LAST_ROW = 1_048_576  # Excel's own limits
 _LAST_COLUMN = 16_384
-
-_OS_REASONS = {
-    errno.ENOENT: "文件不存在",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    errno.EISDIR: "这是一个文件夹",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.ENAMETOOLONG: "文件名太长",
-    errno.ELOOP: "链接太多或绕成了圈",
-    errno.ENOSPC: "磁盘已满",
-    errno.EROFS: "磁盘或文件夹是只读的",
-    errno.EIO: "读写出错（磁盘或网络盘故障）",
-    errno.EEXIST: "同名的文件或文件夹已经存在",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """A file-system error in Chinese words (the system's English text for a rare one)."""
-    return _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
 
 
 def _mb(size: int) -> str:
@@ -863,7 +843,7 @@ def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: b
 
 def write_drafts(root: Path, drafts: list[Draft]) -> None:
     """Write the new owner files, all or none: when one cannot be written, the ones already written
-    are removed again (they are all new files: the import never overwrites one)."""
+    are removed again (all of them new files: the import never overwrites one)."""
     edits = [d.edit for d in drafts]
     done: list[Edit] = []
     try:
@@ -871,9 +851,16 @@ def write_drafts(root: Path, drafts: list[Draft]) -> None:
             write(root, [edit])
             done.append(edit)
     except (OSError, CuijiaoError) as exc:
+        left = []
         for edit in done:
-            (root / edit.path).unlink(missing_ok=True)
+            try:
+                (root / edit.path).unlink(missing_ok=True)
+            except OSError:
+                left.append(edit.path)
         failed = edits[len(done)].path
-        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
-        raise CuijiaoError(f"无法写入 {failed}：{reason}。已撤回本次导入写入的 {len(done)} 个文件，"
-                           "owners/ 与导入前相同") from None
+        first = f"无法写入 {failed}：{os_reason(exc)}" if isinstance(exc, OSError) else str(exc).rstrip("。")
+        if left:
+            raise CuijiaoError(f"{first}。本次导入先写入的 {'、'.join(left)} 无法撤回，请手工删除") from None
+        if not done:
+            raise CuijiaoError(f"{first}。") from None
+        raise CuijiaoError(f"{first}。已撤回本次导入先写入的 {len(done)} 个文件，owners/ 与导入前相同") from None

@@ -19,6 +19,7 @@ import sys
 import time
 import zipfile
 import zlib
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -517,14 +518,28 @@ def test_an_owners_link_elsewhere_is_refused_and_nothing_is_written_there(commun
     assert tree(tmp_path) == before
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
-def test_a_read_only_owners_folder_is_a_message_and_nothing_is_written(community, tmp_path):
-    (community / "owners").chmod(0o555)
+@contextmanager
+def read_only(folder: Path):
+    """``folder`` made read-only: by its mode, or for root (who writes anywhere) immutable (chattr +i)."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield
+        finally:
+            folder.chmod(0o755)
+        return
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("root, and this file system cannot make a folder immutable")
     try:
-        source = csv_sheet(tmp_path / "名单.csv", "2-1-1", "2-1-2")
-        before = tree(tmp_path)
-        refused(run_import(community, source), "无法写入 owners/2-1-1.yaml：没有权限")
-        assert tree(tmp_path) == before
+        yield
     finally:
-        (community / "owners").chmod(0o755)
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
 
+
+@pytest.mark.skipif(os.name != "posix", reason="a folder's mode or chattr")
+def test_a_read_only_owners_folder_is_a_message_and_nothing_is_written(community, tmp_path):
+    source = csv_sheet(tmp_path / "名单.csv", "2-1-1", "2-1-2")
+    before = tree(tmp_path)
+    with read_only(community / "owners"):
+        refused(run_import(community, source), "无法写入 owners/2-1-1.yaml：没有权限")
+    assert tree(tmp_path) == before

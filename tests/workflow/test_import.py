@@ -139,7 +139,7 @@ def test_a_write_that_fails_halfway_removes_the_files_this_import_wrote(communit
     before = snapshot(community)
     result = cli(community, "import", str(sheet))
     assert result.exit_code == 1
-    assert "无法写入 owners/3-1-302.yaml：磁盘已满。已撤回本次导入写入的 1 个文件，owners/ 与导入前相同" in result.output
+    assert "无法写入 owners/3-1-302.yaml：磁盘已满。已撤回本次导入先写入的 1 个文件，owners/ 与导入前相同" in result.output
     assert [e.path for e in written] == ["owners/3-1-301.yaml"]
     assert snapshot(community) == before
 
