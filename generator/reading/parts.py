@@ -29,7 +29,8 @@ from generator.reading.specs import ENTRY_SECTIONS, read_entries
 from generator.reading.yamlsource import compose_text
 
 PARTS_MIN_CHARS = 4_000_000  # smaller files are read whole: their nodes fit easily
-PART_CHARS = 1_000_000
+PART_CHARS = 1_000_000  # at least; a file of more than MAX_PARTS of them is cut in about MAX_PARTS parts
+MAX_PARTS = 50  # libyaml scans each part's blank lines: fewer, larger parts for a huge file
 
 _LINE_AT_MARGIN = re.compile(r"^[^\s#].*$", re.M)  # a line with content in its first column
 _SECTION_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +#.*)? *\r?")
@@ -48,9 +49,20 @@ class _Section:
 @dataclass(frozen=True, slots=True)
 class Part:
     section: str
-    text: str  # composes on its own, every line where it is in the file
+    key_line: int  # 0-based line of the section's key
+    key_text: str
+    line: int  # 0-based line where the part's own text starts
+    start: int  # its offsets in the file
+    end: int
     entries: int  # how many entries of the section it holds
     first_index: int  # the file-wide index of its first entry
+
+    def text(self, source: str) -> str:
+        """The part as a document of its own: every line where it is in the file, the lines between left blank.
+
+        Made only when the part is read: the blank lines of all parts together are many times the file.
+        """
+        return "\n" * self.key_line + self.key_text + "\n" * (self.line - self.key_line) + source[self.start:self.end]
 
 
 def split(text: str) -> list[Part] | None:
@@ -63,16 +75,14 @@ def split(text: str) -> list[Part] | None:
         cuts = _entry_starts(text, section)
         if cuts is None:
             return None
-        counted[section.name] = _group(section, cuts)
+        counted[section.name] = _group(section, cuts, len(text))
     first = _first_indexes({name: sum(n for *_, n in spans) for name, spans in counted.items()})
     parts = []
     line_of = _LineCounter(text)
     for section in sections:
         index = first.get(section.name, 0)
         for start, end, entries in counted[section.name]:
-            line = line_of(start)
-            padding = "\n" * section.key_line + section.key_text + "\n" + "\n" * (line - section.key_line - 1)
-            parts.append(Part(section.name, padding + text[start:end], entries, index))
+            parts.append(Part(section.name, section.key_line, section.key_text, line_of(start), start, end, entries, index))
             index += entries
     return parts
 
@@ -110,14 +120,15 @@ def _entry_starts(text: str, section: _Section) -> list[int] | None:
     return [match.start() for match in entry.finditer(text, first.start(), section.end)]
 
 
-def _group(section: _Section, starts: list[int]) -> list[tuple[int, int, int]]:
+def _group(section: _Section, starts: list[int], file_chars: int) -> list[tuple[int, int, int]]:
     """Consecutive entries in parts of at least PART_CHARS (the last may be shorter): (start, end, entries).
 
     The first part also holds the comments between the key line and the first entry.
     """
+    size = max(PART_CHARS, file_chars // MAX_PARTS)
     bounds = [section.body]
     for start in starts[1:]:
-        if start - bounds[-1] >= PART_CHARS:
+        if start - bounds[-1] >= size:
             bounds.append(start)
     bounds.append(section.end)
     spans, i = [], 0
@@ -162,7 +173,7 @@ def read_in_parts(path: str, text: str) -> tuple[Entries, list[Diagnostic]] | No
     # sections' keys; then each known section's entries, in ENTRY_SECTIONS order
     composing: list[Diagnostic] = []
     reading: dict[str, list[Diagnostic]] = {"": [], **{name: [] for name in ENTRY_SECTIONS}}
-    for part, (source, composed, reader, entries) in zip(parts, _readable(path, parts)):
+    for part, (source, composed, reader, entries) in zip(parts, _readable(path, text, parts)):
         if source is None:
             return None
         composing.extend(composed)
@@ -173,10 +184,10 @@ def read_in_parts(path: str, text: str) -> tuple[Entries, list[Diagnostic]] | No
     return Entries(*(tuple(lists[name]) for name in ENTRY_SECTIONS)), problems
 
 
-def _readable(path: str, parts: list[Part]) -> Iterator[tuple]:
+def _readable(path: str, text: str, parts: list[Part]) -> Iterator[tuple]:
     """Each part composed and read; a part that does not compose or holds other entries than counted yields None and stops."""
     for part in parts:
-        source, composed = compose_text(path, part.text)
+        source, composed = compose_text(path, part.text(text))
         node = source.node
         if node is None or not _holds(node, part):
             yield None, (), Reader(path), Entries()

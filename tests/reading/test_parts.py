@@ -68,7 +68,7 @@ def test_a_plain_file_is_really_read_in_several_parts_with_its_own_line_numbers(
     assert sum(p.entries for p in cut) == 40
     assert [p.first_index for p in cut] == [sum(q.entries for q in cut[:i]) for i in range(len(cut))]
     for part in cut:  # every line of a part is blank, the section's key, or the file's own line at its place
-        for number, line in enumerate(part.text.split("\n")):
+        for number, line in enumerate(part.text(text).split("\n")):
             assert line in ("", "payments:") or line == text.split("\n")[number]
 
 
