@@ -1,6 +1,7 @@
 """``cuijiao import``: a spreadsheet of households into owner files, all or nothing."""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from decimal import Decimal
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import click
 
 from generator import pipeline
 from generator.cli.chinese import CuijiaoCommand
+from generator.workflow.edit import edit_lock
 from generator.workflow.importer import plan_import, write_drafts
 
 # -- the command ------------------------------------------------------------------------------
@@ -26,21 +28,23 @@ def command(obj, file: Path, dry_run: bool) -> None:
     有任何错误都不写入；已有的房屋文件不会被覆盖。先用 --dry-run 看看会写什么。
     """
     when = obj.as_of  # --as-of, written before or after "import"
-    result = plan_import(obj.root, file, when, obj.today, obj.use_cache)
-    for problem in result.problems:
-        click.echo(problem.render(), err=True)
-    if result.errors:
-        click.echo(f"未写入任何文件：{file.name} 有 {len(result.errors)} 处错误（见上），改正后重新导入。", err=True)
-        raise SystemExit(1)
-    new = [d for d in result.drafts if not d.skipped]
-    skipped = len(result.drafts) - len(new)
-    if dry_run:
-        for draft in new:
-            click.echo(f"将写入 {draft.edit.path}：")
-            click.echo("".join("    " + line + "\n" for line in draft.edit.text.splitlines()), nl=False)
-        click.echo(f"试运行：将导入 {len(new)} 户" + (f"，跳过 {skipped} 户（文件已存在）" if skipped else "") + "；未写入任何文件。")
-        return
-    write_drafts(obj.root, new)
+    # under the edit lock: nothing another command writes meanwhile is judged by an old check
+    with nullcontext() if dry_run else edit_lock(obj.root):
+        result = plan_import(obj.root, file, when, obj.today, obj.use_cache)
+        for problem in result.problems:
+            click.echo(problem.render(), err=True)
+        if result.errors:
+            click.echo(f"未写入任何文件：{file.name} 有 {len(result.errors)} 处错误（见上），改正后重新导入。", err=True)
+            raise SystemExit(1)
+        new = [d for d in result.drafts if not d.skipped]
+        skipped = len(result.drafts) - len(new)
+        if dry_run:
+            for draft in new:
+                click.echo(f"将写入 {draft.edit.path}：")
+                click.echo("".join("    " + line + "\n" for line in draft.edit.text.splitlines()), nl=False)
+            click.echo(f"试运行：将导入 {len(new)} 户" + (f"，跳过 {skipped} 户（文件已存在）" if skipped else "") + "；未写入任何文件。")
+            return
+        write_drafts(obj.root, new)
     summary = f"已导入 {len(new)} 户到 owners/" + (f"，跳过 {skipped} 户（文件已存在）" if skipped else "")
     if new and result.checked is not None:
         from generator.core.money import fmt_grouped

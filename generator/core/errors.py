@@ -23,21 +23,24 @@ class UsageProblem(CuijiaoError):
     usage = True
 
 
-_ERRNO_WORDS = {
-    "EACCES": "没有权限", "EPERM": "没有权限", "EROFS": "是只读的（只读文件系统）", "ENOSPC": "磁盘已满",
-    "EDQUOT": "超出磁盘配额", "ENAMETOOLONG": "名称太长", "ENOENT": "不存在", "ENOTDIR": "路径中有一段不是文件夹",
-    "EISDIR": "是一个文件夹，而这里需要文件", "ELOOP": "经过的链接太多或是一个不能跟随的链接", "EEXIST": "已经存在",
-    "ENOTEMPTY": "文件夹不是空的", "EBUSY": "正被占用", "EIO": "读写出错（磁盘或网络文件系统故障）",
-    "EXDEV": "不在同一个磁盘上", "EMFILE": "打开的文件太多", "ETXTBSY": "正被占用",
+_REASONS = {
+    "EACCES": "没有权限", "EPERM": "没有权限", "EROFS": "所在的磁盘是只读的", "ENOSPC": "磁盘已满",
+    "EDQUOT": "超出了磁盘配额", "ENAMETOOLONG": "名称太长", "ENOENT": "找不到", "ENOTDIR": "路径中有一段不是文件夹",
+    "EISDIR": "那是一个文件夹，而这里需要文件", "ELOOP": "路径经过了符号链接", "EEXIST": "已经存在",
+    "ENOTEMPTY": "文件夹不是空的", "EBUSY": "正被占用", "ETXTBSY": "正被占用", "EIO": "磁盘读写出错",
+    "EXDEV": "不在同一个磁盘上", "EMFILE": "打开的文件太多",
 }
 
 
-def file_system_message(exc: OSError) -> str:
-    """A failed file operation in Chinese: which file, what the system said, what to do; never a traceback."""
+def os_reason(exc: OSError) -> str:
+    """A file-system error in Chinese words: 没有权限、磁盘已满 ..., else the system's own text."""
     import errno
 
-    name = errno.errorcode.get(exc.errno or 0, "")
-    words = _ERRNO_WORDS.get(name, exc.strerror or "操作失败")
+    return _REASONS.get(errno.errorcode.get(exc.errno or 0, "")) or exc.strerror or exc.__class__.__name__
+
+
+def file_system_message(exc: OSError) -> str:
+    """A failed file operation that stopped a command, in Chinese: which file, why, what to do; never a traceback."""
     where = "、".join(f"“{f}”" for f in (exc.filename, exc.filename2) if f is not None) or "文件"
-    return (f"无法完成文件操作：{where}{words}（{name or '系统错误'}：{exc.strerror or exc}）。"
+    return (f"无法完成文件操作：{where}：{os_reason(exc)}（{exc.strerror or exc}）。"
             "请检查路径是否正确、文件夹是否可写、磁盘是否还有空间；之前生成的输出没有被改动。")

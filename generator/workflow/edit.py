@@ -11,7 +11,6 @@ that was there before is still there, unchanged.
 """
 from __future__ import annotations
 
-import errno
 import io
 import os
 import re
@@ -33,7 +32,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from generator import pipeline
-from generator.core.errors import CuijiaoError
+from generator.core.errors import CuijiaoError, os_reason
 from generator.core.model import (
     FOR_LATE_FEE,
     FOR_OPENING,
@@ -493,19 +492,7 @@ _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO put where a file should be ne
 _AT = {os.open, os.stat, os.mkdir, os.unlink} <= os.supports_dir_fd
 _KINDS = ((stat.S_ISLNK, "符号链接"), (stat.S_ISDIR, "文件夹"), (stat.S_ISFIFO, "命名管道"), (stat.S_ISSOCK, "套接字"),
           (stat.S_ISCHR, "设备文件"), (stat.S_ISBLK, "设备文件"), (stat.S_ISREG, "普通文件"))
-_REASONS = {
-    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.EROFS: "所在的磁盘是只读的",
-    errno.ENOSPC: "磁盘已满", getattr(errno, "EDQUOT", -1): "超出了磁盘配额", errno.ENAMETOOLONG: "文件名太长",
-    errno.ENOTDIR: "路径中有一段不是文件夹", errno.EISDIR: "那是一个文件夹", errno.ELOOP: "路径经过了符号链接",
-    errno.ENOENT: "找不到", errno.EEXIST: "已经存在", errno.EIO: "磁盘读写出错",
-}
-
 Folder = int | str  # an open folder (dir_fd) or, without dir_fd, its path
-
-
-def os_reason(exc: OSError) -> str:
-    """A file-system error in Chinese words: 没有权限、磁盘已满 ..., else the system's own text."""
-    return _REASONS.get(exc.errno) or exc.strerror or exc.__class__.__name__
 
 
 def _kind(mode: int) -> str:

@@ -61,11 +61,11 @@ from generator.core.diagnostics import (
     sorted_diagnostics,
     warning,
 )
-from generator.core.errors import CuijiaoError, UsageProblem
+from generator.core.errors import CuijiaoError, UsageProblem, os_reason
 from generator.core.model import OCCUPANCIES
 from generator.reading.fields import UNIT_ID, odd_char
 from generator.reading.yamlsource import MappingNode, SequenceNode, compose
-from generator.workflow.edit import Edit, check_with, dump, money_text, os_reason, write, yaml_for
+from generator.workflow.edit import Edit, check_with, dump, money_text, write, yaml_for
 
 # field -> accepted headers (compared without spaces, case-insensitive)
 COLUMNS = {
