@@ -49,6 +49,7 @@ from generator.core.diagnostics import sorted_diagnostics
 from generator.core.inert import for_markdown
 from generator.core.money import ZERO
 from generator.core.paths import PROJECT_DIR
+from generator.reading.files import inside, own_files, read_own
 from generator.render import templates
 from generator.render.outputs import link_or_copy, sync_tree
 from generator.render.templates import template_dirs
@@ -235,9 +236,10 @@ def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: dict[st
     shown = with_code_spans(book)
     common = {"as_of": desk.as_of, "policy": desk.policy, "pb": shown, "legal": shown.legal}
     files: dict[str, str | bytes] = {}
-    for folder in (root / PLAYBOOK_DIR, PROJECT_DIR / PLAYBOOK_DIR):  # the community's own index.md wins
-        if (folder / "index.md").is_file():
-            files["playbook/index.md"] = (folder / "index.md").read_bytes()
+    for base in (root, PROJECT_DIR):  # the community's own index.md wins
+        folder = base / PLAYBOOK_DIR
+        if (folder / "index.md").is_file() and inside(base, folder):
+            files["playbook/index.md"] = read_own(folder, folder / "index.md")
             break
     counts: dict[str, int] = {}
     reason_counts: dict[str, int] = {}
@@ -272,10 +274,10 @@ def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: dict[st
 def _guide_files(root: Path) -> dict[str, bytes]:
     """The user guide: the project's pages, each replaced by the community's docs/guide/ page of the same name."""
     files: dict[str, bytes] = {}
-    for folder in (GUIDE_DIR, root / "docs" / "guide"):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.md")):
-                files["guide/" + path.name] = path.read_bytes()
+    for base, folder in ((PROJECT_DIR, GUIDE_DIR), (root, root / "docs" / "guide")):
+        if folder.is_dir() and inside(base, folder):
+            for path in own_files(folder, "*.md", recursive=False):
+                files["guide/" + path.name] = read_own(folder, path)
     return files
 
 
@@ -327,9 +329,8 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
     files["charts/rates.svg"] = rate_chart(board.monthly_rates, family)
     files["robots.txt"] = "User-agent: *\nDisallow: /\n"
     for folder in reversed(template_dirs(inputs.root, "site_templates", "assets")):  # the community's assets win
-        for path in folder.rglob("*"):
-            if path.is_file():
-                files["assets/" + path.relative_to(folder).as_posix()] = path.read_bytes()
+        for path in own_files(folder):
+            files["assets/" + path.relative_to(folder).as_posix()] = read_own(folder, path)
     files.update(_guide_files(inputs.root))
     docs = {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
     return Rendered(docs, details)
@@ -413,8 +414,11 @@ def _build_date(desk: Desk):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int]:
-    """Write the work folder (mkdocs.yml, docs/, overrides/), only what changed; returns (config file, files changed).
+def prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int, bool]:
+    """Write the work folder (mkdocs.yml, docs/, overrides/), only what changed.
+
+    Returns the config file, how many files changed, and whether the theme has
+    templates of the community's own (to render in Jinja's sandbox).
 
     The folder then builds with either engine: MkDocs in-process (``build_site``)
     or ``zensical build -f WORK/mkdocs.yml``.
@@ -430,7 +434,8 @@ def prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int]:
     if not config_path.is_file() or config_path.read_bytes() != text:
         config_path.write_bytes(text)
         written += 1
-    return config_path, written + changed
+    own_theme = any(not folder.resolve().is_relative_to(PROJECT_DIR) for folder in config.overrides)
+    return config_path, written + changed, own_theme
 
 
 def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
@@ -441,7 +446,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
 
     from generator.site import plugin as compact_plugin
 
-    config_path, written = prepare(desk, inputs)
+    config_path, written, own_theme = prepare(desk, inputs)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     try:
         import jieba
@@ -460,7 +465,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
                 raise collected.failure(
                     f"网站配置（{siteconfig.config_file(inputs.root)}）有错误，MkDocs 无法读取。"
                     "请对照项目自带的 mkdocs.yml 检查下面提到的那一项（MkDocs 的原话是英文）：", exc) from None
-            compact_plugin.install(config)
+            compact_plugin.install(config, sandboxed=own_theme)
             try:
                 build(config)
             except (Abort, ConfigurationError) as exc:

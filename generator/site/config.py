@@ -27,6 +27,7 @@ from pathlib import Path
 from generator.core.errors import CuijiaoError
 from generator.core.inert import visible
 from generator.core.paths import PROJECT_DIR
+from generator.reading.files import inside, own_files, read_own
 
 DEFAULT_SITE_NAME = "物业费催缴台账"
 DEFAULT_CUSTOM_DIR = "site_templates/overrides"
@@ -68,11 +69,25 @@ def _yaml():
     return yaml
 
 
+def _own_path(source: Path, written: str, what: str) -> Path:
+    """A path the configuration names, which must lie in the configuration's own folder with no link on the way."""
+    path = source.parent / written
+    if not inside(source.parent, path):
+        raise SiteBuildError(f"网站配置 {source} 里 {what} 写的是“{visible(written)}”，它在小区文件夹以外或经过一个链接："
+                             "为免把别处的文件带进网站，只能用小区文件夹里的文件夹和文件。")
+    return path.absolute()
+
+
 def _load(path: Path):
+    """The configuration as data, refused if it holds a YAML tag: MkDocs reads its configuration with
+    PyYAML's unsafe loader, where ``!!python/object/apply:os.system`` runs a command and ``!ENV``
+    copies a secret of the environment into the site."""
     from ruamel.yaml.error import YAMLError
 
     try:
-        data = _yaml().load(path.read_text(encoding="utf-8"))
+        text = read_own(path.parent, path).decode("utf-8")
+        _refuse_tags(path, text)
+        data = _yaml().load(text)
     except (YAMLError, UnicodeDecodeError) as exc:
         raise SiteBuildError(f"网站配置 {path} 不是有效的 YAML，请对照项目自带的 mkdocs.yml 改正：\n  {exc}") from None
     if not isinstance(data, dict):
@@ -91,10 +106,11 @@ def site_config(root: Path, community: str, search: bool = True) -> SiteConfig:
     data["site_name"] = site_name
     data["docs_dir"] = "docs"
     data["site_dir"] = "site"
+    if "hooks" in data:
+        raise SiteBuildError(f"网站配置 {source} 里有 hooks：MkDocs 会运行其中的 Python 文件，cuijiao 不运行数据文件夹里的代码。"
+                             "请删除 hooks 这一项；要改页面样式，把模板放在 site_templates/overrides/ 里。")
     if "INHERIT" in data:
-        data["INHERIT"] = str((source.parent / str(data["INHERIT"])).resolve())
-    if isinstance(data.get("hooks"), list):
-        data["hooks"] = [str((source.parent / str(h)).resolve()) for h in data["hooks"]]
+        data["INHERIT"] = str(_own_path(source, str(data["INHERIT"]), "INHERIT"))
     theme = data.get("theme")
     if isinstance(theme, str):
         from ruamel.yaml.comments import CommentedMap
@@ -105,10 +121,10 @@ def site_config(root: Path, community: str, search: bool = True) -> SiteConfig:
         raise SiteBuildError(f"网站配置 {source} 缺少 theme（主题）一项：请照项目自带的 mkdocs.yml 写 theme: name: material。")
     folders = [PROJECT_DIR / DEFAULT_CUSTOM_DIR]
     if (root / DEFAULT_CUSTOM_DIR).is_dir():
-        folders.append(root / DEFAULT_CUSTOM_DIR)
+        folders.append(_own_path(root / "mkdocs.yml", DEFAULT_CUSTOM_DIR, "site_templates/overrides"))
     custom = theme.get("custom_dir")
     if custom:
-        named = (source.parent / str(custom)).resolve()
+        named = _own_path(source, str(custom), "theme.custom_dir")
         if named.is_dir():
             folders.append(named)
         elif str(custom).rstrip("/") != DEFAULT_CUSTOM_DIR:
@@ -134,11 +150,24 @@ def site_config(root: Path, community: str, search: bool = True) -> SiteConfig:
     return SiteConfig(source, buffer.getvalue(), site_name, tuple(unique))
 
 
+def _refuse_tags(path: Path, text: str) -> None:
+    import yaml
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                raise SiteBuildError(
+                    f"网站配置 {path} 第 {event.start_mark.line + 1} 行用了 YAML 标签“{visible(tag)}”：MkDocs 读到这种标签时会执行"
+                    "Python 代码或读取环境变量，cuijiao 不运行数据文件夹里的代码。请删除这个标签，直接写值。")
+    except yaml.YAMLError:
+        return  # not valid YAML: ruamel says where
+
+
 def override_files(folders: tuple[Path, ...]) -> dict[str, bytes]:
     """The theme overrides merged file by file: a file of a later folder replaces the same path of an earlier one."""
     files: dict[str, bytes] = {}
     for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                files[path.relative_to(folder).as_posix()] = path.read_bytes()
+        for path in own_files(folder):
+            files[path.relative_to(folder).as_posix()] = read_own(folder, path)
     return files

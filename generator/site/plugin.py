@@ -6,6 +6,8 @@ MkDocs file). Imported only when a site is built: MkDocs is slow to import.
 """
 from __future__ import annotations
 
+from jinja2 import Environment
+from jinja2.sandbox import SandboxedEnvironment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
@@ -14,7 +16,30 @@ from generator.site.compact import compact_html
 
 
 class CompactPages(BasePlugin):
-    """Compacts the HTML of pages and of the theme's HTML templates (404.html); other outputs pass as they are."""
+    """Compacts the HTML of pages and of the theme's HTML templates (404.html); other outputs pass as they are.
+
+    With ``sandboxed`` it also renders the theme in Jinja's sandbox: a community's
+    ``site_templates/overrides`` are templates someone else may have written, and in
+    MkDocs' plain environment a template can reach Python's internals
+    (``''.__class__.__mro__``…) and run code. (The sandbox costs about a tenth of
+    the build, so the project's own theme is rendered as MkDocs does.)
+    """
+
+    def __init__(self, sandboxed: bool = False) -> None:
+        super().__init__()
+        self.sandboxed = sandboxed
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files) -> Environment:
+        if not self.sandboxed:
+            return env
+        sandbox = SandboxedEnvironment(loader=env.loader, extensions=list(env.extensions), autoescape=env.autoescape,
+                                       undefined=env.undefined, trim_blocks=env.trim_blocks, lstrip_blocks=env.lstrip_blocks,
+                                       keep_trailing_newline=env.keep_trailing_newline, auto_reload=False)
+        sandbox.filters.update(env.filters)
+        sandbox.tests.update(env.tests)
+        sandbox.globals.update(env.globals)
+        sandbox.policies.update(env.policies)
+        return sandbox
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         return compact_html(output)
@@ -23,9 +48,9 @@ class CompactPages(BasePlugin):
         return compact_html(output_content) if template_name.endswith(".html") else output_content
 
 
-def install(config: MkDocsConfig) -> None:
+def install(config: MkDocsConfig, sandboxed: bool = False) -> None:
     """Add the plugin to a loaded configuration, its (empty) options validated like any plugin's."""
-    plugin = CompactPages()
+    plugin = CompactPages(sandboxed)
     errors, warnings = plugin.load_config({})
     assert not errors and not warnings, (errors, warnings)  # it has no options
     config.plugins["cuijiao/compact"] = plugin

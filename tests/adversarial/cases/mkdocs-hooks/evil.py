@@ -1,0 +1,2 @@
+import pathlib
+pathlib.Path("{outside}/ran").touch()
