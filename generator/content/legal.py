@@ -24,6 +24,7 @@ from generator.core.diagnostics import Diagnostic, Pos, error
 from generator.core.lookup import find, merge_by_key
 from generator.core.paths import PROJECT_DIR
 from generator.reading.fields import BAD, Enum, ListOf, Reader, stage_id, text
+from generator.reading.files import UnsafeFile, read_own
 from generator.reading.yamlsource import MappingNode, ScalarNode, compose
 
 LEGAL_FILE = "site_templates/legal/laws.yaml"
@@ -264,7 +265,7 @@ def _sources(root: Path | None) -> list[tuple[str, Path]]:
     files = [(LEGAL_FILE, PROJECT_DIR / LEGAL_FILE)]
     if root is not None:
         own = Path(root) / LEGAL_FILE
-        if own.is_file() and own.resolve() != files[0][1].resolve():
+        if (own.is_file() or own.is_symlink()) and own.resolve() != files[0][1].resolve():
             files.append((LEGAL_FILE, own))
     return files
 
@@ -274,10 +275,11 @@ def load_legal(root: Path | None = None) -> LegalBook:
     problems: list[Diagnostic] = []
     raws: list[_Raw] = []
     for rel, path in _sources(root):
+        base = PROJECT_DIR if path == PROJECT_DIR / LEGAL_FILE else Path(root)
         try:
-            data = path.read_bytes()
-        except OSError:
-            problems.append(error(Pos(rel), f"读不到法律依据文件 {rel}", "检查文件是否存在、是否有读取权限"))
+            data = read_own(base, path)
+        except UnsafeFile as exc:
+            problems.append(error(Pos(rel), f"读不到法律依据文件 {rel}：{exc}", "把它换成小区文件夹里的普通文件"))
             continue
         raw, found = _read(rel, data)
         problems.extend(found)

@@ -37,6 +37,7 @@ from generator.reading.fields import (
     stage_id,
     text,
 )
+from generator.reading.files import UnsafeFile, read_own
 from generator.reading.yamlsource import SequenceNode, compose
 
 PLAYBOOK_DIR = "site_templates/playbook"
@@ -800,11 +801,16 @@ def load_playbook(root: Path | None = None, legal: LegalBook | None = None) -> P
         for name in _FILES:
             path = folder / name
             rel = f"{PLAYBOOK_DIR}/{name}"
-            if not path.is_file():
+            if not (path.is_file() or path.is_symlink()):
                 if folder == folders[0]:
                     problems.append(error(Pos(rel), f"缺少催收手册文件 {rel}"))
                 continue
-            found, issues = _read_file(name, rel, path.read_bytes())
+            try:
+                raw = read_own(PROJECT_DIR if folder == folders[0] else Path(root), path)
+            except UnsafeFile as exc:
+                problems.append(error(Pos(rel), f"读不到催收手册文件 {rel}：{exc}", "把它换成小区文件夹里的普通文件"))
+                continue
+            found, issues = _read_file(name, rel, raw)
             problems.extend(issues)
             for key, records in found.items():
                 data[key] = records if key == "monthly" else merge_by_key(data[key], records)

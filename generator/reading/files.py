@@ -10,11 +10,13 @@ it is read is cut at the limit, not followed.
 """
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from pathlib import Path
 
 from generator.core.diagnostics import Diagnostic, Pos, error, warning
+from generator.core.errors import CuijiaoError
 
 DATA_FOLDERS = ("ledger", "owners")
 MAX_FILE_BYTES = 256 * 1024 * 1024  # a month of payments for 5,000 units is under 1 MB
@@ -127,3 +129,72 @@ def _too_large(path: str, size: int, budget: Budget | None) -> Diagnostic:
                      "按月或按年拆成几个文件（例如 ledger/payments/2026-11.yaml），或检查它是不是误放的别的文件")
     return error(Pos(path), f"小区的数据文件合计超过 {_mib(MAX_TOTAL_BYTES)}，{path} 及之后的文件没有读取",
                  "检查 ledger/ 和 owners/ 里是否误放了很大的文件；正常的小区数据远小于这个上限")
+
+
+# -- the community's other files: its templates, assets, guide pages, playbook, mkdocs.yml --------
+
+class UnsafeFile(CuijiaoError):
+    """A file of the community that is a link, not a regular file, outside it, or too large (Chinese message)."""
+
+
+def read_own(folder: Path, path: Path) -> bytes:
+    """The bytes of ``path``, a regular file under ``folder`` reached without any link; else UnsafeFile.
+
+    For the files that shape the outputs (templates, assets, the site's
+    configuration): a link there could copy any file of the machine into the
+    site or a letter. ``folder`` itself is the caller's to have checked
+    (``inside``).
+    """
+    rel = _shown(folder, path)
+    if not inside(folder, path):
+        raise UnsafeFile(f"{rel} 经过一个链接指向别处，不会读取：{_LINK_HINT}")
+    raw, problem = read_data_file(path.parent, path.name)
+    if raw is None:
+        raise UnsafeFile(f"{path}：{problem.message.replace(path.name + ' ', '', 1)}（{problem.hint}）")
+    return raw
+
+
+def own_files(folder: Path, pattern: str = "*", recursive: bool = True) -> list[Path]:
+    """The regular files under ``folder`` whose names match ``pattern``, sorted, never through a link.
+
+    A link or a special file there is refused (UnsafeFile), not skipped: a
+    page or style that silently vanished would be as confusing as a leak.
+    """
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in [*dirnames, *filenames]:
+            if Path(dirpath, name).is_symlink():
+                raise UnsafeFile(f"{Path(dirpath, name)} 是一个链接（符号链接），不会读取：{_LINK_HINT}")
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            if not path.is_file():
+                raise UnsafeFile(f"{path} 不是普通文件（可能是管道、设备或套接字），不会读取：请删除它")
+            if fnmatch.fnmatch(name, pattern):
+                found.append(path)
+        if not recursive:
+            break
+    return found
+
+
+def inside(root: Path, path: Path) -> bool:
+    """``path`` is ``root`` or under it, and no part of it below ``root`` is a link."""
+    try:
+        rel = path.absolute().relative_to(root.absolute())
+    except ValueError:
+        return False
+    here = root.absolute()
+    for part in rel.parts:
+        here = here / part
+        if here.is_symlink():
+            return False
+    return True
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return str(path)

@@ -10,17 +10,50 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    StrictUndefined,
+    TemplateNotFound,
+)
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 
 from generator.core import labels
 from generator.core.money import fmt_grouped
 from generator.core.paths import PROJECT_DIR
+from generator.reading.files import UnsafeFile, inside, read_own
 
 
 def template_dirs(root: Path, *parts: str) -> list[Path]:
-    """``root/<parts>`` (the community's own templates) first, then the project's; only those that exist."""
-    dirs = [root.joinpath(*parts), PROJECT_DIR.joinpath(*parts)]
+    """``root/<parts>`` (the community's own templates) first, then the project's; only those that exist.
+
+    The community's folder must be its own (no link on the way): UnsafeFile otherwise.
+    """
+    own = root.joinpath(*parts)
+    if (own.exists() or own.is_symlink()) and not inside(root, own):
+        raise UnsafeFile(f"{'/'.join(parts)} 经过一个链接指向小区文件夹以外，不会读取：请把链接换成文件夹本身")
+    dirs = [own, PROJECT_DIR.joinpath(*parts)]
     return [d for d in dirs if d.is_dir()]
+
+
+class OwnFilesLoader(BaseLoader):
+    """Templates from regular files in one folder, never through a link (``read_own``): a template
+    that links to /etc/passwd is refused, not included in a page or a letter."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(self, environment: Environment, template: str):
+        path = self.folder.joinpath(*split_template_path(template))
+        if not (path.exists() or path.is_symlink()):
+            raise TemplateNotFound(template)
+        try:
+            source = read_own(self.folder, path).decode("utf-8")
+        except UnicodeDecodeError:
+            raise UnsafeFile(f"模板 {path} 不是 UTF-8 编码，请用 UTF-8 另存") from None
+        return source, str(path), lambda: True
 
 
 def percent(value, missing: str = "—") -> str:
@@ -52,9 +85,15 @@ def vocabulary_filters() -> dict[str, Callable]:
 
 
 def environment(dirs: list[Path], filters: dict[str, Callable] | None = None, **options) -> Environment:
-    """A strict environment over ``dirs`` (first wins), autoescaping, with the shared filters and ``filters`` on top."""
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+    """A strict environment over ``dirs`` (first wins), autoescaping, with the shared filters and ``filters`` on top.
+
+    A community's own templates are data someone else may have written: with any
+    folder outside the project the environment is Jinja's sandbox, where a
+    template cannot reach Python's internals (``''.__class__.__mro__``…) to run code.
+    """
+    own = any(not d.resolve().is_relative_to(PROJECT_DIR) for d in dirs)
+    env = (SandboxedEnvironment if own else Environment)(
+        loader=ChoiceLoader([OwnFilesLoader(d) for d in dirs]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
