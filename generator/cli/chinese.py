@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from generator.core.errors import CuijiaoError, file_system_message
+from generator.core.inert import visible
 
 
 class CuijiaoCommand(click.Command):
@@ -26,11 +27,12 @@ class CuijiaoCommand(click.Command):
         try:
             return super().invoke(ctx)
         except CuijiaoError as exc:
+            message = visible(str(exc))  # it may quote what was typed or read: no control character reaches the terminal
             if exc.usage:
-                raise click.UsageError(str(exc), ctx) from None
-            raise click.ClickException(str(exc)) from None
+                raise click.UsageError(message, ctx) from None
+            raise click.ClickException(message) from None
         except OSError as exc:  # read-only, full, missing, too long: a Chinese message, never a traceback
-            raise click.ClickException(file_system_message(exc)) from None
+            raise click.ClickException(visible(file_system_message(exc))) from None
 
 
 HELP_OPTION_TEXT = "显示本帮助并退出。"

@@ -25,7 +25,7 @@ class UsageProblem(CuijiaoError):
 
 _REASONS = {
     "EACCES": "没有权限", "EPERM": "没有权限", "EROFS": "所在的磁盘是只读的", "ENOSPC": "磁盘已满",
-    "EDQUOT": "超出了磁盘配额", "ENAMETOOLONG": "名称太长", "ENOENT": "找不到", "ENOTDIR": "路径中有一段不是文件夹",
+    "EDQUOT": "超出了磁盘配额", "ENAMETOOLONG": "文件名太长", "ENOENT": "找不到", "ENOTDIR": "路径中有一段不是文件夹",
     "EISDIR": "那是一个文件夹，而这里需要文件", "ELOOP": "路径经过了符号链接", "EEXIST": "已经存在",
     "ENOTEMPTY": "文件夹不是空的", "EBUSY": "正被占用", "ETXTBSY": "正被占用", "EIO": "磁盘读写出错",
     "EXDEV": "不在同一个磁盘上", "EMFILE": "打开的文件太多",

@@ -190,12 +190,12 @@ def _reuse_unchanged(previous: Path, fresh: Path) -> tuple[int, int]:
 def link_or_copy(source: Path, dest: Path) -> None:
     """Put ``source`` at ``dest``: a hard link where the file system allows it (no second copy on disk), else a copy."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
+    if dest.exists() or dest.is_symlink():
         dest.unlink()
     try:
-        os.link(source, dest)
+        os.link(source, dest, follow_symlinks=False)  # a link put at ``source`` meanwhile is linked as a link, never followed
     except OSError:
-        shutil.copyfile(source, dest)
+        shutil.copyfile(source, dest, follow_symlinks=False)
 
 
 def sync_tree(folder: Path, files: dict[str, bytes]) -> tuple[int, int]:
