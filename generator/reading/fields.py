@@ -65,6 +65,8 @@ def odd_char(text: str, allowed: str = UNIT_CHAR + "|-") -> str | None:
         return f"空格（{code}）"
     if unicodedata.category(char)[0] in "CZ":
         return f"看不见的字符 {code}"
+    if unicodedata.category(char)[0] not in "LN":
+        return f"符号“{char}”（{code}）"
     name = unicodedata.name(char, "")
     return f"“{char}”（{code}，{_SCRIPT_WORDS.get(name.split(' ')[0], name.lower() or '未知字符')}）"
 MAX_MONEY_DIGITS = 12  # 999,999,999,999.99 yuan
@@ -437,8 +439,9 @@ class UnitId(_Matching):
     def refuse(self, r: Reader, node, value: str):
         odd = odd_char(value)
         if odd is not None:
-            return r.error(node, f"房号“{value}”里有{odd}：房号只能用英文字母、数字、汉字和“-”",
-                           "和字母、数字长得像的其他字符（全角字母、西里尔字母等）会被当成另一户；请用英文输入法重新输入，例如 3-2-1802")
+            hint = ("和字母、数字长得像的其他字符（全角字母、西里尔字母等）会被当成另一户；请用英文输入法重新输入，例如 3-2-1802"
+                    if odd.startswith("“") else "例如 3-2-1802；不要写空格、“/”“_”等符号，栋、单元、室之间用“-”隔开")
+            return r.error(node, f"房号“{value}”里有{odd}：房号只能用英文字母、数字、汉字和“-”", hint)
         return r.error(node, f"房号“{value}”的“-”只能写在两段之间", "例如 3-2-1802；栋、单元、室之间用一个“-”隔开")
 
     @classmethod
