@@ -192,11 +192,16 @@ def _produce(obj: Context, out: Path, names: tuple[str, ...], produce):
     Only OUT/site and OUT/letters are ever replaced; an --out that would endanger
     the data is refused before any work (a usage error).
     """
-    from generator.render.outputs import check_out_dir, publish_outputs
+    from generator.render.outputs import (
+        check_out_dir,
+        publish_outputs,
+        work_folder_lock,
+    )
 
     check_out_dir(out, obj.root)
     desk = obj.desk_or_exit()
-    return publish_outputs(out, names, lambda tmps: produce(desk, tmps), root=obj.root)
+    with work_folder_lock(obj.work_dir):  # another build of this community waits: they share the work folder
+        return publish_outputs(out, names, lambda tmps: produce(desk, tmps), root=obj.root)
 
 
 _out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True,

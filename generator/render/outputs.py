@@ -17,9 +17,10 @@ import filecmp
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from generator.core.errors import UsageProblem
 
@@ -221,3 +222,25 @@ def sync_tree(folder: Path, files: dict[str, bytes]) -> tuple[int, int]:
                 path.unlink()
                 removed += 1
     return written, removed
+
+
+@contextmanager
+def work_folder_lock(work: Path) -> Iterator[None]:
+    """One build at a time in a community's work folder: two at once would write the same site sources.
+
+    The folder is the user's own (``core/paths.work_folder``); the lock is an
+    ``flock`` on ``WORK/.lock`` that goes with the process. Without ``fcntl``
+    (Windows) builds are not serialised.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    work.mkdir(parents=True, exist_ok=True)
+    fd = os.open(work / ".lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -59,3 +59,19 @@ def test_a_read_only_community_folder_still_builds(tmp_path):
             folder.chmod(0o755)
     assert result.returncode == 0, result.stderr
     assert (out / "site" / "index.html").is_file()
+
+
+def test_builds_of_one_community_at_the_same_time_each_give_the_whole_site(tmp_path):
+    """They share the community's work folder: the lock makes them take turns instead of writing it at once."""
+    import subprocess
+    import sys
+
+    root = _community(tmp_path)
+    outs = [tmp_path / f"out{i}" for i in range(3)]
+    procs = [subprocess.Popen([sys.executable, "-m", "generator", "--root", str(root), "--as-of", "2026-11-22", "site", "--out", str(out)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=BASE.parents[2]) for out in outs]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode("utf-8")
+    sites = [{p.relative_to(out): p.read_bytes() for p in (out / "site").rglob("*") if p.is_file()} for out in outs]
+    assert len(sites[0]) > 50 and sites[0] == sites[1] == sites[2]
