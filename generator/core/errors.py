@@ -41,6 +41,6 @@ def os_reason(exc: OSError) -> str:
 
 def file_system_message(exc: OSError) -> str:
     """A failed file operation that stopped a command, in Chinese: which file, why, what to do; never a traceback."""
-    where = "、".join(f"“{f}”" for f in (exc.filename, exc.filename2) if f is not None) or "文件"
-    return (f"无法完成文件操作：{where}：{os_reason(exc)}（{exc.strerror or exc}）。"
+    where = "、".join(f"“{f}”" for f in (exc.filename, exc.filename2) if f is not None)
+    return (f"无法完成文件操作：{where + '：' if where else ''}{os_reason(exc)}（{exc.strerror or exc}）。"
             "请检查路径是否正确、文件夹是否可写、磁盘是否还有空间；之前生成的输出没有被改动。")
