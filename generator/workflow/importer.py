@@ -67,24 +67,33 @@ from generator.reading.fields import UNIT_ID, odd_char
 from generator.reading.yamlsource import MappingNode, SequenceNode, compose
 from generator.workflow.edit import Edit, check_with, dump, money_text, write, yaml_for
 
-# field -> accepted headers (compared without spaces, case-insensitive)
+# field -> accepted headers (compared after NFKC, without spaces, case-insensitive, and without a
+# unit in brackets at the end: "面积（平方米）" and "欠费(元)" are "面积" and "欠费")
 COLUMNS = {
-    "unit": ("房号", "房屋", "房间号", "房屋编号", "unit"),
-    "owner": ("业主", "业主姓名", "姓名", "owner", "name"),
-    "phone": ("电话", "联系电话", "手机", "手机号", "phone"),
+    "unit": ("房号", "户号", "门牌", "门牌号", "房屋", "房间号", "房屋编号", "unit"),
+    "owner": ("业主", "业主姓名", "姓名", "户主", "owner", "name"),
+    "phone": ("电话", "手机", "联系方式", "联系电话", "手机号", "手机号码", "电话号码", "phone"),
     "address": ("地址", "通讯地址", "address"),
-    "area": ("面积", "建筑面积", "面积(㎡)", "面积（㎡）", "area"),
-    "type": ("类型", "房屋类型", "type"),
+    "area": ("面积", "建筑面积", "面积（平方米）", "房屋面积", "area"),
+    "type": ("类型", "户型", "物业类型", "房屋类型", "type"),
     "occupancy": ("居住状态", "入住状态", "occupancy"),
-    "billing_start": ("计费开始", "计费开始日", "起计日期", "billing_start"),
-    "arrears": ("欠费", "欠费金额", "期初欠费", "arrears"),
-    "paid_through": ("缴至", "已缴至", "缴费至", "paid_through"),
+    "billing_start": ("计费开始", "起始计费日期", "交房日期", "计费开始日", "计费开始日期", "起计日期", "billing_start"),
+    "arrears": ("欠费", "欠费金额", "累计欠费", "期初欠费", "欠费合计", "arrears"),
+    "paid_through": ("已缴至", "缴费截止", "缴至", "缴费至", "缴费截止日期", "已交至", "paid_through"),
+    "note": ("备注", "说明", "note"),
 }
 REQUIRED = ("unit", "owner", "type")
 HEADER_SEARCH_ROWS = 10
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _ZERO_FORMAT = re.compile(r"0+")
+_HEADER_UNIT = re.compile(r"\((?:元|人民币|rmb|平方米|平米|m2|m²|㎡)\)$")
+EMPTY_MARKERS = frozenset({"无", "-", "--", "/", "—", "——", "空", "n/a", "na", "null", "none"})
+_CURRENCY = ("¥", "rmb", "cny")  # after NFKC: ￥ is ¥
+_MONEY_UNITS = ("元", "rmb", "cny")
+_AREA_UNITS = ("m2", "m²", "平方米", "平米", "平方")  # after NFKC: ㎡ is m2
+_LIST_SEPARATORS = re.compile(r"[、,;/|\n]+")  # after NFKC: ， ； ／ are , ; /
+_PHONE_JUNK = re.compile(r"[\s\-()]+")
 
 
 @dataclass
@@ -479,21 +488,37 @@ def _sheet_rows(name: str, archive: zipfile.ZipFile, book) -> list[Row]:
 
 
 def _norm(header) -> str:
-    return re.sub(r"\s+", "", str(header or "")).lower()
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(header or ""))).lower()
+    return _HEADER_UNIT.sub("", text)
+
+
+_LOOKUP = {_norm(name): key for key, names in COLUMNS.items() for name in names}
 
 
 def find_header(rows: list[Row]) -> tuple[int, dict[str, int]] | None:
     """(index of the header row, field -> 0-based column), found by the unit column."""
-    lookup = {_norm(name): key for key, names in COLUMNS.items() for name in names}
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         found: dict[str, int] = {}
         for col, cell in enumerate(row.cells):
-            key = lookup.get(_norm(cell))
+            key = _LOOKUP.get(_norm(cell))
             if key and key not in found:
                 found[key] = col
         if "unit" in found:
             return index, found
     return None
+
+
+def accepted_names() -> str:
+    """The table of column names, as the warnings and the guide show it: 房号（或 户号、门牌…）；…"""
+    return "；".join(f"{names[0]}（也可写 {'、'.join(names[1:])}）" for names in COLUMNS.values())
+
+
+def unused_columns(header_row: Row, cols: dict[str, int]) -> list[tuple[int, str]]:
+    """(0-based column, header) of every named column the import does not read: unknown, or a second
+    column for a field (only the first is read)."""
+    used = set(cols.values())
+    return [(col, _text(cell)) for col, cell in enumerate(header_row.cells)
+            if col not in used and _text(cell)]
 
 
 # -- converting cells ------------------------------------------------------------------------
@@ -512,36 +537,89 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def cell_phone(value, number_format: str = "General") -> str:
-    if value is None or value == "":
-        return ""
+def is_empty(value) -> bool:
+    """A blank cell, or one of the marks sheets use for nothing: 无, -, /, —."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    return unicodedata.normalize("NFKC", value).strip().lower() in EMPTY_MARKERS | {""}
+
+
+def cell_phones(value, number_format: str = "General") -> list[str]:
+    """The phone numbers of a cell, each as digits only: ``138 0013 8000`` is ``13800138000``;
+    several numbers are separated by 、 , ; / or a line break (or spaces between whole numbers)."""
+    if is_empty(value):
+        return []
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and not value.is_integer():
             raise CellError(f"电话“{value}”不是整数", "把这一列设为“文本”格式后重新输入")
         digits = str(int(value))
         if _ZERO_FORMAT.fullmatch(number_format or "") and len(number_format) > len(digits):
             digits = digits.zfill(len(number_format))  # a "00000000000" format shows the leading zero
-        return digits
-    text = str(value).strip()
+        return [digits]
+    text = unicodedata.normalize("NFKC", str(value)).strip()
     if re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", text):
         raise CellError(f"电话“{text}”被表格软件改成了科学计数法，号码已经丢失", "把这一列设为“文本”格式后重新输入号码")
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
+    phones: list[str] = []
+    for piece in _LIST_SEPARATORS.split(text):
+        words = piece.split()
+        if len(words) > 1 and all(len(_PHONE_JUNK.sub("", w)) >= 7 for w in words):
+            parts = words  # "13800000001 13900000002": two whole numbers
+        else:
+            parts = [piece]
+        for part in parts:
+            digits = _PHONE_JUNK.sub("", part)
+            if digits.endswith(".0") and digits[:-2].isdigit():
+                digits = digits[:-2]
+            if digits.startswith("+86"):
+                digits = digits[3:]
+            if not digits:
+                continue
+            if not digits.isdigit():
+                raise CellError(f"电话“{_text(value)}”里有数字以外的字", "只写号码；几个号码之间用“、”隔开，例如 13800000000、13900000000")
+            phones.append(digits)
+    return phones
+
+
+def cell_phone(value, number_format: str = "General") -> str:
+    """The cell's phone numbers as one text, ``13800000000、13900000000`` for two."""
+    return "、".join(cell_phones(value, number_format))
+
+
+def cell_names(value) -> list[str]:
+    """The owners of a cell: ``刘伟、刘芳`` (or 刘伟,刘芳 / 刘伟；刘芳) are two."""
+    if is_empty(value):
+        return []
+    text = _text(value)
+    return [name.strip() for name in re.split(r"[、,，;；/／\n]+", text) if name.strip()]
+
+
+def _strip_units(text: str, units: tuple[str, ...]) -> str:
+    lowered = text.lower()
+    for prefix in _CURRENCY if units is _MONEY_UNITS else ():
+        if lowered.startswith(prefix):
+            text, lowered = text[len(prefix):].strip(), lowered[len(prefix):].strip()
+    for unit in units:
+        if lowered.endswith(unit):
+            return text[: len(text) - len(unit)].strip()
     return text
 
 
-def cell_decimal(value, what: str, places: int = 2) -> Decimal | None:
-    """A number from a cell as Decimal, never through arithmetic on floats."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def cell_decimal(value, what: str, places: int = 2, units: tuple[str, ...] = _MONEY_UNITS) -> Decimal | None:
+    """A number from a cell as Decimal, never through arithmetic on floats: ``￥860.25``, ``96.5㎡``,
+    ``1,500.00 元`` and full-width ``１，５００．００`` are numbers; 无, - and / are no value."""
+    if is_empty(value) or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise CellError(f"{what}“{value}”不是数字")
     if isinstance(value, (int, float)):
         number = Decimal(repr(value))  # the shortest text that gives this float back
     else:
-        text = str(value).strip().replace(",", "").replace("，", "").removesuffix("元").removeprefix("¥").strip()
+        text = _strip_units(unicodedata.normalize("NFKC", str(value)).strip(), units).replace(",", "").strip()
         if not _NUMBER.fullmatch(text):
-            raise CellError(f"{what}“{value}”不是有效数字", "只写数字，例如 1200.50，不要带单位")
+            example = "96.50" if units is _AREA_UNITS else "1200.50"
+            raise CellError(f"{what}“{value}”不是有效数字", f"只写数字，例如 {example}")
         number = Decimal(text)
     if number < 0:
         raise CellError(f"{what}“{value}”不能为负数", "预缴（多交）的钱不在这里导入")
@@ -552,8 +630,12 @@ def cell_decimal(value, what: str, places: int = 2) -> Decimal | None:
     return rounded
 
 
+def cell_area(value) -> Decimal | None:
+    return cell_decimal(value, "面积", units=_AREA_UNITS)
+
+
 def cell_date(value, what: str) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if is_empty(value):
         return None
     if isinstance(value, datetime):
         return value.date()
@@ -561,7 +643,7 @@ def cell_date(value, what: str) -> date | None:
         return value
     if isinstance(value, (int, float)):
         raise CellError(f"{what}“{_text(value)}”是数字而不是日期", "把这一列设为“日期”格式，或写成 2023-07-20")
-    match = _DATE_TEXT.fullmatch(str(value).strip())
+    match = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
     if not match:
         raise CellError(f"{what}“{value}”不是有效日期", "写成 2023-07-20")
     try:
@@ -634,13 +716,20 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
     header_index, cols = header
     header_row = rows[header_index]
     problems: list[Diagnostic] = []
+    unused = unused_columns(header_row, cols)
+    if unused:
+        listed = "、".join(f"第 {_column_letter(col)} 列“{header}”" for col, header in unused)
+        problems.append(warning(Pos(name, header_row.number, unused[0][0] + 1),
+                                f"这些列的列名不认识，没有导入：{listed}",
+                                f"要导入就把列名改成下面的一个（同一项有两列时只读第一列）：{accepted_names()}"))
     missing = [k for k in REQUIRED if k not in cols]
     if "billing_start" not in cols and "paid_through" not in cols:
         missing.append("billing_start")
     if missing:
-        words = "、".join(COLUMNS[k][0] for k in missing)
-        return ImportResult([], [error(Pos(name, header_row.number, 1), f"表头缺少这些列：{words}",
-                                       "计费开始 和 缴至 写其中一列即可")])
+        words = "、".join(f"{COLUMNS[k][0]}（也可写 {'、'.join(COLUMNS[k][1:])}）" for k in missing)
+        problems.append(error(Pos(name, header_row.number, 1), f"表头缺少这些列：{words}",
+                              "计费开始 和 已缴至 写其中一列即可"))
+        return ImportResult([], sorted_diagnostics(problems))
     drafts: list[Draft] = []
     seen: dict[str, tuple[int, str]] = {}  # unit_key -> the first row with it and the id as written there
     existing = existing_owner_files(root)
@@ -660,21 +749,23 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
             if col in row.formulas:
                 raise CellError(_FORMULA_PROBLEMS[row.formulas[col]].format(cell=f"{_column_letter(col)}{row.number}"),
                                 "用 Excel 或 WPS 打开这个文件并保存一次，公式就有了结果，再导入；或把这一列“选择性粘贴”为数值")
-            return row.cells[col]
+            value = row.cells[col]
+            return None if is_empty(value) else value
 
         values: dict[str, object] = {}
         bad = False
         converters = {
             "unit": lambda v: cell_unit(v),
-            "owner": lambda v: _text(v),
-            "phone": lambda v: cell_phone(v, _format(row, cols["phone"])),
+            "owner": cell_names,
+            "phone": lambda v: cell_phones(v, _format(row, cols["phone"])),
             "address": lambda v: _text(v),
-            "area": lambda v: cell_decimal(v, "面积"),
+            "area": cell_area,
             "type": lambda v: _text(v),
             "occupancy": cell_occupancy,
             "billing_start": lambda v: cell_date(v, "计费开始日"),
             "arrears": lambda v: cell_decimal(v, "欠费"),
-            "paid_through": lambda v: cell_date(v, "缴至日期"),
+            "paid_through": lambda v: cell_date(v, "已缴至日期"),
+            "note": lambda v: _text(v),
         }
         for key in cols:
             try:
@@ -693,10 +784,12 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
             if not values.get(key):
                 problems.append(error(at(row, key), f"{column_word(key)}：{unit} 缺少{COLUMNS[key][0]}"))
                 bad = True
+        if len(values.get("phone") or ()) > max(len(values.get("owner") or ()), 1):
+            problems.append(warning(at(row, "phone"), f"{column_word('phone')}：{unit} 的电话比业主多，多出的号码记在最后一位业主名下"))
         start, through = values.get("billing_start"), values.get("paid_through")
         if start and through:
             problems.append(error(at(row, "paid_through"), f"{column_word('paid_through')}：同时填写了计费开始和缴至",
-                                  "两者只填一个：缴至的第二天就是计费开始日"))
+                                  "两者只填一个：已缴至的第二天就是计费开始日"))
             bad = True
         elif through:
             start = through + timedelta(days=1)
@@ -740,6 +833,26 @@ def existing_owner_files(root: Path) -> dict[str, str]:
     return {unit_key(n.removesuffix(".yaml")): f"owners/{n}" for n in reversed(names) if n.endswith(".yaml")}
 
 
+def one_line(text: str) -> str:
+    """``text`` fit for one YAML comment line: line breaks and control characters become spaces."""
+    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text).split())
+
+
+def owners_list(names: list[str], phones: list[str], address: str) -> CommentedSeq:
+    """One flow mapping per owner; the n-th phone goes with the n-th owner, extra phones with the last."""
+    owners = CommentedSeq()
+    for index, name in enumerate(names):
+        owner = CommentedMap(name=name)
+        mine = phones[index:index + 1] if index < len(names) - 1 else phones[index:]
+        if mine:
+            owner["phone"] = DoubleQuotedScalarString("、".join(mine))  # text, whatever it looks like
+        if address:
+            owner["address"] = address
+        owner.fa.set_flow_style()
+        owners.append(owner)
+    return owners
+
+
 def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, start: date, cols: dict[str, int],
            existing: str | None = None) -> Draft:
     data = CommentedMap()
@@ -756,13 +869,7 @@ def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, star
     put("billing_start", start, "billing_start" if "billing_start" in cols else "paid_through")
     if values.get("occupancy"):
         put("occupancy", values["occupancy"], "occupancy")
-    owner = CommentedMap(name=values["owner"])
-    if values.get("phone"):
-        owner["phone"] = DoubleQuotedScalarString(values["phone"])  # text, whatever it looks like
-    if values.get("address"):
-        owner["address"] = values["address"]
-    owner.fa.set_flow_style()
-    put("owners", CommentedSeq([owner]), "owner")
+    put("owners", owners_list(values["owner"], values.get("phone") or [], values.get("address") or ""), "owner")
     arrears = values.get("arrears")
     if arrears:
         opening = CommentedMap(amount=money_text(arrears), due=start - timedelta(days=1))
@@ -771,7 +878,9 @@ def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, star
     header = ""
     if (root / "schemas" / "owner.schema.json").is_file():
         header += "# yaml-language-server: $schema=../schemas/owner.schema.json\n"
-    header += f"# 由 cuijiao import 从 {source_name} 第 {row} 行导入\n"
+    header += f"# 由 cuijiao import 从 {one_line(source_name)} 第 {row} 行导入\n"
+    if values.get("note"):
+        header += f"# 备注（表格里的）：{one_line(values['note'])}\n"
     text = header + dump(yaml_for(""), data)
     if existing is None and (root / path).exists():
         existing = path

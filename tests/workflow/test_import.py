@@ -114,7 +114,7 @@ def test_a_sheet_without_the_needed_columns_is_refused(community, tmp_path):
     source.write_text("房号,姓名\n1-2-101,张三\n", encoding="utf-8")
     result = cli(community, "import", str(source))
     assert result.exit_code == 1
-    assert "x.csv:1:1: 错误: 表头缺少这些列：类型、计费开始" in result.output
+    assert "x.csv:1:1: 错误: 表头缺少这些列：类型（也可写 户型、物业类型、房屋类型、type）、计费开始（也可写 起始计费日期、" in result.output
 
 
 def test_only_xlsx_and_csv(community, tmp_path):
