@@ -27,7 +27,9 @@ from generator.core.model import (
 from generator.core.money import fmt_grouped
 from generator.workflow.edit import (
     Edit,
+    EditError,
     apply,
+    check_with,
     contact_edit,
     designation_text,
     parse_date,
@@ -35,9 +37,11 @@ from generator.workflow.edit import (
     parse_installment,
     parse_money,
     payment_edit,
+    payment_questions,
     plan_edit,
     read_policy,
     waiver_edit,
+    waiver_refusal,
 )
 
 # -- the commands: cuijiao log / pay / waive / plan ---------------------------------------------
@@ -139,10 +143,34 @@ def ask(value, option: str, what: str, convert=lambda s: s.strip(), *, hint: str
             click.echo(str(exc), err=True)
 
 
-def _finish(obj, make: Callable[[], Edit], unit: str, done: str, notes: tuple[str, ...] = ()) -> None:
+Questions = Callable[[object, str], list[str]]  # (ledger with the edit, its path) -> what to ask before writing
+Refusal = Callable[[object, str], "str | None"]  # (ledger with the edit, its path) -> why it must not be written
+
+
+def _finish(obj, make: Callable[[], Edit], unit: str, done: str, notes: tuple[str, ...] = (), *,
+            questions: Questions | None = None, refusal: Refusal | None = None, yes: bool = False) -> None:
     """Make the change from the files as they are, check, write or refuse, all under the community's edit
-    lock, and tell what it did to the unit (``notes``: warnings about the entry)."""
-    edits, checked = apply(obj.root, lambda: [make()], obj.as_of, obj.today, obj.use_cache)
+    lock, and tell what it did to the unit (``notes``: warnings about the entry).
+
+    ``refusal`` says why the entry must not be written (nothing is then written); ``questions``, what looks
+    like a mistake: in a terminal they are asked first, outside the lock (a person may take a while), and
+    under the lock only a question not asked then stops the write; without a terminal a question stops it
+    unless ``yes`` (--yes) says the entry is meant as it is."""
+    asked = _confirm_first(obj, make, questions, refusal) if questions is not None and not yes and _interactive() else set()
+
+    def approve(edits: list[Edit], checked) -> None:
+        path = edits[0].path
+        reason = refusal(checked.ledger, path) if refusal is not None else None
+        if reason:
+            raise EditError(f"{reason}。未写入任何文件")
+        found = questions(checked.ledger, path) if questions is not None else []
+        fresh = [q for q in found if q not in asked]
+        if fresh and not yes:
+            raise EditError("\n".join(f"请核对：{q}" for q in fresh) + "\n未写入任何文件。核对无误、确实要记时，加 --yes 再运行一次")
+        for question in fresh:
+            click.echo(visible(f"注意：{question}"), err=True)
+
+    edits, checked = apply(obj.root, lambda: [make()], obj.as_of, obj.today, obj.use_cache, approve=approve)
     for problem in checked.problems:
         click.echo(problem.render(), err=True)
     if checked.errors:
@@ -155,6 +183,21 @@ def _finish(obj, make: Callable[[], Edit], unit: str, done: str, notes: tuple[st
     state = pipeline.desk_for(checked, obj.as_of).unit(unit)
     if state is not None:
         click.echo(visible(f"{unit} 按 {obj.as_of} 计算：{balance_text(state)}；下一步：{state.next_action.text}"))
+
+
+def _confirm_first(obj, make: Callable[[], Edit], questions: Questions, refusal: Refusal | None) -> set[str]:
+    """In a terminal: the questions about the entry as the files are now, each answered before the lock is taken."""
+    edit = make()
+    checked = check_with(obj.root, [edit], obj.as_of, obj.today, obj.use_cache)
+    if checked.errors or (refusal is not None and refusal(checked.ledger, edit.path)):
+        return set()  # the write under the lock says what is wrong
+    found = questions(checked.ledger, edit.path)
+    for question in found:
+        click.echo(visible(f"请核对：{question}"), err=True)
+    if found and not click.confirm("核对无误，仍然记这一笔吗？", default=False):
+        click.echo("未写入任何文件。", err=True)
+        sys.exit(1)
+    return set(found)
 
 
 def balance_text(state) -> str:
@@ -251,18 +294,22 @@ def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amo
               help="业主指定这笔钱交的是什么（可写多次或用逗号分隔）：YYYY-MM（到期日在该月的欠费，如 2026-03）、"
                    "opening（期初欠费）、late_fee（违约金，整笔只抵违约金）；不写就按法定顺序抵扣")
 @_file_option
+@click.option("--yes", "-y", "yes", is_flag=True,
+              help="不再询问，照写：同一户同一天已有同样金额的缴费、违约金缴费超过应付的违约金时，默认先问（不在终端里运行时不写入）")
 @click.pass_obj
-def pay_command(obj, unit, amount, when, method, receipt, note, designation, file) -> None:
+def pay_command(obj, unit, amount, when, method, receipt, note, designation, file, yes) -> None:
     """记一笔缴费（追加到当月的缴费文件，例如 ledger/payments/2026-11.yaml）。
 
     在终端里运行时，没写的缴费方式和收据号会询问；没有收据号直接回车。
+    同一户同一天已经有同样金额的缴费、或违约金缴费超过应付的违约金时，先请你核对（加 --yes 不问）。
     """
     method = ask(method, "--method", "缴费方式", _choice("method"), hint=_choices_text("method"))
     receipt = ask(receipt, "--receipt", "收据号", hint="同一个收据号不能用两次；没有可留空", required=False)
     when = when or obj.today
     purpose = f"，指定用于{designation_text(designation)}" if designation else ""
     _finish(obj, lambda: payment_edit(obj.root, unit, amount, when, method, receipt or "", note or "", file, designation),
-            unit, f"{unit} {when} 缴费 {fmt_grouped(amount)} 元（{labels.METHOD[method]}{purpose}）")
+            unit, f"{unit} {when} 缴费 {fmt_grouped(amount)} 元（{labels.METHOD[method]}{purpose}）",
+            questions=payment_questions, yes=yes)
 
 
 def _designation_option(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -300,7 +347,8 @@ def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, cons
     agreed = f"；债权人同意：{consent.strip()}" if consent and consent.strip() else ""
     _finish(obj, lambda: waiver_edit(obj.root, unit, amount, when, applies_to, approved_by, reason, file,
                                      (consent or "").strip()),
-            unit, f"{unit} {when} 减免{labels.APPLIES_TO[applies_to]} {fmt_grouped(amount)} 元（批准：{approved_by}{agreed}）")
+            unit, f"{unit} {when} 减免{labels.APPLIES_TO[applies_to]} {fmt_grouped(amount)} 元（批准：{approved_by}{agreed}）",
+            refusal=waiver_refusal)
 
 
 @click.command("plan", cls=CuijiaoCommand)

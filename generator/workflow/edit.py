@@ -17,6 +17,7 @@ import re
 import secrets
 import stat
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import msgspec
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -36,13 +38,17 @@ from generator.core.errors import CuijiaoError, os_reason
 from generator.core.model import (
     FOR_LATE_FEE,
     FOR_OPENING,
+    Ledger,
+    Payment,
     Policy,
+    Waiver,
 )
-from generator.core.money import fmt
+from generator.core.money import fmt, fmt_grouped
 from generator.reading import fields, specs
 from generator.reading.files import MAX_FILE_BYTES
 from generator.reading.load import read_file
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
+from generator.rules.engine import UnitState, unit_inputs, unit_state
 
 try:
     import fcntl
@@ -94,25 +100,53 @@ def parse_money(text: str) -> Decimal:
     return amount
 
 
+# the forms import accepts: 2026-12-31, 2026/12/31, 2026.12.31, 2026年12月31日 (full-width digits too)
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_MONTH_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
+
+
 def parse_date(text: str) -> date:
+    """A day typed by a person, in the forms import accepts: 2026-12-31, 2026/12/31, 2026.12.31, 2026年12月31日."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    match = _DATE_TEXT.fullmatch(cleaned)
+    if not match:
+        raise ValueError(f"“{text}”不是有效日期，请写成 2026-11-22、2026/11/22 或 2026年11月22日")
     try:
-        return date.fromisoformat(text.strip())
+        day = date(*(int(g) for g in match.groups()))
     except ValueError:
-        raise ValueError(f"“{text}”不是有效日期，请写成 YYYY-MM-DD，例如 2026-11-22") from None
+        raise ValueError(f"“{text}”这一天不存在，请检查月份和日子（例如 2 月没有 30 日）") from None
+    if not fields.FIRST_DATE <= day <= fields.LAST_DATE:
+        raise ValueError(f"“{text}”不在 {fields.FIRST_DATE} 到 {fields.LAST_DATE} 之间，请检查年份")
+    return day
 
 
 _FOR_SEPARATORS = re.compile(r"[,，、\s]+")
 _MARK = yaml.Mark("--for", 0, 0, 0, None, None)
+# the Chinese words a committee member may write for ``for``'s English words (designation_text's words too)
+FOR_WORDS = {"违约金": FOR_LATE_FEE, "滞纳金": FOR_LATE_FEE, "期初欠费": FOR_OPENING, "期初": FOR_OPENING,
+             "旧欠": FOR_OPENING}
+
+
+def _for_word(word: str) -> str:
+    """One word of ``--for`` in the data's form: 违约金 -> late_fee, 2026年3月 or 2026/3 -> 2026-03."""
+    if word in FOR_WORDS:
+        return FOR_WORDS[word]
+    month = _MONTH_TEXT.fullmatch(unicodedata.normalize("NFKC", word))
+    if month and 1 <= int(month.group(2)) <= 12:
+        return f"{month.group(1)}-{int(month.group(2)):02d}"
+    return word
 
 
 def parse_designation(values: tuple[str, ...]) -> tuple[str, ...]:
     """``--for 2026-03,opening --for late_fee`` -> ("2026-03", "opening", "late_fee"), by the schema's own rules.
 
-    The words are read by ``specs.payment_for``, the function that reads a
-    payment's ``for`` in the data, so the command accepts exactly what
-    ``cuijiao check`` accepts; ValueError with its Chinese message otherwise.
+    Chinese words (违约金, 期初欠费) and months in the forms of dates (2026年3月, 2026/3) are written in the
+    data's form first. The words are then read by ``specs.payment_for``, the function that reads a
+    payment's ``for`` in the data, so the command accepts exactly what ``cuijiao check`` accepts;
+    ValueError with its Chinese message otherwise. ``late_fee`` goes alone: it makes the whole
+    payment a late-fee payment (rule 4), so any other word beside it would do nothing.
     """
-    words = [word for value in values for word in _FOR_SEPARATORS.split(value.strip()) if word]
+    words = [_for_word(word) for value in values for word in _FOR_SEPARATORS.split(value.strip()) if word]
     if not words:
         raise ValueError("--for 是空的：写月份（YYYY-MM，如 2026-03）、opening（期初欠费）或 late_fee（违约金）")
     nodes = [yaml.ScalarNode("tag:yaml.org,2002:str", word, _MARK, _MARK) for word in words]
@@ -121,6 +155,9 @@ def parse_designation(values: tuple[str, ...]) -> tuple[str, ...]:
     if designation is fields.BAD:
         problem = next(p for p in reader.problems if p.severity == "error")
         raise ValueError("；".join(text for text in (problem.message, problem.hint) if text))
+    if FOR_LATE_FEE in designation and len(designation) > 1:
+        raise ValueError("late_fee（违约金）要单独写：它让整笔缴费只抵违约金，写在一起的其他用途不起作用。"
+                         "一笔钱既交违约金又交物业费时，分成两笔记")
     return designation
 
 
@@ -831,13 +868,78 @@ def read_policy(root: Path) -> Policy | None:
 
 
 def apply(root: Path, make: Callable[[], list[Edit]], as_of: date, today: date,
-          use_cache: bool = True) -> tuple[list[Edit], pipeline.Checked]:
+          use_cache: bool = True, approve: Callable[[list[Edit], pipeline.Checked], None] | None = None,
+          ) -> tuple[list[Edit], pipeline.Checked]:
     """Under the community's edit lock: make the edits from the files as they are now, check the
-    community with them, and write them only when there is no error. The checked data holds the
-    edits, so a balance computed from it includes them (and every edit saved before)."""
+    community with them, and write them only when there is no error and ``approve`` (given the
+    edits and the checked data) raises no EditError. The checked data holds the edits, so a
+    balance computed from it includes them (and every edit saved before)."""
     with edit_lock(root):
         edits = make()
         checked = check_with(root, edits, as_of, today, use_cache)
         if not checked.errors:
+            if approve is not None:
+                approve(edits, checked)
             write(root, edits)
     return edits, checked
+
+
+# -- questions before writing: an entry that looks like a mistake ---------------------------------
+
+def added_entry(ledger: Ledger, kind: str, path: str):
+    """The entry an edit appended to ``path``: the last of ``kind`` ("payments", "waivers") there in load order."""
+    return max((e for e in getattr(ledger, kind) if e.seq[0] == path), key=lambda e: e.seq[1], default=None)
+
+
+def state_without(ledger: Ledger, kind: str, entry, day: date) -> UnitState | None:
+    """The entry's unit as of ``day`` computed without the entry: where it stood when the entry was made."""
+    rest = msgspec.structs.replace(ledger, **{kind: tuple(e for e in getattr(ledger, kind) if e is not entry)})
+    return next((unit_state(*args) for args in unit_inputs(rest, day) if args[1].id == entry.unit), None)
+
+
+def payment_questions(ledger: Ledger, path: str) -> list[str]:
+    """What to ask before the payment just appended to ``path`` is written: a payment of the same unit, day
+    and amount already recorded (the same money twice?), and a late-fee payment (rule 6) above the late fee
+    owed on its day (the rest would be neither late fee nor credit). Chinese sentences; [] when all is well."""
+    payment: Payment | None = added_entry(ledger, "payments", path)
+    if payment is None:
+        return []
+    questions = []
+    same = [p for p in ledger.payments
+            if p is not payment and p.unit == payment.unit and p.date == payment.date and p.amount == payment.amount]
+    if same:
+        where = "、".join(str(p.pos) for p in same[:3]) + ("等" if len(same) > 3 else "")
+        questions.append(f"{payment.unit} 在 {payment.date} 已经记过 {len(same)} 笔 {fmt_grouped(payment.amount)} 元的缴费"
+                         f"（{where}）：这是业主又交的一笔钱，还是同一笔钱记了两次？")
+    if payment.for_late_fee:
+        state = state_without(ledger, "payments", payment, payment.date)
+        owed = state.late_fee if state is not None else Decimal("0.00")
+        if payment.amount > owed:
+            questions.append(f"{payment.unit} 按 {payment.date} 计算的违约金是 {fmt_grouped(owed)} 元，这笔违约金缴费 "
+                             f"{fmt_grouped(payment.amount)} 元多出 {fmt_grouped(payment.amount - owed)} 元：多出的部分"
+                             "既不算违约金，也不算预存款、不抵物业费。业主交的是物业费时不要写 --for late_fee；"
+                             "两样都交时分成两笔记")
+    return questions
+
+
+def waiver_refusal(ledger: Ledger, path: str) -> str | None:
+    """Why the waiver just appended to ``path`` cannot be written, or None: it is above what it can waive, the
+    unit's unpaid principal (charges that exist on its day, due or not) or its late fee (rule 6, as of its day)."""
+    waiver: Waiver | None = added_entry(ledger, "waivers", path)
+    if waiver is None:
+        return None
+    state = state_without(ledger, "waivers", waiver, waiver.date)
+    if state is None:
+        return None
+    if waiver.applies_to == "principal":
+        most, what = state.outstanding + state.not_due, "未付的本金（已到期和未到期的欠费）"
+    else:
+        most, what = state.late_fee, "未付的违约金"
+    if waiver.amount <= most:
+        return None
+    if most <= 0:
+        return (f"{waiver.unit} 按 {waiver.date} 计算没有{what}，不能减免 {fmt_grouped(waiver.amount)} 元"
+                "（多减免的部分会变成预存款或什么也不抵）。请核对日期、房号和减免对象（--applies-to）")
+    return (f"减免金额超过了可以减免的数额：{waiver.unit} 按 {waiver.date} 计算，{what}是 {fmt_grouped(most)} 元，"
+            f"最多可以减免 {fmt_grouped(most)} 元，这笔写的是 {fmt_grouped(waiver.amount)} 元。"
+            "请改成不超过这个数的金额，或核对日期、房号和减免对象（--applies-to）")

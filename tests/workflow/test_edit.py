@@ -241,7 +241,7 @@ def test_pay_asks_for_the_receipt_in_a_terminal(community, monkeypatch):
     result = cli(community, "pay", "1-1-101", "100", "--date", "2026-11-20", input="wechat\nR2026-1120\n")
     assert result.exit_code == 0, result.output
     assert checked(community).ledger.payments[-1].receipt == "R2026-1120"
-    result = cli(community, "pay", "1-1-101", "100", "--date", "2026-11-20", "--method", "cash", input="\n")
+    result = cli(community, "pay", "1-1-101", "120", "--date", "2026-11-20", "--method", "cash", input="\n")
     assert result.exit_code == 0, result.output
     assert checked(community).ledger.payments[-1].receipt in ("", None)
 
@@ -458,9 +458,19 @@ def test_pay_refuses_a_designation_the_schema_would_refuse(community, value, wor
 
 
 def test_parse_designation_reads_what_the_schema_reads():
-    assert edit.parse_designation(("2026-03, opening", "2026-03 late_fee")) == ("2026-03", "opening", "late_fee")
+    assert edit.parse_designation(("2026-03, opening", "2026-03 2026-04")) == ("2026-03", "opening", "2026-04")
     with pytest.raises(ValueError, match="YYYY-MM"):
-        edit.parse_designation(("2026-3",))
+        edit.parse_designation(("26-03",))
+
+
+def test_parse_designation_takes_chinese_words_and_months_as_dates_are_written():
+    assert edit.parse_designation(("2026年3月、期初欠费", "2026/4 ２０２６.１１")) == ("2026-03", "opening", "2026-04", "2026-11")
+    assert edit.parse_designation(("违约金",)) == ("late_fee",)
+
+
+def test_a_late_fee_designation_goes_alone():
+    with pytest.raises(ValueError, match="late_fee（违约金）要单独写"):
+        edit.parse_designation(("late_fee, 2026-01",))
 
 
 def test_waive_refuses_without_the_creditors_consent(community):
@@ -610,3 +620,90 @@ def test_an_edit_refuses_a_file_above_the_readers_size_limit(community, monkeypa
     result = cli(community, *PAY)
     assert result.exit_code == 1 and "ledger/payments/2026-03.yaml 太大" in result.output
     assert snapshot(community) == before
+
+
+# -- questions before writing (issue 13, item 4) --------------------------------------------------
+# 1-1-101: four quarterly bills of 600.00 due 15 Jan, Apr, Jul, Oct 2026, 0.03% a day (0.18 a day a bill).
+# On 2026-11-20 the late fee is 0.18 x (309 + 219 + 128 + 36) = 55.62 + 39.42 + 23.04 + 6.48 = 124.56.
+
+def test_pay_for_late_fee_in_chinese_settles_the_late_fee_on_its_day(community):
+    result = cli(community, "pay", "1-1-101", "124.56", "--date", "2026-11-20", "--method", "微信", "--for", "违约金")
+    assert result.exit_code == 0, result.output
+    text = (community / "ledger/payments/2026-11.yaml").read_text(encoding="utf-8")
+    assert '{unit: 1-1-101, date: 2026-11-20, amount: "124.56", method: wechat, for: [late_fee]}' in text
+    # on 22 Nov two more days: 0.18 x 4 x 2 = 1.44 late fee left; the principal is untouched, nothing is credit
+    state = pipeline.desk_for(checked(community), AS_OF).unit("1-1-101")
+    assert (state.outstanding, state.credit, state.late_fee, state.late_fee_overpaid) == (
+        Decimal("2400.00"), Decimal("0.00"), Decimal("1.44"), Decimal("0.00"))
+    assert pipeline.desk_for(checked(community), date(2026, 11, 20)).unit("1-1-101").late_fee == Decimal("0.00")
+
+
+def test_pay_for_late_fee_above_the_late_fee_owed_is_questioned(community):
+    before = snapshot(community)
+    result = cli(community, "pay", "1-1-101", "200", "--date", "2026-11-20", "--method", "wechat", "--for", "late_fee")
+    assert result.exit_code == 1
+    assert "1-1-101 按 2026-11-20 计算的违约金是 124.56 元，这笔违约金缴费 200.00 元多出 75.44 元" in result.output
+    assert "加 --yes 再运行一次" in result.output and snapshot(community) == before
+    result = cli(community, "pay", "1-1-101", "200", "--date", "2026-11-20", "--method", "wechat", "--for", "late_fee", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "注意：1-1-101 按 2026-11-20 计算的违约金是 124.56 元" in result.output
+
+
+def test_pay_refuses_late_fee_with_another_designation(community):
+    result = cli(community, *PAY, "--for", "late_fee", "--for", "2026-01")
+    assert result.exit_code == 2 and "late_fee（违约金）要单独写" in result.output
+
+
+def test_a_second_payment_of_the_same_unit_day_and_amount_is_questioned(community):
+    before = snapshot(community)
+    result = cli(community, "pay", "1-1-102", "300", "--date", "2026-03-14", "--method", "cash")
+    assert result.exit_code == 1
+    assert ("请核对：1-1-102 在 2026-03-14 已经记过 1 笔 300.00 元的缴费（ledger/payments/2026-03.yaml:3:5）："
+            "这是业主又交的一笔钱，还是同一笔钱记了两次？") in result.output
+    assert snapshot(community) == before
+    # another day, another amount or another unit is no question
+    for args in (("1-1-102", "300", "--date", "2026-03-16"), ("1-1-102", "301", "--date", "2026-03-14"),
+                 ("1-1-101", "300", "--date", "2026-03-14")):
+        result = cli(community, "pay", *args, "--method", "cash")
+        assert result.exit_code == 0 and "请核对" not in result.output, result.output
+
+
+def test_a_second_payment_is_written_when_confirmed_in_a_terminal(community, monkeypatch):
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
+    args = ("pay", "1-1-102", "300", "--date", "2026-03-14", "--method", "cash", "--receipt", "")
+    result = cli(community, *args, input="n\n")
+    assert result.exit_code == 1 and "核对无误，仍然记这一笔吗？" in result.output and "未写入任何文件。" in result.output
+    assert len(checked(community).ledger.payments) == 2
+    result = cli(community, *args, input="y\n")
+    assert result.exit_code == 0, result.output
+    assert [p.amount for p in checked(community).ledger.payments if p.unit == "1-1-102"] == [
+        Decimal("300.00"), Decimal("200.50"), Decimal("300.00")]
+
+
+def test_pay_yes_writes_a_second_payment_with_a_note(community):
+    result = cli(community, "pay", "1-1-102", "300", "--date", "2026-03-14", "--method", "cash", "--yes")
+    assert result.exit_code == 0 and "注意：1-1-102 在 2026-03-14 已经记过 1 笔 300.00 元的缴费" in result.output
+
+
+@pytest.mark.parametrize("applies_to, amount, most", [
+    ("principal", "2400.01", "2,400.00"),  # the four bills that exist on 20 Nov
+    ("late_fee", "124.57", "124.56"),
+])
+def test_waive_above_what_is_owed_is_refused_with_the_amount_that_can_be_waived(community, applies_to, amount, most):
+    before = snapshot(community)
+    result = cli(community, "waive", "1-1-101", amount, "--date", "2026-11-20", "--applies-to", applies_to,
+                 "--approved-by", "业委会第3次会议", "--reason", "漏水")
+    assert result.exit_code == 1
+    assert f"最多可以减免 {most} 元" in result.output and "未写入任何文件" in result.output
+    assert snapshot(community) == before
+    result = cli(community, "waive", "1-1-101", most.replace(",", ""), "--date", "2026-11-20", "--applies-to", applies_to,
+                 "--approved-by", "业委会第3次会议", "--reason", "漏水")
+    assert result.exit_code == 0, result.output
+
+
+def test_waive_counts_what_was_paid_and_waived_before_its_day(community):
+    # 1-1-102: 洋房 80 m2 x 2.50 x 3 = 600.00 a quarter; 500.50 paid in March; on 2026-04-20 two bills exist:
+    # 1200.00 - 500.50 = 699.50 unpaid principal
+    result = cli(community, "waive", "1-1-102", "699.51", "--date", "2026-04-20", "--applies-to", "principal",
+                 "--approved-by", "业委会", "--reason", "困难")
+    assert result.exit_code == 1 and "未付的本金（已到期和未到期的欠费）是 699.50 元" in result.output
