@@ -15,6 +15,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -24,14 +25,19 @@ from jinja2 import (
 )
 
 from generator.core.errors import CuijiaoError
+from generator.core.model import Ledger, Policy
 from generator.core.money import fmt
 from generator.printing.letters import TITLES, Letter, filters, plan_all
 from generator.printing.pdf import Batch, Section, render_chunk, render_sections
+from generator.printing.receipts import KIND as RECEIPT
+from generator.printing.receipts import TITLE as RECEIPT_TITLE
+from generator.printing.receipts import plan_receipts
 from generator.render import templates
 from generator.render.fonts import LetterFont, letter_font, missing_characters
 from generator.rules.engine import Desk
 
 CACHE_VERSION = "1"
+KIND_TITLES = TITLES | {RECEIPT: RECEIPT_TITLE}  # every kind a print run makes, receipts included
 CHUNK = 40  # letters laid out together in one worker
 _TAGS = re.compile(r"<[^>]*>")
 
@@ -83,7 +89,7 @@ def _html(env: Environment, letter: Letter) -> str:
 
 def _head(env: Environment, font: LetterFont, kind: str) -> str:
     return env.get_template("_head.html.j2").render(
-        title=TITLES.get(kind, kind), font_url=font.subset.as_uri(), fallback_family=font.family,
+        title=KIND_TITLES.get(kind, kind), font_url=font.subset.as_uri(), fallback_family=font.family,
     )
 
 
@@ -98,14 +104,15 @@ def _cache_key(head: str, html: str, font: LetterFont) -> str:
 
 # (pages with few rows, rows that still fit them): a first guess at each letter's page total, so
 # that most letters are laid out once; a wrong guess costs one more layout of that letter.
-PAGE_GUESS = {"notice": (1, 20), "lawyer": (2, 24), "statement": (1, 18), "plan": (1, 12), "board": (1, 24), "evidence": (1, 8)}
+PAGE_GUESS = {"notice": (1, 20), "lawyer": (2, 24), "statement": (1, 18), "plan": (1, 12), "board": (1, 24), "evidence": (1, 8),
+              RECEIPT: (1, 16)}
 ROWS_PER_PAGE = 40
 
 
 def _guess_pages(letter: Letter) -> int:
     c = letter.context
     history = c.get("history") or {}
-    rows = sum(len(c.get(key, ())) for key in ("lines", "installments", "listed", "contacts_with_evidence", "letters_sent"))
+    rows = sum(len(c.get(key, ())) for key in ("lines", "installments", "listed", "contacts_with_evidence", "letters_sent", "owed"))
     rows += len(history.get("payments", ())) + len(history.get("waivers", ()))
     base, fits = PAGE_GUESS.get(letter.kind, (1, 20))
     return base + max(0, -(-(rows - fits) // ROWS_PER_PAGE))
@@ -124,10 +131,14 @@ def render_letters(desk: Desk, root: Path, cache_dir: Path, workers: int | None 
     cached as a whole: its letters and its combined PDF, whose one embedded font serves all of
     them. A batch is rendered again only when one of its letters changed.
     """
+    return render_planned(plan_all(desk, _laws(root)), root, cache_dir, workers)
+
+
+def render_planned(letters: list[Letter], root: Path, cache_dir: Path, workers: int | None = None) -> PrintRun:
+    """The given letters (in print order), rendered or taken from the cache: ``render_letters``' work for any plan."""
     root, cache_dir = root.absolute(), cache_dir.absolute()
     env = environment(root)
     font = letter_font(cache_dir)
-    letters = plan_all(desk, _laws(root))
     heads: dict[str, str] = {}
     by_kind: dict[str, list[tuple[Letter, Section, str]]] = {}
     for letter in letters:
@@ -208,6 +219,15 @@ def _join(pdfs: list[bytes]) -> bytes:
 
 def letter_folder(desk: Desk, run: PrintRun) -> dict[str, bytes]:
     """The letters folder: each letter, one combined PDF per kind, manifest.json."""
+    return print_folder(desk.policy, desk.as_of, run)
+
+
+def print_folder(policy: Policy, as_of: date, run: PrintRun, **about) -> dict[str, bytes]:
+    """A folder of rendered letters: each letter, one combined PDF per kind, manifest.json.
+
+    ``about``: more top-level keys of the manifest (a receipts folder's ``month``); a letter's
+    ``context["manifest"]`` adds keys to its own entry (a receipt's number and date).
+    """
     files = run.files
     out: dict[str, bytes] = {f.letter.file: f.pdf for f in files}
     by_kind: dict[str, list[LetterFile]] = {}
@@ -218,26 +238,37 @@ def letter_folder(desk: Desk, run: PrintRun) -> dict[str, bytes]:
         name = f"print/{kind}-all.pdf"
         out[name] = run.combined[kind]
         combined_entries.append({
-            "type": kind, "title": TITLES.get(kind, kind), "file": name, "letters": len(group),
+            "type": kind, "title": KIND_TITLES.get(kind, kind), "file": name, "letters": len(group),
             "sha256": hashlib.sha256(out[name]).hexdigest(),
         })
-    authority = None if desk.policy.issuer_is_creditor else desk.policy.authorisation_on(desk.as_of)
+    authority = None if policy.issuer_is_creditor else policy.authorisation_on(as_of)
     manifest = {
-        "community": desk.policy.community,
-        "issuer": desk.policy.issuer.name,
-        "creditor": desk.policy.creditor_name,
+        "community": policy.community,
+        "issuer": policy.issuer.name,
+        "creditor": policy.creditor_name,
         # the authorisation the issuer's demands of the day rest on (None: it is the creditor, or none covers the day)
         "authorisation": authority.document if authority else None,
-        "as_of": desk.as_of.isoformat(),
+        "as_of": as_of.isoformat(),
+        **about,
         "letters": [
             {
                 "doc_no": f.letter.doc_no, "unit": f.letter.unit, "type": f.letter.kind, "title": f.letter.title,
                 "total": fmt(f.letter.total) if f.letter.total is not None else None,
                 "pages": f.pages, "file": f.letter.file, "sha256": f.sha256,
-            }
+            } | f.letter.context.get("manifest", {})
             for f in files
         ],
         "combined": combined_entries,
     }
     out["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return out
+
+
+def render_receipts(ledger: Ledger, month: tuple[int, int], as_of: date, root: Path, cache_dir: Path, workers: int | None = None) -> PrintRun:
+    """The receipts of the month's payments up to ``as_of`` (receipts.py), rendered like the letters."""
+    return render_planned(plan_receipts(ledger, month, as_of, _laws(root)), root, cache_dir, workers)
+
+
+def receipt_folder(ledger: Ledger, month: tuple[int, int], as_of: date, run: PrintRun) -> dict[str, bytes]:
+    """A month's receipts: each as ``receipt/<number>.pdf``, ``print/receipt-all.pdf`` and manifest.json (with ``month``)."""
+    return print_folder(ledger.policy, as_of, run, month=f"{month[0]}-{month[1]:02d}")
