@@ -186,8 +186,8 @@ def _site_into(obj: Context, desk, site_dir: Path, letters=(), letters_dir: Path
     return build_site(desk, SiteInputs(obj.root, obj.work_dir / "site", tuple(letters), letters_dir, search), site_dir)
 
 
-def _produce(obj: Context, out: Path, names: tuple[str, ...], produce):
-    """Build ``OUT/<names>`` from the day's desk: ``produce(desk, tmps)`` fills fresh folders swapped in on success.
+def _produce(obj: Context, out: Path, names: tuple[str, ...], produce, data=None):
+    """Build ``OUT/<names>`` from the day's desk (or ``data()``): ``produce(desk, tmps)`` fills fresh folders swapped in on success.
 
     Only OUT/site and OUT/letters are ever replaced; an --out that would endanger
     the data is refused before any work (a usage error).
@@ -199,7 +199,7 @@ def _produce(obj: Context, out: Path, names: tuple[str, ...], produce):
     )
 
     check_out_dir(out, obj.root)
-    desk = obj.desk_or_exit()
+    desk = (data or obj.desk_or_exit)()
     with work_folder_lock(obj.work_dir):  # another build of this community waits: they share the work folder
         return publish_outputs(out, names, lambda tmps: produce(desk, tmps), root=obj.root)
 
@@ -254,6 +254,39 @@ def letters(obj: Context, out: Path) -> None:
     """只生成函件（OUT/letters/）：通知书、律师函草稿、对账单、分期协议、公示、证据目录，合并打印文件和 manifest.json。"""
     result = _produce(obj, out, ("letters",), lambda desk, tmps: _letters_into(obj, desk, tmps["letters"]))
     click.echo(f"函件已生成：{result.path / 'letters'}/（更新 {result.written} 个文件，{result.kept} 个未变；清单见 manifest.json）")
+
+
+def _month(ctx, param, value: str | None) -> tuple[int, int] | None:
+    from generator.printing.receipts import parse_month
+
+    if value is not None and parse_month(value) is None:
+        raise click.BadParameter(f"“{value}”不是月份，请写成 YYYY-MM，例如 2026-11")
+    return None if value is None else parse_month(value)
+
+
+@main.command()
+@click.option("--month", callback=_month, metavar="YYYY-MM", help="哪个月的缴费，默认计算日所在的月")
+@_out_option
+@click.pass_obj
+def receipts(obj: Context, month: tuple[int, int] | None, out: Path) -> None:
+    """生成一个月里每笔缴费的收据（OUT/receipts-YYYY-MM/）：每张一个 PDF，合并打印文件和 manifest.json。"""
+    from generator.printing.print_run import receipt_folder, render_receipts
+    from generator.render.outputs import sync_tree
+
+    month = month or (obj.as_of.year, obj.as_of.month)
+    name, made = f"receipts-{month[0]}-{month[1]:02d}", []
+
+    def produce(ledger, tmps: dict[str, Path]) -> None:
+        run = render_receipts(ledger, month, obj.as_of, obj.root, obj.work_dir)
+        sync_tree(tmps[name], receipt_folder(ledger, month, obj.as_of, run))
+        made.append(len(run.files))
+
+    result = _produce(obj, out, (name,), produce, data=lambda: obj.checked_or_exit().ledger)
+    where = f"{month[0]}年{month[1]}月（截至 {obj.as_of}）"
+    if not made[0]:
+        click.echo(f"{where}没有缴费记录，没有收据可生成：{result.path / name}/")
+        return
+    click.echo(f"收据已生成：{result.path / name}/，{where}共 {made[0]} 张；合并打印文件 print/receipt-all.pdf，清单见 manifest.json")
 
 
 # The editing, diff, import and schema commands live in their own modules of this package.

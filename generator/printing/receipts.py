@@ -172,4 +172,4 @@ def receipt(ledger: Ledger, unit, payment: Payment, records: dict[str, list], la
     return Letter(KIND, number, unit.id, TITLE, f"{KIND}/{number}.pdf", payment.amount, f"{KIND}.html.j2", context)
 
 
-__all__ = ["KIND", "TITLE", "SettledLine", "OwedLine", "parse_month", "plan_receipts", "receipt_id", "month_payments"]
+__all__ = ["KIND", "TITLE", "OwedLine", "SettledLine", "month_payments", "parse_month", "plan_receipts", "receipt_id"]
