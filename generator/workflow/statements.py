@@ -216,6 +216,18 @@ _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\d{6})?")
 _MONEY = re.compile(r"[+\-]?\d+(?:\.\d+)?")
 
 
+def parse_day(text: str) -> date | None:
+    """``2026-11-03 09:15:22``, ``2026/11/3``, ``2026年11月3日``, ``20261103`` -> the day; None for anything else."""
+    text = unicodedata.normalize("NFKC", text)
+    match = _DATE.match(text) or _COMPACT_DATE.fullmatch(text.replace(" ", "").replace(":", ""))
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
 class _Values:
     """The cells of one row by field, with the conversions a statement needs."""
 
@@ -242,14 +254,7 @@ class _Values:
                 return raw.date()
             if isinstance(raw, date):
                 return raw
-        text = unicodedata.normalize("NFKC", self.text(field))
-        match = _DATE.match(text) or _COMPACT_DATE.fullmatch(text.replace(" ", "").replace(":", ""))
-        if not match:
-            return None
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            return None
+        return parse_day(self.text(field))
 
     def money(self, field: str) -> Decimal:
         text = self.text(field)
