@@ -24,6 +24,7 @@ from generator import pipeline
 from generator.cli import diff as diff_command
 from generator.cli import edit as edit_commands
 from generator.cli import importer as import_command
+from generator.cli import match as match_command
 from generator.cli import schemas as schemas_command
 from generator.cli.chinese import CuijiaoGroup, localise
 from generator.core.diagnostics import first_of_each, left_out_text
@@ -294,6 +295,7 @@ main.add_command(diff_command.command)
 for _command in edit_commands.COMMANDS:
     main.add_command(_command)
 main.add_command(import_command.command)
+main.add_command(match_command.command)
 main.add_command(schemas_command.command)
 
 localise(main)

@@ -389,7 +389,8 @@ def parse_filled(name: str, rows: list[Row], unit_ids: set[str]) -> Filled:
             amount = parse_money(cell("金额"))
         except ValueError as exc:
             raise CuijiaoError(f"{where}：{exc}（金额是导出时写好的，请不要改）") from None
-        line = Line(when, amount, "in", cell("付款方"), cell("备注"), cell("流水号"), source, _row_number(cell("行")), name)
+        line = Line(when, amount, "in", cell("付款方"), cell("备注"), cell("流水号"), source, _row_number(cell("行")),
+                    cell("文件") or name)
         entries.append((unit, line))
     return Filled(tuple(entries), left)
 

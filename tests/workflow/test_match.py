@@ -154,3 +154,79 @@ def test_a_filled_row_with_a_unit_that_does_not_exist_names_the_row():
     rows = [Row(1, list(match.CSV_COLUMNS)), Row(2, ["9-9-999", "2026-11-06", "1.00", "bank", "", "", "", "", "", "", "", "2"])]
     with pytest.raises(CuijiaoError, match="f.csv 第 2 行：房号“9-9-999”不存在"):
         match.parse_filled("f.csv", rows, {"1-1-101"})
+
+
+# -- the command ------------------------------------------------------------------------------------
+
+def run(root: Path, *args: str):
+    from click.testing import CliRunner
+
+    from generator.cli.main import main
+
+    return CliRunner().invoke(main, ["--root", str(root), "--as-of", str(AS_OF), "--no-cache", "match", *args])
+
+
+def ledger_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "ledger").rglob("*.yaml"))}
+
+
+def test_match_shows_each_proposal_with_its_reasons_and_writes_nothing(community):
+    before = ledger_files(community.root)
+    result = run(community.root, *(str(SAMPLES / name) for name in FILES))
+    assert result.exit_code == 0, result.output
+    assert "读取 wechat-2026-11.csv（微信支付商户账单）：收入 3 笔；跳过 退款 1 笔" in result.output
+    assert "已经记账 1 笔，跳过：" in result.output
+    assert "建议（高 5 笔，中 1 笔，未匹配 1 笔）：" in result.output
+    assert "[高] 2026-11-03    2,200.00 元  “物业费 3栋2单元1802”  流水号 4200001234202611031234567801" in result.output
+    assert "理由：流水里写着“3栋2单元1802”，即房号 3-2-1802；金额等于该户欠费合计 2,200.00 元" in result.output
+    assert "未写入任何缴费。确认无误后加 --write，把高把握的 5 笔记为缴费。" in result.output
+    assert ledger_files(community.root) == before
+
+
+def test_match_write_records_the_sure_ones_and_a_second_run_writes_nothing(community):
+    files = [str(SAMPLES / name) for name in FILES]
+    first = run(community.root, *files, "--write")
+    assert first.exit_code == 0, first.output
+    assert first.output.count("已记为缴费：") == 5
+    after = ledger_files(community.root)
+    second = run(community.root, *files, "--write")
+    assert second.exit_code == 0, second.output
+    assert "已经记账 6 笔，跳过：" in second.output
+    assert "没有高把握的建议，未写入任何缴费。" in second.output
+    assert ledger_files(community.root) == after
+
+
+def test_match_csv_then_confirm_writes_the_rows_given_a_unit_once(community, tmp_path):
+    out = tmp_path / "待确认.csv"
+    result = run(community.root, *(str(SAMPLES / name) for name in FILES), "--csv", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"其余 2 笔已写入 {out}" in result.output
+    text = out.read_bytes().decode("utf-8-sig").replace("\r\n,2026-11-09,", "\r\n3-2-1802,2026-11-09,")
+    out.write_bytes(text.encode("utf-8-sig"))
+    confirmed = run(community.root, "--confirm", str(out))
+    assert confirmed.exit_code == 0, confirmed.output
+    assert "待确认.csv：填了房号 1 笔，留空 1 笔（不写入）" in confirmed.output
+    assert "已记为缴费：3-2-1802  2026-11-09  400.00 元  收据号 2026110922001456781234567891" in confirmed.output
+    after = ledger_files(community.root)
+    again = run(community.root, "--confirm", str(out))
+    assert "已经记账，没有再写：" in again.output and "alipay-2026-11.csv 第 7 行" in again.output
+    assert ledger_files(community.root) == after
+
+
+def test_confirm_with_a_unit_that_does_not_exist_names_the_row_and_writes_nothing(community, tmp_path):
+    out = tmp_path / "f.csv"
+    out.write_text(",".join(match.CSV_COLUMNS) + "\n9-9-999,2026-11-06,1.00,bank,X9,,,,,,,\n", encoding="utf-8")
+    before = ledger_files(community.root)
+    result = run(community.root, "--confirm", str(out))
+    assert result.exit_code == 1
+    assert "f.csv 第 2 行：房号“9-9-999”不存在" in result.output
+    assert ledger_files(community.root) == before
+
+
+def test_control_characters_from_a_statement_never_reach_the_terminal(community, tmp_path):
+    path = tmp_path / "bank.csv"
+    path.write_text("交易日期,贷方发生额,对方户名,附言,流水号\n2026-11-03,1.00,\x1b[2J王丽\u202e,物业费\x07,Z1\n", encoding="utf-8")
+    result = run(community.root, str(path))
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output
+    assert "\ufffd[2J王丽\ufffd" in result.output
