@@ -249,7 +249,7 @@ def _amount_reason(amount: Decimal, state: UnitState) -> str | None:
     total = Decimal("0.00")
     for count, charge in enumerate(unpaid, start=1):
         if amount in (charge.unpaid, charge.charge.amount):
-            return f"金额等于一期账单（{charge.charge.item} {charge.charge.period}，{fmt_grouped(amount)} 元）"
+            return f"金额等于一期账单（{charge.charge.item} {charge.charge.period} 期，{fmt_grouped(amount)} 元）"
         total += charge.unpaid
         if count > 1 and amount == total:
             return f"金额等于最早 {count} 期欠费之和 {fmt_grouped(amount)} 元"

@@ -69,7 +69,7 @@ def test_a_month_of_wechat_alipay_and_bank_lines_gets_a_proposal_each_with_its_r
     reasons = {(p.line.source, p.line.row): p.reasons for p in result.proposals}
     assert reasons[("wechat", 2)] == ("流水里写着“3栋2单元1802”，即房号 3-2-1802", "金额等于该户欠费合计 2,200.00 元")
     assert reasons[("alipay", 7)] == ("流水里有业主（或住户）姓名“王丽”（3-2-1802）", "金额等于最早 2 期欠费之和 400.00 元")
-    assert reasons[("bank", 9)] == ("同一付款方的另一笔流水（110100000012344）已记在 1-1-101", "金额等于一期账单（物业服务费 2026-02，200.00 元）")
+    assert reasons[("bank", 9)] == ("同一付款方的另一笔流水（110100000012344）已记在 1-1-101", "金额等于一期账单（物业服务费 2026-02 期，200.00 元）")
     assert reasons[("wechat", 4)] == ("流水里没有房号或姓名；金额与 3 户的欠费合计相同（1-1-102、2-1-301、3-2-1802），无法确定",)
 
 
