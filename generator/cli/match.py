@@ -55,6 +55,8 @@ def command(obj, files: tuple[Path, ...], write: bool, csv_out: Path | None, fil
         lines.extend(statement.lines)
     checked = obj.checked_or_exit()
     result = matching.propose(lines, checked.ledger, pipeline.desk_for(checked, obj.as_of))
+    if result.later:
+        click.echo(f"日期在 {obj.as_of} 之后的流水 {len(result.later)} 笔，跳过（要核对它们，用 --as-of 写更晚的日期）")
     _show(result)
     sure = result.of(HIGH)
     rest = [p for p in result.proposals if p.confidence != HIGH]

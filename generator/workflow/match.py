@@ -91,6 +91,7 @@ class Matching:
     proposals: tuple[Proposal, ...]
     recorded: tuple[Recorded, ...]
     repeated: tuple[Line, ...]  # the same reference met again in the files given (overlapping exports)
+    later: tuple[Line, ...] = ()  # dated after the desk's day: not proposed (a payment may not be dated after it)
 
     def of(self, confidence: str) -> list[Proposal]:
         return [p for p in self.proposals if p.confidence == confidence]
@@ -124,15 +125,16 @@ def _payer(line: Line) -> tuple[str, str] | None:
 
 
 def propose(lines: Sequence[Line], ledger: Ledger, desk: Desk) -> Matching:
-    """A proposal for each line not yet recorded; the recorded and repeated lines apart."""
-    recorded, fresh, repeated = _recorded(lines, ledger.payments)
+    """A proposal for each line not yet recorded; the recorded, repeated and later lines apart."""
+    later = tuple(line for line in lines if line.date > desk.as_of)
+    recorded, fresh, repeated = _recorded([line for line in lines if line.date <= desk.as_of], ledger.payments)
     history: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # payer -> unit -> the reference that shows it
     for done in recorded:
         if (payer := _payer(done.line)) is not None:
             history[payer].setdefault(done.payment.unit, done.line.reference or str(done.line.date))
     units = _UnitIndex(ledger)
     proposals = tuple(_proposal(line, units, history, desk) for line in fresh)
-    return Matching(proposals, tuple(recorded), tuple(repeated))
+    return Matching(proposals, tuple(recorded), tuple(repeated), later)
 
 
 def _recorded(lines: Sequence[Line], payments: Sequence[Payment]) -> tuple[list[Recorded], list[Line], list[Line]]:

@@ -42,10 +42,14 @@ def lines(*names: str) -> list[Line]:
     return [line for name in names for line in statements.read(SAMPLES / name).lines]
 
 
-def matching(community, *names: str) -> match.Matching:
+def proposed(community, given: list[Line]) -> match.Matching:
     checked = pipeline.check(community.root, AS_OF, AS_OF, use_cache=False)
     assert not checked.errors, [p.render() for p in checked.errors]
-    return match.propose(lines(*(names or FILES)), checked.ledger, pipeline.desk_for(checked, AS_OF))
+    return match.propose(given, checked.ledger, pipeline.desk_for(checked, AS_OF))
+
+
+def matching(community, *names: str) -> match.Matching:
+    return proposed(community, lines(*(names or FILES)))
 
 
 @pytest.mark.parametrize("text", ["3-2-1802", "3栋2单元1802室", "3#2-1802", "3号楼2单元1802", "３－２－１８０２", "3幢2单元1802", "3-02-1802"])
@@ -75,16 +79,14 @@ def test_a_month_of_wechat_alipay_and_bank_lines_gets_a_proposal_each_with_its_r
 
 def test_a_name_alone_with_an_amount_that_fits_nothing_is_low(community):
     line = Line(date(2026, 11, 9), Decimal("123.45"), "in", "王丽", "转账", "X1", BANK, 2, "b.csv")
-    checked = pipeline.check(community.root, AS_OF, AS_OF, use_cache=False)
-    (proposal,) = match.propose([line], checked.ledger, pipeline.desk_for(checked, AS_OF)).proposals
+    (proposal,) = proposed(community, [line]).proposals
     assert (proposal.unit, proposal.confidence) == ("3-2-1802", LOW)
     assert proposal.reasons[-1] == "金额 123.45 元与该户的账单、欠费 2,200.00 元都不相等"
 
 
 def test_a_unit_id_and_a_name_of_another_unit_are_not_taken_as_sure(community):
     line = Line(date(2026, 11, 9), Decimal("200.00"), "in", "陈静", "1-1-102", "X2", BANK, 2, "b.csv")
-    checked = pipeline.check(community.root, AS_OF, AS_OF, use_cache=False)
-    (proposal,) = match.propose([line], checked.ledger, pipeline.desk_for(checked, AS_OF)).proposals
+    (proposal,) = proposed(community, [line]).proposals
     assert (proposal.unit, proposal.confidence) == ("1-1-102", MEDIUM)
     assert proposal.reasons[-1] == "另有较弱的线索指向 2-1-301"
 
@@ -93,8 +95,7 @@ def test_a_line_without_reference_is_recorded_by_day_amount_and_method_once(comm
     community.payment("2-1-301", "2026-11-15", "300.00", method="bank", file="ledger/payments/2026-11.yaml")
     community.write()
     same = [Line(date(2026, 11, 15), Decimal("300.00"), "in", "", "", "", BANK, row, "b.csv") for row in (2, 3)]
-    checked = pipeline.check(community.root, AS_OF, AS_OF, use_cache=False)
-    result = match.propose(same, checked.ledger, pipeline.desk_for(checked, AS_OF))
+    result = proposed(community, same)
     assert [r.line.row for r in result.recorded] == [2]  # one payment stands for one line
     assert [p.line.row for p in result.proposals] == [3]
 
@@ -230,3 +231,9 @@ def test_control_characters_from_a_statement_never_reach_the_terminal(community,
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output
     assert "\ufffd[2J王丽\ufffd" in result.output
+
+
+def test_lines_dated_after_the_day_computed_are_set_apart(community):
+    later = Line(date(2026, 11, 23), Decimal("200.00"), "in", "", "1-1-101", "L1", BANK, 2, "b.csv")
+    result = proposed(community, [later])
+    assert (result.later, result.proposals) == ((later,), ())

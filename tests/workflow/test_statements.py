@@ -124,3 +124,29 @@ def test_a_statement_above_the_size_limit_is_refused_before_it_is_read(tmp_path,
     path.write_text("交易日期,贷方发生额\n" + "2026-11-01,1.00\n" * 20, encoding="utf-8")
     with pytest.raises(CuijiaoError, match="超过 CSV 导入的上限"):
         statements.read(path)
+
+
+def test_an_xlsx_statement_whose_stored_dimension_is_stale_is_read_whole(tmp_path):
+    """Some exporters write <dimension ref="A1"/> whatever the sheet holds; every row is read anyway."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["账号：6222"], [], ["交易日期", "贷方发生额", "对方户名", "附言", "流水号"],
+                ["2026-11-01", 100, "王丽", "3-2-1802", "F1"], [], ["2026-11-02", "2,300.50", "李娜", "1-1-102", "F2"]):
+        sheet.append(row)
+    made = tmp_path / "made.xlsx"
+    book.save(made)
+    path = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', data)
+            target.writestr(part, data)
+    statement = statements.read(path)
+    assert summary(statement) == [(date(2026, 11, 1), Decimal("100.00"), "王丽", "F1", 4),
+                                  (date(2026, 11, 2), Decimal("2300.50"), "李娜", "F2", 6)]
