@@ -25,6 +25,7 @@ from generator.core.model import (
     Policy,
 )
 from generator.core.money import fmt_grouped
+from generator.reading import fields
 from generator.workflow.edit import (
     Edit,
     EditError,
@@ -39,24 +40,20 @@ from generator.workflow.edit import (
     payment_edit,
     payment_questions,
     plan_edit,
+    read_bytes,
     read_policy,
     waiver_edit,
     waiver_refusal,
 )
 
 # -- the commands: cuijiao log / pay / waive / plan ---------------------------------------------
-# spec v2's keys: the words a committee member may type instead of the English value
-PURPOSE = {"demand": "催缴", "service": "服务", "other": "其他"}
-PARTY = {"issuer": "落款单位", "creditor": "债权人"}
-COVERS_WORDS = {"in_time": "未过时效的欠费", "all": "全部欠费"}
-PLAN_LATE_FEE = {"accrue": "照常计算", "freeze": "停止计算"}
+# the words a committee member may type instead of the English value (or the start of one: 拒绝 is refused)
 _CHOICE_WORDS = {
     "channel": (CHANNELS, labels.CHANNEL), "outcome": (OUTCOMES, labels.OUTCOME), "reason": (REASONS, labels.REASON),
     "method": (METHODS, labels.METHOD), "applies_to": (APPLIES_TO, labels.APPLIES_TO),
-    "purpose": (PURPOSES, PURPOSE), "party": (PARTIES, PARTY), "covers": (COVERS, COVERS_WORDS),
-    "late_fee": (PLAN_LATE_FEES, PLAN_LATE_FEE),
+    "purpose": (PURPOSES, labels.PURPOSE), "party": (PARTIES, labels.PARTY), "covers": (COVERS, labels.COVERS),
+    "late_fee": (PLAN_LATE_FEES, labels.PLAN_LATE_FEE),
 }
-
 
 # why a contact needs evidence (民法典第一百九十五条: a demand for payment interrupts the limitation period)
 EVIDENCE_WHY = "催收能中断诉讼时效、让时效重新计算，但业主否认时要靠证据证明催收确实送到了"
@@ -94,14 +91,15 @@ def _choices_text(name: str) -> str:
 
 
 def _choice(name: str):
+    """The converter of an option's value: the English code, its Chinese word, or the start of exactly one word."""
     def convert(text: str) -> str:
-        choices, words = _CHOICE_WORDS[name]
-        value = text.strip()
-        by_word = {w: c for c, w in words.items()}
-        value = by_word.get(value, value)
-        if value not in choices:
-            raise ValueError(f"“{text}”不在可选范围内，可选：{_choices_text(name)}")
-        return value
+        words = _CHOICE_WORDS[name][1]
+        named = labels.codes_named(words, text.strip())
+        if len(named) == 1:
+            return named[0]
+        if named:
+            raise ValueError(f"“{text}”可以指{'、'.join(f'{c}（{words[c]}）' for c in named)}，请写得完整一些")
+        raise ValueError(f"“{text}”不在可选范围内，可选：{_choices_text(name)}")
     return convert
 
 
@@ -121,20 +119,22 @@ def _callback(convert, *, optional: bool = False):
     return callback
 
 
-def ask(value, option: str, what: str, convert=lambda s: s.strip(), *, hint: str = "", required: bool = True):
-    """The option's value, or ask for it in a terminal; a usage error (exit 2) when no one can answer."""
+def ask(value, option: str, what: str, convert=lambda s: s.strip(), *, hint: str = "", required: bool = True,
+        default=None):
+    """The option's value, or ask for it in a terminal, each answer checked as it is given (a bad one is asked
+    again); a usage error (exit 2) when no one can answer. An empty answer is ``default`` when there is one."""
     if value is not None:
         return value
     if not _interactive():
-        if not required:
-            return None
+        if default is not None or not required:
+            return default
         raise click.UsageError(f"缺少选项 {option}（{what}）；在终端里运行时会逐项询问")
     while True:
-        notes = "；".join(n for n in (hint, "" if required or "留空" in hint else "可留空") if n)
+        notes = "；".join(n for n in (hint, "" if required or "留空" in hint or default is not None else "可留空") if n)
         answer = click.prompt(what + (f"（{notes}）" if notes else ""), default="", show_default=False)
         if not answer.strip():
-            if not required:
-                return None
+            if default is not None or not required:
+                return default
             click.echo("这一项必须填写。", err=True)
             continue
         try:
@@ -145,6 +145,44 @@ def ask(value, option: str, what: str, convert=lambda s: s.strip(), *, hint: str
 
 Questions = Callable[[object, str], list[str]]  # (ledger with the edit, its path) -> what to ask before writing
 Refusal = Callable[[object, str], "str | None"]  # (ledger with the edit, its path) -> why it must not be written
+
+
+def _day(obj, when: date | None, option: str = "--date", what: str = "日期") -> date:
+    """The entry's day: the option's, else asked in a terminal (today when the answer is empty), else today."""
+    latest = max(obj.today, obj.as_of)
+
+    def convert(text: str) -> date:
+        day = parse_date(text)
+        if day > latest:
+            raise ValueError(f"{day} 晚于今天（{latest}）：未来的事请到时再记")
+        return day
+    return ask(when, option, what, convert, hint=f"回车为今天 {obj.today}；也可以写 2026/11/22、2026年11月22日",
+               default=obj.today)
+
+
+def _known_unit(obj, unit: str) -> None:
+    """In a terminal, before anything is asked: the unit has its file in owners/ (else a usage error at once)."""
+    if not _interactive():
+        return  # the check after the edit says it, with the rest
+    try:
+        found = fields.UNIT_ID.fullmatch(unit) and read_bytes(obj.root, f"owners/{unit}.yaml", limit=0) is not None
+    except EditError:
+        found = False
+    if not found:
+        raise click.UsageError(f"找不到房号 {unit}：owners/ 里没有 {unit}.yaml（房号写成 3-2-1802 这样，与 owners/ 里的文件名一致）")
+
+
+def _unused_receipt(obj):
+    """The converter of a receipt number typed in a terminal: one already recorded is asked again."""
+    checked = pipeline.check(obj.root, obj.as_of, obj.today, obj.use_cache)
+    used = {p.receipt: p.pos for p in checked.ledger.payments if p.receipt} if checked.ledger is not None else {}
+
+    def convert(text: str) -> str:
+        receipt = text.strip()
+        if receipt in used:
+            raise ValueError(f"收据号“{receipt}”已经用过（{used[receipt]}）：每张收据只能记一次，请核对收据号")
+        return receipt
+    return convert
 
 
 def _finish(obj, make: Callable[[], Edit], unit: str, done: str, notes: tuple[str, ...] = (), *,
@@ -212,7 +250,8 @@ def balance_text(state) -> str:
     return text
 
 
-_date_option = click.option("--date", "when", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="日期，默认今天")
+_date_option = click.option("--date", "when", callback=_callback(parse_date), metavar="日期",
+                            help="日期，默认今天（在终端里运行时会询问）；写成 2026-11-22、2026/11/22 或 2026年11月22日")
 _file_option = click.option("--file", "file", metavar="ledger/….yaml", help="写入哪个账目文件，默认按小区现有的文件命名")
 
 
@@ -244,8 +283,10 @@ def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amo
     在终端里运行时，没写的选项会逐项询问；可以不填的项直接回车跳过（在脚本里写 --evidence "" 这样的空值，就不再询问）。
     目的（--purpose）不询问，默认是催缴。
     """
+    _known_unit(obj, unit)
     if purpose is None and _interactive():
         click.echo(PURPOSE_HINT, err=True)
+    when = _day(obj, when)
     channel = ask(channel, "--channel", "联系方式", _choice("channel"), hint=_choices_text("channel"))
     outcome = ask(outcome, "--outcome", "结果", _choice("outcome"), hint=_choices_text("outcome"))
     if covers is not None and outcome != "promised":
@@ -270,14 +311,13 @@ def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amo
         raise click.UsageError("只有 --outcome promised 时才能写承诺日期和金额")
     if promise_amount is not None and promise_date is None:
         raise click.UsageError("写了 --promise-amount 就要同时写 --promise-date")
-    when = when or obj.today
     purpose, party, covers = purpose or "demand", party or "issuer", covers or "in_time"
     def make() -> Edit:
         return contact_edit(obj.root, unit, when, channel, outcome, by=by or "", promise_date=promise_date,
                             promise_amount=promise_amount, reason=reason or "", evidence=evidence or "",
                             note=note or "", purpose=purpose, party=party, covers=covers)
     warning = demand_not_for_creditor(read_policy(obj.root), when, purpose, party)
-    kind = "" if purpose == "demand" else f"（{PURPOSE[purpose]}，不是催缴）"
+    kind = "" if purpose == "demand" else f"（{labels.PURPOSE[purpose]}，不是催缴）"
     _finish(obj, make, unit, f"{unit} {when} {labels.CHANNEL[channel]}，{labels.OUTCOME[outcome]}{kind}",
             notes=(warning,) if warning else ())
 
@@ -303,9 +343,12 @@ def pay_command(obj, unit, amount, when, method, receipt, note, designation, fil
     在终端里运行时，没写的缴费方式和收据号会询问；没有收据号直接回车。
     同一户同一天已经有同样金额的缴费、或违约金缴费超过应付的违约金时，先请你核对（加 --yes 不问）。
     """
+    _known_unit(obj, unit)
+    when = _day(obj, when)
     method = ask(method, "--method", "缴费方式", _choice("method"), hint=_choices_text("method"))
-    receipt = ask(receipt, "--receipt", "收据号", hint="同一个收据号不能用两次；没有可留空", required=False)
-    when = when or obj.today
+    if receipt is None and _interactive():
+        receipt = ask(None, "--receipt", "收据号", _unused_receipt(obj), hint="同一个收据号不能用两次；没有可留空",
+                      required=False)
     purpose = f"，指定用于{designation_text(designation)}" if designation else ""
     _finish(obj, lambda: payment_edit(obj.root, unit, amount, when, method, receipt or "", note or "", file, designation),
             unit, f"{unit} {when} 缴费 {fmt_grouped(amount)} 元（{labels.METHOD[method]}{purpose}）",
@@ -332,18 +375,24 @@ def _designation_option(values: tuple[str, ...]) -> tuple[str, ...]:
 @_file_option
 @click.pass_obj
 def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, consent, file) -> None:
-    """记一笔减免（须写明批准人和理由；债权人不是落款单位时还须写明债权人的书面同意；默认写入 ledger/waivers/年份.yaml）。"""
+    """记一笔减免（须写明批准人和理由；债权人不是落款单位时还须写明债权人的书面同意；默认写入 ledger/waivers/年份.yaml）。
+
+    减免金额不能超过减免日这一户未付的本金（--applies-to principal）或违约金（--applies-to late_fee）。
+    """
+    _known_unit(obj, unit)
     policy = read_policy(obj.root)
     needs_consent = policy is not None and not policy.issuer_is_creditor
     if needs_consent and not (consent or "").strip() and (consent is not None or not _interactive()):
         raise click.UsageError(f"{waiver_consent_why(policy)}。请用 --consent 写明债权人的书面同意，"
                                f"例如 --consent \"{policy.creditor_name}同意函 2026-05\"；没有债权人的同意不能记这笔减免")
+    when = _day(obj, when)
     applies_to = ask(applies_to, "--applies-to", "减免对象", _choice("applies_to"), hint=_choices_text("applies_to"))
+    if _interactive():
+        amount = _waivable(obj, unit, amount, when, applies_to, file)
     approved_by = ask(approved_by, "--approved-by", "批准人", hint="例如 业委会2026年第3次会议")
     reason = ask(reason, "--reason", "减免理由")
     if needs_consent and consent is None:
         consent = ask(None, "--consent", "债权人的书面同意", hint=waiver_consent_why(policy) + "；写同意函的名称或编号")
-    when = when or obj.today
     agreed = f"；债权人同意：{consent.strip()}" if consent and consent.strip() else ""
     _finish(obj, lambda: waiver_edit(obj.root, unit, amount, when, applies_to, approved_by, reason, file,
                                      (consent or "").strip()),
@@ -351,9 +400,21 @@ def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, cons
             refusal=waiver_refusal)
 
 
+def _waivable(obj, unit: str, amount: Decimal, when: date, applies_to: str, file: str | None) -> Decimal:
+    """In a terminal, before the approver and the reason are asked: an amount above what can be waived is asked again."""
+    while True:
+        edit = waiver_edit(obj.root, unit, amount, when, applies_to, "-", "-", file, "-")
+        checked = check_with(obj.root, [edit], obj.as_of, obj.today, obj.use_cache)
+        reason = None if checked.errors else waiver_refusal(checked.ledger, edit.path)
+        if not reason:
+            return amount
+        click.echo(visible(reason), err=True)
+        amount = ask(None, "金额", "减免金额", parse_money)
+
+
 @click.command("plan", cls=CuijiaoCommand)
 @click.argument("unit", metavar="房号")
-@click.option("--signed", callback=_callback(parse_date), metavar="YYYY-MM-DD", help="签订日期，默认今天")
+@click.option("--signed", callback=_callback(parse_date), metavar="日期", help="签订日期，默认今天；写成 2026-11-22、2026/11/22 或 2026年11月22日")
 @click.option("--installment", "installments", multiple=True, callback=_callback(parse_installment), metavar="日期:金额",
               help="一期：到期日:金额，例如 2026-12-01:1000.00；可写多次")
 @click.option("--note", help="备注")
@@ -365,6 +426,8 @@ def waive_command(obj, unit, amount, when, applies_to, approved_by, reason, cons
 @click.pass_obj
 def plan_command(obj, unit, signed, installments, note, covers, late_fee, file) -> None:
     """记一份分期付款协议（默认写入 ledger/plans/年份.yaml）。"""
+    _known_unit(obj, unit)
+    signed = _day(obj, signed, "--signed", "签订日期")
     steps = list(installments)
     if not steps:
         if not _interactive():
@@ -378,7 +441,6 @@ def plan_command(obj, unit, signed, installments, note, covers, late_fee, file) 
                 click.echo("至少要有一期。", err=True)
                 continue
             steps.append(step)
-    signed = signed or obj.today
     total = sum((amount for _, amount in steps), Decimal("0.00"))
     terms = "".join(text for flag, text in ((covers == "all", "，承认全部欠费（包括已过诉讼时效的）"),
                                             (late_fee == "freeze", "，按期履行期间违约金停止计算")) if flag)

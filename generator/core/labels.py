@@ -1,5 +1,12 @@
-"""Chinese words for the data's English enums: one vocabulary for CLI, site and letters."""
+"""Chinese words for the data's English enums: one vocabulary for CLI, site and letters.
+
+The same words are what a committee member may write instead of the English codes: in
+YAML (``channel: 电话`` is read as ``phone``, ``reading.fields.Enum``) and, with their
+prefixes, in the helpers' options and answers (``拒绝`` is ``refused``): ``codes_named``.
+"""
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 CHANNEL = {
     "sms": "短信", "wechat": "微信", "phone": "电话", "visit": "上门", "letter": "书面通知",
@@ -33,3 +40,33 @@ STANDING = {
 }
 CONSENT = {"publish_arrears": "同意公示本户欠费"}
 PURPOSE = {"demand": "催缴", "service": "服务", "other": "其他"}
+PARTY = {"issuer": "落款单位", "creditor": "债权人"}
+COVERS = {"in_time": "未过时效的欠费", "all": "全部欠费"}
+PLAN_LATE_FEE = {"accrue": "照常计算", "freeze": "停止计算"}
+BASIS = {"area": "按面积", "unit": "按户"}
+# Every enum of the data with its words: one value's word names no other value of the same enum
+ENUMS = (CHANNEL, OUTCOME, REASON, OCCUPANCY, METHOD, APPLIES_TO, PURPOSE, PARTY, COVERS, PLAN_LATE_FEE, BASIS)
+
+
+def enum_words(choices) -> Mapping[str, str]:
+    """The words of the enum whose codes are ``choices`` ({} for an enum without words)."""
+    wanted = set(choices)
+    return next((words for words in ENUMS if set(words) == wanted), {})
+
+
+def _names(word: str) -> tuple[str, ...]:
+    """A word and its parts: 挂号信/EMS is also 挂号信 and EMS."""
+    parts = tuple(part for part in word.split("/") if part)
+    return (word, *parts) if len(parts) > 1 else (word,)
+
+
+def codes_named(words: Mapping[str, str], text: str, *, prefixes: bool = True) -> tuple[str, ...]:
+    """The codes ``text`` may mean: the code itself or its whole word (one code), else, with ``prefixes``,
+    every code whose word, or a part of it, starts with ``text`` (拒绝 -> refused; EMS -> registered_mail;
+    已 -> reached, delivered, paid)."""
+    if text in words:
+        return (text,)
+    exact = tuple(code for code, word in words.items() if text == word)
+    if exact or not prefixes or not text:
+        return exact
+    return tuple(code for code, word in words.items() if any(name.startswith(text) for name in _names(word)))

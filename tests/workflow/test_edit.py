@@ -707,3 +707,89 @@ def test_waive_counts_what_was_paid_and_waived_before_its_day(community):
     result = cli(community, "waive", "1-1-102", "699.51", "--date", "2026-04-20", "--applies-to", "principal",
                  "--approved-by", "业委会", "--reason", "困难")
     assert result.exit_code == 1 and "未付的本金（已到期和未到期的欠费）是 699.50 元" in result.output
+
+
+# -- Chinese words, prefixes and dates in the helpers (issue 13, item 4) ---------------------------
+
+def test_options_take_chinese_words_and_their_prefixes(community):
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "电话", "--outcome", "拒绝",
+                 "--reason", "对服务", "--evidence", "录音2.m4a")
+    assert result.exit_code == 0, result.output
+    contact = checked(community).ledger.units[0].contacts[-1]
+    assert (contact.channel, contact.outcome, contact.reason) == ("phone", "refused", "service_complaint")
+    text = (community / "owners/1-1-101.yaml").read_text(encoding="utf-8")
+    assert text.endswith("    channel: phone\n    outcome: refused\n    reason: service_complaint\n    evidence: 录音2.m4a\n")
+    result = cli(community, "waive", "1-1-101", "10", "--date", "2026-11-20", "--applies-to", "违约",
+                 "--approved-by", "业委会", "--reason", "漏水")
+    assert result.exit_code == 0, result.output
+    assert checked(community).ledger.waivers[-1].applies_to == "late_fee"
+
+
+def test_an_ambiguous_prefix_is_refused_with_its_candidates(community):
+    before = snapshot(community)
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "phone", "--outcome", "已")
+    assert result.exit_code == 2
+    assert "“已”可以指reached（已联系上）、delivered（已送达）、paid（已缴费），请写得完整一些" in result.output
+    assert snapshot(community) == before
+
+
+def test_dates_are_taken_in_the_forms_import_accepts(community):
+    result = cli(community, "plan", "1-1-102", "--signed", "2026年11月1日", "--installment", "2026/12/31:100",
+                 "--installment", "2027.1.31：100")
+    assert result.exit_code == 0, result.output
+    plan = checked(community).ledger.plans[-1]
+    assert (plan.signed, [i.due for i in plan.installments]) == (date(2026, 11, 1), [date(2026, 12, 31), date(2027, 1, 31)])
+    assert edit.parse_date(" ２０２６年１２月３１日 ") == date(2026, 12, 31)
+    for wrong, words in (("2026-02-30", "这一天不存在"), ("0226-01-01", "不在 1990-01-01 到 2100-12-31 之间"), ("明天", "不是有效日期")):
+        with pytest.raises(ValueError, match=words):
+            edit.parse_date(wrong)
+
+
+def test_a_terminal_asks_the_date_today_by_default_and_asks_again_after_a_bad_one(community, monkeypatch):
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
+    # the date is asked first: empty is today (the --as-of of the test, 2026-11-22, is also today's bound)
+    result = cli(community, "pay", "1-1-101", "100", "--method", "cash", "--receipt", "", input="\n")
+    assert result.exit_code == 0, result.output
+    assert "日期（回车为今天" in result.output
+    text = (community / f"ledger/payments/{date.today():%Y-%m}.yaml").read_text(encoding="utf-8")
+    assert f'{{unit: 1-1-101, date: {date.today()}, amount: "100.00", method: cash}}' in text
+    # a day that does not exist, then one after today, then 2026年11月20日
+    result = cli(community, "pay", "1-1-101", "120", "--method", "cash", "--receipt", "",
+                 input="2026-11-31\n2100-01-01\n2026年11月20日\n")
+    assert result.exit_code == 0, result.output
+    assert "这一天不存在" in result.output and "晚于今天" in result.output
+    payments = pipeline.check(community, AS_OF, date.today(), use_cache=False).ledger.payments
+    assert [p.date for p in payments if p.amount == Decimal("120.00")] == [date(2026, 11, 20)]
+
+
+def test_a_used_receipt_is_asked_again_when_it_is_typed(community, monkeypatch):
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
+    result = cli(community, "pay", "1-1-101", "100", "--date", "2026-11-20", "--method", "现金", input="R2026-0312\nR9\n")
+    assert result.exit_code == 0, result.output
+    assert "收据号“R2026-0312”已经用过（ledger/payments/2026-03.yaml:3:5）" in result.output
+    assert checked(community).ledger.payments[-1].receipt == "R9"
+
+
+def test_a_terminal_asks_the_waiver_amount_again_before_the_approver(community, monkeypatch):
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
+    result = cli(community, "waive", "1-1-101", "200", "--date", "2026-11-20", "--applies-to", "违约金",
+                 input="124.56\n业委会\n漏水\n")
+    assert result.exit_code == 0, result.output
+    assert "最多可以减免 124.56 元" in result.output
+    out = result.output
+    assert out.index("最多可以减免") < out.index("减免金额: ") < out.index("批准人")
+    assert checked(community).ledger.waivers[-1].amount == Decimal("124.56")
+
+
+def test_a_terminal_refuses_an_unknown_unit_before_asking_anything(community, monkeypatch):
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
+    result = cli(community, "pay", "9-9-909", "100", input="\n")
+    assert result.exit_code == 2 and "找不到房号 9-9-909" in result.output and "日期" not in result.output
+
+
+def test_a_part_of_a_word_with_a_slash_names_its_value_in_the_helpers(community):
+    result = cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "EMS", "--outcome", "已送达",
+                 "--evidence", "EMS1234")
+    assert result.exit_code == 0, result.output
+    contact = checked(community).ledger.units[0].contacts[-1]
+    assert (contact.channel, contact.outcome) == ("registered_mail", "delivered")
