@@ -181,12 +181,18 @@ def words(context: str, key: str) -> tuple[str, str]:
     return found
 
 
+def _code_of(enum: list, names: dict, word: str) -> str:
+    """The code a Chinese word in an enum stands for (``fields.Enum`` reads it so)."""
+    return labels.codes_named(labels.enum_words([c for c in enum if c in names]), word, prefixes=False)[0]
+
+
 def _value_words(value: dict, key: str) -> dict:
     """The field's schema with the Chinese words of its enum's values (its own, or its items')."""
     for node in (value, value.get("items")):
         if isinstance(node, dict) and "enum" in node:
-            names = ENUM_LABELS[key]
-            node["enumDescriptions"] = [names[c] for c in node["enum"]]
+            names = ENUM_LABELS[key]  # the codes' words; the rest of the enum are Chinese words read as a code
+            node["enumDescriptions"] = [names[c] if c in names else f"{c}（即 {_code_of(node['enum'], names, c)}）"
+                                        for c in node["enum"]]
     return value
 
 
@@ -199,7 +205,7 @@ def object_schema(spec: Spec, context: str) -> dict:
         choices = value.get("enum") or value.get("items", {}).get("enum")
         if choices:
             names = ENUM_LABELS[key]
-            description += ("。" if description else "") + "可选：" + "、".join(f"{c}（{names[c]}）" for c in choices)
+            description += ("。" if description else "") + "可选：" + "、".join(f"{c}（{names[c]}）" for c in choices if c in names)
         node = {"title": title}
         if description:
             node["description"] = description

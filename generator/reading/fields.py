@@ -32,6 +32,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from generator.core import labels
 from generator.core.diagnostics import Diagnostic, Pos, RecordPos, error, warning
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode
 
@@ -524,7 +525,8 @@ class IntegerChoice(Scalar):
 
 @dataclass(frozen=True, slots=True)
 class Enum(Scalar):
-    """One of ``choices``; the hint lists ``ENUM_WORDS[word_key or key]`` (or the choices)."""
+    """One of ``choices``, or the Chinese word of one (``labels``: ``channel: 电话`` is ``phone``);
+    the hint lists ``ENUM_WORDS[word_key or key]`` (or the choices)."""
 
     choices: tuple[str, ...]
     word_key: str | None = None
@@ -533,14 +535,23 @@ class Enum(Scalar):
         value = value.strip()
         choices = self.choices
         if value not in choices:
+            named = labels.codes_named(labels.enum_words(choices), value, prefixes=False)
+            if len(named) == 1:
+                return named[0]
             close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
             hint = f"是不是“{close[0]}”？" if close else ""
-            hint += "可选：" + ENUM_WORDS.get(self.word_key or key, "、".join(choices))
+            listed = ENUM_WORDS.get(self.word_key or key, "、".join(choices))
+            hint += "可选：" + listed
+            words = labels.enum_words(choices)
+            if words and "（" not in listed:  # the list names the codes only: say which words may stand for them
+                hint += "；也可以写中文：" + "、".join(words[c] for c in choices)
             return r.error(node, f"“{key}”的值“{value}”不在可选范围内", hint)
         return value
 
     def json_schema(self, record: RecordSchema = bare_record) -> dict:
-        return {"type": "string", "enum": list(self.choices)}
+        """The codes, then the Chinese words read as them (``editor_schemas`` describes the codes)."""
+        words = labels.enum_words(self.choices)
+        return {"type": "string", "enum": [*self.choices, *(words[c] for c in self.choices if c in words)]}
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,7 +119,7 @@ BROKEN = [
     ("owners/1-1-101.yaml", OWNER_101.replace("date: 2026-03-02", "date: 2026/03/02"), "pattern"),
     ("owners/1-1-101.yaml", OWNER_101.replace("unit: 1-1-101", "unit: 1-1-101_2"), "pattern"),
     ("ledger/payments/2026-03.yaml", PAYMENTS_2026_03.replace('"300.00"', '"300.001"'), "anyOf"),
-    ("ledger/payments/2026-03.yaml", PAYMENTS_2026_03.replace("method: wechat", "method: 微信"), "enum"),
+    ("ledger/payments/2026-03.yaml", PAYMENTS_2026_03.replace("method: wechat", "method: 微信支付"), "enum"),
     ("ledger/payments/2026-03.yaml", "waivers:\n  - {unit: 1-1-101, date: 2026-03-01, amount: 1, applies_to: principal, reason: x}\n", "required"),
     ("ledger/payments/2026-03.yaml", "plans:\n  - {unit: 1-1-101, signed: 2026-03-01, installments: []}\n", "minItems"),
     ("ledger/policy.yaml", POLICY.replace("due_day: 15", "due_day: 31"), "maximum"),

@@ -8,7 +8,21 @@ import subprocess
 
 import pytest
 
-from generator.reading import editor_schemas, fields, specs
+from generator.core import labels
+from generator.core.model import (
+    APPLIES_TO,
+    BASES,
+    CHANNELS,
+    COVERS,
+    METHODS,
+    OCCUPANCIES,
+    OUTCOMES,
+    PARTIES,
+    PLAN_LATE_FEES,
+    PURPOSES,
+    REASONS,
+)
+from generator.reading import editor_schemas, fastpath, fields, load, specs
 from generator.reading.fields import (
     ADate,
     Deferred,
@@ -63,6 +77,79 @@ def test_enum_hints_with_its_words_and_gives_its_choices_as_json_schema():
     assert channel.json_schema() == {"type": "string", "enum": ["sms", "phone"]}
 
 
+def test_enum_reads_the_chinese_word_of_each_value_as_its_code():
+    channel, outcome = Enum(CHANNELS), Enum(OUTCOMES)
+    assert _read(channel, "电话", "channel") == ("phone", [])
+    assert _read(channel, "挂号信/EMS", "channel") == ("registered_mail", [])
+    assert _read(channel, "EMS", "channel")[0] is fields.BAD  # a part of a word is for the helpers, as a prefix is
+    assert _read(outcome, "拒绝缴费", "outcome") == ("refused", [])
+    assert _read(Enum(METHODS), "微信", "method") == ("wechat", [])
+    assert _read(Enum(PLAN_LATE_FEES), "停止计算", "late_fee") == ("freeze", [])
+    for choices, words in ((CHANNELS, labels.CHANNEL), (OUTCOMES, labels.OUTCOME), (REASONS, labels.REASON),
+                           (METHODS, labels.METHOD), (APPLIES_TO, labels.APPLIES_TO), (OCCUPANCIES, labels.OCCUPANCY),
+                           (PURPOSES, labels.PURPOSE), (PARTIES, labels.PARTY), (COVERS, labels.COVERS),
+                           (PLAN_LATE_FEES, labels.PLAN_LATE_FEE), (BASES, labels.BASIS)):
+        assert [_read(Enum(choices), words[c])[0] for c in choices] == list(choices)
+
+
+def test_enum_in_yaml_takes_no_prefix_and_its_hint_gives_the_chinese_words():
+    value, problems = _read(Enum(OUTCOMES), "拒绝", "outcome")  # a helper takes 拒绝; a file says what it means
+    assert value is fields.BAD
+    assert problems == [("“outcome”的值“拒绝”不在可选范围内", "可选：" + fields.ENUM_WORDS["outcome"] + "；也可以写中文："
+                         "无人接听、已联系上、承诺付款、拒绝缴费、有异议、已送达、被退回、联系不上、已缴费")]
+    assert Enum(APPLIES_TO).json_schema() == {"type": "string", "enum": ["principal", "late_fee", "本金", "违约金"]}
+
+
+CHINESE_WORDS_OWNER = """\
+unit: 1-1-101
+type: 高层
+area: "100.00"
+billing_start: 2026-01-01
+occupancy: 出租
+owners:
+  - {name: 王丽, phone: "13800000000"}
+contacts:
+  - {date: 2026-03-02, channel: 电话, outcome: 拒绝缴费, reason: 对服务不满, purpose: 催缴, evidence: 录音1.m4a}
+  - {date: 2026-03-09, channel: phone, outcome: refused, reason: service_complaint, evidence: 录音2.m4a}
+"""
+CHINESE_WORDS_ENTRIES = """\
+payments:
+  - {unit: 1-1-101, date: 2026-03-14, amount: "300.00", method: 微信}
+  - {unit: 1-1-101, date: 2026-03-14, amount: "300.00", method: wechat}
+waivers:
+  - {unit: 1-1-101, date: 2026-04-01, amount: "10.00", applies_to: 违约金, approved_by: 业委会, reason: 漏水}
+plans:
+  - {unit: 1-1-101, signed: 2026-04-01, installments: [{due: 2026-05-01, amount: "100.00"}], late_fee: 停止计算, covers: 全部欠费}
+"""
+
+
+@pytest.mark.parametrize("path, text", [("owners/1-1-101.yaml", CHINESE_WORDS_OWNER),
+                                        ("ledger/payments/2026-03.yaml", CHINESE_WORDS_ENTRIES)])
+def test_chinese_words_give_the_same_records_on_the_fast_and_the_exact_path(path, text):
+    fast = fastpath.read_fast(path, text, load.file_kind(path), {})  # does not give up on the words
+    exact = load.read_exact(path, text.encode("utf-8"))
+    assert exact.problems == () and fast == exact.record
+    if path.startswith("owners/"):
+        first, second = fast.contacts
+        assert (fast.occupancy, first.channel, first.outcome, first.reason, first.purpose) == (
+            "rented", "phone", "refused", "service_complaint", "demand")
+        assert (first.channel, first.outcome, first.reason) == (second.channel, second.outcome, second.reason)
+    else:
+        assert [p.method for p in fast.payments] == ["wechat", "wechat"]
+        assert fast.waivers[0].applies_to == "late_fee"
+        assert (fast.plans[0].late_fee, fast.plans[0].covers) == ("freeze", "all")
+
+
+@pytest.mark.parametrize("path, text", [("owners/1-1-101.yaml", CHINESE_WORDS_OWNER),
+                                        ("ledger/payments/2026-03.yaml", CHINESE_WORDS_ENTRIES)])
+def test_the_editor_schemas_accept_the_chinese_words(path, text):
+    from tests.reading.test_editor_schemas import instance, kind_of, validator
+
+    assert [e.message for e in validator(kind_of(path)).iter_errors(instance(text))] == []
+    wrong = text.replace("拒绝缴费", "拒绝").replace("method: 微信", "method: 微信支付")
+    assert {e.validator for e in validator(kind_of(path)).iter_errors(instance(wrong))} == {"enum"}
+
+
 def test_integer_choice_lists_its_choices_in_the_message_and_the_schema():
     cycle = IntegerChoice((1, 3, 6, 12), " 个月")
     assert _read(cycle, "2", "cycle")[1] == [("“cycle”的值 2 不在可选范围内，只能是 1、3、6 或 12 个月", "把 cycle 改为 1、3、6 或 12 中的一个")]
@@ -108,8 +195,11 @@ def test_each_key_of_the_editor_schemas_is_its_field_schema_under_its_words():
     assert payment["amount"] == {"title": "缴费金额", "description": "请加引号并写两位小数，如 \"1200.00\"", **money.json_schema()}
     assert {k: v for k, v in payment["unit"].items() if k not in ("title", "description")} == unit_id.json_schema()
     method = payment["method"]
-    assert method["enum"] == list(specs.ENTRIES_SPEC["payments"][0].spec["method"][0].choices)
+    codes = list(specs.ENTRIES_SPEC["payments"][0].spec["method"][0].choices)
+    assert method["enum"] == codes + ["微信", "支付宝", "银行转账", "现金", "刷卡", "其他"]
     assert method["enumDescriptions"][method["enum"].index("bank")] == "银行转账"
+    assert method["enumDescriptions"][method["enum"].index("现金")] == "现金（即 cash）"
+    assert method["description"].endswith("可选：wechat（微信）、alipay（支付宝）、bank（银行转账）、cash（现金）、pos（刷卡）、other（其他）")
     policy = json.loads(editor_schemas.render("policy"))
     stage = policy["properties"]["dunning"]["items"]["properties"]
     assert stage["after_days"]["maximum"] == specs.MAX_DAYS

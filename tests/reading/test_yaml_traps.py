@@ -245,11 +245,11 @@ def test_syntax_errors_point_at_the_line():
 
 
 def test_positions_of_values_in_block_mappings():
-    text = "# 三月\npayments:\n  - unit: 1-1-101\n    date: 2026-03-01\n    amount: 12.345\n    method: 现金\n"
+    text = "# 三月\npayments:\n  - unit: 1-1-101\n    date: 2026-03-01\n    amount: 12.345\n    method: 现钞\n"
     _, problems = read("ledger/p.yaml", text)
     assert [p.split("：")[0].split("（")[0] for p in problems] == [
         "ledger/p.yaml:5:13: 错误: 金额“12.345”超过两位小数",
-        "ledger/p.yaml:6:13: 错误: “method”的值“现金”不在可选范围内",
+        "ledger/p.yaml:6:13: 错误: “method”的值“现钞”不在可选范围内",
     ]
 
 
