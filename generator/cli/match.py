@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,8 +30,10 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
               help="把其余的流水（中、低、未匹配）写进这个 CSV：填好“房号”一列后用 --confirm 写入")
 @click.option("--confirm", "filled", type=_FILE, metavar="待确认.csv",
               help="读入填好“房号”的 CSV（或另存的 .xlsx），把填了房号的行记为缴费")
+@click.option("--ask", "ask", is_flag=True,
+              help="在终端里逐笔询问其余流水的房号（回车跳过，y 采用建议的房号，q 结束询问），答完一起写入")
 @click.pass_obj
-def command(obj, files: tuple[Path, ...], write: bool, csv_out: Path | None, filled: Path | None) -> None:
+def command(obj, files: tuple[Path, ...], write: bool, csv_out: Path | None, filled: Path | None, ask: bool) -> None:
     """银行流水核对：读微信支付商户账单、支付宝账务明细、银行账户明细（CSV 或 .xlsx），为每笔收入建议房号。
 
     房号从备注或付款方里的房号（3-2-1802、3栋2单元1802、3#2-1802 都认得）、业主姓名、这个付款方以前的缴费找；
@@ -41,12 +44,14 @@ def command(obj, files: tuple[Path, ...], write: bool, csv_out: Path | None, fil
     cuijiao match --confirm 待确认.csv 写入。同一笔流水不会写两次。
     """
     if filled is not None:
-        if files or write or csv_out:
+        if files or write or csv_out or ask:
             raise click.UsageError("--confirm 单独使用：cuijiao match --confirm 待确认.csv")
         _confirm(obj, filled)
         return
     if not files:
         raise click.UsageError("请给出流水文件，例如 cuijiao match 微信账单.csv 银行明细.xlsx")
+    if ask and not _interactive():
+        raise click.UsageError("--ask 要在终端里使用；不在终端里时，用 --csv 导出后填写，再用 --confirm 写入")
     lines: list[Line] = []
     for path in files:
         statement = statements.read(path)
@@ -64,10 +69,42 @@ def command(obj, files: tuple[Path, ...], write: bool, csv_out: Path | None, fil
         _write_csv(csv_out, rest)
         click.echo(f"其余 {len(rest)} 笔已写入 {csv_out}：在“房号”一列填上房号（不确定的留空），保存后运行 "
                    f"cuijiao match --confirm {csv_out}")
-    if write:
-        _record(obj, [(p.unit, p.line) for p in sure])
-    elif sure:
-        click.echo(f"未写入任何缴费。确认无误后加 --write，把高把握的 {len(sure)} 笔记为缴费。")
+    answered = _ask(rest, {unit.id for unit in checked.ledger.units}) if ask and rest else []
+    entries = ([(p.unit, p.line) for p in sure] if write else []) + answered
+    if entries or write:
+        _record(obj, entries)
+    if sure and not write:
+        done = "高把握的这些没有写入" if answered else "未写入任何缴费"
+        click.echo(f"{done}。确认无误后加 --write，把高把握的 {len(sure)} 笔记为缴费。")
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(proposals: Sequence[Proposal], unit_ids: set[str]) -> list[tuple[str, Line]]:
+    """Ask the unit of each proposal in the terminal; each answer is checked when it is given."""
+    folded = {u.casefold(): u for u in unit_ids}
+    answers: list[tuple[str, Line]] = []
+    click.echo(f"逐笔确认其余 {len(proposals)} 笔：输入房号；回车跳过；y 采用建议的房号；q 结束询问（已答的照样写入）。")
+    for proposal in proposals:
+        click.echo(visible(_proposal_text(proposal)))
+        hint = f"，y 采用 {proposal.unit}" if proposal.unit else ""
+        while True:
+            answer = click.prompt(f"房号（回车跳过{hint}）", default="", show_default=False).strip()
+            if answer.lower() == "q":
+                return answers
+            if answer.lower() == "y" and proposal.unit:
+                answer = proposal.unit
+            if not answer:
+                break
+            unit = folded.get(unicodedata.normalize("NFKC", answer).casefold())
+            if unit is None:
+                click.echo(visible(f"房号“{answer}”不存在（owners/ 里没有这个文件），请重新输入，或回车跳过"), err=True)
+                continue
+            answers.append((unit, proposal.line))
+            break
+    return answers
 
 
 def _line_text(line: Line) -> str:

@@ -237,3 +237,29 @@ def test_lines_dated_after_the_day_computed_are_set_apart(community):
     later = Line(date(2026, 11, 23), Decimal("200.00"), "in", "", "1-1-101", "L1", BANK, 2, "b.csv")
     result = proposed(community, [later])
     assert (result.later, result.proposals) == ((later,), ())
+
+
+def test_ask_takes_a_unit_per_line_checks_each_answer_and_writes_the_answers(community, monkeypatch):
+    from click.testing import CliRunner
+
+    from generator.cli import match as match_cli
+    from generator.cli.main import main
+
+    monkeypatch.setattr(match_cli, "_interactive", lambda: True)
+    files = [str(SAMPLES / name) for name in FILES]
+    # the unmatched WeChat line: a unit that does not exist, then 2-1-301; the 王丽 line: y takes 3-2-1802
+    result = CliRunner().invoke(main, ["--root", str(community.root), "--as-of", str(AS_OF), "--no-cache",
+                                       "match", *files, "--ask"], input="9-9-9\n2-1-301\ny\n")
+    assert result.exit_code == 0, result.output
+    assert "房号“9-9-9”不存在（owners/ 里没有这个文件），请重新输入，或回车跳过" in result.output
+    assert "已记为缴费：2-1-301  2026-11-06  2,200.00 元  收据号 4200001234202611061234567803" in result.output
+    assert "已记为缴费：3-2-1802  2026-11-09  400.00 元  收据号 2026110922001456781234567891" in result.output
+    assert "高把握的这些没有写入。确认无误后加 --write，把高把握的 5 笔记为缴费。" in result.output
+    receipts = {p.receipt for p in pipeline.check(community.root, AS_OF, AS_OF, use_cache=False).ledger.payments}
+    assert receipts == {"110100000012344", "4200001234202611061234567803", "2026110922001456781234567891"}
+
+
+def test_ask_outside_a_terminal_is_a_usage_error(community):
+    result = run(community.root, str(SAMPLES / "bank-2026-11.csv"), "--ask")
+    assert result.exit_code == 2
+    assert "--ask 要在终端里使用" in result.output
