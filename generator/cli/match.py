@@ -69,6 +69,8 @@ def command(obj, files: tuple[Path, ...], write: bool, csv_out: Path | None, fil
         _write_csv(csv_out, rest)
         click.echo(f"其余 {len(rest)} 笔已写入 {csv_out}：在“房号”一列填上房号（不确定的留空），保存后运行 "
                    f"cuijiao match --confirm {csv_out}")
+    elif csv_out is not None:
+        click.echo(f"除高把握的以外没有别的流水，没有写 {csv_out}。")
     answered = _ask(rest, {unit.id for unit in checked.ledger.units}) if ask and rest else []
     entries = ([(p.unit, p.line) for p in sure] if write else []) + answered
     if entries or write:
