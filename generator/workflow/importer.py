@@ -46,6 +46,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -54,6 +55,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator import pipeline
 from generator.core import labels
+from generator.core.dates import days_in_month, month_index, month_start
 from generator.core.diagnostics import (
     Diagnostic,
     Pos,
@@ -63,9 +65,19 @@ from generator.core.diagnostics import (
 )
 from generator.core.errors import CuijiaoError, UsageProblem, os_reason
 from generator.core.model import OCCUPANCIES
+from generator.core.money import fmt, round_cents
 from generator.reading.fields import UNIT_ID, odd_char
 from generator.reading.yamlsource import MappingNode, SequenceNode, compose
-from generator.workflow.edit import Edit, check_with, dump, money_text, write, yaml_for
+from generator.rules.billing import period_label
+from generator.workflow.edit import (
+    Edit,
+    check_with,
+    dump,
+    money_text,
+    read_policy,
+    write,
+    yaml_for,
+)
 
 # field -> accepted headers (compared after NFKC, without spaces, case-insensitive, and without a
 # unit in brackets at the end: "面积（平方米）" and "欠费(元)" are "面积" and "欠费")
@@ -114,6 +126,33 @@ class Draft:
     edit: Edit
     skipped: bool = False
     existing: str | None = None  # the owner file already there for this unit (so it is skipped)
+    arrears: Decimal | None = None  # the sheet's arrears (None: the sheet has no arrears column)
+    undated: bool = False  # the arrears became one opening item without periods
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """One household's arrears: the sheet's beside the engine's, as of the import's date."""
+
+    row: int
+    unit: str
+    sheet: Decimal | None  # None: the sheet has no arrears column
+    outstanding: Decimal  # overdue principal (rule 5)
+    not_due: Decimal  # billed, not yet due
+
+    @property
+    def agrees(self) -> bool:
+        """The sheet counts overdue charges only, or every charge billed by then."""
+        return self.sheet is None or self.sheet in (self.outstanding, self.outstanding + self.not_due)
+
+    @property
+    def with_not_due(self) -> bool:
+        """The figure the sheet is compared with includes what is billed but not yet due (the sheet counts it)."""
+        return bool(self.not_due) and self.sheet == self.outstanding + self.not_due and self.sheet != self.outstanding
+
+    @property
+    def computed(self) -> Decimal:
+        return self.outstanding + self.not_due if self.with_not_due else self.outstanding
 
 
 @dataclass
@@ -121,6 +160,7 @@ class ImportResult:
     drafts: list[Draft]
     problems: list[Diagnostic]
     checked: pipeline.Checked | None = None
+    reconciled: list[Reconciled] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -572,8 +612,7 @@ def cell_phones(value, number_format: str = "General") -> list[str]:
             digits = _PHONE_JUNK.sub("", part)
             if digits.endswith(".0") and digits[:-2].isdigit():
                 digits = digits[:-2]
-            if digits.startswith("+86"):
-                digits = digits[3:]
+            digits = digits.removeprefix("+86")
             if not digits:
                 continue
             if not digits.isdigit():
@@ -733,6 +772,7 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
     drafts: list[Draft] = []
     seen: dict[str, tuple[int, str]] = {}  # unit_key -> the first row with it and the id as written there
     existing = existing_owner_files(root)
+    policy = read_policy(root)
 
     def at(row: Row, key: str) -> Pos:
         return Pos(name, row.number, cols.get(key, cols["unit"]) + 1)
@@ -787,12 +827,12 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
         if len(values.get("phone") or ()) > max(len(values.get("owner") or ()), 1):
             problems.append(warning(at(row, "phone"), f"{column_word('phone')}：{unit} 的电话比业主多，多出的号码记在最后一位业主名下"))
         start, through = values.get("billing_start"), values.get("paid_through")
-        if start and through:
-            problems.append(error(at(row, "paid_through"), f"{column_word('paid_through')}：同时填写了计费开始和缴至",
-                                  "两者只填一个：已缴至的第二天就是计费开始日"))
+        if through and start and start > through + timedelta(days=1) and values.get("arrears") and policy is None:
+            problems.append(error(at(row, "arrears"), f"{column_word('arrears')}：ledger/policy.yaml 有错或不存在，"
+                                  "无法按收费周期拆分欠费", "先运行 cuijiao check 改正 policy.yaml，再导入"))
             bad = True
-        elif through:
-            start = through + timedelta(days=1)
+        elif through and not (start and start > through + timedelta(days=1)):
+            start = through + timedelta(days=1)  # the fee bills after the paid-through date: no opening
         elif not start:
             key = "billing_start" if "billing_start" in cols else "paid_through"
             problems.append(error(at(row, key), f"{column_word(key)}：{unit} 缺少计费开始日（或缴至日期）"))
@@ -808,7 +848,22 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
         seen.setdefault(unit_key(unit), (row.number, written))
         if bad:
             continue
-        drafts.append(_draft(root, name, row.number, unit, values, start, cols, existing.get(unit_key(unit))))
+        if "arrears" in cols and values.get("arrears") is None:
+            values["arrears"] = Decimal("0.00")  # an empty cell (or 无, -) in the arrears column: owes nothing
+        opening, notes = opening_items(values, start, policy)
+        for note in notes:
+            problems.append(warning(at(row, "arrears"), f"{column_word('arrears')}：{unit} {note}"))
+        draft = _draft(root, name, row.number, unit, values, start, cols, existing.get(unit_key(unit)), opening)
+        draft.arrears = values.get("arrears")
+        draft.undated = bool(opening) and opening[0].get("period") == UNDATED_PERIOD
+        drafts.append(draft)
+    undated = [d for d in drafts if d.undated and not d.skipped]
+    if undated:
+        rows_text = "、".join(f"第 {d.row} 行" for d in undated[:10]) + (f" 等 {len(undated)} 行" if len(undated) > 10 else "")
+        problems.append(warning(Pos(name, undated[0].row, cols["arrears"] + 1),
+                                f"{len(undated)} 户的欠费只有合计、没有所属期间（{rows_text}）：每户记为一笔“{UNDATED_PERIOD}”的期初欠费，"
+                                "到期日按计费开始日的前一天记，账龄和诉讼时效从这一天算，实际的欠费可能早得多",
+                                "在表格里加一列“已缴至”（缴费截止日期），欠费就按收费周期拆成一期一期，各有到期日"))
     for draft in drafts:
         if draft.skipped:
             same = "" if draft.existing == draft.edit.path else f"（与房号 {draft.unit} 只差全角半角或大小写，是同一户）"
@@ -853,8 +908,100 @@ def owners_list(names: list[str], phones: list[str], address: str) -> CommentedS
     return owners
 
 
+UNDATED_PERIOD = "导入时的累计欠费（未分期）"
+
+
+def _months(first: date, last: date) -> Fraction:
+    """Rule 1's month count of the span [first, last]: each month's days in it over the month's days."""
+    months, day = Fraction(0), first
+    while day <= last:
+        dim = days_in_month(day.year, day.month)
+        end = min(date(day.year, day.month, dim), last)
+        months += Fraction((end - day).days + 1, dim)
+        day = end + timedelta(days=1)
+    return months
+
+
+def _fee_in_force(fees, fee_id: str, day: date):
+    versions = [f for f in fees if f.id == fee_id]
+    for fee in versions:
+        if (fee.valid_from is None or fee.valid_from <= day) and (fee.valid_until is None or day <= fee.valid_until):
+            return fee
+    return min(versions, key=lambda f: f.valid_from or date.min)  # before the policy's first version: its rate
+
+
+def billing_periods(policy, values: dict, first: date, last: date) -> list[tuple[date, date, date, Decimal]]:
+    """(start, end, due, the policy's fees for it) of each billing period of [first, last], oldest first:
+    calendar-aligned cycles of the policy's first fee, cut at ``first`` and ``last``; due on the fee's
+    due day (not before ``first``), as rule 1 bills them."""
+    lead = policy.fees[0]
+    periods = []
+    cycle_month = month_index(first) - month_index(first) % lead.cycle
+    while month_start(cycle_month) <= last:
+        cycle_start = month_start(cycle_month)
+        cycle_end = month_start(cycle_month + lead.cycle) - timedelta(days=1)
+        a, b = max(cycle_start, first), min(cycle_end, last)
+        amount = Decimal("0.00")
+        for fee_id in dict.fromkeys(f.id for f in policy.fees):
+            fee = _fee_in_force(policy.fees, fee_id, cycle_start)
+            rate = fee.rate_for(values["type"]) or 0
+            base = Fraction(rate) * (Fraction(values.get("area") or 0) if fee.basis == "area" else 1)
+            if values.get("occupancy") == "vacant":
+                base *= Fraction(fee.vacant_factor)
+            amount += round_cents(base * _months(a, b))
+        periods.append((a, b, max(date(cycle_start.year, cycle_start.month, lead.due_day), a), amount))
+        cycle_month += lead.cycle
+    return periods
+
+
+def opening_items(values: dict, start: date, policy) -> tuple[list[CommentedMap], list[str]]:
+    """The opening items of a row's arrears, and notes for the treasurer.
+
+    - with a paid-through date the fees after it are billed from billing_start (the day after): no item;
+    - with a paid-through date and a later billing start, the arrears are split by the policy's billing
+      periods from billing start backwards: the latest period takes its fee, then the one before, until
+      the arrears are used up; what is left when the paid-through date is reached goes to the oldest;
+    - with a total only, one item due the day before billing start, marked as undated.
+    """
+    arrears, through = values.get("arrears"), values.get("paid_through")
+    if not arrears:
+        return [], []
+    if through is None:
+        item = CommentedMap(amount=money_text(arrears), due=start - timedelta(days=1), period=UNDATED_PERIOD)
+        return [item], []
+    if start <= through + timedelta(days=1):
+        return [], []
+    periods = billing_periods(policy, values, through + timedelta(days=1), start - timedelta(days=1))
+    if not any(amount for *_, amount in periods):  # no fee for this unit's type: no way to split
+        item = CommentedMap(amount=money_text(arrears), due=start - timedelta(days=1), period=UNDATED_PERIOD)
+        return [item], ["的房屋类型在收费标准里没有费率，欠费无法按周期拆分，记为一笔未分期的期初欠费"]
+    left, taken = arrears, []
+    for a, b, due, amount in reversed(periods):
+        if left <= 0:
+            break
+        part = min(left, amount) if (a, b, due, amount) != periods[0] else left
+        if part > 0:
+            taken.append((a, b, due, part))
+        left -= part
+    notes = []
+    owed = sum((amount for *_, amount in periods), Decimal("0.00"))
+    if arrears > owed:
+        notes.append(f"的欠费 {fmt(arrears)} 元比已缴至之后到计费开始前按收费标准应收的 {fmt(owed)} 元多 "
+                     f"{fmt(arrears - owed)} 元，多出的部分记在最早的一期")
+    elif arrears < owed:
+        notes.append(f"的欠费 {fmt(arrears)} 元比已缴至之后到计费开始前按收费标准应收的 {fmt(owed)} 元少 "
+                     f"{fmt(owed - arrears)} 元：按从近到远拆分，较早的几期视为已缴")
+    items = []
+    for a, b, due, part in reversed(taken):
+        label = period_label(month_index(a), month_index(b))
+        item = CommentedMap(amount=money_text(part), due=due, period=label)
+        item.fa.set_flow_style()
+        items.append(item)
+    return items, notes
+
+
 def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, start: date, cols: dict[str, int],
-           existing: str | None = None) -> Draft:
+           existing: str | None = None, opening: list[CommentedMap] | None = None) -> Draft:
     data = CommentedMap()
     columns: dict[str, int] = {}
 
@@ -870,10 +1017,8 @@ def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, star
     if values.get("occupancy"):
         put("occupancy", values["occupancy"], "occupancy")
     put("owners", owners_list(values["owner"], values.get("phone") or [], values.get("address") or ""), "owner")
-    arrears = values.get("arrears")
-    if arrears:
-        opening = CommentedMap(amount=money_text(arrears), due=start - timedelta(days=1))
-        put("opening", opening, "arrears")
+    if opening:
+        put("opening", opening[0] if len(opening) == 1 else CommentedSeq(opening), "arrears")
     path = f"owners/{unit}.yaml"
     header = ""
     if (root / "schemas" / "owner.schema.json").is_file():
@@ -927,8 +1072,11 @@ def locate(draft: Draft, problem: Diagnostic, source_name: str, cols: dict[str, 
     return Diagnostic(Pos(source_name, draft.row, column), problem.severity, message, problem.hint)
 
 
-def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: bool = True) -> ImportResult:
-    """What the import would write, and every problem: the rows' own and the validator's on the good rows."""
+def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: bool = True,
+                accept_differences: bool = False) -> ImportResult:
+    """What the import would write, and every problem: the rows' own, the validator's on the good rows,
+    and each household whose arrears the rules compute differently from the sheet (an error unless
+    ``accept_differences``)."""
     rows = read_rows(source)
     result = draft_rows(root, source, rows)
     header = find_header(rows)
@@ -945,9 +1093,44 @@ def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: b
     for problem in checked.problems:
         draft = by_path.get(problem.pos.path)
         problems.append(locate(draft, problem, source.name, cols) if draft is not None else problem)
-    result.problems = sorted_diagnostics(problems)
     result.checked = checked
+    if not checked.errors and not any(p.severity == "error" for p in problems):
+        result.reconciled = reconcile(checked, new, as_of)
+        problems.extend(differences(result.reconciled, source.name, cols, as_of, accept_differences))
+    result.problems = sorted_diagnostics(problems)
     return result
+
+
+def reconcile(checked: pipeline.Checked, drafts: list[Draft], as_of: date) -> list[Reconciled]:
+    """Each drafted household's arrears by the sheet and by the rules (the real engine over the checked data)."""
+    desk = pipeline.desk_for(checked, as_of)
+    states = {state.unit.id: state for state in desk.units}
+    out = []
+    for draft in drafts:
+        state = states[draft.unit]
+        out.append(Reconciled(draft.row, draft.unit, draft.arrears, state.outstanding, state.not_due))
+    return out
+
+
+def differences(reconciled: list[Reconciled], source_name: str, cols: dict[str, int], as_of: date,
+                accept: bool) -> list[Diagnostic]:
+    """A diagnostic at the arrears cell of every household the rules compute differently from the sheet."""
+    out = []
+    column = cols.get("arrears", cols["unit"]) + 1
+    for r in reconciled:
+        if r.agrees:
+            continue
+        computed = f"按规则算到 {as_of} 欠费 {fmt(r.outstanding)} 元" + (f"（另有未到期 {fmt(r.not_due)} 元）" if r.not_due else "")
+        message = f"{r.unit}：表格里的欠费 {fmt(r.sheet)} 元，{computed}，相差 {fmt(r.outstanding - r.sheet)} 元"
+        if accept:
+            out.append(warning(Pos(source_name, r.row, column), message + "；已按 --accept-differences 以计算结果为准"))
+        else:
+            out.append(error(Pos(source_name, r.row, column), message, DIFFERENCE_HINT))
+    return out
+
+
+DIFFERENCE_HINT = ("先确认表格的欠费是算到哪一天的，用 --as-of 指定那一天；再核对这一户的面积、类型、已缴至和收费标准。"
+                   "确认以计算结果为准时加 --accept-differences")
 
 
 def write_drafts(root: Path, drafts: list[Draft]) -> None:

@@ -8,11 +8,18 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from generator.cli.main import main
 from generator.workflow import importer
 from tests.handwritten import OWNER_101, checked, cli, make_community, snapshot
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
+
+
+def cli_as_of(root: Path, as_of: str, *args: str):
+    """The command as of the day the sheet's arrears were counted."""
+    return CliRunner().invoke(main, ["--root", str(root), "--as-of", as_of, "--no-cache", *args])
 
 
 @pytest.fixture
@@ -36,7 +43,7 @@ def make_xlsx(path: Path) -> Path:
 
 def test_xlsx_import_writes_owner_files_the_validator_reads(community, tmp_path):
     sheet = make_xlsx(tmp_path / "台账.xlsx")
-    result = cli(community, "import", str(sheet))
+    result = cli_as_of(community, "2026-06-30", "import", str(sheet))  # the sheet's arrears are as of then
     assert result.exit_code == 0, result.output
     assert "已导入 3 户到 owners/" in result.output
     assert (community / "owners/3-1-301.yaml").read_text(encoding="utf-8") == (
@@ -51,6 +58,7 @@ def test_xlsx_import_writes_owner_files_the_validator_reads(community, tmp_path)
         "opening:\n"
         '  amount: "1234.56"\n'
         "  due: 2026-06-30\n"
+        "  period: 导入时的累计欠费（未分期）\n"
     )
     units = {u.id: u for u in checked(community).ledger.units}
     assert units["3-1-302"].area == Decimal("62.65") and units["3-1-302"].opening == ()
@@ -62,7 +70,7 @@ def test_xlsx_import_writes_owner_files_the_validator_reads(community, tmp_path)
 def test_dry_run_shows_the_files_and_writes_nothing(community, tmp_path):
     sheet = make_xlsx(tmp_path / "台账.xlsx")
     before = snapshot(community)
-    result = cli(community, "import", str(sheet), "--dry-run")
+    result = cli_as_of(community, "2026-06-30", "import", str(sheet), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "将写入 owners/3-1-301.yaml：" in result.output
     assert '      - {name: 吴一, phone: "13800000001", address: 3幢1单元301}' in result.output
@@ -75,7 +83,8 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(communit
     result = cli(community, "import", str(DATA / "bad-rows.csv"))
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[:6] == [
+    assert lines[0].startswith("bad-rows.csv:2:7: 警告: 1 户的欠费只有合计、没有所属期间（第 2 行）")
+    assert lines[1:7] == [
         "bad-rows.csv:3:3: 错误: 第 C 列“电话”：电话“1.38E+10”被表格软件改成了科学计数法，号码已经丢失（把这一列设为“文本”格式后重新输入号码）",
         "bad-rows.csv:4:2: 错误: 第 B 列“业主”：2-1-203 缺少业主",
         "bad-rows.csv:5:6: 错误: 第 F 列“计费开始”：计费开始日“2026-13-01”这一天不存在（检查月份和日子）",
@@ -90,7 +99,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(communit
 def test_gbk_csv_with_paid_through_sets_billing_start_to_the_next_day(community, tmp_path):
     source = tmp_path / "members.csv"
     source.write_bytes((DATA / "paid-through.csv").read_text(encoding="utf-8").encode("gbk"))
-    result = cli(community, "import", str(source))
+    result = cli_as_of(community, "2026-06-30", "import", str(source))
     assert result.exit_code == 0, result.output
     units = {u.id: u for u in checked(community).ledger.units}
     assert units["2-2-201"].billing_start == date(2026, 7, 1)
@@ -102,7 +111,7 @@ def test_existing_owner_files_are_never_overwritten(community, tmp_path):
     source = tmp_path / "members.csv"
     source.write_text("房号,业主,类型,面积,计费开始,欠费\n1-1-101,别人,高层,1,2026-01-01,99\n2-3-301,新户,高层,90,2026-01-01,\n",
                       encoding="utf-8")
-    result = cli(community, "import", str(source))
+    result = cli_as_of(community, "2025-12-31", "import", str(source))
     assert result.exit_code == 0, result.output
     assert "members.csv:2:1: 警告: owners/1-1-101.yaml 已存在，这一行跳过" in result.output
     assert (community / "owners/1-1-101.yaml").read_text(encoding="utf-8") == OWNER_101
@@ -137,7 +146,7 @@ def test_a_write_that_fails_halfway_removes_the_files_this_import_wrote(communit
     monkeypatch.setattr(importer, "write", write_or_fail)
     sheet = make_xlsx(tmp_path / "台账.xlsx")
     before = snapshot(community)
-    result = cli(community, "import", str(sheet))
+    result = cli_as_of(community, "2026-06-30", "import", str(sheet))
     assert result.exit_code == 1
     assert "无法写入 owners/3-1-302.yaml：磁盘已满。已撤回本次导入先写入的 1 个文件，owners/ 与导入前相同" in result.output
     assert [e.path for e in written] == ["owners/3-1-301.yaml"]
