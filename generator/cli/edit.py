@@ -26,6 +26,7 @@ from generator.core.model import (
 )
 from generator.core.money import fmt_grouped
 from generator.reading import fields
+from generator.workflow import undo
 from generator.workflow.edit import (
     Edit,
     EditError,
@@ -208,7 +209,11 @@ def _finish(obj, make: Callable[[], Edit], unit: str, done: str, notes: tuple[st
         for question in fresh:
             click.echo(visible(f"注意：{question}"), err=True)
 
-    edits, checked = apply(obj.root, lambda: [make()], obj.as_of, obj.today, obj.use_cache, approve=approve)
+    def journal(root, edits: list[Edit], before: dict) -> None:
+        undo.remember(root, edits, before, done)
+
+    edits, checked = apply(obj.root, lambda: [make()], obj.as_of, obj.today, obj.use_cache, approve=approve,
+                           written=journal)
     for problem in checked.problems:
         click.echo(problem.render(), err=True)
     if checked.errors:
@@ -449,4 +454,19 @@ def plan_command(obj, unit, signed, installments, note, covers, late_fee, file) 
             unit, f"{unit} {signed} 签订分期协议，共 {len(steps)} 期 {fmt_grouped(total)} 元{terms}")
 
 
-COMMANDS = (log_command, pay_command, waive_command, plan_command)
+@click.command("undo", cls=CuijiaoCommand)
+@click.pass_obj
+def undo_command(obj) -> None:
+    """撤销 log、pay、waive、plan 最近一次写入的内容（还没有提交到 Git 时）。
+
+    只在写入的文件还和写入时一模一样时撤销：之后又改过、或已经提交到 Git 的，不撤销，也不改动任何文件。
+    同一次写入只能撤销一次。
+    """
+    done = undo.undo(obj.root)
+    for path in done.restored:
+        click.echo(visible(f"已恢复 {path}（撤销了 {done.when} 的写入：{done.what}）"))
+    for path in done.removed:
+        click.echo(visible(f"已删除 {path}（它是 {done.when} 的写入新建的：{done.what}）"))
+
+
+COMMANDS = (log_command, pay_command, waive_command, plan_command, undo_command)

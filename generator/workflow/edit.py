@@ -734,6 +734,24 @@ def _locked(ledger: Folder, deadline: float) -> int:
         os.close(fd)  # the one before removed it as it finished: lock the file there now
 
 
+def remove_file(root: Path, path: str) -> None:
+    """Delete the regular file ``path`` of the community (never a link, a folder or anything outside it);
+    EditError in Chinese when it cannot be deleted."""
+    inside_root(root, path)
+    rel, _, name = path.rpartition("/")
+    try:
+        with _folder(root, rel, create=False) as folder:
+            info = None if folder is None else _lstat(folder, name)
+            if info is None:
+                return
+            if not stat.S_ISREG(info.st_mode):
+                raise _not_regular(path, info.st_mode)
+            where, at = _at(folder, name)
+            os.unlink(where, **at)
+    except OSError as exc:
+        raise EditError(f"无法删除 {path}：{os_reason(exc)}") from None
+
+
 def _remove(folder: Folder, name: str) -> None:
     where, at = _at(folder, name)
     with suppress(OSError):  # a folder this user may not change: the empty file stays, harmless
@@ -869,18 +887,24 @@ def read_policy(root: Path) -> Policy | None:
 
 def apply(root: Path, make: Callable[[], list[Edit]], as_of: date, today: date,
           use_cache: bool = True, approve: Callable[[list[Edit], pipeline.Checked], None] | None = None,
+          written: Callable[[Path, list[Edit], dict[str, bytes | None]], None] | None = None,
           ) -> tuple[list[Edit], pipeline.Checked]:
     """Under the community's edit lock: make the edits from the files as they are now, check the
     community with them, and write them only when there is no error and ``approve`` (given the
     edits and the checked data) raises no EditError. The checked data holds the edits, so a
-    balance computed from it includes them (and every edit saved before)."""
+    balance computed from it includes them (and every edit saved before). ``written`` is told,
+    still under the lock, each file's bytes from before the write (None for a new file): the
+    journal ``cuijiao undo`` reads."""
     with edit_lock(root):
         edits = make()
         checked = check_with(root, edits, as_of, today, use_cache)
         if not checked.errors:
             if approve is not None:
                 approve(edits, checked)
+            before = {e.path: None if e.created else read_bytes(root, e.path) for e in edits} if written else {}
             write(root, edits)
+            if written is not None:
+                written(root, edits, before)
     return edits, checked
 
 

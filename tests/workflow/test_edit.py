@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +17,7 @@ from tests.handwritten import (
     AS_OF,
     OWNER_101,
     OWNER_102,
+    PAYMENTS_2026_03,
     checked,
     cli,
     make_community,
@@ -793,3 +796,67 @@ def test_a_part_of_a_word_with_a_slash_names_its_value_in_the_helpers(community)
     assert result.exit_code == 0, result.output
     contact = checked(community).ledger.units[0].contacts[-1]
     assert (contact.channel, contact.outcome) == ("registered_mail", "delivered")
+
+
+# -- cuijiao undo (issue 13, item 4) ----------------------------------------------------------------
+
+def test_undo_takes_back_the_last_write_byte_for_byte_once(community):
+    before = snapshot(community)
+    assert cli(community, "log", "1-1-101", "--date", "2026-11-21", "--channel", "phone", "--outcome", "reached").exit_code == 0
+    after_log = snapshot(community)
+    result = cli(community, "pay", "1-1-101", "100", "--date", "2026-03-20", "--method", "cash")
+    assert result.exit_code == 0, result.output
+    result = cli(community, "undo")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("已恢复 ledger/payments/2026-03.yaml（撤销了 ")
+    assert "的写入：1-1-101 2026-03-20 缴费 100.00 元（现金））" in result.output
+    assert snapshot(community) == after_log  # only the last write: the contact stays
+    result = cli(community, "undo")
+    assert result.exit_code == 1 and "没有可以撤销的修改" in result.output
+    assert snapshot(community) == after_log != before
+
+
+def test_undo_deletes_the_file_the_write_made(community):
+    before = snapshot(community)
+    assert cli(community, "pay", "1-1-101", "100", "--date", "2026-11-20", "--method", "cash").exit_code == 0
+    assert (community / "ledger/payments/2026-11.yaml").is_file()
+    result = cli(community, "undo")
+    assert result.exit_code == 0 and result.output.startswith("已删除 ledger/payments/2026-11.yaml（它是 ")
+    assert snapshot(community) == before
+
+
+def test_a_refused_write_leaves_the_last_write_to_undo(community):
+    assert cli(community, "pay", "1-1-101", "100", "--date", "2026-03-20", "--method", "cash").exit_code == 0
+    written = snapshot(community)
+    assert cli(community, "pay", "1-1-101", "100", "--date", "2026-03-20", "--method", "cash").exit_code == 1  # questioned
+    assert snapshot(community) == written
+    result = cli(community, "undo")
+    assert result.exit_code == 0 and "1-1-101 2026-03-20 缴费 100.00 元" in result.output
+    assert snapshot(community)["ledger/payments/2026-03.yaml"].decode("utf-8") == PAYMENTS_2026_03
+
+
+def test_undo_refuses_a_file_changed_after_the_write(community):
+    assert cli(community, "pay", "1-1-101", "100", "--date", "2026-03-20", "--method", "cash").exit_code == 0
+    path = community / "ledger/payments/2026-03.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# 核对过\n", encoding="utf-8")
+    changed = snapshot(community)
+    result = cli(community, "undo")
+    assert result.exit_code == 1
+    assert "不能撤销：ledger/payments/2026-03.yaml 在那次写入" in result.output and "之后又改过了" in result.output
+    assert snapshot(community) == changed
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_undo_refuses_a_write_committed_to_git(community):
+    def git(*args):
+        subprocess.run(["git", "-C", str(community), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                       check=True, capture_output=True)
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "start")
+    assert cli(community, "pay", "1-1-101", "100", "--date", "2026-03-20", "--method", "cash").exit_code == 0
+    git("commit", "-q", "-am", "pay")
+    committed = snapshot(community)
+    result = cli(community, "undo")
+    assert result.exit_code == 1 and "已经提交到 Git" in result.output and "git revert" in result.output
+    assert snapshot(community) == committed
