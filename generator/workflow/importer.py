@@ -1,22 +1,31 @@
 """Import the committee's existing spreadsheet (.xlsx or .csv) into owners/<unit>.yaml.
 
-One row per unit. Columns are found by their header (Chinese or English,
-see ``COLUMNS``); the header may sit below a title row. The rules, kept
-simple on purpose and described in the user guide:
+One row per unit. Columns are found by their header (Chinese or English, with
+the synonyms of ``COLUMNS``); the header may sit below a title row, and every
+column it does not know is named in a warning. Values may carry ￥, 元 and ㎡,
+full-width digits, and 无 / - / / for nothing; a cell may hold several owners
+or phones (刘伟、刘芳). The arrears, as described in the user guide:
 
-- ``欠费`` (arrears) becomes ``opening``: one charge of that amount, due the
-  day before ``计费开始`` (billing_start). Set billing_start to the day after
-  the date the spreadsheet's arrears were counted up to, so nothing is
-  counted twice.
-- ``缴至`` (paid_through) sets billing_start to the day after it.
-- Phones stay text: Excel numbers (13800000000.0) lose the ``.0``, a
+- ``已缴至`` (paid_through): billing_start is the day after it and the rules
+  bill the fees from there; no opening item.
+- ``已缴至`` with a later ``计费开始``: the sheet's ``欠费`` between them become
+  opening items, one per billing period of the policy, filled from the latest
+  period back (``opening_items``).
+- ``欠费`` with ``计费开始`` only: one opening item due the day before
+  billing_start, marked ``UNDATED_PERIOD``, and a warning.
+- The sheet's ``欠费`` are reconciled with the engine's arrears as of
+  ``--as-of`` (``reconcile``): a household that differs is an error unless
+  the differences are accepted.
+- Phones are digits: Excel numbers (13800000000.0) lose the ``.0``, a
   zero-padded number format gets its zeros back, scientific notation is an
-  error.
+  error, spaces and dashes go.
 
 Every file the import would write is checked, with the rest of the
 community, through the same validation as ``cuijiao check``; problems are
 reported as ``FILE:row:column: 错误: …（…）`` and then nothing is written.
-An existing owner file is never overwritten: its row is skipped.
+An existing owner file is never overwritten: its row is skipped; with ``update`` (``import --update``)
+the keys the sheet has columns for are replaced and everything else in the file (the contact log,
+tags, consents, comments) is kept; the diff of each file is shown.
 
 The sheet is read exactly or refused (the file may come from anyone):
 
@@ -35,6 +44,7 @@ The sheet is read exactly or refused (the file may come from anyone):
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import os
 import re
@@ -51,6 +61,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from generator import pipeline
@@ -75,6 +86,7 @@ from generator.workflow.edit import (
     dump,
     money_text,
     read_policy,
+    read_text,
     write,
     yaml_for,
 )
@@ -128,6 +140,15 @@ class Draft:
     existing: str | None = None  # the owner file already there for this unit (so it is skipped)
     arrears: Decimal | None = None  # the sheet's arrears (None: the sheet has no arrears column)
     undated: bool = False  # the arrears became one opening item without periods
+    old_text: str | None = None  # with --update: the owner file as it was (the edit replaces it)
+
+    @property
+    def diff(self) -> str:
+        """What an update changes, as a unified diff of the owner file ("" for a new file or no change)."""
+        if self.old_text is None:
+            return ""
+        return "".join(difflib.unified_diff(self.old_text.splitlines(keepends=True), self.edit.text.splitlines(keepends=True),
+                                            f"{self.edit.path}（原来）", f"{self.edit.path}（导入后）", n=1))
 
 
 @dataclass(frozen=True)
@@ -746,7 +767,7 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
+def draft_rows(root: Path, source: Path, rows: list[Row], update: bool = False) -> ImportResult:
     name = source.name
     header = find_header(rows)
     if header is None:
@@ -854,6 +875,12 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
         for note in notes:
             problems.append(warning(at(row, "arrears"), f"{column_word('arrears')}：{unit} {note}"))
         draft = _draft(root, name, row.number, unit, values, start, cols, existing.get(unit_key(unit)), opening)
+        if update and draft.skipped:
+            try:
+                draft = updated(root, draft, values, cols)
+            except CuijiaoError as exc:
+                problems.append(error(at(row, "unit"), f"{column_word('unit')}：{exc}"))
+                continue
         draft.arrears = values.get("arrears")
         draft.undated = bool(opening) and opening[0].get("period") == UNDATED_PERIOD
         drafts.append(draft)
@@ -869,7 +896,7 @@ def draft_rows(root: Path, source: Path, rows: list[Row]) -> ImportResult:
             same = "" if draft.existing == draft.edit.path else f"（与房号 {draft.unit} 只差全角半角或大小写，是同一户）"
             problems.append(warning(Pos(name, draft.row, cols["unit"] + 1),
                                     f"{draft.existing} 已存在{same}，这一行跳过，导入不会覆盖已有的房屋文件",
-                                    "要修改这户的信息，请直接编辑那个文件"))
+                                    "要用表格更新已有的房屋文件（保留催收记录），加 --update；也可以直接编辑那个文件"))
     return ImportResult(drafts, sorted_diagnostics(problems))
 
 
@@ -1032,6 +1059,49 @@ def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, star
     return Draft(unit, row, columns, Edit(path, text, created=True), skipped=existing is not None, existing=existing)
 
 
+# the keys an update takes from the sheet, by the column they come from (None: always)
+_SHEET_KEYS = {"type": None, "billing_start": None, "owners": None, "area": "area", "occupancy": "occupancy",
+               "opening": "arrears"}
+
+
+def updated(root: Path, draft: Draft, values: dict, cols: dict[str, int]) -> Draft:
+    """``draft`` as an update of the owner file already there: the keys the sheet has columns for take the
+    sheet's values; every other key (contacts, tags, tenant, consents…) and the comments stay as they are.
+    An owner of the same name keeps the phone and address the sheet has no column for."""
+    path = draft.existing
+    old_text = read_text(root, path)
+    if old_text is None:
+        raise CuijiaoError(f"{path} 在检查时还在，现在不见了；请重新运行导入")
+    yaml = yaml_for(old_text)
+    try:
+        data = yaml.load(old_text)
+    except YAMLError:
+        data = None
+    if not isinstance(data, CommentedMap):
+        raise CuijiaoError(f"无法读取 {path}，不能更新它：请先运行 cuijiao check 改正这个文件")
+    new = yaml_for("").load(draft.edit.text)
+    old_owners = {o.get("name"): o for o in data.get("owners") or () if isinstance(o, CommentedMap)}
+    for owner in new["owners"]:
+        before = old_owners.get(owner["name"], {})
+        for key, column in (("phone", "phone"), ("address", "address")):
+            if column not in cols and key in before:
+                owner[key] = before[key]
+    for key, column in _SHEET_KEYS.items():
+        if column is not None and column not in cols:
+            continue
+        if key in new:
+            data[key] = new[key]
+        elif key in data:
+            del data[key]
+    text = dump(yaml, data)
+    kept = yaml_for("").load(text)
+    if any(kept.get(k) != v for k, v in yaml_for("").load(old_text).items() if k not in _SHEET_KEYS):
+        raise CuijiaoError(f"更新 {path} 时会改动表格以外的内容，已停止（请把这个文件报告给维护者）")
+    unit = path.removeprefix("owners/").removesuffix(".yaml")
+    return Draft(unit, draft.row, draft.columns, Edit(path, text, created=False), arrears=draft.arrears,
+                 undated=draft.undated, old_text=old_text)
+
+
 # -- validation, mapped back to the spreadsheet ------------------------------------------------
 
 def _key_spans(node, top: str | None = None, spans=None) -> list[tuple[tuple[int, int], tuple[int, int], str, str]]:
@@ -1073,12 +1143,12 @@ def locate(draft: Draft, problem: Diagnostic, source_name: str, cols: dict[str, 
 
 
 def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: bool = True,
-                accept_differences: bool = False) -> ImportResult:
+                accept_differences: bool = False, update: bool = False) -> ImportResult:
     """What the import would write, and every problem: the rows' own, the validator's on the good rows,
     and each household whose arrears the rules compute differently from the sheet (an error unless
     ``accept_differences``)."""
     rows = read_rows(source)
-    result = draft_rows(root, source, rows)
+    result = draft_rows(root, source, rows, update)
     header = find_header(rows)
     if header is None or not result.drafts:
         return result
@@ -1134,25 +1204,28 @@ DIFFERENCE_HINT = ("先确认表格的欠费是算到哪一天的，用 --as-of 
 
 
 def write_drafts(root: Path, drafts: list[Draft]) -> None:
-    """Write the new owner files, all or none: when one cannot be written, the ones already written
-    are removed again (all of them new files: the import never overwrites one)."""
-    edits = [d.edit for d in drafts]
-    done: list[Edit] = []
+    """Write the new and updated owner files, all or none: when one cannot be written, the new ones
+    already written are removed again and the updated ones get their old text back."""
+    drafts = [d for d in drafts if d.edit.text != d.old_text]
+    done: list[Draft] = []
     try:
-        for edit in edits:
-            write(root, [edit])
-            done.append(edit)
+        for draft in drafts:
+            write(root, [draft.edit])
+            done.append(draft)
     except (OSError, CuijiaoError) as exc:
         left = []
-        for edit in done:
+        for draft in done:
             try:
-                (root / edit.path).unlink(missing_ok=True)
-            except OSError:
-                left.append(edit.path)
-        failed = edits[len(done)].path
+                if draft.old_text is None:
+                    (root / draft.edit.path).unlink(missing_ok=True)
+                else:
+                    write(root, [Edit(draft.edit.path, draft.old_text, created=False)])
+            except (OSError, CuijiaoError):
+                left.append(draft.edit.path)
+        failed = drafts[len(done)].edit.path
         first = f"无法写入 {failed}：{os_reason(exc)}" if isinstance(exc, OSError) else str(exc).rstrip("。")
         if left:
-            raise CuijiaoError(f"{first}。本次导入先写入的 {'、'.join(left)} 无法撤回，请手工删除") from None
+            raise CuijiaoError(f"{first}。本次导入先写入的 {'、'.join(left)} 无法撤回，请用 git 恢复或手工删除") from None
         if not done:
             raise CuijiaoError(f"{first}。") from None
         raise CuijiaoError(f"{first}。已撤回本次导入先写入的 {len(done)} 个文件，owners/ 与导入前相同") from None

@@ -74,7 +74,7 @@ def test_dry_run_shows_the_files_and_writes_nothing(community, tmp_path):
     assert result.exit_code == 0, result.output
     assert "将写入 owners/3-1-301.yaml：" in result.output
     assert '      - {name: 吴一, phone: "13800000001", address: 3幢1单元301}' in result.output
-    assert "试运行：将导入 3 户；未写入任何文件。" in result.output
+    assert "试运行：将导入 3 户到 owners/；未写入任何文件。" in result.output
     assert snapshot(community) == before
 
 
