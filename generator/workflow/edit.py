@@ -87,8 +87,9 @@ class Edit:
 # -- values from the command line ---------------------------------------------------
 
 def parse_money(text: str) -> Decimal:
-    """An amount typed by a person: 1200, 1200.5, 1,200.50 -> Decimal('1200.50'); ValueError in Chinese."""
-    cleaned = text.strip().replace(",", "").replace("，", "").removesuffix("元").strip()
+    """An amount typed by a person: 1200, 1200.5, 1,200.50, ￥1,200.50元, full-width digits -> Decimal('1200.50');
+    ValueError in Chinese."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().replace(",", "").removesuffix("元").lstrip("¥").strip()
     if not _MONEY.fullmatch(cleaned):
         raise ValueError(f"“{text}”不是有效金额，请写成数字，最多两位小数，例如 1200.50")
     try:

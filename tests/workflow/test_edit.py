@@ -860,3 +860,11 @@ def test_undo_refuses_a_write_committed_to_git(community):
     result = cli(community, "undo")
     assert result.exit_code == 1 and "已经提交到 Git" in result.output and "git revert" in result.output
     assert snapshot(community) == committed
+
+
+def test_amounts_are_taken_as_people_write_them():
+    for text in ("1200.5", "1,200.50", "￥1,200.50元", "１，２００．５０", "¥1200.50 元"):
+        assert edit.parse_money(text) == Decimal("1200.50"), text
+    for wrong in ("1200.505", "-5", "一千", "0"):
+        with pytest.raises(ValueError):
+            edit.parse_money(wrong)
