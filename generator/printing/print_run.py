@@ -1,5 +1,8 @@
 """The print run: every letter of the day as PDF, combined print files and the manifest.
 
+A month's receipts (``receipts.py``) are a print run of their own (``render_receipts``,
+``receipt_folder``): the same rendering, cache, combined file and manifest.
+
 Templates come from the community's ``letters/`` folder first, then the
 project's.  Each letter is cached under the hash of everything that shapes
 its bytes (its HTML, the shared head, the font, the WeasyPrint version), so

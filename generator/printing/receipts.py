@@ -34,7 +34,7 @@ from generator.printing.letters import Letter, agency, letter_laws
 from generator.rules.allocation import own_events
 from generator.rules.billing import KIND_OPENING
 from generator.rules.engine import ChargeState, UnitState, unit_state
-from generator.rules.limitation import UnitClock, unit_interruptions
+from generator.rules.limitation import EXPIRED, UnitClock, unit_interruptions
 
 KIND = "receipt"
 TITLE = "收据"
@@ -64,6 +64,7 @@ class OwedLine:
     due: date
     unpaid: Decimal
     overdue: bool
+    barred: bool = False  # past limitation on the payment's day (rule 10): the owner may refuse it
 
 
 def parse_month(text: str) -> tuple[int, int] | None:
@@ -100,8 +101,7 @@ def plan_receipts(ledger: Ledger, month: tuple[int, int], as_of: date, laws=None
         for entry in entries:
             if entry.unit in records:
                 records[entry.unit][key].append(entry)
-    label = f"{month[0]}-{month[1]:02d}"
-    return [receipt(ledger, units[p.unit], p, records[p.unit], laws, label) for p in payments]
+    return [receipt(ledger, units[p.unit], p, records[p.unit], laws) for p in payments]
 
 
 def state_after(ledger: Ledger, unit, payment: Payment, records: dict[str, list], include: bool = True) -> UnitState:
@@ -138,7 +138,7 @@ def settled_lines(state: UnitState, payment: Payment, clock: UnitClock) -> list[
     return [line for _group, line in sorted(found, key=lambda pair: pair[0])]
 
 
-def receipt(ledger: Ledger, unit, payment: Payment, records: dict[str, list], laws, month: str) -> Letter:
+def receipt(ledger: Ledger, unit, payment: Payment, records: dict[str, list], laws) -> Letter:
     """One payment's receipt."""
     policy = ledger.policy
     day = payment.date
@@ -152,7 +152,8 @@ def receipt(ledger: Ledger, unit, payment: Payment, records: dict[str, list], la
     if late_fee_payment:
         before = state_after(ledger, unit, payment, records, include=False)
         to_late_fee = before.late_fee - after.late_fee
-    owed = [OwedLine(c.charge.item, c.charge.period, c.charge.due, c.unpaid, c.overdue) for c in after.charges if c.unpaid > 0]
+    owed = [OwedLine(c.charge.item, c.charge.period, c.charge.due, c.unpaid, c.overdue, c.limitation_status == EXPIRED)
+            for c in after.charges if c.unpaid > 0]
     barred_paid = sum((line.settled for line in lines if line.barred), ZERO)
     context = {
         "policy": policy, "issuer": policy.issuer, "kind": KIND, "title": TITLE,

@@ -36,15 +36,17 @@ def _community(root: Path) -> Community:
       (230.00 each) and 40.00 of March; 100.00 and 50.00 on 03-25 (no receipt number) settle March further;
       an April payment is in no March receipt;
     - 1-1-102: 1000.00 on 03-10 settles January, February and the March bill (issued 03-01, not yet due), 310.00 prepaid;
-    - 1-1-103: 230.00 on 03-20 for 2026-02 settles February, though January is older;
+    - 1-1-103: 230.00 on 03-20 for 2026-02 settles February, though January and 300.00 of barred opening
+      arrears are older;
     - 1-1-104: 300.00 of opening arrears due 2020-06-15 (barred since 2023-06-15); 1000.00 on 03-20 settles
       the three bills in time first (690.00), then the barred 300.00; 10.00 prepaid.
     """
     c = Community(root, fees=[fee(rate="2.30")], creditor={"name": CREDITOR},
                   authorisations=[{"from": "2025-01-01", "document": "授权委托书 2025-001"}])
-    for unit in ("1-1-101", "1-1-102", "1-1-103"):
+    for unit in ("1-1-101", "1-1-102"):
         c.unit(unit, billing_start="2026-01-01")
-    c.unit("1-1-104", billing_start="2026-01-01", opening={"amount": "300.00", "due": "2020-06-15"})
+    for unit in ("1-1-103", "1-1-104"):
+        c.unit(unit, billing_start="2026-01-01", opening={"amount": "300.00", "due": "2020-06-15"})
     c.units["1-1-101"]["owners"] = [{"name": "王丽"}, {"name": HOSTILE}]
     c.payment("1-1-101", "2026-03-20", "500.00", receipt="R2026-0001")
     c.payment("1-1-101", "2026-03-25", "100.00")
@@ -138,10 +140,12 @@ def test_what_a_payment_did_not_settle_is_prepaid_and_settles_bills_not_yet_due_
 def test_a_designated_payment_settles_the_month_the_payer_named_before_older_ones(march):
     letter, text = _receipt(march, "R2026-0003")
     assert _settled(letter) == [("2026-02", "230.00", "230.00", "0.00")]
-    owed = [(o.period, str(o.unpaid), o.overdue) for o in letter.context["owed"]]
-    assert owed == [("2026-01", "230.00", True), ("2026-03", "230.00", True)]
+    owed = [(o.period, str(o.unpaid), o.overdue, o.barred) for o in letter.context["owed"]]
+    assert owed == [("2020-06前", "300.00", True, True), ("2026-01", "230.00", True, False), ("2026-03", "230.00", True, False)]
     assert "（交款人指明：2026-02）" in text and "先冲抵交款人指明的2026-02，其余" in text
-    assert "逾期未缴460.00元" in text
+    assert "期初欠费2020-06前2020-06-15300.00逾期未缴（已过诉讼时效）" in text
+    assert "物业服务费2026-012026-01-15230.00逾期未缴物业服务费" in text
+    assert "逾期未缴760.00元" in text
 
 
 def test_a_barred_charge_is_settled_after_those_in_time_and_marked(march):
