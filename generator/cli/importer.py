@@ -79,7 +79,7 @@ def _counts(added: int, changed: int, same: int, skipped: int) -> str:
 
 def reconciliation_table(rows: list[Reconciled], as_of: str) -> str:
     """Each household: the sheet's arrears beside the computed ones, a mark where they differ."""
-    lines = [f"欠费核对（按 {as_of} 计算已出账未缴的本金；表格的欠费不含未到期的账单时，只算已到期的）："]
+    lines = [f"欠费核对（按 {as_of} 计算，只算本金，不含违约金）："]
     width = max(len(r.unit) for r in rows)
     for r in rows:
         sheet = "（无）" if r.sheet is None else fmt_grouped(r.sheet)

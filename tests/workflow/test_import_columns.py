@@ -8,6 +8,7 @@ import pytest
 
 from generator.workflow import importer
 from tests.handwritten import checked, cli, make_community, snapshot
+from tests.workflow.test_import import cli_as_of
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_the_sheet_of_the_issue_imports_with_its_own_column_names(community, tmp
         "1-1-202,\"刘伟、刘芳\",\"138 0013 8000、139-0013-9000\",96.5㎡,高层,2026年3月1日,无,老人独居,张三\n"
         "１-１-２０３,王五,+86 137 0013 7000,１０２．００,高层,2026-03-01,-,/,张三\n"
     ))
-    result = cli(community, "import", str(source))
+    result = cli_as_of(community, "2026-02-28", "import", str(source))
     assert result.exit_code == 0, result.output
     assert ("台账.csv:1:9: 警告: 这些列的列名不认识，没有导入：第 I 列“楼栋长”"
             "（要导入就把列名改成下面的一个（同一项有两列时只读第一列）：房号（也可写 户号、门牌") in result.output
