@@ -112,6 +112,8 @@ _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _ZERO_FORMAT = re.compile(r"0+")
 _HEADER_UNIT = re.compile(r"\((?:元|人民币|rmb|平方米|平米|m2|m²|㎡)\)$")
+TOTAL_WORDS = frozenset({"合计", "总计", "小计", "总合计", "合计金额", "total"})  # a row that sums the others
+SHEET_DATE = re.compile(r"(?:截至|截止|截止到|截止日期|统计日期)[:：]?\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)")
 EMPTY_MARKERS = frozenset({"无", "-", "--", "/", "—", "——", "空", "n/a", "na", "null", "none"})
 _CURRENCY = ("¥", "rmb", "cny")  # after NFKC: ￥ is ¥
 _MONEY_UNITS = ("元", "rmb", "cny")
@@ -791,6 +793,7 @@ def draft_rows(root: Path, source: Path, rows: list[Row], update: bool = False) 
                               "计费开始 和 已缴至 写其中一列即可"))
         return ImportResult([], sorted_diagnostics(problems))
     drafts: list[Draft] = []
+    stated: tuple[int, Decimal | None] | None = None  # the sheet's 合计 row: its number and arrears
     seen: dict[str, tuple[int, str]] = {}  # unit_key -> the first row with it and the id as written there
     existing = existing_owner_files(root)
     policy = read_policy(root)
@@ -813,6 +816,13 @@ def draft_rows(root: Path, source: Path, rows: list[Row], update: bool = False) 
             value = row.cells[col]
             return None if is_empty(value) else value
 
+        first = next((cell for cell in row.cells if not is_empty(cell)), None)
+        if _norm(first) in TOTAL_WORDS:  # the sheet's own total: not a unit, compared with the rows' sum
+            try:
+                stated = (row.number, cell_decimal(get("arrears"), "欠费") if "arrears" in cols else None)
+            except CellError as exc:
+                problems.append(error(at(row, "arrears"), f"{column_word('arrears')}：{exc}", exc.hint))
+            continue
         values: dict[str, object] = {}
         bad = False
         converters = {
@@ -884,6 +894,13 @@ def draft_rows(root: Path, source: Path, rows: list[Row], update: bool = False) 
         draft.arrears = values.get("arrears")
         draft.undated = bool(opening) and opening[0].get("period") == UNDATED_PERIOD
         drafts.append(draft)
+    if stated is not None and stated[1] is not None:
+        counted = sum((d.arrears or Decimal("0.00") for d in drafts), Decimal("0.00"))
+        if counted != stated[1]:
+            problems.append(warning(at(Row(stated[0], []), "arrears"),
+                                    f"{column_word('arrears')}：“合计”一行的欠费 {fmt(stated[1])} 元，与各户相加的 "
+                                    f"{fmt(counted)} 元相差 {fmt(stated[1] - counted)} 元（合计行不导入）",
+                                    "检查合计的公式是否包括了每一行；有错误的行改正后再比较"))
     undated = [d for d in drafts if d.undated and not d.skipped]
     if undated:
         rows_text = "、".join(f"第 {d.row} 行" for d in undated[:10]) + (f" 等 {len(undated)} 行" if len(undated) > 10 else "")
@@ -998,7 +1015,7 @@ def opening_items(values: dict, start: date, policy) -> tuple[list[CommentedMap]
         return [item], []
     if start <= through + timedelta(days=1):
         return [], []
-    periods = billing_periods(policy, values, through + timedelta(days=1), start - timedelta(days=1))
+    periods = billing_periods(policy, values, through + timedelta(days=1), start - timedelta(days=1)) if policy.fees else []
     if not any(amount for *_, amount in periods):  # no fee for this unit's type: no way to split
         item = CommentedMap(amount=money_text(arrears), due=start - timedelta(days=1), period=UNDATED_PERIOD)
         return [item], ["的房屋类型在收费标准里没有费率，欠费无法按周期拆分，记为一笔未分期的期初欠费"]
@@ -1152,7 +1169,12 @@ def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: b
     header = find_header(rows)
     if header is None or not result.drafts:
         return result
-    cols = header[1]
+    index, cols = header
+    counted_on = sheet_date(rows[:index])
+    if counted_on is not None and counted_on[1] != as_of:
+        row, day = counted_on
+        result.problems.append(warning(Pos(source.name, row, 1), f"表格标题说欠费是截至 {day} 的，核对却按 {as_of} 计算",
+                                       f"用 cuijiao --as-of {day} import … 按表格的日子核对"))
     new = [d for d in result.drafts if not d.skipped]
     try:
         checked = check_with(root, [d.edit for d in new], as_of, today, use_cache)
@@ -1169,6 +1191,21 @@ def plan_import(root: Path, source: Path, as_of: date, today: date, use_cache: b
         problems.extend(differences(result.reconciled, source.name, cols, as_of, accept_differences))
     result.problems = sorted_diagnostics(problems)
     return result
+
+
+def sheet_date(rows: list[Row]) -> tuple[int, date] | None:
+    """(row, day) of a title like 欠费明细（截至2026年11月22日） above the header."""
+    for row in rows:
+        for cell in row.cells:
+            match = SHEET_DATE.search(unicodedata.normalize("NFKC", _text(cell)))
+            if match:
+                try:
+                    day = cell_date(match[1].replace(" ", ""), "")
+                except CellError:
+                    continue
+                if day is not None:
+                    return row.number, day
+    return None
 
 
 def reconcile(checked: pipeline.Checked, drafts: list[Draft], as_of: date) -> list[Reconciled]:

@@ -168,3 +168,23 @@ def test_a_billing_start_before_paid_through_is_the_day_after_paid_through(commu
     assert result.exit_code == 0, result.output
     unit = {u.id: u for u in checked(community).ledger.units}["2-1-101"]
     assert unit.billing_start == date(2026, 7, 1) and unit.opening == ()
+
+
+def test_a_totals_row_is_not_a_unit_and_is_compared_with_the_rows(community, tmp_path):
+    source = sheet(tmp_path, "2-1-101,赵六,100,高层,2026-06-30,1200\n"
+                             "2-1-102,钱七,100,高层,2026-09-30,600\n"
+                             "合计,,,,,1850\n")
+    result = cli_as_of(community, "2026-11-22", "import", str(source))
+    assert result.exit_code == 0, result.output
+    assert ("台账.csv:4:6: 警告: 第 F 列“欠费”：“合计”一行的欠费 1850.00 元，与各户相加的 1800.00 元相差 50.00 元（合计行不导入）"
+            in result.output)
+    assert "已导入 2 户到 owners/。" in result.output
+
+
+def test_the_date_in_the_title_is_the_day_to_reconcile_on(community, tmp_path):
+    source = sheet(tmp_path, "2-1-101,赵六,100,高层,2026-06-30,1200\n", header="欠费明细（截至２０２６年１１月２２日）\n" + HEADER)
+    result = cli_as_of(community, "2026-12-20", "import", str(source), "--dry-run")
+    assert ("台账.csv:1:1: 警告: 表格标题说欠费是截至 2026-11-22 的，核对却按 2026-12-20 计算"
+            "（用 cuijiao --as-of 2026-11-22 import … 按表格的日子核对）") in result.output
+    right = cli_as_of(community, "2026-11-22", "import", str(source), "--dry-run")
+    assert right.exit_code == 0 and "截至" not in right.output
