@@ -8,6 +8,7 @@ wrong command line), no traceback and nothing written anywhere.
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 
 from tests.support import PROJECT, cuijiao
 
@@ -544,4 +546,37 @@ def test_a_read_only_owners_folder_is_a_message_and_nothing_is_written(community
     before = tree(tmp_path)
     with read_only(community / "owners"):
         refused(run_import(community, source), "无法写入 owners/2-1-1.yaml：没有权限")
+    assert tree(tmp_path) == before
+
+
+# -- issue 13: notes, several owners in a cell, --update --------------------------------------------
+
+def test_text_from_the_sheet_cannot_add_keys_to_an_owner_file(community, tmp_path):
+    """A 备注 with line breaks becomes one comment line; names with YAML syntax stay names."""
+    source = tmp_path / "名单.csv"
+    source.write_text('房号,业主,类型,面积,计费开始,欠费,备注\n'
+                      '2-1-1,"王丽}, type: 别墅","高层",90,2026-07-01,100,"老人\ntype: 别墅\r\nopening: {amount: 99999, due: 2020-01-01}"\n',
+                      encoding="utf-8")
+    imported(run_import(community, source), 1)
+    text = (community / "owners/2-1-1.yaml").read_text(encoding="utf-8")
+    assert "# 备注（表格里的）：老人 type: 别墅 opening: {amount: 99999, due: 2020-01-01}\n" in text
+    result = cuijiao("report", "--format", "json", root=community, as_of=SHEET_AS_OF, no_cache=True)
+    assert result.returncode == 0, result.stderr
+    unit = next(u for u in json.loads(result.stdout)["units"] if u["unit"] == "2-1-1")
+    assert (unit["outstanding"], unit["not_due"]) == ("0.00", "100.00")  # the 100 of the sheet, not 99,999
+    data = yaml.safe_load(text)  # the comma parts two owners; their names, whatever they hold, stay names
+    assert data["type"] == "高层" and data["owners"] == [{"name": "王丽}"}, {"name": "type: 别墅"}]
+    assert data["opening"] == {"amount": "100.00", "due": date(2026, 6, 30), "period": "导入时的累计欠费（未分期）"}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_update_never_reads_or_writes_an_owner_file_through_a_link(community, tmp_path):
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes((community / "owners/1-1-101.yaml").read_bytes())
+    (community / "owners/1-1-101.yaml").unlink()
+    (community / "owners/1-1-101.yaml").symlink_to(outside)
+    source = tmp_path / "名单.csv"
+    source.write_text(",".join(HEADER) + "\n1-1-101,别人,高层,90,2026-07-01,100\n", encoding="utf-8")
+    before = tree(tmp_path)
+    refused(run_import(community, source, "--update"), "名单.csv:2:1: 错误: 第 A 列“房号”：“owners/1-1-101.yaml”会写到小区文件夹以外")
     assert tree(tmp_path) == before
