@@ -778,7 +778,9 @@ def draft_rows(root: Path, source: Path, rows: list[Row], update: bool = False) 
     header_index, cols = header
     header_row = rows[header_index]
     problems: list[Diagnostic] = []
-    unused = unused_columns(header_row, cols)
+    period_cols = {col: found for col, cell in enumerate(header_row.cells)
+                   if col not in cols.values() and (found := header_period(cell)) is not None}
+    unused = [(col, header) for col, header in unused_columns(header_row, cols) if col not in period_cols]
     if unused:
         listed = "、".join(f"第 {_column_letter(col)} 列“{header}”" for col, header in unused)
         problems.append(warning(Pos(name, header_row.number, unused[0][0] + 1),
@@ -802,8 +804,7 @@ def draft_rows(root: Path, source: Path, rows: list[Row], update: bool = False) 
         return Pos(name, row.number, cols.get(key, cols["unit"]) + 1)
 
     def column_word(key: str) -> str:
-        col = cols.get(key, cols["unit"])
-        return f"第 {_column_letter(col)} 列“{_text(header_row.cells[col])}”"
+        return _column_header(header_row, cols.get(key, cols["unit"]))
 
     for row in rows[header_index + 1:]:
         def get(key: str):
@@ -844,6 +845,16 @@ def draft_rows(root: Path, source: Path, rows: list[Row], update: bool = False) 
             except CellError as exc:
                 problems.append(error(at(row, key), f"{column_word(key)}：{exc}", exc.hint))
                 bad = True
+        values["periods"] = []
+        for col, (first, last, label) in period_cols.items():
+            try:
+                amount = cell_decimal(None if col >= len(row.cells) or is_empty(row.cells[col]) else row.cells[col], "欠费")
+            except CellError as exc:
+                problems.append(error(Pos(name, row.number, col + 1), f"{_column_header(header_row, col)}：{exc}", exc.hint))
+                bad = True
+                continue
+            if amount:
+                values["periods"].append((label, first, last, amount))
         if bad:
             continue
         unit = values["unit"]
@@ -881,13 +892,21 @@ def draft_rows(root: Path, source: Path, rows: list[Row], update: bool = False) 
             continue
         if "arrears" in cols and values.get("arrears") is None:
             values["arrears"] = Decimal("0.00")  # an empty cell (or 无, -) in the arrears column: owes nothing
-        opening, notes = opening_items(values, start, policy)
+        elif "arrears" not in cols and period_cols:
+            values["arrears"] = sum((amount for *_, amount in values["periods"]), Decimal("0.00"))
+        try:
+            opening, notes = opening_items(values, start, policy)
+        except CellError as exc:
+            col = next(c for c, found in period_cols.items() if f"“{found[2]}”" in str(exc))
+            problems.append(error(Pos(name, row.number, col + 1), f"{_column_header(header_row, col)}：{unit} {exc}", exc.hint))
+            continue
+        note_col = cols.get("arrears", next(iter(period_cols), cols["unit"]))
         for note in notes:
-            problems.append(warning(at(row, "arrears"), f"{column_word('arrears')}：{unit} {note}"))
+            problems.append(warning(Pos(name, row.number, note_col + 1), f"{_column_header(header_row, note_col)}：{unit} {note}"))
         draft = _draft(root, name, row.number, unit, values, start, cols, existing.get(unit_key(unit)), opening)
         if update and draft.skipped:
             try:
-                draft = updated(root, draft, values, cols)
+                draft = updated(root, draft, values, {"arrears": next(iter(period_cols))} | cols if period_cols else cols)
             except CuijiaoError as exc:
                 problems.append(error(at(row, "unit"), f"{column_word('unit')}：{exc}"))
                 continue
@@ -921,6 +940,10 @@ _FORMULA_PROBLEMS = {
     "missing": "单元格 {cell} 是公式，但文件里没有保存它的计算结果，不能当作空白",
     "recalculate": "单元格 {cell} 是公式，而这个文件要求打开时重新计算全部公式，里面保存的结果不可信",
 }
+
+
+def _column_header(header_row: Row, col: int) -> str:
+    return f"第 {_column_letter(col)} 列“{_text(header_row.cells[col])}”"
 
 
 def existing_owner_files(root: Path) -> dict[str, str]:
@@ -1001,24 +1024,47 @@ def billing_periods(policy, values: dict, first: date, last: date) -> list[tuple
 def opening_items(values: dict, start: date, policy) -> tuple[list[CommentedMap], list[str]]:
     """The opening items of a row's arrears, and notes for the treasurer.
 
+    - per-period columns (2025年欠费, 2026年上半年欠费): each amount split by the policy's billing periods
+      within its period (``split``);
     - with a paid-through date the fees after it are billed from billing_start (the day after): no item;
-    - with a paid-through date and a later billing start, the arrears are split by the policy's billing
-      periods from billing start backwards: the latest period takes its fee, then the one before, until
-      the arrears are used up; what is left when the paid-through date is reached goes to the oldest;
+    - with a paid-through date and a later billing start, the arrears between them are ``split``;
     - with a total only, one item due the day before billing start, marked as undated.
     """
     arrears, through = values.get("arrears"), values.get("paid_through")
+    if values.get("periods"):
+        items: list[CommentedMap] = []
+        notes: list[str] = []
+        for label, first, last, amount in values["periods"]:
+            if last >= start:
+                raise CellError(f"“{label}”的欠费在计费开始日 {start} 之后还有期间，会和按收费标准出的账单重复",
+                                "这一列只写计费开始以前的欠费；或把计费开始（已缴至）改到这段期间之后")
+            more, said = split(amount, first, last, policy, values, f"“{label}”")
+            items += more
+            notes += said
+        return items, notes
     if not arrears:
         return [], []
     if through is None:
-        item = CommentedMap(amount=money_text(arrears), due=start - timedelta(days=1), period=UNDATED_PERIOD)
-        return [item], []
+        return [_item(arrears, start - timedelta(days=1), UNDATED_PERIOD, flow=False)], []
     if start <= through + timedelta(days=1):
         return [], []
-    periods = billing_periods(policy, values, through + timedelta(days=1), start - timedelta(days=1)) if policy.fees else []
+    return split(arrears, through + timedelta(days=1), start - timedelta(days=1), policy, values, "已缴至之后到计费开始前")
+
+
+def _item(amount: Decimal, due: date, period: str, flow: bool = True) -> CommentedMap:
+    item = CommentedMap(amount=money_text(amount), due=due, period=period)
+    if flow:
+        item.fa.set_flow_style()
+    return item
+
+
+def split(arrears: Decimal, first: date, last: date, policy, values: dict, span: str) -> tuple[list[CommentedMap], list[str]]:
+    """``arrears`` owed for [first, last] as opening items by the policy's billing periods: the latest
+    period takes its fee, then the one before, until the arrears are used up; what is left when
+    ``first`` is reached goes to the oldest. Notes say where the arrears are not the fees."""
+    periods = billing_periods(policy, values, first, last) if policy is not None and policy.fees else []
     if not any(amount for *_, amount in periods):  # no fee for this unit's type: no way to split
-        item = CommentedMap(amount=money_text(arrears), due=start - timedelta(days=1), period=UNDATED_PERIOD)
-        return [item], ["的房屋类型在收费标准里没有费率，欠费无法按周期拆分，记为一笔未分期的期初欠费"]
+        return [_item(arrears, last, f"{first}至{last}")], [f"{span}的欠费无法按收费周期拆分（收费标准里没有这类房屋的费率），记为一笔，{last} 到期"]
     left, taken = arrears, []
     for a, b, due, amount in reversed(periods):
         if left <= 0:
@@ -1030,18 +1076,51 @@ def opening_items(values: dict, start: date, policy) -> tuple[list[CommentedMap]
     notes = []
     owed = sum((amount for *_, amount in periods), Decimal("0.00"))
     if arrears > owed:
-        notes.append(f"的欠费 {fmt(arrears)} 元比已缴至之后到计费开始前按收费标准应收的 {fmt(owed)} 元多 "
+        notes.append(f"的欠费 {fmt(arrears)} 元比{span}按收费标准应收的 {fmt(owed)} 元多 "
                      f"{fmt(arrears - owed)} 元，多出的部分记在最早的一期")
     elif arrears < owed:
-        notes.append(f"的欠费 {fmt(arrears)} 元比已缴至之后到计费开始前按收费标准应收的 {fmt(owed)} 元少 "
+        notes.append(f"的欠费 {fmt(arrears)} 元比{span}按收费标准应收的 {fmt(owed)} 元少 "
                      f"{fmt(owed - arrears)} 元：按从近到远拆分，较早的几期视为已缴")
-    items = []
-    for a, b, due, part in reversed(taken):
-        label = period_label(month_index(a), month_index(b))
-        item = CommentedMap(amount=money_text(part), due=due, period=label)
-        item.fa.set_flow_style()
-        items.append(item)
+    items = [_item(part, due, period_label(month_index(a), month_index(b))) for a, b, due, part in reversed(taken)]
     return items, notes
+
+
+_PERIOD_HEADER = re.compile(
+    r"(?:欠费|欠款)?[(]?(\d{4})\s*年?(?:度)?"
+    r"(?:(上半年|下半年)|第?([1-4一二三四])季度|q([1-4])|(\d{1,2})\s*(?:月)?\s*[-~至到]\s*(\d{1,2})\s*月|(\d{1,2})\s*月)?"
+    r"(?:份)?[)]?(?:欠费|欠款)?(?:金额)?")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def header_period(header) -> tuple[date, date, str] | None:
+    """(first day, last day, label) of a per-period arrears column: 2025年欠费, 2026年上半年欠费,
+    欠费（2025年第3季度）, 2025年7-9月欠费, 2025年7月欠费; None for any other header."""
+    text = _norm(header)
+    if "欠" not in text:
+        return None
+    match = _PERIOD_HEADER.fullmatch(text)
+    if not match:
+        return None
+    year = int(match[1])
+    half, quarter, q, since, until, month = match[2], match[3], match[4], match[5], match[6], match[7]
+    if half:
+        months = (1, 6) if half == "上半年" else (7, 12)
+        label = f"{year}年{half}"
+    elif quarter or q:
+        number = int(q) if q else _QUARTERS.get(quarter) or int(quarter)
+        months = (3 * number - 2, 3 * number)
+        label = f"{year}年第{number}季度"
+    elif since:
+        months = (int(since), int(until))
+        label = f"{year}年{months[0]}-{months[1]}月"
+    elif month:
+        months = (int(month), int(month))
+        label = f"{year}年{months[0]}月"
+    else:
+        months, label = (1, 12), f"{year}年"
+    if not 1 <= months[0] <= months[1] <= 12:
+        return None
+    return date(year, months[0], 1), date(year, months[1], days_in_month(year, months[1])), label
 
 
 def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, start: date, cols: dict[str, int],
@@ -1051,7 +1130,7 @@ def _draft(root: Path, source_name: str, row: int, unit: str, values: dict, star
 
     def put(key: str, value, column: str) -> None:
         data[key] = value
-        columns[key] = cols[column] + 1
+        columns[key] = cols.get(column, cols["unit"]) + 1
 
     put("unit", unit, "unit")
     put("type", values["type"], "type")

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from generator import pipeline
+from generator.workflow import importer
 from tests.handwritten import checked, make_community, snapshot
 from tests.workflow.test_import import cli_as_of
 
@@ -188,3 +189,51 @@ def test_the_date_in_the_title_is_the_day_to_reconcile_on(community, tmp_path):
             "（用 cuijiao --as-of 2026-11-22 import … 按表格的日子核对）") in result.output
     right = cli_as_of(community, "2026-11-22", "import", str(source), "--dry-run")
     assert right.exit_code == 0 and "截至" not in right.output
+
+
+PERIOD_HEADER = "房号,业主,面积,类型,计费开始,2025年欠费,2026年上半年欠费\n"
+
+
+@pytest.mark.parametrize(("header", "first", "last", "label"), [
+    ("2025年欠费", date(2025, 1, 1), date(2025, 12, 31), "2025年"),
+    ("2024年度欠费", date(2024, 1, 1), date(2024, 12, 31), "2024年"),
+    ("2026年上半年欠费", date(2026, 1, 1), date(2026, 6, 30), "2026年上半年"),
+    ("欠费（2025年第3季度）", date(2025, 7, 1), date(2025, 9, 30), "2025年第3季度"),
+    ("2025年Q4欠费", date(2025, 10, 1), date(2025, 12, 31), "2025年第4季度"),
+    ("2025年7-9月欠费", date(2025, 7, 1), date(2025, 9, 30), "2025年7-9月"),
+    ("2025年2月欠费(元)", date(2025, 2, 1), date(2025, 2, 28), "2025年2月"),
+])
+def test_per_period_arrears_columns_are_read_by_their_header(header, first, last, label):
+    assert importer.header_period(header) == (first, last, label)
+
+
+@pytest.mark.parametrize("header", ["2025年", "欠费", "2025年13月欠费", "楼栋长"])
+def test_other_headers_are_not_period_columns(header):
+    assert importer.header_period(header) is None
+
+
+def test_per_period_columns_become_opening_items_by_the_quarters_in_them(community, tmp_path):
+    """2025: 1,200.00 fills Q4 (due 2025-10-15) then Q3 (due 07-15); 2026 H1: 600.00 is Q2 (due 04-15).
+    As of 2026-06-30 all three are overdue: 1,800.00, the sum of the columns."""
+    source = sheet(tmp_path, "2-1-101,赵六,100,高层,2026-07-01,\"1,200.00\",600\n", header=PERIOD_HEADER)
+    result = cli_as_of(community, "2026-06-30", "import", str(source))
+    assert result.exit_code == 0, result.output
+    assert ("台账.csv:2:6: 警告: 第 F 列“2025年欠费”：2-1-101 的欠费 1200.00 元比“2025年”按收费标准应收的 2400.00 元少 "
+            "1200.00 元：按从近到远拆分，较早的几期视为已缴") in result.output
+    assert "欠费合计（1 户，按 2026-06-30 计算）：计算 1,800.00 元，表格 1,800.00 元，逐户一致" in result.output
+    assert (community / "owners/2-1-101.yaml").read_text(encoding="utf-8").endswith(
+        "opening:\n"
+        '  - {amount: "600.00", due: 2025-07-15, period: 2025-07~2025-09}\n'
+        '  - {amount: "600.00", due: 2025-10-15, period: 2025-10~2025-12}\n'
+        '  - {amount: "600.00", due: 2026-04-15, period: 2026-04~2026-06}\n'
+    )
+    unit = state(community, "2-1-101", date(2026, 6, 30))
+    assert unit.aging["181-365"] == Decimal("1200.00") and unit.aging["31-90"] == Decimal("600.00")
+
+
+def test_a_period_column_reaching_past_billing_start_is_refused(community, tmp_path):
+    source = sheet(tmp_path, "2-1-101,赵六,100,高层,2026-07-01,600\n", header="房号,业主,面积,类型,计费开始,2026年欠费\n")
+    result = cli_as_of(community, "2026-06-30", "import", str(source))
+    assert result.exit_code == 1
+    assert ("台账.csv:2:6: 错误: 第 F 列“2026年欠费”：2-1-101 “2026年”的欠费在计费开始日 2026-07-01 之后还有期间，"
+            "会和按收费标准出的账单重复") in result.output

@@ -114,3 +114,13 @@ def test_an_update_that_fails_halfway_puts_the_old_text_back(community, tmp_path
     assert "无法写入 owners/2-1-101.yaml：磁盘已满。已撤回本次导入先写入的 1 个文件，owners/ 与导入前相同" in result.output
     assert calls == [["owners/1-1-101.yaml"], ["owners/2-1-101.yaml"], ["owners/1-1-101.yaml"]]
     assert snapshot(community) == before
+
+
+def test_update_from_period_columns_replaces_the_opening_items(community, tmp_path):
+    (community / "owners/1-1-101.yaml").write_text(OWNER_101 + 'opening: {amount: "999.00", due: 2025-12-31}\n', encoding="utf-8")
+    source = sheet(tmp_path, "房号,业主,面积,类型,计费开始,2025年下半年欠费\n1-1-101,王丽,100,高层,2026-01-01,600\n")
+    result = cli_as_of(community, "2025-12-31", "import", str(source), "--update")
+    assert result.exit_code == 0, result.output
+    text = (community / "owners/1-1-101.yaml").read_text(encoding="utf-8")
+    assert text.endswith('    evidence: 录音1.m4a\nopening: {amount: "600.00", due: 2025-10-15, period: 2025-10~2025-12}\n')
+    assert "999" not in text
