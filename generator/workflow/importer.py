@@ -11,6 +11,10 @@ or phones (刘伟、刘芳). The arrears, as described in the user guide:
 - ``已缴至`` with a later ``计费开始``: the sheet's ``欠费`` between them become
   opening items, one per billing period of the policy, filled from the latest
   period back (``opening_items``).
+- per-period columns (``2025年欠费``, ``2026年上半年欠费``: ``header_period``):
+  each amount split the same way within its period, which must end before
+  billing_start.
+- ``合计`` rows are not units; their arrears are compared with the rows' sum.
 - ``欠费`` with ``计费开始`` only: one opening item due the day before
   billing_start, marked ``UNDATED_PERIOD``, and a warning.
 - The sheet's ``欠费`` are reconciled with the engine's arrears as of
