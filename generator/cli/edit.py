@@ -457,7 +457,7 @@ def plan_command(obj, unit, signed, installments, note, covers, late_fee, file) 
 @click.command("undo", cls=CuijiaoCommand)
 @click.pass_obj
 def undo_command(obj) -> None:
-    """撤销 log、pay、waive、plan 最近一次写入的内容（还没有提交到 Git 时）。
+    """撤销 log、pay、waive、plan、match --write 最近一次写入的内容（还没有提交到 Git 时）。
 
     只在写入的文件还和写入时一模一样时撤销：之后又改过、或已经提交到 Git 的，不撤销，也不改动任何文件。
     同一次写入只能撤销一次。

@@ -42,6 +42,7 @@ from generator.core.errors import CuijiaoError, os_reason
 from generator.core.model import Ledger, Payment
 from generator.core.money import fmt_grouped
 from generator.rules.engine import Desk, UnitState
+from generator.workflow import undo
 from generator.workflow.edit import (
     Edit,
     append_item,
@@ -305,7 +306,10 @@ def record(root: Path, entries: Sequence[tuple[str, Line]], as_of: date, today: 
         kept.extend((unit, line) for unit, line in entries if id(line) in fresh_ids)
         return payment_edits(root, kept)
 
-    edits, checked = apply(root, make, as_of, today, use_cache)
+    def journal(root: Path, edits: list[Edit], before: dict[str, bytes | None]) -> None:
+        undo.remember(root, edits, before, f"match 按流水记下 {len(kept)} 笔缴费")
+
+    edits, checked = apply(root, make, as_of, today, use_cache, written=journal)
     return Recording(tuple(kept), tuple(already), tuple(edits), checked)
 
 

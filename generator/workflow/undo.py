@@ -82,7 +82,7 @@ def remember(root: Path, edits: list[Edit], before: dict[str, bytes | None], wha
 
 
 def _load(root: Path) -> dict:
-    nothing = EditError("没有可以撤销的修改：cuijiao undo 只撤销 log、pay、waive、plan 最近一次写入的内容，"
+    nothing = EditError("没有可以撤销的修改：cuijiao undo 只撤销 log、pay、waive、plan、match --write 最近一次写入的内容，"
                         "而这个小区还没有这样的写入，或它已经撤销过了。其他改动请用 Git 查看和恢复（git diff、git checkout -- 文件）")
     try:
         record = json.loads(_journal_path(root).read_text(encoding="utf-8"))
