@@ -1,7 +1,8 @@
 """Write build outputs safely: build beside the old output, swap only when everything succeeded.
 
-``cuijiao build --out DIR`` owns exactly two folders of DIR, ``site`` and
-``letters``; nothing else in DIR is ever written, moved or deleted. Each is
+``cuijiao build --out DIR`` owns exactly the folders of DIR it builds
+(``site``, ``letters``, ``receipts-YYYY-MM``); nothing else in DIR is ever
+written, moved or deleted. Each is
 made in a fresh folder beside it and swapped in only after all of them were
 made. A folder that exists but was not made by cuijiao (no marker file, not
 a previous build's layout) is never replaced, and an ``--out`` that is the
