@@ -59,7 +59,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 from xml.etree import ElementTree
@@ -407,10 +407,12 @@ def _whole(text: str) -> int | None:
         return int(text)
     except ValueError:
         try:
-            number = float(text)
-        except ValueError:
+            number = Decimal(text)  # no float in generator/, not even for a row number
+        except InvalidOperation:
             return None
-        return int(number) if number.is_integer() else None
+        if not number.is_finite() or abs(number) > 10**7:  # "1e999999999" must not become a billion-digit int
+            return None
+        return int(number) if number == number.to_integral_value() else None
 
 
 def _column_number(letters: str) -> int:
