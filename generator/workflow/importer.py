@@ -410,7 +410,7 @@ def _whole(text: str) -> int | None:
             number = Decimal(text)  # no float in generator/, not even for a row number
         except InvalidOperation:
             return None
-        if not number.is_finite() or abs(number) > 10**7:  # "1e999999999" must not become a billion-digit int
+        if not number.is_finite() or number.adjusted() > 7:  # "1e999999999" must not become a billion-digit int
             return None
         return int(number) if number == number.to_integral_value() else None
 
