@@ -190,7 +190,7 @@ def _site_into(obj: Context, desk, site_dir: Path, letters=(), letters_dir: Path
 def _produce(obj: Context, out: Path, names: tuple[str, ...], produce, data=None):
     """Build ``OUT/<names>`` from the day's desk (or ``data()``): ``produce(desk, tmps)`` fills fresh folders swapped in on success.
 
-    Only OUT/site and OUT/letters are ever replaced; an --out that would endanger
+    Only the folders named are ever replaced (site, letters, receipts-YYYY-MM); an --out that would endanger
     the data is refused before any work (a usage error).
     """
     from generator.render.outputs import (
