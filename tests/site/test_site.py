@@ -54,6 +54,28 @@ def demo_site(tmp_path_factory):
     return desk, out
 
 
+# What a page shows as text when Markdown was not rendered: a table's rule, a link's target, bold
+# markers, a playbook id. (Inside <code>, <pre>, scripts and styles these may stand as they are.)
+RAW_MARKDOWN = ("|---", "](#", "](http", "**", "letter:", "stage:", "tactic:", "segment:")
+
+
+def _visible_text(page: str) -> str:
+    page = re.sub(r"<(script|style|code|pre)\b.*?</\1>", " ", page, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_no_page_of_the_demo_site_shows_raw_markdown_or_an_internal_id(demo_site):
+    _, site = demo_site
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        text = _visible_text(page.read_text(encoding="utf-8"))
+        hits = [marker for marker in RAW_MARKDOWN if marker in text]
+        if hits:
+            found[page.relative_to(site).as_posix()] = hits
+    assert found == {}
+    assert "<table" in (site / "legal.html").read_text(encoding="utf-8")  # the repealed laws are a real table
+
+
 def test_demo_site_has_every_page(demo_site):
     desk, site = demo_site
     for page in ("index.html", "arrears.html", "queue.html", "limitation.html", "robots.txt", "charts/aging.svg", "charts/rates.svg", "guide/rules.html"):
