@@ -70,18 +70,37 @@ def rate_axis(values: list[float]) -> tuple[float, float]:
     return (bottom, 101)
 
 
+def month_number(month: str) -> int:
+    """``YYYY-MM`` as a count of months, so that months are places on one axis (2026-01 follows 2025-12)."""
+    year, number = month.split("-")
+    return int(year) * 12 + int(number) - 1
+
+
+def rate_points(rates: tuple[MonthRate, ...]) -> tuple[list[int], list[float], list[int], list[str]]:
+    """The chart's points (x = months since the first month shown, y = percent to 2 places) and its month ticks.
+
+    Each month has its own place on the axis, whether or not it has a rate, so a point
+    is always drawn above its own month (plotting the months as categories put the
+    points of a year with gaps in the wrong months).
+    """
+    if not rates:
+        return [], [], [], []
+    first = month_number(rates[0].month)
+    xs = [month_number(r.month) - first for r in rates if r.rate is not None]
+    ys = [int(r.rate * 10000) / 100 for r in rates if r.rate is not None]
+    return xs, ys, [month_number(r.month) - first for r in rates], [r.month for r in rates]
+
+
 def rate_chart(rates: tuple[MonthRate, ...], family: str) -> str:
     figure = _figure(family)
     axes = figure.add_subplot()
-    months = [r.month for r in rates]
-    values = [int(r.rate * 10000) / 100 if r.rate is not None else None for r in rates]  # percent, 2 decimals
-    points = [(m, v) for m, v in zip(months, values) if v is not None]
-    if points:
-        axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3, color=ORANGE)
+    xs, ys, ticks, labels = rate_points(rates)
+    if xs:
+        axes.plot(xs, ys, marker="o", markersize=3, color=ORANGE)
     axes.set_title("本年累计收缴率（按月末，%）", fontfamily=family)
-    axes.set_ylim(*rate_axis([p[1] for p in points]))
-    axes.set_xticks(range(len(months)))
-    axes.set_xticklabels(months, rotation=60)
+    axes.set_ylim(*rate_axis(ys))
+    axes.set_xticks(ticks)
+    axes.set_xticklabels(labels, rotation=60)
     for label in axes.get_xticklabels() + axes.get_yticklabels():
         label.set_fontfamily(family)
         label.set_fontsize(7)

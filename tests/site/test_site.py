@@ -525,6 +525,20 @@ def test_period_speeds_name_the_fee_and_stages_follow_the_dunning_order(demo_sit
     assert "<th>收费项目</th>" in html
 
 
+def test_rate_chart_draws_each_point_above_its_own_month_when_months_have_no_rate():
+    from decimal import Decimal
+
+    from generator.site.charts import rate_points
+    from generator.views.dashboard import MonthRate
+
+    months = [f"2025-{m:02d}" for m in range(6, 13)] + [f"2026-{m:02d}" for m in range(1, 13)]
+    rates = tuple(MonthRate(m, Decimal("0.9") if m in ("2025-06", "2026-11", "2026-12") else None) for m in months)
+    xs, ys, ticks, labels = rate_points(rates)
+    assert ticks == list(range(19)) and labels == months
+    assert [labels[x] for x in xs] == ["2025-06", "2026-11", "2026-12"]  # 2026-12 was drawn at 2025-06's place
+    assert ys == [90.0, 90.0, 90.0]
+
+
 def test_rate_chart_axis_fits_the_rates(tmp_path):
     from generator.site.charts import rate_axis
 
