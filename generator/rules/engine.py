@@ -109,7 +109,7 @@ class UnitState(Record):
     promises: tuple[PromiseState, ...]
     next_action: NextAction
     reasons: tuple[str, ...]  # arrears reasons from the contact log, most recent first
-    last_reached: date | None  # the last contact that reached the owner
+    last_reached: date | None  # the last contact that reached the owner, or the last plan signed with them
 
     @property
     def in_arrears(self) -> bool:
@@ -257,7 +257,9 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
     for contact in reversed(contacts):
         if contact.reason and contact.reason not in reasons:
             reasons.append(contact.reason)
-    last_reached = max((c.date for c in contacts if c.outcome in REACHED_OUTCOMES), default=None)
+    # a plan is signed with the owner: as much a contact that got through as a call that did
+    last_reached = max([c.date for c in contacts if c.outcome in REACHED_OUTCOMES] + [p.signed for p in plans if p.signed and p.signed <= as_of],
+                       default=None)
     return UnitState(
         unit=unit, charges=tuple(states), payments=tuple(payments), waivers=tuple(waivers), plans=tuple(plans),
         contacts=contacts,

@@ -496,6 +496,23 @@ def test_long_unreached_rows_are_not_marked_overdue(tmp_path):
     assert items and not any(i.overdue for i in items)
 
 
+def test_a_household_that_just_signed_a_plan_is_not_long_unreached(tmp_path, new_community):
+    from generator import pipeline
+    from generator.views.dashboard import queue
+    from tests.community import fee
+
+    c = new_community(fees=[fee()])
+    c.unit("1-1-101", area="89.50", billing_start="2025-01-01", contacts=[{"date": "2025-03-01", "channel": "visit", "outcome": "no_answer"}])
+    c.unit("1-1-102", area="89.50", billing_start="2025-01-01", contacts=[{"date": "2025-03-01", "channel": "visit", "outcome": "no_answer"}])
+    c.plan("1-1-102", "2026-11-15", [("2026-12-15", "300.00")])
+    c.write()
+    checked = pipeline.check(c.root, DEMO_AS_OF, DEMO_AS_OF, use_cache=False)
+    assert not checked.errors, [p.render() for p in checked.errors]
+    desk = pipeline.desk_for(checked, DEMO_AS_OF)
+    assert [i.state.unit.id for i in queue(desk)["unreached"]] == ["1-1-101"]
+    assert desk.unit("1-1-102").last_reached.isoformat() == "2026-11-15"
+
+
 def test_collectors_count_a_payment_made_on_the_day_of_the_contact(tmp_path):
     from generator import pipeline
     from generator.views.dashboard import collectors
