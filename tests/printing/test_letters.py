@@ -142,6 +142,17 @@ def test_notice_and_lawyer_letters_go_to_the_units_whose_next_action_sends_them(
     assert {"notice", "lawyer"} <= {kind for _unit, kind in made}
 
 
+def test_a_statement_to_a_household_keeping_its_plan_asks_for_the_next_installment_not_the_whole_debt(demo):
+    """2-2-302 signed a plan and keeps it: 779.00 due 2026-11-30 (issue 14), not 4,436.84 within days."""
+    _, files, _ = demo
+    on_plan = next(f for f in files if f.letter.kind == "statement" and f.letter.unit == "2-2-302")
+    text = text_of(on_plan.pdf)
+    assert "请按协议在2026年11月30日前缴纳下一期779.00元" in text
+    assert "不必一次缴清" in text and "日内缴清" not in text and "需要分期缴纳" not in text
+    behind = next(f for f in files if f.letter.kind == "statement" and f.letter.unit == "3-1-602")  # behind its plan
+    assert "日内缴清" in text_of(behind.pdf)
+
+
 def test_a_statement_for_every_unit_in_arrears_and_a_plan_letter_for_every_plan(demo):
     desk, files, _run = demo
     assert {f.letter.unit for f in by_kind(files, "statement")} == {s.unit.id for s in desk.units if s.in_arrears}
