@@ -20,6 +20,7 @@ twice writes identical bytes. It deletes and rewrites ``owners/`` and
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import shutil
 from collections import defaultdict
@@ -657,6 +658,15 @@ def write(out: Path, files: dict[str, str]) -> None:
         path.write_bytes(files[rel].encode("utf-8"))
 
 
+def fingerprint(files: dict[str, bytes]) -> str:
+    """The data's hash as ``./run``'s data_fingerprint computes it: sha256sum's lines, sorted by path, hashed.
+
+    ``./run demo`` computes as of the demo's day only when owners/ and ledger/ are the demo's.
+    """
+    lines = "".join(f"{hashlib.sha256(files[rel]).hexdigest()}  {rel}\n" for rel in sorted(files, key=lambda r: r.encode()))
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Regenerate the demo community (owners/ and ledger/).")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent,
@@ -666,6 +676,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.run()
     files = render(demo)
     write(args.out, files)
+    (args.out / "scripts").mkdir(exist_ok=True)
+    (args.out / "scripts" / "demo-fingerprint.txt").write_text(fingerprint({rel: text.encode("utf-8") for rel, text in files.items()}) + "\n", encoding="utf-8")
     print(f"wrote {len(files)} files under {args.out}")
     return 0
 

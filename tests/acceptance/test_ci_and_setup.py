@@ -298,3 +298,29 @@ def test_a_venv_module_already_there_installs_nothing(system):
     result = system("ensure_python test", env={"PYTHON": sys.executable})
     assert result.returncode == 0, result.stderr
     assert not system.log.exists()
+
+
+def test_run_demo_computes_the_demo_as_of_its_day_and_a_communitys_own_data_as_of_today(tmp_path):
+    """./run demo inside a community's own repository computed the demo's date and overwrote its build/ (issue 14)."""
+    import datetime
+    import sys
+
+    sys.path.insert(0, str(PROJECT / "scripts"))
+    import make_demo
+
+    files = {p.relative_to(PROJECT).as_posix(): p.read_bytes() for folder in ("owners", "ledger") for p in (PROJECT / folder).rglob("*.yaml")}
+    assert (PROJECT / "scripts" / "demo-fingerprint.txt").read_text(encoding="utf-8").strip() == make_demo.fingerprint(files)
+
+    def as_of(folder: Path) -> str:
+        done = subprocess.run(["bash", "-c", f"source {RUN} && demo_as_of"], capture_output=True, text=True, cwd=folder, check=True)
+        return done.stdout.strip()
+
+    assert as_of(PROJECT) == "2026-11-22"
+    own = tmp_path / "own"
+    for folder in ("owners", "ledger", "scripts"):
+        shutil.copytree(PROJECT / folder, own / folder)
+    assert as_of(own) == "2026-11-22"  # a copy of the demo is still the demo
+    first = sorted((own / "owners").glob("*.yaml"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "# 我们自己的数据\n", encoding="utf-8")
+    assert as_of(own) == datetime.date.today().isoformat()
+
