@@ -300,9 +300,8 @@ def test_a_venv_module_already_there_installs_nothing(system):
     assert not system.log.exists()
 
 
-def test_run_demo_computes_the_demo_as_of_its_day_and_a_communitys_own_data_as_of_today(tmp_path):
+def test_run_demo_works_on_the_demo_only_and_run_build_is_for_a_communitys_own_data(tmp_path):
     """./run demo inside a community's own repository computed the demo's date and overwrote its build/ (issue 14)."""
-    import datetime
     import sys
 
     sys.path.insert(0, str(PROJECT / "scripts"))
@@ -311,16 +310,19 @@ def test_run_demo_computes_the_demo_as_of_its_day_and_a_communitys_own_data_as_o
     files = {p.relative_to(PROJECT).as_posix(): p.read_bytes() for folder in ("owners", "ledger") for p in (PROJECT / folder).rglob("*.yaml")}
     assert (PROJECT / "scripts" / "demo-fingerprint.txt").read_text(encoding="utf-8").strip() == make_demo.fingerprint(files)
 
-    def as_of(folder: Path) -> str:
-        done = subprocess.run(["bash", "-c", f"source {RUN} && demo_as_of"], capture_output=True, text=True, cwd=folder, check=True)
-        return done.stdout.strip()
+    def is_demo(folder: Path) -> bool:
+        return subprocess.run(["bash", "-c", f"source {RUN} && is_demo_data"], cwd=folder).returncode == 0
 
-    assert as_of(PROJECT) == "2026-11-22"
+    assert is_demo(PROJECT)
     own = tmp_path / "own"
     for folder in ("owners", "ledger", "scripts"):
         shutil.copytree(PROJECT / folder, own / folder)
-    assert as_of(own) == "2026-11-22"  # a copy of the demo is still the demo
+    shutil.copy(RUN, own / "run")
+    assert is_demo(own)  # a copy of the demo is still the demo
     first = sorted((own / "owners").glob("*.yaml"))[0]
     first.write_text(first.read_text(encoding="utf-8") + "# 我们自己的数据\n", encoding="utf-8")
-    assert as_of(own) == datetime.date.today().isoformat()
-
+    assert not is_demo(own)
+    (own / "build").mkdir()
+    refused = subprocess.run(["bash", str(own / "run"), "demo"], capture_output=True, text=True, cwd=own)
+    assert refused.returncode == 1 and "./run build" in refused.stderr
+    assert list((own / "build").iterdir()) == []  # nothing built over it
