@@ -122,7 +122,10 @@ def test_dunning_letters_print_the_engines_amounts_capitals_deadline_and_owners(
         days = f.letter.context["deadline_days"]
         deadline, _exact = next_workday(AS_OF + timedelta(days=desk.policy.delivery_days + days), desk.policy.holidays)
         assert f.letter.context["deadline"] == deadline
-        assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in text and f"自收到本函之日起{days}日内缴清" in text
+        if kind == "statement" and state.plan is not None and state.plan.status == "on_track":  # asks for the next installment
+            assert "请按协议在" in text and f"自收到本函之日起{days}日内缴清" not in text
+        else:
+            assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in text and f"自收到本函之日起{days}日内缴清" in text
         for owner in state.unit.owners:
             assert owner.name in text
         assert f.letter.doc_no in text
