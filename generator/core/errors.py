@@ -10,6 +10,8 @@ wrongly (exit 2, with a pointer to ``--help``) or the work failed (exit 1).
 """
 from __future__ import annotations
 
+import errno
+
 
 class CuijiaoError(Exception):
     """The message is Chinese and says what is wrong and how to fix it."""
@@ -34,8 +36,6 @@ _REASONS = {
 
 def os_reason(exc: OSError) -> str:
     """A file-system error in Chinese words: 没有权限、磁盘已满 ..., else the system's own text."""
-    import errno
-
     return _REASONS.get(errno.errorcode.get(exc.errno or 0, "")) or exc.strerror or exc.__class__.__name__
 
 

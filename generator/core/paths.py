@@ -1,6 +1,8 @@
 """Where the project's own files are: the templates, letters and content shipped with the package."""
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 # generator/core/paths.py -> the checkout (or installed tree) holding site_templates/, letters/, docs/
@@ -22,9 +24,6 @@ def work_folder(root: Path) -> Path:
     where a work folder would be) is ever read, followed or deleted as work.
     ``CUIJIAO_CACHE_DIR`` names the folder instead (the benchmark, CI caches).
     """
-    import hashlib
-    import os
-
     if os.environ.get("CUIJIAO_CACHE_DIR"):
         return Path(os.environ["CUIJIAO_CACHE_DIR"])
     real = str(Path(root).resolve())
