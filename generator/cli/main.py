@@ -27,6 +27,7 @@ from generator.cli import importer as import_command
 from generator.cli import match as match_command
 from generator.cli import schemas as schemas_command
 from generator.cli.chinese import CuijiaoGroup, localise
+from generator.cli.progress import Plain, reporter
 from generator.core.diagnostics import first_of_each, left_out_text
 from generator.core.paths import work_folder
 from generator.reading.fields import FIRST_DATE, LAST_DATE
@@ -44,9 +45,20 @@ class Context:
     def checked(self) -> pipeline.Checked:
         return pipeline.check(self.root, self.as_of, self.today, self.use_cache)
 
-    def checked_or_exit(self) -> pipeline.Checked:
-        """The checked data, or print the errors and exit 1: numbers from bad data are never shown."""
-        checked = self.checked()
+    def checked_or_exit(self, stages: Plain | None = None) -> pipeline.Checked:
+        """The checked data, or print the errors and exit 1: numbers from bad data are never shown.
+
+        ``stages``: report the check as a stage (检查数据) of a build command's progress.
+        """
+        if stages is None:
+            checked = self.checked()
+        else:
+            with stages.stage("检查数据", "户") as step:
+                checked = self.checked()
+                if checked.errors:
+                    step.drop()  # the errors are shown next, not a line of progress
+                else:
+                    step.tally(len(checked.ledger.units))
         if checked.errors:
             shown, left_out = first_of_each(checked.errors)
             for problem in shown:
@@ -56,9 +68,6 @@ class Context:
             click.echo(f"数据有 {len(checked.errors)} 处错误，请先改正（运行 cuijiao check 查看全部问题）。", err=True)
             sys.exit(1)
         return checked
-
-    def desk_or_exit(self):
-        return pipeline.desk_for(self.checked_or_exit(), self.as_of)
 
 
 def _parse_date(ctx, param, value: str | None) -> date | None:
@@ -181,14 +190,19 @@ def report(obj: Context, fmt: str) -> None:
     print_ledger(ledger, obj.as_of)
 
 
-def _site_into(obj: Context, desk, site_dir: Path, letters=(), letters_dir: Path | None = None, search: bool = True) -> int:
+def _site_into(obj: Context, stages: Plain, desk, site_dir: Path, letters=(), letters_dir: Path | None = None,
+               search: bool = True) -> int:
     from generator.site.build import SiteInputs, build_site
 
-    return build_site(desk, SiteInputs(obj.root, obj.work_dir / "site", tuple(letters), letters_dir, search), site_dir)
+    with stages.stage("生成网站", "个网页", clock=True) as step:
+        written = build_site(desk, SiteInputs(obj.root, obj.work_dir / "site", tuple(letters), letters_dir, search), site_dir)
+        step.tally(sum(1 for _ in site_dir.rglob("*.html")))
+    return written
 
 
-def _produce(obj: Context, out: Path, names: tuple[str, ...], produce, data=None):
-    """Build ``OUT/<names>`` from the day's desk (or ``data()``): ``produce(desk, tmps)`` fills fresh folders swapped in on success.
+def _produce(obj: Context, stages: Plain, out: Path, names: tuple[str, ...], produce, compute: bool = True):
+    """Build ``OUT/<names>`` from the day's desk (or, ``compute=False``, the checked ledger): ``produce(desk, tmps)``
+    fills fresh folders swapped in on success; ``stages`` shows each step's progress on stderr.
 
     Only the folders named are ever replaced (site, letters, receipts-YYYY-MM); an --out that would endanger
     the data is refused before any work (a usage error).
@@ -200,9 +214,15 @@ def _produce(obj: Context, out: Path, names: tuple[str, ...], produce, data=None
     )
 
     check_out_dir(out, obj.root)
-    desk = (data or obj.desk_or_exit)()
+    checked = obj.checked_or_exit(stages)
+    if compute:
+        with stages.stage("计算欠费", "户") as step:
+            data = pipeline.desk_for(checked, obj.as_of)
+            step.tally(len(data.units))
+    else:
+        data = checked.ledger
     with work_folder_lock(obj.work_dir):  # another build of this community waits: they share the work folder
-        return publish_outputs(out, names, lambda tmps: produce(desk, tmps), root=obj.root)
+        return publish_outputs(out, names, lambda tmps: produce(data, tmps), root=obj.root)
 
 
 _out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True,
@@ -218,8 +238,9 @@ def site(obj: Context, out: Path, no_search: bool) -> None:
     """只生成网站（OUT/site/）；OUT/letters/ 里已有的函件照样链接。"""
     from generator.site.build import existing_letters
 
-    links = existing_letters(out / "letters")
-    result = _produce(obj, out, ("site",), lambda desk, tmps: _site_into(obj, desk, tmps["site"], links, out / "letters", not no_search))
+    links, stages = existing_letters(out / "letters"), reporter()
+    result = _produce(obj, stages, out, ("site",),
+                      lambda desk, tmps: _site_into(obj, stages, desk, tmps["site"], links, out / "letters", not no_search))
     click.echo(f"网站已生成：{result.path / 'site'}/index.html（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 
@@ -229,22 +250,25 @@ def site(obj: Context, out: Path, no_search: bool) -> None:
 @click.pass_obj
 def build(obj: Context, out: Path, no_search: bool) -> None:
     """生成网站和全部函件（OUT/site/ 与 OUT/letters/）；数据有错误时不生成。"""
-    def produce(desk, tmps: dict[str, Path]) -> None:
-        links = _letters_into(obj, desk, tmps["letters"])
-        _site_into(obj, desk, tmps["site"], links, tmps["letters"], not no_search)
+    stages = reporter()
 
-    result = _produce(obj, out, ("site", "letters"), produce)
+    def produce(desk, tmps: dict[str, Path]) -> None:
+        links = _letters_into(obj, stages, desk, tmps["letters"])
+        _site_into(obj, stages, desk, tmps["site"], links, tmps["letters"], not no_search)
+
+    result = _produce(obj, stages, out, ("site", "letters"), produce)
     click.echo(f"已生成：网站 {result.path / 'site'}/index.html，函件 {result.path / 'letters'}/（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 
-def _letters_into(obj: Context, desk, folder: Path) -> list:
+def _letters_into(obj: Context, stages: Plain, desk, folder: Path) -> list:
     """Render the day's letters into ``folder``; returns the links the unit pages show."""
     from generator.printing.print_run import letter_folder, render_letters
     from generator.render.outputs import sync_tree
     from generator.site.build import LetterLink
 
-    run = render_letters(desk, obj.root, obj.work_dir)
-    sync_tree(folder, letter_folder(desk, run))
+    with stages.stage("生成函件", "封", clock=True) as step:
+        run = render_letters(desk, obj.root, obj.work_dir, progress=step)
+        sync_tree(folder, letter_folder(desk, run))
     return [LetterLink(f.letter.unit, f.letter.title, f.letter.file) for f in run.files if f.letter.unit]
 
 
@@ -253,7 +277,8 @@ def _letters_into(obj: Context, desk, folder: Path) -> list:
 @click.pass_obj
 def letters(obj: Context, out: Path) -> None:
     """只生成函件（OUT/letters/）：通知书、律师函草稿、对账单、分期协议、公示、证据目录，合并打印文件和 manifest.json。"""
-    result = _produce(obj, out, ("letters",), lambda desk, tmps: _letters_into(obj, desk, tmps["letters"]))
+    stages = reporter()
+    result = _produce(obj, stages, out, ("letters",), lambda desk, tmps: _letters_into(obj, stages, desk, tmps["letters"]))
     click.echo(f"函件已生成：{result.path / 'letters'}/（更新 {result.written} 个文件，{result.kept} 个未变；清单见 manifest.json）")
 
 
@@ -275,14 +300,15 @@ def receipts(obj: Context, month: tuple[int, int] | None, out: Path) -> None:
     from generator.render.outputs import sync_tree
 
     month = month or (obj.as_of.year, obj.as_of.month)
-    name, made = f"receipts-{month[0]}-{month[1]:02d}", []
+    name, made, stages = f"receipts-{month[0]}-{month[1]:02d}", [], reporter()
 
     def produce(ledger, tmps: dict[str, Path]) -> None:
-        run = render_receipts(ledger, month, obj.as_of, obj.root, obj.work_dir)
-        sync_tree(tmps[name], receipt_folder(ledger, month, obj.as_of, run))
+        with stages.stage("生成收据", "张", clock=True) as step:
+            run = render_receipts(ledger, month, obj.as_of, obj.root, obj.work_dir, progress=step)
+            sync_tree(tmps[name], receipt_folder(ledger, month, obj.as_of, run))
         made.append(len(run.files))
 
-    result = _produce(obj, out, (name,), produce, data=lambda: obj.checked_or_exit().ledger)
+    result = _produce(obj, stages, out, (name,), produce, compute=False)
     where = f"{month[0]}年{month[1]}月（截至 {obj.as_of}）"
     if not made[0]:
         click.echo(f"{where}没有缴费记录，没有收据可生成：{result.path / name}/")

@@ -16,7 +16,8 @@ import io
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from multiprocessing import get_context
@@ -30,6 +31,7 @@ from jinja2 import (
 from generator.core.errors import CuijiaoError
 from generator.core.model import Ledger, Policy
 from generator.core.money import fmt
+from generator.core.progress import SILENT, Progress
 from generator.printing.letters import TITLES, Letter, filters, plan_all
 from generator.printing.pdf import Batch, Section, render_chunk, render_sections
 from generator.printing.receipts import KIND as RECEIPT
@@ -127,18 +129,23 @@ class PrintRun:
     combined: dict[str, bytes]  # kind -> all its letters in one PDF
 
 
-def render_letters(desk: Desk, root: Path, cache_dir: Path, workers: int | None = None) -> PrintRun:
+def render_letters(desk: Desk, root: Path, cache_dir: Path, workers: int | None = None, progress: Progress = SILENT) -> PrintRun:
     """Every letter of the day, rendered or taken from the cache, in print order.
 
     Letters of a kind are laid out in fixed batches of ``CHUNK`` (in print order), so a batch is
     cached as a whole: its letters and its combined PDF, whose one embedded font serves all of
     them. A batch is rendered again only when one of its letters changed.
     """
-    return render_planned(plan_all(desk, _laws(root)), root, cache_dir, workers)
+    return render_planned(plan_all(desk, _laws(root)), root, cache_dir, workers, progress)
 
 
-def render_planned(letters: list[Letter], root: Path, cache_dir: Path, workers: int | None = None) -> PrintRun:
-    """The given letters (in print order), rendered or taken from the cache: ``render_letters``' work for any plan."""
+def render_planned(letters: list[Letter], root: Path, cache_dir: Path, workers: int | None = None,
+                   progress: Progress = SILENT) -> PrintRun:
+    """The given letters (in print order), rendered or taken from the cache: ``render_letters``' work for any plan.
+
+    ``progress`` hears how many letters there are, again with how many the cache holds, then each batch as it is laid out.
+    """
+    progress.total(len(letters))
     root, cache_dir = root.absolute(), cache_dir.absolute()
     env = environment(root)
     font = letter_font(cache_dir)
@@ -161,9 +168,11 @@ def render_planned(letters: list[Letter], root: Path, cache_dir: Path, workers: 
             batch_key = hashlib.sha256("\n".join(key for _l, _s, key in part).encode()).hexdigest()
             batches.append((kind, batch_key, part))
     todo = [b for b in batches if not _cached(cache, b[1], b[2])]
+    progress.total(len(letters), len(letters) - sum(len(part) for _kind, _key, part in todo))
     allowed = tuple(str(d) for d in template_dirs(root)) + (str(font.subset.parent),)
     base_url = template_dirs(root)[-1].as_uri() + "/"
-    results = _run([(heads[kind], [s for _l, s, _k in part], base_url, allowed) for kind, _key, part in todo], workers)
+    results = _run([(heads[kind], [s for _l, s, _k in part], base_url, allowed) for kind, _key, part in todo], workers,
+                   lambda batch: progress.advance(len(batch.letters)))
     for (_kind, batch_key, part), batch in zip(todo, results):
         for (_letter, _section, key), result in zip(part, batch.letters):
             _write(cache / f"{key}.pdf", result.pdf)
@@ -185,12 +194,20 @@ def _cached(cache: Path, batch_key: str, part: list) -> bool:
     )
 
 
-def _run(args: list[tuple], workers: int | None) -> list[Batch]:
+def _run(args: list[tuple], workers: int | None, done: Callable[[Batch], None]) -> list[Batch]:
+    """Each batch laid out, in the order given; ``done(batch)`` is called as each one finishes (in any order)."""
     workers = workers or min(os.cpu_count() or 1, 4)
     if len(args) <= 1 or workers <= 1:
-        return [render_sections(*a) for a in args]
+        results = []
+        for a in args:
+            results.append(render_sections(*a))
+            done(results[-1])
+        return results
     with ProcessPoolExecutor(max_workers=min(workers, len(args)), mp_context=get_context("spawn")) as pool:
-        return list(pool.map(render_chunk, args))
+        futures = [pool.submit(render_chunk, a) for a in args]
+        for future in as_completed(futures):
+            done(future.result())
+        return [future.result() for future in futures]
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -267,9 +284,10 @@ def print_folder(policy: Policy, as_of: date, run: PrintRun, **about) -> dict[st
     return out
 
 
-def render_receipts(ledger: Ledger, month: tuple[int, int], as_of: date, root: Path, cache_dir: Path, workers: int | None = None) -> PrintRun:
+def render_receipts(ledger: Ledger, month: tuple[int, int], as_of: date, root: Path, cache_dir: Path, workers: int | None = None,
+                    progress: Progress = SILENT) -> PrintRun:
     """The receipts of the month's payments up to ``as_of`` (receipts.py), rendered like the letters."""
-    return render_planned(plan_receipts(ledger, month, as_of, _laws(root)), root, cache_dir, workers)
+    return render_planned(plan_receipts(ledger, month, as_of, _laws(root)), root, cache_dir, workers, progress)
 
 
 def receipt_folder(ledger: Ledger, month: tuple[int, int], as_of: date, run: PrintRun) -> dict[str, bytes]:
