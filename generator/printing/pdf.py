@@ -12,13 +12,24 @@ batch.
 WeasyPrint may fetch only files under the allowed folders (the letter
 templates and the cached font); anything else, ``file:`` or network, is
 refused, so text in the data can never pull a local file into a PDF.
+
+Every PDF is tagged (PDF/UA-1: a structure tree, ``/MarkInfo``, the
+document's language and title), so that a screen reader reads headings,
+paragraphs and table cells in order.  A letter's PDF is titled with its
+kind and number (``催缴通知书 TZ-…``, the section's ``data-title``); a
+combined file keeps the <title> of its kind.  WeasyPrint's tagging adds no
+date or random identifier, so the bytes stay reproducible.
 """
 from __future__ import annotations
 
+import html as htmllib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 MAX_PASSES = 3
+PDF_VARIANT = "pdf/ua-1"  # tagged for screen readers; needs <html lang> and a title
+_TITLE = re.compile(r'<section [^>]*data-title="([^"]*)"')
 
 
 class FetchRefused(ValueError):
@@ -63,15 +74,21 @@ def url_fetcher_for(allowed: tuple[str, ...]):
     return AllowedFiles(allowed_protocols=("file",), allow_redirects=False)
 
 
-def render_sections(head: str, sections: list[Section], base_url: str, allowed: tuple[str, ...]) -> Batch:
-    """Lay out the sections as one document; re-lay out those whose page total was guessed wrong."""
+def lay_out(head: str, sections: list[Section], base_url: str, allowed: tuple[str, ...], fonts=None):
+    """The sections laid out as one WeasyPrint document (its pages' boxes are what the layout tests measure)."""
     import logging
 
     from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refused fetches are expected, not news
-    fetcher = url_fetcher_for(allowed)
+    html = HTML(string=_document(head, sections), base_url=base_url, url_fetcher=url_fetcher_for(allowed))
+    return html.render(font_config=fonts) if fonts is not None else html.render()
+
+
+def render_sections(head: str, sections: list[Section], base_url: str, allowed: tuple[str, ...]) -> Batch:
+    """Lay out the sections as one document; re-lay out those whose page total was guessed wrong."""
+    from weasyprint.text.fonts import FontConfiguration
+
     fonts = FontConfiguration()
     done: dict[str, Rendered] = {}
     pages: dict[str, list] = {}  # each letter's laid-out pages, for the combined PDF
@@ -80,9 +97,9 @@ def render_sections(head: str, sections: list[Section], base_url: str, allowed: 
     for _ in range(MAX_PASSES):
         if not todo:
             break
-        document = HTML(string=_document(head, todo), base_url=base_url, url_fetcher=fetcher).render(font_config=fonts)
+        document = lay_out(head, todo, base_url, allowed, fonts)
         first_document = first_document or document
-        starts = _first_pages(document, [s.anchor for s in todo])
+        starts = first_pages(document, [s.anchor for s in todo])
         retry = []
         for i, section in enumerate(todo):
             first = starts[section.anchor]
@@ -93,12 +110,29 @@ def render_sections(head: str, sections: list[Section], base_url: str, allowed: 
                 continue
             own = document.pages[first:last]
             pages[section.anchor] = own
-            done[section.anchor] = Rendered(section.anchor, document.copy(own).write_pdf(), count)
+            done[section.anchor] = Rendered(section.anchor, _pdf(document, own, _title(section.html)), count)
         todo = retry
     if todo:  # page totals that never settle
         raise RuntimeError(f"page count did not settle for {[s.anchor for s in todo]}")
-    combined = first_document.copy([page for s in sections for page in pages[s.anchor]]).write_pdf()
+    combined = _pdf(first_document, [page for s in sections for page in pages[s.anchor]], None)
     return Batch([done[s.anchor] for s in sections], combined)
+
+
+def _pdf(document, pages: list, title: str | None) -> bytes:
+    """The pages as a tagged PDF; ``title`` replaces the document's <title> (None: keep it)."""
+    import copy
+
+    part = document.copy(pages)
+    if title:
+        part.metadata = copy.copy(document.metadata)
+        part.metadata.title = title
+    return part.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _title(section_html: str) -> str | None:
+    """A letter's own title (its section's ``data-title``: kind and number), as plain text; None without one."""
+    found = _TITLE.search(section_html)
+    return " ".join(htmllib.unescape(found.group(1)).split()) or None if found else None
 
 
 def _document(head: str, sections: list[Section]) -> str:
@@ -106,7 +140,8 @@ def _document(head: str, sections: list[Section]) -> str:
     return f"<!DOCTYPE html><html lang=\"zh-CN\"><head>{head}</head><body>{body}</body></html>"
 
 
-def _first_pages(document, anchors: list[str]) -> dict[str, int]:
+def first_pages(document, anchors: list[str]) -> dict[str, int]:
+    """The index of each anchor's first page in the laid-out document."""
     wanted = set(anchors)
     found: dict[str, int] = {}
     for number, page in enumerate(document.pages):

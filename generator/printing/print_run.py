@@ -41,7 +41,7 @@ from generator.render import templates
 from generator.render.fonts import LetterFont, letter_font, missing_characters
 from generator.rules.engine import Desk
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: tagged PDFs (PDF/UA-1)
 KIND_TITLES = TITLES | {RECEIPT: RECEIPT_TITLE}  # every kind a print run makes, receipts included
 CHUNK = 40  # letters laid out together in one worker
 _TAGS = re.compile(r"<[^>]*>")

@@ -76,21 +76,7 @@ def demanded(state, policy, kind: str = "notice") -> Decimal:
     return state.outstanding - state.limitation.expired_amount + demanded_late_fee(state, policy, kind)
 
 
-@pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory) -> Path:
-    """One cache for the session: the font subset is cut once."""
-    return tmp_path_factory.mktemp("cache")
-
-
-@pytest.fixture(scope="session")
-def demo(cache_dir):
-    if not (PROJECT / "owners").is_dir():
-        pytest.skip("no demo community")
-    checked = pipeline.check(PROJECT, AS_OF, AS_OF, use_cache=False)
-    assert not checked.errors
-    desk = pipeline.desk_for(checked, AS_OF)
-    run = render_letters(desk, PROJECT, cache_dir)
-    return desk, run.files, run
+# ``cache_dir`` and ``demo`` (the demo's letters, rendered once a session) are in conftest.py.
 
 
 def by_kind(files, kind):
@@ -493,15 +479,19 @@ def test_letter_wording_is_written_anew_not_pasted_from_statutes_or_guides():
 
 # -- layout -----------------------------------------------------------------------------------
 
-def test_demo_notices_fit_one_page(demo):
+def test_demo_notices_fit_one_page_with_their_receipt(demo):
+    """Only 2-2-801 (21 charge lines, 6 of them barred) has no room for its 送达回执, which gets a page of its own."""
     _desk, files, _run = demo
-    assert all(f.pages == 1 for f in by_kind(files, "notice")), [(f.letter.unit, f.pages) for f in by_kind(files, "notice")]
+    assert [(f.letter.unit, f.pages) for f in by_kind(files, "notice") if f.pages != 1] == [("2-2-801", 2)]
 
 
 def test_the_seal_never_sits_alone_on_a_last_page(demo):
     _desk, files, _run = demo
     for f in files:
-        last = re.sub(r"\s+", "", PdfReader(io.BytesIO(f.pdf)).pages[-1].extract_text())
+        pages = [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(io.BytesIO(f.pdf)).pages]
+        last = pages[-1]
+        if f.letter.kind == "notice" and len(pages) > 1 and "送达回执" in last:  # the receipt alone on its page
+            last = pages[-2]
         assert "法律依据" in last, f.letter.file
         if f.letter.kind == "lawyer":
             assert "三、要求" in last
@@ -650,7 +640,7 @@ def test_a_demand_for_a_separate_creditor_says_the_issuer_acts_for_it_under_the_
         assert "2025-001" not in text  # the authorisation of the letter's day, not an expired one
         assert "尚欠示例物业服务有限公司" in text
         # the seal: the committee signs, for the company, naming the document
-        assert text.endswith(ISSUER + "受示例物业服务有限公司委托依据授权委托书2026-001经办人签字：2026年11月22日")
+        assert "（盖章处）" + ISSUER + "受示例物业服务有限公司委托依据授权委托书2026-001经办人签字：2026年11月22日" in text
 
 
 def test_the_lawyer_draft_states_the_authorisation_among_the_facts(tmp_path):

@@ -1,0 +1,230 @@
+"""Letters as laid out: the seal's place covers no text, the notice's tear-off 送达回执, one-page statements, tagged PDFs.
+
+Layout is measured on WeasyPrint's boxes: the demo's letters are laid out again as the print run
+lays them out (one document per kind) and each letter's pages are found by its anchor.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from generator.content.playbook import load_playbook
+from generator.printing.pdf import Section, first_pages, lay_out
+from generator.printing.print_run import (
+    _head,
+    _html,
+    anchor,
+    environment,
+    template_dirs,
+)
+from generator.render.fonts import letter_font
+from tests.printing.test_letters import by_kind, text_of
+from tests.support import PROJECT
+
+STAMPS = {"stamp", "stamp-box"}  # the seal's place: (盖章处) in a dashed circle
+SEALED = {"notice", "statement", "board", "evidence", "lawyer"}  # the demo's kinds that carry one
+# The demo's longest statement has 21 charge lines (2-2-801: 15 in time, 6 past limitation); its shops pay
+# monthly and list up to 23 payments. A household with fewer charge lines than this is a usual one.
+USUAL_LINES = 22
+NOTICE_LINES = 16  # a notice with fewer charge lines holds its 送达回执 on its one page
+
+
+@pytest.fixture(scope="module")
+def laid_out(demo, cache_dir) -> dict[str, list]:
+    """Each demo letter's page boxes, by doc_no."""
+    _desk, files, _run = demo
+    env = environment(PROJECT)
+    font = letter_font(cache_dir)
+    allowed = tuple(str(d) for d in template_dirs(PROJECT)) + (str(font.subset.parent),)
+    base_url = template_dirs(PROJECT)[-1].as_uri() + "/"
+    kinds: dict[str, list] = {}
+    for f in files:
+        kinds.setdefault(f.letter.kind, []).append(f)
+    pages: dict[str, list] = {}
+    for kind, group in kinds.items():
+        sections = [Section(anchor(f.letter), _html(env, f.letter), f.pages) for f in group]
+        document = lay_out(_head(env, font, kind), sections, base_url, allowed)
+        starts = first_pages(document, [s.anchor for s in sections])
+        ends = [starts[s.anchor] for s in sections[1:]] + [len(document.pages)]
+        for f, section, end in zip(group, sections, ends):
+            pages[f.letter.doc_no] = [page._page_box for page in document.pages[starts[section.anchor]:end]]
+    return pages
+
+
+def classes(box) -> set[str]:
+    element = getattr(box, "element", None)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def walk(box, in_stamp: bool = False):
+    """(box, whether it is part of a seal's place) for the box and everything in it."""
+    in_stamp = in_stamp or bool(classes(box) & STAMPS)
+    yield box, in_stamp
+    for child in getattr(box, "children", ()):
+        yield from walk(child, in_stamp)
+
+
+def rect(box) -> tuple[float, float, float, float]:
+    x, y = box.border_box_x(), box.border_box_y()
+    return x, y, x + box.border_width(), y + box.border_height()
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def outermost(page, name: str) -> list:
+    """Boxes of the elements of class ``name`` that are not inside another box of the same element."""
+    seen, found = set(), []
+    for box, _ in walk(page):
+        element = getattr(box, "element", None)
+        if name in classes(box) and id(element) not in seen:
+            seen.add(id(element))
+            found.append(box)
+    return found
+
+
+# -- the seal -----------------------------------------------------------------------------------
+
+def test_the_seals_place_covers_no_text_and_no_signature_line_in_any_letter(demo, laid_out):
+    """On the notice, (盖章处) sat over 经办人签字 (issue 14): the seal's place is now in the flow, above the name."""
+    _desk, files, _run = demo
+    sealed = set()
+    for f in files:
+        for page in laid_out[f.letter.doc_no]:
+            stamps = [rect(box) for box in outermost(page, "stamp")]
+            marks = [  # everything printed outside the seal's place: text, and the blank signature lines
+                (box, rect(box)) for box, in_stamp in walk(page) if not in_stamp
+                and ((type(box).__name__ == "TextBox" and box.text.strip()) or "line" in classes(box))
+            ]
+            for stamp in stamps:
+                sealed.add(f.letter.kind)
+                covered = [box.text if hasattr(box, "text") else "____" for box, r in marks if overlap(stamp, r)]
+                assert not covered, (f.letter.file, covered)
+    assert sealed >= SEALED
+
+
+def test_the_seal_block_reads_name_signature_and_date_below_its_place(demo, laid_out):
+    _desk, files, _run = demo
+    for f in by_kind(files, "notice") + by_kind(files, "statement"):
+        pages = laid_out[f.letter.doc_no]
+        [seal] = [box for page in pages for box in outermost(page, "seal")]
+        [stamp] = [box for page in pages for box in outermost(page, "stamp")]
+        text = "".join(box.text for box, _ in walk(seal) if type(box).__name__ == "TextBox")
+        assert re.sub(r"\s+", "", text).endswith("（盖章处）桐荫花园业主委员会受桐荫物业服务有限公司委托依据授权委托书TY-2025-02经办人签字：2026年11月22日")
+        lines = [box for box, in_stamp in walk(seal) if type(box).__name__ == "LineBox" and not in_stamp]
+        assert min(line.position_y for line in lines) >= rect(stamp)[3], f.letter.file
+
+
+# -- the notice's 送达回执 ----------------------------------------------------------------------
+
+def test_a_notice_carries_a_tear_off_receipt_naming_the_letter_the_unit_and_the_addressee(demo):
+    desk, files, _run = demo
+    for f in by_kind(files, "notice"):
+        text = text_of(f.pdf)
+        slip = text[text.index("沿此线剪下"):]
+        assert slip.startswith("沿此线剪下送达回执")
+        for words in ("送达文书催缴通知书", f"文号{f.letter.doc_no}", "落款日期2026年11月22日",
+                      f"房屋{desk.policy.community}{f.letter.unit}", "收件人签名", "签收日期年月日",
+                      "与业主关系□本人□同住家属□其他", "送达人"):
+            assert words in slip, (f.letter.file, words)
+        for owner in f.letter.context["u"].owners:
+            assert owner.name in slip
+        assert "签名只表示收到了本催缴通知书，不表示确认欠费金额" in slip
+        assert f"交回{desk.policy.issuer.name}" in slip
+
+
+def test_the_receipt_is_at_the_notices_foot_or_alone_on_its_last_page(demo, laid_out):
+    _desk, files, _run = demo
+    notices = by_kind(files, "notice")
+    for f in notices:
+        pages = laid_out[f.letter.doc_no]
+        [slip] = outermost(pages[-1], "slip")
+        if len(f.letter.context["lines"]) < NOTICE_LINES:
+            assert len(pages) == 1, f.letter.file
+        if len(pages) == 1:
+            [closing] = outermost(pages[0], "closing")
+            assert rect(slip)[1] >= rect(closing)[3]
+        else:  # the letter ends on the page before; the receipt's page holds nothing else
+            [letter] = outermost(pages[-1], "letter")
+            assert [classes(child) for child in letter.children] == [{"slip"}], f.letter.file
+            assert "法律依据" in re.sub(r"\s+", "", PdfReader(io.BytesIO(f.pdf)).pages[-2].extract_text())
+    assert any(NOTICE_LINES - 3 <= len(f.letter.context["lines"]) < NOTICE_LINES for f in notices)  # tried on a long one
+
+
+def test_the_playbook_asks_the_owner_to_sign_the_notices_receipt_by_its_printed_name(demo):
+    _desk, files, _run = demo
+    playbook = load_playbook(PROJECT)
+    asking = [s.text for t in playbook.tactics for s in t.scripts if "回执" in s.text]
+    assert len(asking) >= 2
+    for script in asking:
+        assert "送达回执上签个名、写上日期" in script and "不是确认欠款金额" in script
+    notice = text_of(by_kind(files, "notice")[0].pdf)
+    assert "送达回执" in notice and "签名只表示收到了本催缴通知书，不表示确认欠费金额" in notice
+
+
+# -- statements -------------------------------------------------------------------------------------
+
+def test_a_statement_of_a_usual_household_fits_one_page_shops_included(demo):
+    _desk, files, _run = demo
+    statements = by_kind(files, "statement")
+    usual = [f for f in statements if len(f.letter.context["lines"]) < USUAL_LINES]
+    assert len(usual) == len(statements)  # the demo's households are all usual ones
+    shops = [f for f in usual if f.letter.context["u"].type == "商铺"]
+    assert len(shops) >= 3 and max(len(f.letter.context["history"]["payments"]) for f in shops) >= 20
+    assert [(f.letter.unit, f.pages) for f in usual if f.pages != 1] == []
+
+
+def test_a_long_payment_history_is_printed_two_payments_a_row(demo):
+    _desk, files, _run = demo
+    shop = next(f for f in by_kind(files, "statement") if f.letter.unit == "S-05")
+    payments = shop.letter.context["history"]["payments"]
+    assert len(payments) > 4
+    html = _html(environment(PROJECT), shop.letter)
+    table = html[html.index("近两年的缴费记录"):]
+    table = table[:table.index("</table>")]
+    assert table.count("<tr>") == 1 + (len(payments) + 1) // 2  # the heading row, then two payments a row
+    text = text_of(shop.pdf)
+    for p in payments:
+        assert p.date.isoformat() in text
+
+
+# -- tagged PDFs ------------------------------------------------------------------------------
+
+def _roles(node, depth: int = 0) -> set[str]:
+    """The structure types (/P, /H1, /Table…) in a structure tree, a few levels down."""
+    node = node.get_object()
+    found = set()
+    if isinstance(node, dict) and "/S" in node:
+        found.add(str(node["/S"]))
+    kids = node.get("/K", []) if isinstance(node, dict) else node if isinstance(node, list) else []
+    if not isinstance(kids, list):
+        kids = [kids]
+    if depth < 8:
+        for kid in kids:
+            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict | list):
+                found |= _roles(kid, depth + 1)
+    return found
+
+
+def _assert_tagged(pdf: bytes) -> PdfReader:
+    reader = PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/Lang"] == "zh-CN"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert {"/Document", "/H1", "/P", "/Table", "/TD"} <= _roles(catalog["/StructTreeRoot"])
+    assert b"pdfuaid" in catalog["/Metadata"].get_object().get_data()  # PDF/UA-1 is declared
+    return reader
+
+
+def test_every_letter_and_print_file_is_a_tagged_pdf_with_its_title_and_language(demo):
+    _desk, files, run = demo
+    for f in files:
+        reader = _assert_tagged(f.pdf)
+        assert reader.metadata.title == f"{f.letter.title} {f.letter.doc_no}"
+    for pdf in run.combined.values():
+        _assert_tagged(pdf)
