@@ -133,6 +133,21 @@ def test_an_owners_full_name_or_unit_number_puts_that_households_unit_page_first
         assert w.errors == []
 
 
+def test_a_stage_name_on_the_unit_cards_moves_no_unit_page_first(demo, browser):
+    """The stage ends each unit's card but names no household: its search leads with the playbook."""
+    desk, site = demo
+    stages = sorted({s.stage.name for s in desk.units if s.stage and s.in_arrears})
+    assert len(stages) >= 3
+    with serve(site) as base:
+        w = Watched(browser, base)
+        open_search(w, base)
+        for stage in stages:
+            search(w.page, stage)
+            pages = result_pages(w.page)
+            assert not pages[0].startswith("units/"), (stage, pages[:3])
+            clear(w.page)
+        assert w.errors == []
+
 def test_a_name_ranks_its_unit_page_first_from_the_file_system_too(demo, browser):
     """From file:// the worker is the iframe shim (assets/vendor/iframe-worker-shim.js), not a Worker."""
     desk, site = demo
