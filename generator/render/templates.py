@@ -65,11 +65,18 @@ def _words(table: dict[str, str]) -> Callable[[str], str]:
     return lambda value: table.get(value, value)
 
 
+def tel(phone: str) -> str:
+    """A phone number as a ``tel:`` link's target: its digits (and a leading +) only, whatever else was typed."""
+    digits = "".join(c for c in phone if c in "0123456789")
+    return ("+" if phone.lstrip().startswith("+") else "") + digits
+
+
 def vocabulary_filters() -> dict[str, Callable]:
     """Money, percentages and the Chinese words of the data's enums, the same on the site and in letters."""
     return {
         "money": fmt_grouped,
         "pct": percent,
+        "tel": tel,
         "channel": _words(labels.CHANNEL),
         "outcome": _words(labels.OUTCOME),
         "reason": _words(labels.REASON),

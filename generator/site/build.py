@@ -59,6 +59,7 @@ from generator.rules.followup import channels_text
 from generator.site import config as siteconfig
 from generator.site.charts import aging_chart, cjk_family, rate_chart
 from generator.site.config import SiteBuildError
+from generator.site.export import arrears_sheet, queue_sheet, workbook
 from generator.views.dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
 from generator.views.unitpage import unit_history
 
@@ -127,6 +128,34 @@ def _read_manifest(folder: Path) -> object:
             return None
 
 
+@dataclass(frozen=True, slots=True)
+class ExportLink:
+    file: str  # in the site
+    name: str  # the name a download is saved under
+
+
+def export_name(as_of) -> ExportLink:
+    """The workbook of the arrears list and the queue: an ASCII path, a Chinese name to save it under."""
+    return ExportLink(f"exports/cuijiao-{as_of}.xlsx", f"欠费清单与跟催表-{as_of}.xlsx")
+
+
+def existing_print_files(folder: Path | None) -> tuple[LetterLink, ...]:
+    """The combined print files (``print/<kind>-all.pdf``) the letters folder's manifest lists and that are there.
+
+    ``unit`` is empty; ``title`` says the kind and how many letters the file holds.
+    """
+    manifest = _read_manifest(folder) if folder is not None else None
+    entries = manifest.get("combined") if isinstance(manifest, dict) else None
+    links = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        title, file, count = entry.get("title"), entry.get("file"), entry.get("letters")
+        if isinstance(title, str) and title and type(count) is int and letter_source(folder, file) is not None:
+            links.append(LetterLink("", f"{title}（{count} 份）", file))
+    return tuple(links)
+
+
 def existing_letters(folder: Path) -> tuple[LetterLink, ...]:
     """The unit letters an earlier ``build`` left in ``folder`` (its manifest.json), those whose file is still there.
 
@@ -168,13 +197,26 @@ class UnitAdvice:
     segments: tuple[Segment, ...]
     guide: StageGuide | None
     values: dict  # script placeholders filled for this unit
+    message: str | None = None  # what to send by SMS or WeChat (``reminder_text``)
 
 
 ADVICE_SHOWN = 3  # tactics shown in full on a unit page
 
 
 def unit_advice(state: UnitState, book: Playbook, policy) -> UnitAdvice:
-    return UnitAdvice(match_tactics(state, book), match_segments(state, book), book.guide_for(state.stage), script_values(state, policy))
+    matches, guide, values = match_tactics(state, book), book.guide_for(state.stage), script_values(state, policy)
+    return UnitAdvice(matches, match_segments(state, book), guide, values, reminder_text(state, matches, guide, values))
+
+
+def reminder_text(state: UnitState, matches: tuple[Match, ...], guide: StageGuide | None, values: dict) -> str | None:
+    """The text the lists offer to send by SMS or WeChat: the first script of the stage's own tactics (else of any
+    fitting tactic) that is complete as filled in, no ［fact］ or 〔value〕 left open. None while the issuer may
+    not demand (no authorisation covers the day: the queue asks for one first)."""
+    if state.next_action.kind == "authorise":
+        return None
+    own = guide.tactics if guide else ()
+    complete = [(m, text) for m in matches if m.ready and "〔" not in (text := m.script.fill(values))]
+    return next((text for m, text in complete if m.tactic.id in own), complete[0][1] if complete else None)
 
 
 def playbook_or_error(root: Path) -> Playbook:
@@ -295,13 +337,20 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
     board = dashboard(desk)
     common = {"as_of": desk.as_of, "policy": desk.policy, "t": desk.totals}
     files: dict[str, str | bytes] = {}
+    letters_by_unit: dict[str, list[LetterLink]] = {}
+    for link in inputs.letters:
+        letters_by_unit.setdefault(link.unit, []).append(link)
+    arrears = sorted((s for s in desk.units if s.in_arrears), key=lambda s: (s.oldest_due, s.unit.id))
+    work = queue(desk)
+    export = export_name(desk.as_of)
+    lists = {"advice": advice, "letters": letters_by_unit, "export": export}
     try:
         files["index.md"] = env.get_template("index.md.j2").render(common, d=board, aging_names=BUCKET_NAMES)
-        arrears = sorted((s for s in desk.units if s.in_arrears), key=lambda s: (s.oldest_due, s.unit.id))
-        files["arrears.md"] = env.get_template("arrears.md.j2").render(common, rows=arrears, unit_status=unit_status)
+        files["arrears.md"] = env.get_template("arrears.md.j2").render(common | lists, rows=arrears, unit_status=unit_status)
         files["queue.md"] = env.get_template("queue.md.j2").render(
-            common, queue=queue(desk), groups=QUEUE_GROUPS, horizon=QUEUE_HORIZON_DAYS,
-            horizon_end=desk.as_of + timedelta(days=QUEUE_HORIZON_DAYS),
+            common | lists, queue=work, groups=QUEUE_GROUPS, horizon=QUEUE_HORIZON_DAYS,
+            horizon_end=desk.as_of + timedelta(days=QUEUE_HORIZON_DAYS), prints=existing_print_files(inputs.letters_dir),
+            queued=[item.state for items in work.values() for item in items],
         )
         page = limitation_page(desk)
         files["limitation.md"] = env.get_template("limitation.md.j2").render(
@@ -309,9 +358,6 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
         )
         unit_page = env.get_template("unit.md.j2")
         unit_detail = env.get_template("unit.html.j2")
-        letters_by_unit: dict[str, list[LetterLink]] = {}
-        for link in inputs.letters:
-            letters_by_unit.setdefault(link.unit, []).append(link)
         details: dict[str, bytes] = {}
         late_rule = desk.policy.late_fee
         for state in desk.units:
@@ -328,6 +374,7 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
     files["charts/aging.svg"] = aging_chart(board.aging, family)
     files["charts/rates.svg"] = rate_chart(board.monthly_rates, family)
     files["robots.txt"] = "User-agent: *\nDisallow: /\n"
+    files[export.file] = workbook([arrears_sheet(arrears), queue_sheet(work, QUEUE_GROUPS)], desk.as_of)
     for folder in reversed(template_dirs(inputs.root, "site_templates", "assets")):  # the community's assets win
         for path in own_files(folder):
             files["assets/" + path.relative_to(folder).as_posix()] = read_own(folder, path)
@@ -477,7 +524,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
         finally:
             mkdocs_logger.removeHandler(collected)
     if inputs.letters_dir is not None:
-        for link in inputs.letters:
+        for link in inputs.letters + existing_print_files(inputs.letters_dir):
             source = letter_source(inputs.letters_dir, link.file)
             if source is not None:
                 link_or_copy(source, site_dir / "letters" / link.file)

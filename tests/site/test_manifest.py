@@ -106,6 +106,9 @@ def test_site_after_a_tampered_manifest_touches_nothing_outside_out(tmp_path, cu
     tampered = {"file": str(victim), "unit": "1-1-101", "title": "绝对路径"}
     (out / "letters" / "notice" / "link.pdf").symlink_to(victim)
     manifest["letters"] += [tampered, {**tampered, "file": "../../outside/v.pdf"}, {**tampered, "file": "notice/link.pdf"}]
+    prints = [e["file"] for e in manifest["combined"]]
+    assert prints
+    manifest["combined"] += [{"type": "notice", "letters": 1, **tampered} | {"file": f} for f in (str(victim), "../../outside/v.pdf", "notice/link.pdf")]
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     again = cuijiao("site", "--out", str(out), root=root, as_of="2026-11-22")
     assert again.returncode == 0, again.stderr
@@ -113,6 +116,7 @@ def test_site_after_a_tampered_manifest_touches_nothing_outside_out(tmp_path, cu
     assert victim.read_bytes() == b"not yours" and victim.stat().st_nlink == 1
     assert sorted(os.listdir(victim.parent)) == ["v.pdf"]
     linked = sorted(p.relative_to(out / "site" / "letters").as_posix() for p in (out / "site" / "letters").rglob("*") if p.is_file())
-    assert linked == sorted(e["file"] for e in kept)
+    assert linked == sorted([e["file"] for e in kept] + prints)  # the unit letters and the day's combined print files
     page = (out / "site" / "units" / "1-1-101.html").read_text(encoding="utf-8")
     assert "绝对路径" not in page
+    assert "绝对路径" not in (out / "site" / "queue.html").read_text(encoding="utf-8")

@@ -297,11 +297,120 @@ def test_build_puts_unit_letters_under_the_site_and_site_alone_keeps_the_links(t
     for href in links:  # inside the site: served from OUT/site they resolve
         target = (page.parent / href).resolve()
         assert target.is_relative_to((out / "site").resolve()) and target.is_file()
-    assert not (out / "site" / "letters" / "print").exists()  # the combined print files stay out of the site
+    queue = out / "site" / "queue.html"
+    prints = re.findall(r'href="(letters/print/[^"]+)"', queue.read_text(encoding="utf-8"))
+    manifest = json.loads((out / "letters" / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(prints) == sorted("letters/" + c["file"] for c in manifest["combined"])  # the day's print files, on top
+    assert all((out / "site" / href).read_bytes() == (out / href).read_bytes() for href in prints)
     again = cuijiao("site", "--out", str(out), root=root, as_of="2026-11-22")
     assert again.returncode == 0, again.stderr
     assert re.findall(r'href="(\.\./letters/[^"]+)"', page.read_text(encoding="utf-8")) == links
     assert all((page.parent / href).is_file() for href in links)
+    assert re.findall(r'href="(letters/print/[^"]+)"', queue.read_text(encoding="utf-8")) == prints
+    assert all((out / "site" / href).is_file() for href in prints)
+
+
+# -- the lists a collector works from: who to call, what to say, the letters due, a workbook for the meeting -----
+
+
+def _rows(page: str) -> list[str]:
+    return re.findall(r"<tr data-find=.*?</tr>", page, flags=re.S)
+
+
+def test_arrears_and_queue_rows_name_the_owners_with_dialable_phones_and_a_reminder_to_copy(demo_site):
+    from generator.site.build import playbook_or_error, unit_advice
+
+    desk, site = demo_site
+    book = playbook_or_error(PROJECT)
+    for name in ("arrears.html", "queue.html"):
+        page = (site / name).read_text(encoding="utf-8")
+        rows = _rows(page)
+        assert rows
+        for row in rows:
+            uid = re.search(r'href="units/([^"]+)\.html"', row).group(1)
+            unit = next(s.unit for s in desk.units if s.unit.id == uid)
+            for owner in unit.owners:
+                assert owner.name in unescape(row)
+                if owner.phone:
+                    assert f'<a class="cj-tel" href="tel:{owner.phone}">{owner.phone}</a>' in row
+            said = re.search(r'<details class="cj-msg"><summary>话术 ▾</summary><p>([^<]*)</p>', row)
+            advice = unit_advice(next(s for s in desk.units if s.unit.id == uid), book, desk.policy)
+            assert unescape(said.group(1)) == advice.message, row  # the unit's own script, its facts filled in
+            assert "［" not in advice.message and "〔" not in advice.message  # nothing left to fill in before sending
+    arrears = _rows((site / "arrears.html").read_text(encoding="utf-8"))
+    assert len(arrears) == sum(1 for s in desk.units if s.in_arrears)
+
+
+def test_rows_carry_what_the_filters_choose_by(demo_site):
+    desk, site = demo_site
+    page = (site / "arrears.html").read_text(encoding="utf-8")
+    for s in (s for s in desk.units if s.in_arrears):
+        row = next(r for r in _rows(page) if f'href="units/{s.unit.id}.html"' in r)
+        find = unescape(re.search(r'data-find="([^"]*)"', row).group(1))
+        assert find.split()[0] == s.unit.id and all(o.name in find and o.phone in find for o in s.unit.owners)
+        assert f'data-building="{s.unit.building}"' in row
+        assert f'data-stage="{s.stage.name if s.stage else "—"}"' in row
+        words = re.search(r'data-limitation="([^"]*)"', row).group(1).split()
+        assert words[0] == (s.limitation.status or "none") and ("barred" in words) == (s.late_fee_barred > 0)
+    stages = re.findall(r'<select data-filter="stage".*?</select>', page, flags=re.S)[0]
+    ordered = [st.name for st in desk.policy.dunning if any(s.stage == st for s in desk.units if s.in_arrears)]
+    assert re.findall(r'<option value="([^"]+)">', stages) == ordered  # in the order of the dunning procedure
+
+
+@pytest.mark.parametrize("typed, dialled", [
+    ("13800000000", "13800000000"), ("+86 138-0000-0000", "+8613800000000"), ("0571-8888 6666 转 8", "0571888866668"),
+    ("javascript:alert(1)", "1"),
+])
+def test_a_phone_link_dials_only_the_digits_typed(typed, dialled):
+    from generator.render.templates import tel
+
+    assert tel(typed) == dialled
+
+
+def test_the_workbook_holds_the_arrears_list_and_the_queue_with_exact_amounts(demo_site):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from generator.views.dashboard import QUEUE_GROUPS, queue
+
+    desk, site = demo_site
+    page = (site / "arrears.html").read_text(encoding="utf-8")
+    link = re.search(r'<a href="(exports/[^"]+\.xlsx)" download="([^"]+)">', page)
+    assert link and link.group(2) == f"欠费清单与跟催表-{desk.as_of}.xlsx"
+    assert link.group(0) in (site / "queue.html").read_text(encoding="utf-8")
+    book = load_workbook(site / link.group(1))
+    assert book.sheetnames == ["欠费清单", "跟催表"]
+    arrears = list(book["欠费清单"].iter_rows(values_only=True))
+    assert arrears[0][:6] == ("房号", "楼栋", "业主", "电话", "欠费（元）", "违约金（元）")
+    owed = {s.unit.id: s for s in desk.units if s.in_arrears}
+    assert {r[0] for r in arrears[1:]} == set(owed)
+    for r in arrears[1:]:
+        s = owed[r[0]]
+        assert Decimal(str(r[4])) == s.outstanding and Decimal(str(r[5])) == s.late_fee
+        assert r[2] == "、".join(o.name for o in s.unit.owners) and r[7] == s.days_overdue
+    assert book["欠费清单"]["E2"].number_format == "#,##0.00"
+    work = queue(desk)
+    queued = list(book["跟催表"].iter_rows(values_only=True))[1:]
+    assert [(r[0], r[1], r[5]) for r in queued] == [(QUEUE_GROUPS[k], i.state.unit.id, i.text) for k, items in work.items() for i in items]
+
+
+def test_text_from_the_data_stays_text_in_the_workbook_and_its_bytes_depend_only_on_the_data(tmp_path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    owner = HOSTILE_OWNER.replace('"<script>alert(1)</script>"', '"=HYPERLINK(\\"https://evil.example\\",\\"点我\\")"')
+    owner = owner.replace('billing_start: 2025-01-01', 'billing_start: 2025-01-01\nopening: {amount: "500.00", due: 2024-06-30}')
+    root = make_community(tmp_path / "c", owner)
+    first, second = tmp_path / "a" / "site", tmp_path / "b" / "site"
+    build(root, first)
+    build(root, second)
+    [xlsx] = (first / "exports").glob("*.xlsx")
+    assert xlsx.read_bytes() == (second / "exports" / xlsx.name).read_bytes()
+    sheet = zipfile.ZipFile(xlsx).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "HYPERLINK" in sheet  # written as a text cell, never as a formula
+    assert load_workbook(xlsx)["欠费清单"]["C2"].value == '=HYPERLINK("https://evil.example","点我")'
 
 
 # -- data that reaches MkDocs' own templates --------------------------------------------------------
@@ -539,7 +648,7 @@ def test_period_speeds_name_the_fee_and_stages_follow_the_dunning_order(demo_sit
     shown = [name for name, _, _ in board.by_stage]
     assert shown == sorted(shown, key=order.index)
     html = (site / "index.html").read_text(encoding="utf-8")
-    assert "<th>收费项目</th>" in html
+    assert "<th rowspan=\"2\">收费项目</th>" in html and "<th class=\"cj-num\">180 天</th>" in html
 
 
 def test_rate_chart_draws_each_point_above_its_own_month_when_months_have_no_rate():
@@ -685,8 +794,8 @@ def test_no_list_says_normal_for_a_unit_with_barred_amounts(v2_site):
     _, site = v2_site
     html = (site / "arrears.html").read_text(encoding="utf-8")
     cells = {}
-    for row in re.findall(r"<tr>(.*?)</tr>", _part(html, "<tbody>", "</tbody>")):
-        cells[_text(re.findall(r"<td[^>]*>(.*?)</td>", row)[0])] = _text(re.findall(r"<td[^>]*>(.*?)</td>", row)[-1])
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", _part(html, "<tbody>", "</tbody>")):
+        cells[_text(re.findall(r"<td[^>]*>(.*?)</td>", row)[0])] = _text(re.findall(r"<td[^>]*>(.*?)</td>", row)[-2])
     assert cells == {"A-1": "已过时效 600.00", "B-2": "已过时效 3,000.00", "C-3": "违约金 37.75 已过时效", "D-4": "即将届满", "E-5": "正常"}
 
 
@@ -711,9 +820,10 @@ def test_queue_lists_units_whose_creditor_has_not_authorised_the_issuer_apart(v2
     html = (site / "queue.html").read_text(encoding="utf-8")
     group = _part(html, 'data-group="authorise"', "</section>")
     assert "先取得债权人授权（3）" in _text(group)  # A-1, D-4 and E-5; B-2 waits for a promise, C-3 follows its plan
-    row = _text(re.findall(r"<tr>(.*?)</tr>", group)[1])
-    assert row.startswith("A-1 2026-11-22 先取得债权人“示例物业有限公司”的书面授权，或请债权人的人员自己催缴；原定下一步：催缴通知书")
+    row = _text(re.findall(r"<tr[^>]*>(.*?)</tr>", group)[1])
+    assert row.startswith("A-1 业主A-1 2026-11-22 先取得债权人“示例物业有限公司”的书面授权，或请债权人的人员自己催缴；原定下一步：催缴通知书")
     assert "授权（授权委托书 2024-01）已于 2025-12-31 到期" in row
+    assert row.endswith("2,600.00 —")  # no reminder to send while the issuer may not demand
     for key in ("letters", "contacts"):  # no demand is queued for it elsewhere
         assert "units/A-1.html" not in _part(html, f'data-group="{key}"', "</section>")
 
