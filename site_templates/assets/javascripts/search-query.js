@@ -31,7 +31,7 @@
     return holder.content.textContent || "";
   }
 
-  /* " 1-1-101 郭鹏 17700000593 0593 卢晓红 13800002806 2806 ": the card's words without the stage. */
+  /* " 9-9-909 张三 13900000000 0000 李四 13900000001 0001 ": the card's words without the stage. */
   function cardWords(html) {
     var words = normal(plainText(html).replace(/[；;]/g, " ")).split(" ");
     return " " + words.slice(0, -1).join(" ") + " ";
