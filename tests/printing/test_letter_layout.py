@@ -11,6 +11,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from generator import pipeline
+from generator.content.legal import load_legal
 from generator.content.playbook import load_playbook
 from generator.printing.pdf import Section, first_pages, lay_out
 from generator.printing.print_run import (
@@ -20,9 +22,10 @@ from generator.printing.print_run import (
     environment,
     template_dirs,
 )
+from generator.printing.receipts import plan_receipts
 from generator.render.fonts import letter_font
 from tests.printing.test_letters import by_kind, text_of
-from tests.support import PROJECT
+from tests.support import DEMO_AS_OF, PROJECT
 
 STAMPS = {"stamp", "stamp-box"}  # the seal's place: (盖章处) in a dashed circle
 SEALED = {"notice", "statement", "board", "evidence", "lawyer"}  # the demo's kinds that carry one
@@ -32,26 +35,31 @@ USUAL_LINES = 22
 NOTICE_LINES = 16  # a notice with fewer charge lines holds its 送达回执 on its one page
 
 
-@pytest.fixture(scope="module")
-def laid_out(demo, cache_dir) -> dict[str, list]:
-    """Each demo letter's page boxes, by doc_no."""
-    _desk, files, _run = demo
+def pages_of(letters: list, cache_dir) -> dict[str, list]:
+    """Each letter's page boxes, by doc_no: laid out one document per kind, as the print run does."""
     env = environment(PROJECT)
     font = letter_font(cache_dir)
     allowed = tuple(str(d) for d in template_dirs(PROJECT)) + (str(font.subset.parent),)
     base_url = template_dirs(PROJECT)[-1].as_uri() + "/"
     kinds: dict[str, list] = {}
-    for f in files:
-        kinds.setdefault(f.letter.kind, []).append(f)
+    for letter in letters:
+        kinds.setdefault(letter.kind, []).append(letter)
     pages: dict[str, list] = {}
     for kind, group in kinds.items():
-        sections = [Section(anchor(f.letter), _html(env, f.letter), f.pages) for f in group]
+        sections = [Section(anchor(letter), _html(env, letter), 1) for letter in group]
         document = lay_out(_head(env, font, kind), sections, base_url, allowed)
         starts = first_pages(document, [s.anchor for s in sections])
         ends = [starts[s.anchor] for s in sections[1:]] + [len(document.pages)]
-        for f, section, end in zip(group, sections, ends):
-            pages[f.letter.doc_no] = [page._page_box for page in document.pages[starts[section.anchor]:end]]
+        for letter, section, end in zip(group, sections, ends):
+            pages[letter.doc_no] = [page._page_box for page in document.pages[starts[section.anchor]:end]]
     return pages
+
+
+@pytest.fixture(scope="module")
+def laid_out(demo, cache_dir) -> dict[str, list]:
+    """Each demo letter's page boxes, by doc_no."""
+    _desk, files, _run = demo
+    return pages_of([f.letter for f in files], cache_dir)
 
 
 def classes(box) -> set[str]:
@@ -89,22 +97,35 @@ def outermost(page, name: str) -> list:
 
 # -- the seal -----------------------------------------------------------------------------------
 
+def covered(page) -> tuple[int, list[str]]:
+    """(how many seal places the page has, what they cover): text, and the blank signature lines."""
+    stamps = [rect(box) for name in STAMPS for box in outermost(page, name)]
+    marks = [
+        (box, rect(box)) for box, in_stamp in walk(page) if not in_stamp
+        and ((type(box).__name__ == "TextBox" and box.text.strip()) or "line" in classes(box))
+    ]
+    return len(stamps), [getattr(box, "text", "____") for stamp in stamps for box, r in marks if overlap(stamp, r)]
+
+
 def test_the_seals_place_covers_no_text_and_no_signature_line_in_any_letter(demo, laid_out):
     """On the notice, (盖章处) sat over 经办人签字 (issue 14): the seal's place is now in the flow, above the name."""
     _desk, files, _run = demo
     sealed = set()
     for f in files:
         for page in laid_out[f.letter.doc_no]:
-            stamps = [rect(box) for box in outermost(page, "stamp")]
-            marks = [  # everything printed outside the seal's place: text, and the blank signature lines
-                (box, rect(box)) for box, in_stamp in walk(page) if not in_stamp
-                and ((type(box).__name__ == "TextBox" and box.text.strip()) or "line" in classes(box))
-            ]
-            for stamp in stamps:
+            stamps, texts = covered(page)
+            assert not texts, (f.letter.file, texts)
+            if stamps:
                 sealed.add(f.letter.kind)
-                covered = [box.text if hasattr(box, "text") else "____" for box, r in marks if overlap(stamp, r)]
-                assert not covered, (f.letter.file, covered)
     assert sealed >= SEALED
+
+
+def test_the_seals_place_on_a_receipt_covers_no_text(cache_dir):
+    checked = pipeline.check(PROJECT, DEMO_AS_OF, DEMO_AS_OF, use_cache=False)
+    receipts = plan_receipts(checked.ledger, (2026, 10), DEMO_AS_OF, load_legal(PROJECT))
+    assert len(receipts) >= 3
+    for doc_no, pages in pages_of(receipts, cache_dir).items():
+        assert [covered(page) for page in pages] == [(1, [])], doc_no
 
 
 def test_the_seal_block_reads_name_signature_and_date_below_its_place(demo, laid_out):
