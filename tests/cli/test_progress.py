@@ -7,6 +7,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,8 +20,9 @@ from generator import pipeline
 from generator.cli import main as cli
 from generator.cli.progress import Bar, Plain, reporter
 from generator.printing import print_run
+from generator.render.fonts import letter_font
 from tests.community import TODAY, Community, fee, stage
-from tests.support import cuijiao_here
+from tests.support import PROJECT, cuijiao_here
 
 AS_OF = TODAY.isoformat()  # 2026-11-22
 SECONDS = r"用时 \d+\.\d 秒"
@@ -40,6 +45,26 @@ def root(tmp_path_factory) -> Path:
     return c.write()
 
 
+@pytest.fixture(scope="module")
+def fonts(tmp_path_factory) -> Path:
+    """The letters' font cut once for the module (8 s); each test's fresh work folder starts with it."""
+    cache = tmp_path_factory.mktemp("font-cache")
+    letter_font(cache)
+    return cache / "fonts"
+
+
+@pytest.fixture
+def fresh(fonts, tmp_path, monkeypatch) -> Callable[[str], Path]:
+    """``fresh(name)``: a new work folder for the command (no letter rendered yet), the font already cut."""
+    def make(name: str) -> Path:
+        cache = tmp_path / name
+        shutil.copytree(fonts, cache / "fonts")
+        monkeypatch.setenv("CUIJIAO_CACHE_DIR", str(cache))
+        return cache
+
+    return make
+
+
 def run(capsys, root: Path, *args: str) -> tuple[int, str, str]:
     return cuijiao_here(capsys, "--root", str(root), "--as-of", AS_OF, "--no-cache", *args)
 
@@ -59,8 +84,8 @@ def letters_made(out: Path) -> int:
 
 # -- in a log: one plain line a stage -----------------------------------------------------------------
 
-def test_build_in_a_log_writes_each_stage_as_one_plain_line_on_stderr_in_order(capsys, root, tmp_path, monkeypatch):
-    monkeypatch.setenv("CUIJIAO_CACHE_DIR", str(tmp_path / "cache"))
+def test_build_in_a_log_writes_each_stage_as_one_plain_line_on_stderr_in_order(capsys, root, tmp_path, fresh):
+    fresh("cache")
     out = tmp_path / "out"
     code, stdout, err = run(capsys, root, "build", "--out", str(out))
     assert code == 0, err
@@ -86,8 +111,8 @@ def test_build_in_a_log_writes_each_stage_as_one_plain_line_on_stderr_in_order(c
     (("letters",), ["检查数据：3 户", "计算欠费：3 户", "生成函件：{letters} 封"]),
     (("receipts", "--month", "2026-11"), ["检查数据：3 户", "生成收据：1 张"]),
 ])
-def test_each_print_command_reports_its_own_stages(capsys, root, tmp_path, monkeypatch, args, stages):
-    monkeypatch.setenv("CUIJIAO_CACHE_DIR", str(tmp_path / "cache"))
+def test_each_print_command_reports_its_own_stages(capsys, root, tmp_path, fresh, args, stages):
+    fresh("cache")
     out = tmp_path / "out"
     code, stdout, err = run(capsys, root, *args, "--out", str(out))
     assert code == 0, err
@@ -168,14 +193,18 @@ def test_a_log_or_a_pipe_gets_plain_lines_and_a_terminal_the_bar():
     assert type(reporter(Tty())) is Bar
 
 
-def test_letters_on_a_terminal_count_every_letter_and_come_out_byte_identical(capsys, root, tmp_path, monkeypatch):
-    """The real command with the bar drawn into a string: n/n letters, the same files as in a log."""
-    monkeypatch.setenv("CUIJIAO_CACHE_DIR", str(tmp_path / "plain-cache"))
-    code, _out, err = run(capsys, root, "letters", "--out", str(tmp_path / "plain"))
-    assert code == 0, err
+def test_rich_is_loaded_only_to_draw_a_bar():
+    """Every command starts without it (70 ms); ``report`` loads it for its table, a build on a terminal for the bar."""
+    code = "import sys, generator.cli.main; print('rich' in sys.modules)"
+    started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PROJECT)
+    assert started.stdout == "False\n"
+
+
+def test_letters_on_a_terminal_count_every_letter_and_come_out_byte_identical(capsys, root, tmp_path, fresh, monkeypatch):
+    """The real command with the bar drawn into a string: 0/n, then n/n letters; the same files as in a log."""
+    fresh("cache")
     bar, screen = terminal()
     monkeypatch.setattr(cli, "reporter", lambda: bar)
-    monkeypatch.setenv("CUIJIAO_CACHE_DIR", str(tmp_path / "bar-cache"))
     code, stdout, err = run(capsys, root, "letters", "--out", str(tmp_path / "bar"))
     assert (code, err) == (0, "")
     assert stdout.startswith("函件已生成：")
@@ -184,6 +213,10 @@ def test_letters_on_a_terminal_count_every_letter_and_come_out_byte_identical(ca
     assert any(re.search(rf" 0/{letters} 封 ", f) for f in shown) and any(re.search(rf" {letters}/{letters} 封 ", f) for f in shown)
     assert [re.sub(SECONDS, "用时 X 秒", f) for f in shown if f.startswith("✓")] == [
         "✓ 检查数据：3 户，用时 X 秒", "✓ 计算欠费：3 户，用时 X 秒", f"✓ 生成函件：{letters} 封，用时 X 秒"]
+    monkeypatch.undo()
+    fresh("plain-cache")
+    code, _out, err = run(capsys, root, "letters", "--out", str(tmp_path / "plain"))
+    assert code == 0 and "全部未变" not in err
     assert tree(tmp_path / "bar" / "letters") == tree(tmp_path / "plain" / "letters")
 
 
@@ -200,10 +233,12 @@ class Heard:
         self.calls.append(("advance", count))
 
 
-def test_the_print_run_reports_each_batch_and_keeps_order_and_bytes(root, tmp_path, monkeypatch):
+def test_the_print_run_reports_each_batch_and_keeps_order_and_bytes(root, tmp_path, fonts, monkeypatch):
     """Batches of one letter across two workers finish in any order; the run is the silent one's, byte for byte."""
     desk = pipeline.desk_for(pipeline.check(root, TODAY, TODAY, use_cache=False), TODAY)
     monkeypatch.setattr(print_run, "CHUNK", 1)
+    for name in ("silent", "heard"):
+        shutil.copytree(fonts, tmp_path / name / "fonts")
     silent = print_run.render_letters(desk, root, tmp_path / "silent", workers=1)
     heard = Heard()
     run = print_run.render_letters(desk, root, tmp_path / "heard", workers=2, progress=heard)
