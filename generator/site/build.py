@@ -139,17 +139,20 @@ def export_name(as_of) -> ExportLink:
     return ExportLink(f"exports/cuijiao-{as_of}.xlsx", f"欠费清单与跟催表-{as_of}.xlsx")
 
 
+def _manifest_entries(folder: Path | None, key: str) -> list[dict]:
+    """The mappings under ``key`` of the letters folder's manifest (none when it is missing or malformed)."""
+    manifest = _read_manifest(folder) if folder is not None else None
+    entries = manifest.get(key) if isinstance(manifest, dict) else None
+    return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+
+
 def existing_print_files(folder: Path | None) -> tuple[LetterLink, ...]:
     """The combined print files (``print/<kind>-all.pdf``) the letters folder's manifest lists and that are there.
 
     ``unit`` is empty; ``title`` says the kind and how many letters the file holds.
     """
-    manifest = _read_manifest(folder) if folder is not None else None
-    entries = manifest.get("combined") if isinstance(manifest, dict) else None
     links = []
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict):
-            continue
+    for entry in _manifest_entries(folder, "combined"):
         title, file, count = entry.get("title"), entry.get("file"), entry.get("letters")
         if isinstance(title, str) and title and type(count) is int and letter_source(folder, file) is not None:
             links.append(LetterLink("", f"{title}（{count} 份）", file))
@@ -161,12 +164,8 @@ def existing_letters(folder: Path) -> tuple[LetterLink, ...]:
 
     Entries whose file is not a letter of ``folder`` (``letter_source``) are left out.
     """
-    manifest = _read_manifest(folder)
-    entries = manifest.get("letters") if isinstance(manifest, dict) else None
     links = []
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict):
-            continue
+    for entry in _manifest_entries(folder, "letters"):
         unit, title, file = entry.get("unit"), entry.get("title"), entry.get("file")
         if isinstance(unit, str) and unit and isinstance(title, str) and title and letter_source(folder, file) is not None:
             links.append(LetterLink(unit, title, file))
