@@ -86,16 +86,19 @@ class Step:
 class Plain:
     """One line a finished stage, for logs: no bar, no escape code."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO | None) -> None:
         self.stream = stream
 
     @contextmanager
     def stage(self, name: str, unit: str = "", clock: bool = False) -> Iterator[Step]:
         step = Step(name, unit)
         yield step
-        if not step.dropped:
-            self.stream.write(step.line() + "\n")
-            self.stream.flush()
+        if not step.dropped and self.stream is not None:
+            try:
+                self.stream.write(step.line() + "\n")
+                self.stream.flush()
+            except (OSError, ValueError):  # a closed pipe or log (``2>&1 | head -1``): the work goes on, unreported
+                self.stream = None
 
 
 class Bar(Plain):

@@ -184,6 +184,20 @@ def test_a_failed_stage_leaves_no_line_on_the_terminal_nor_in_a_log():
     assert log.getvalue() == ""
 
 
+def test_a_closed_pipe_stops_the_lines_not_the_work():
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    log = Plain(Closed())
+    done = []
+    for name in ("检查数据", "生成函件"):
+        with log.stage(name) as step:
+            step.tally(3)
+        done.append(name)
+    assert done == ["检查数据", "生成函件"] and log.stream is None
+
+
 def test_a_log_or_a_pipe_gets_plain_lines_and_a_terminal_the_bar():
     class Tty(io.StringIO):
         def isatty(self) -> bool:
