@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -82,6 +83,7 @@ def snapshot(data: Path, out: Path, tree: Path) -> None:
         text = proc.stdout + b"\n--- stderr ---\n" + proc.stderr + f"\n--- rc {proc.returncode} ---\n".encode()
         for real, placeholder in placeholders.items():
             text = text.replace(real.encode(), placeholder.encode())
+        text = re.sub(r"用时 \d+(\.\d+)? 秒".encode(), "用时 … 秒".encode(), text)  # the stage lines' timings vary run to run
         (captured / f"{name}.txt").write_bytes(text)
 
     jobs: list[tuple[str, tuple[str, ...]]] = []
