@@ -44,6 +44,16 @@ class Organisation(Record):
     name: str
     address: str = ""
     phone: str = ""
+    representative: str = ""  # 法定代表人 or 负责人 (a committee's 主任), for court papers; "" prints a blank
+    credit_code: str = ""  # 统一社会信用代码 (or a committee's 备案 number), for court papers; "" prints a blank
+
+
+class Court(Record):
+    """Where the creditor's claims are filed and what sets the small-claims limit (court filings, issue 15)."""
+
+    name: str = ""  # the 基层人民法院 of the property's location; "" prints a blank for the committee to fill in
+    average_wage: Decimal | None = None  # the province's prior-year 就业人员年平均工资, 元 (民事诉讼法第一百六十五条)
+    wage_year: int | None = None  # the year that figure is for
 
 
 class Issuer(Organisation):
@@ -138,6 +148,7 @@ class Policy(Record):
     authorisations: tuple[Authorisation, ...] = ()
     holidays: tuple[HolidayYear, ...] = ()
     delivery_days: int = 7  # days a letter may take to arrive: its printed latest date allows for them
+    court: Court | None = None  # where claims are filed; None: court papers print blanks and no small-claims verdict
 
     @property
     def creditor_name(self) -> str:
@@ -188,6 +199,9 @@ class Contact(Record):
     purpose: str = "demand"  # demand | service | other (v2)
     party: str = "issuer"  # issuer | creditor (v2)
     covers: str = "in_time"  # with outcome promised: in_time | all (v2)
+    tracking: str = ""  # the EMS / registered-mail number of a letter sent
+    delivered_on: date | None = None  # the day the post office or the signer says it arrived
+    document: str = ""  # the 文号 of the letter the envelope held (e.g. TZ-20261122-1-1-101)
 
 
 class Opening(Record):

@@ -552,13 +552,11 @@ def _rate_rows(states: list[UnitState], start: date, end: date) -> list[tuple[De
     ]
 
 
-def plan_all(desk: Desk, laws) -> list[Letter]:
-    """Every letter of the day, in print order: by kind, then unit."""
-    letters = stage_letters(desk, laws) + statements(desk, laws) + plan_letters(desk, laws) + evidence_letters(desk, laws)
-    letters.append(board_letter(desk, laws))
-    order = {kind: i for i, kind in enumerate(TITLES)}
-    letters.sort(key=lambda l: (order.get(l.kind, len(order)), l.kind, l.unit or "", l.doc_no))
-    return letters
+def dunning_letters(desk: Desk, laws) -> list[Letter]:
+    """The day's letters of the dunning procedure, the statements, plans, evidence lists and the notice board
+    (``dossier.plan_all`` adds the court filings and forms and sets the print order)."""
+    return stage_letters(desk, laws) + statements(desk, laws) + plan_letters(desk, laws) + evidence_letters(desk, laws) + [
+        board_letter(desk, laws)]
 
 
 def filters() -> dict:
@@ -577,4 +575,4 @@ def _designation(values) -> str:
     return "、".join(words.get(v, v) for v in values)
 
 
-__all__ = ["Letter", "ChargeLine", "ChargeState", "TITLES", "plan_all", "filters", "arrears_context", "doc_no"]
+__all__ = ["Letter", "ChargeLine", "ChargeState", "TITLES", "dunning_letters", "filters", "arrears_context", "doc_no"]

@@ -32,7 +32,8 @@ from generator.core.errors import CuijiaoError
 from generator.core.model import Ledger, Policy
 from generator.core.money import fmt
 from generator.core.progress import SILENT, Progress
-from generator.printing.letters import TITLES, Letter, filters, plan_all
+from generator.printing.dossier import TITLES, plan_all
+from generator.printing.letters import Letter, filters
 from generator.printing.pdf import Batch, Section, render_chunk, render_sections
 from generator.printing.receipts import KIND as RECEIPT
 from generator.printing.receipts import TITLE as RECEIPT_TITLE

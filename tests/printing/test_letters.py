@@ -19,7 +19,8 @@ from generator.content.legal import load_legal
 from generator.core.holidays import next_workday
 from generator.core.model import Authorisation, Creditor, HolidayYear
 from generator.core.money import ZERO, fmt_grouped, to_capitals
-from generator.printing.letters import TITLES, letter_deadline, plan_all
+from generator.printing.dossier import plan_all
+from generator.printing.letters import TITLES, letter_deadline
 from generator.printing.pdf import FetchRefused, url_fetcher_for
 from generator.printing.print_run import (
     _html,
