@@ -262,6 +262,7 @@ def build(obj: Context, out: Path, no_search: bool) -> None:
 
 def _letters_into(obj: Context, stages: Plain, desk, folder: Path) -> list:
     """Render the day's letters into ``folder``; returns the links the unit pages show."""
+    from generator.printing.dossier import for_court
     from generator.printing.print_run import letter_folder, render_letters
     from generator.render.outputs import sync_tree
     from generator.site.build import LetterLink
@@ -269,7 +270,7 @@ def _letters_into(obj: Context, stages: Plain, desk, folder: Path) -> list:
     with stages.stage("生成函件", "封", clock=True) as step:
         run = render_letters(desk, obj.root, obj.work_dir, progress=step)
         sync_tree(folder, letter_folder(desk, run))
-    return [LetterLink(f.letter.unit, f.letter.title, f.letter.file) for f in run.files if f.letter.unit]
+    return [LetterLink(f.letter.unit, f.letter.title, f.letter.file, for_court(f.letter)) for f in run.files if f.letter.unit]
 
 
 @main.command()

@@ -11,6 +11,12 @@ from generator.rules.engine import Desk
 
 TITLES = LETTER_TITLES | FILING_TITLES | FORM_TITLES
 PREFIXES = LETTER_PREFIXES | FILING_PREFIXES | FORM_PREFIXES
+COURT_KINDS = frozenset(FILING_TITLES) | {"evidence"}  # a household's case file: the queue links them at the court stage
+
+
+def for_court(letter: Letter) -> bool:
+    """Whether the letter belongs to a household's case file for the court (``COURT_KINDS``)."""
+    return letter.kind in COURT_KINDS
 
 
 def plan_all(desk: Desk, laws) -> list[Letter]:

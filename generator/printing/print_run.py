@@ -32,7 +32,7 @@ from generator.core.errors import CuijiaoError
 from generator.core.model import Ledger, Policy
 from generator.core.money import fmt
 from generator.core.progress import SILENT, Progress
-from generator.printing.dossier import TITLES, plan_all
+from generator.printing.dossier import TITLES, for_court, plan_all
 from generator.printing.letters import Letter, filters
 from generator.printing.pdf import Batch, Section, render_chunk, render_sections
 from generator.printing.receipts import KIND as RECEIPT
@@ -275,7 +275,7 @@ def print_folder(policy: Policy, as_of: date, run: PrintRun, **about) -> dict[st
             {
                 "doc_no": f.letter.doc_no, "unit": f.letter.unit, "type": f.letter.kind, "title": f.letter.title,
                 "total": fmt(f.letter.total) if f.letter.total is not None else None,
-                "pages": f.pages, "file": f.letter.file, "sha256": f.sha256,
+                "pages": f.pages, "file": f.letter.file, "sha256": f.sha256, "court": for_court(f.letter),
             } | f.letter.context.get("manifest", {})
             for f in files
         ],

@@ -71,6 +71,7 @@ class LetterLink:
     unit: str
     title: str
     file: str  # relative to the letters folder (and to the site's letters/ folder)
+    court: bool = False  # part of the household's case file (printing.dossier.COURT_KINDS): the queue links it
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +169,7 @@ def existing_letters(folder: Path) -> tuple[LetterLink, ...]:
     for entry in _manifest_entries(folder, "letters"):
         unit, title, file = entry.get("unit"), entry.get("title"), entry.get("file")
         if isinstance(unit, str) and unit and isinstance(title, str) and title and letter_source(folder, file) is not None:
-            links.append(LetterLink(unit, title, file))
+            links.append(LetterLink(unit, title, file, entry.get("court") is True))
     return tuple(links)
 
 

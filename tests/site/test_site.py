@@ -857,3 +857,37 @@ def test_built_pages_carry_no_indentation_and_no_colour_switch(demo_site):
     outside = re.sub(r"<(pre|script|textarea|style)\b.*?</\1>", "<kept>", page, flags=re.S)
     assert "\n " not in outside and "\n\n" not in outside
     assert "__palette" not in page and "search-query.js" in page
+
+
+def test_the_queue_links_a_household_case_file_on_its_row(demo_site, tmp_path):
+    from generator.site.build import LetterLink, SiteInputs, pages
+    from generator.views.dashboard import queue
+
+    desk, _ = demo_site
+    last = desk.policy.dunning[-1].id
+    at_court = [i.state for i in queue(desk)["contacts"] if i.state.stage and i.state.stage.id == last]
+    assert at_court
+    links = tuple(LetterLink(s.unit.id, "证据目录", f"evidence/ZJ-20261122-{s.unit.id}.pdf", True) for s in at_court)
+    links += (LetterLink(at_court[0].unit.id, "欠费明细对账单", f"statement/DZ-20261122-{at_court[0].unit.id}.pdf"),)
+    html = pages(desk, SiteInputs(PROJECT, tmp_path / "work", links))["queue.md"].decode("utf-8")
+    contacts = html.split('data-group="contacts"')[1].split("</section>")[0]
+    for s in at_court:
+        assert f'案卷：<a href="letters/evidence/ZJ-20261122-{s.unit.id}.pdf">证据目录</a>' in contacts
+    assert html.count("案卷：") == len(at_court)
+    assert "statement/DZ-" not in html  # a statement is no part of the case file
+
+
+def test_a_manifest_entry_is_part_of_the_case_file_only_when_it_says_court_true(tmp_path):
+    import json
+
+    from generator.site.build import existing_letters
+
+    folder = tmp_path / "letters"
+    (folder / "evidence").mkdir(parents=True)
+    for name in ("A.pdf", "B.pdf", "C.pdf"):
+        (folder / "evidence" / name).write_bytes(b"%PDF-1.7")
+    entries = [{"unit": "1", "title": "证据目录", "file": "evidence/A.pdf", "court": True},
+               {"unit": "2", "title": "证据目录", "file": "evidence/B.pdf", "court": "true"},
+               {"unit": "3", "title": "证据目录", "file": "evidence/C.pdf"}]
+    (folder / "manifest.json").write_text(json.dumps({"letters": entries}), encoding="utf-8")
+    assert [(l.unit, l.court) for l in existing_letters(folder)] == [("1", True), ("2", False), ("3", False)]
