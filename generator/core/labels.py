@@ -44,6 +44,14 @@ PARTY = {"issuer": "落款单位", "creditor": "债权人"}
 COVERS = {"in_time": "未过时效的欠费", "all": "全部欠费"}
 PLAN_LATE_FEE = {"accrue": "照常计算", "freeze": "停止计算"}
 BASIS = {"area": "按面积", "unit": "按户"}
+# The prefix of each kind of letter's 文号 (printing's PREFIXES: TZ-20261122-1-1-101), with its name: a
+# contact's ``document`` naming another prefix gets a warning. tests/reading/test_delivery_proof.py keeps
+# this in step with ``printing.dossier.PREFIXES``: a new kind of letter adds its prefix here too.
+DOCUMENT_PREFIXES = {
+    "TZ": "催缴通知书", "LS": "律师函", "DZ": "欠费明细对账单", "FQ": "分期付款协议", "GS": "物业费收缴情况公示",
+    "ZJ": "证据目录", "ZFL": "支付令申请书", "QSZ": "民事起诉状", "ZJSM": "证据目录使用说明", "SD": "送达地址确认书",
+    "TJ": "调解申请书", "SQ": "授权委托书", "ZR": "债权转让通知书",
+}
 # Every enum of the data with its words: one value's word names no other value of the same enum
 ENUMS = (CHANNEL, OUTCOME, REASON, OCCUPANCY, METHOD, APPLIES_TO, PURPOSE, PARTY, COVERS, PLAN_LATE_FEE, BASIS)
 

@@ -467,6 +467,69 @@ class StageId(_Matching):
         return {"type": "string", "pattern": f"^{STAGE_ID.pattern}$"}
 
 
+# A letter's 文号 (``printing.letters.doc_no``): its kind's prefix, the day it was printed, and the unit
+# for a letter to one household, e.g. TZ-20261122-1-1-101.
+DOCUMENT_NO = re.compile(rf"([A-Z]{{2,4}})-(\d{{8}})(?:-({UNIT_ID.pattern}))?")
+
+
+class DocumentNo(_Matching):
+    """A letter's 文号 as printed on it (``DOCUMENT_NO``), its date a day that exists."""
+
+    __slots__ = ()
+    regex = DOCUMENT_NO
+
+    def convert(self, r: Reader, node, key: str, value: str):
+        value = _Matching.convert(self, r, node, key, value)
+        if value is BAD:
+            return BAD
+        digits = DOCUMENT_NO.fullmatch(value).group(2)
+        try:
+            day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        except ValueError:
+            day = None
+        if day is None or not FIRST_DATE <= day <= LAST_DATE:
+            return r.error(node, f"文号“{value}”里的日期 {digits} 不存在", "照函件右上角的文号抄写，日期是 8 位数字的年月日，例如 TZ-20261122-1-1-101")
+        return value
+
+    def refuse(self, r: Reader, node, value: str):
+        return r.error(node, f"文号“{value}”的格式不对", "照函件右上角的文号抄写：大写字母代号、8 位日期和房号，用“-”连接，例如 TZ-20261122-1-1-101")
+
+    def json_schema(self, record: RecordSchema = bare_record) -> dict:
+        unit = UNIT_ID.pattern
+        return {"type": "string", "pattern": rf"^[A-Z]{{2,4}}-{YEAR_TEXT}\d{{4}}(-{unit})?$"}
+
+
+# 统一社会信用代码 (GB 32100-2015): 18 characters of these 31, the last a check character.
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+
+
+def credit_check_char(code: str) -> str | None:
+    """The check character the first 17 characters of a 统一社会信用代码 call for; None if one is not allowed."""
+    if any(c not in CREDIT_CODE_CHARS for c in code[:17]):
+        return None
+    total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(code[:17], _CREDIT_WEIGHTS))
+    return CREDIT_CODE_CHARS[-total % 31]
+
+
+class CreditCode(OptionalText):
+    """A 统一社会信用代码, checked when it has its 18 characters, or another registration number (a committee's 备案号)."""
+
+    __slots__ = ()
+
+    def convert(self, r: Reader, node, key: str, value: str):
+        value = OptionalText.convert(self, r, node, key, value)
+        if len(value) == 18 and value.isascii() and value.isalnum():
+            code = value.upper()
+            expected = credit_check_char(code)
+            if expected is None or code[17] not in CREDIT_CODE_CHARS:
+                r.warn(node, f"统一社会信用代码“{value}”里有不会出现的字母（I、O、Z、S、V）", "照营业执照或登记证书抄写，这几个位置多半是数字 1、0、2、5 或字母 U")
+            elif code[17] != expected:
+                r.warn(node, f"统一社会信用代码“{value}”的校验位不对（按前 17 位应为 {expected}）", "照营业执照或登记证书再核对一遍，多半有一位抄错了")
+            return code
+        return value
+
+
 def _span(low: int, high: int | None) -> str:
     return f"{low} 到 {high}" if high is not None else f"不小于 {low}"
 
@@ -645,3 +708,5 @@ an_area = Area()
 boolean = Boolean()
 unit_id = UnitId()
 stage_id = StageId()
+document_no = DocumentNo()
+credit_code = CreditCode()

@@ -28,6 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from generator.core import labels
 from generator.core.diagnostics import Pos, error
 from generator.core.model import (
     APPLIES_TO,
@@ -48,6 +49,7 @@ from generator.core.model import (
     Authorisation,
     Consent,
     Contact,
+    Court,
     Creditor,
     Entries,
     Fee,
@@ -70,6 +72,7 @@ from generator.core.model import (
 )
 from generator.reading.fields import (
     BAD,
+    DOCUMENT_NO,
     FIRST_DATE,
     LAST_DATE,
     NON_EMPTY_TEXT,
@@ -90,6 +93,8 @@ from generator.reading.fields import (
     an_area,
     bare_record,
     boolean,
+    credit_code,
+    document_no,
     money,
     optional_text,
     stage_id,
@@ -292,13 +297,17 @@ def _check_stages(r: Reader, stages: list[tuple[dict, Any]]) -> None:
                     r.error(key_node, f"阶段“{name}”的 requires 引用了不存在的阶段“{needed.strip()}”", hint)
 
 
-_ISSUER_SPEC = {"name": (text, True), "address": (optional_text, False), "phone": (optional_text, False)}
+_ORGANISATION_SPEC = {
+    "name": (text, True), "address": (optional_text, False), "phone": (optional_text, False),
+    "representative": (optional_text, False), "credit_code": (credit_code, False),
+}
+_ISSUER_SPEC = _ORGANISATION_SPEC
 _LATE_FEE_SPEC = {
     "daily_rate": (a_decimal, True), "grace_days": (Integer(0, MAX_DAYS), False), "cap": (a_decimal, False),
     "on_opening": (boolean, False), "basis": (optional_text, False),
 }
 _LIMITATION_SPEC = {"years": (Integer(1, MAX_YEARS), False), "warn_days": (Integer(0, MAX_DAYS), False)}
-_CREDITOR_SPEC = {"name": (text, True), "address": (optional_text, False), "phone": (optional_text, False)}
+_CREDITOR_SPEC = _ORGANISATION_SPEC
 _AUTHORISATION_SPEC = {"from": (a_date, True), "until": (a_date, False), "document": (text, True), "note": (optional_text, False)}
 _HOLIDAY_SPEC = {"off": (ListOf(a_date), False), "work": (ListOf(a_date), False)}
 MAX_DELIVERY_DAYS = 60
@@ -306,11 +315,16 @@ DEFAULT_DELIVERY_DAYS = 7  # a registered letter inside a city arrives in a few 
 _LETTERS_SPEC = {"delivery_days": (Integer(0, MAX_DELIVERY_DAYS), False)}
 
 
+def _organisation(kind: type, v: dict):
+    """An issuer or a creditor from what could be read of its mapping."""
+    return kind(_get(v, "name"), _get(v, "address", ""), _get(v, "phone", ""), _get(v, "representative", ""), _get(v, "credit_code", ""))
+
+
 class CreditorField(Field):
     """Who holds the claim: ``{name: …}`` as the spec writes it, or the plain name (read before v2)."""
 
     __slots__ = ()
-    mapping = Nested(_CREDITOR_SPEC, "creditor（债权人）", lambda r, node, v: Creditor(v["name"], v.get("address", ""), v.get("phone", "")), "creditor")
+    mapping = Nested(_CREDITOR_SPEC, "creditor（债权人）", lambda r, node, v: _organisation(Creditor, v), "creditor")
 
     def __call__(self, r: Reader, node, key: str):
         if type(node) is MappingNode:
@@ -378,6 +392,32 @@ def _holidays(r: Reader, node) -> tuple[HolidayYear, ...]:
 
 
 _NOTICE_BOARD_SPEC = {"list_units": (boolean, False)}
+_COURT_SPEC = {"name": (optional_text, False), "average_wage": (money, False), "wage_year": (_YEAR, False)}
+# A province's yearly average wage of employed persons is some 60,000 to 200,000 yuan: far below, it is
+# likely a monthly figure; far above, a slip of the keyboard.
+WAGE_PLAUSIBLE = (Decimal(20000), Decimal(1000000))
+
+
+def _court(r: Reader, node) -> Court | None:
+    """Where claims are filed and the province's average wage that sets the small-claims limit."""
+    v = r.fields(node, "court（法院）", _COURT_SPEC, partial=True)
+    if v is None:
+        return None
+    name, wage, year = _get(v, "name", ""), _get(v, "average_wage"), _get(v, "wage_year")
+    if name and "法院" not in name:
+        r.warn(r.value_of(node, "name"), f"“{name}”不像法院的名称", "写房屋所在地基层人民法院的全称，例如 示例市示例区人民法院")
+    if "average_wage" in v and "wage_year" not in v:
+        r.error(r.value_of(node, "average_wage"), "写了 average_wage（就业人员年平均工资）却没有写是哪一年的",
+                "补上 wage_year: 统计局公布的这个数字所属的年份，例如 wage_year: 2025；小额诉讼的标的额上限按上年度的数字算")
+    elif "wage_year" in v and "average_wage" not in v:
+        r.error(r.value_of(node, "wage_year"), "写了 wage_year 却没有写那一年的就业人员年平均工资（average_wage）",
+                "补上 average_wage: \"123456\"（省统计局公布的全省就业人员年平均工资，元）；不知道就把 wage_year 也删掉")
+    if wage is not None and not WAGE_PLAUSIBLE[0] <= wage <= WAGE_PLAUSIBLE[1]:
+        low = wage < WAGE_PLAUSIBLE[0]
+        r.warn(r.value_of(node, "average_wage"), f"就业人员年平均工资 {wage} 元{'偏低，像是月平均工资' if low else '过高'}",
+               "写全省就业人员的年平均工资（元/年），例如 average_wage: \"98765\"；小额诉讼的标的额上限是它的百分之五十")
+    return Court(name, wage if year is not None else None, year if wage is not None else None)
+
 
 
 POLICY_SPEC = {
@@ -393,6 +433,7 @@ POLICY_SPEC = {
     "dunning": (Deferred(_STAGE_SPEC, "stage", "list"), False),
     "limitation": (Deferred(_LIMITATION_SPEC, "limitation"), False),
     "notice_board": (Deferred(_NOTICE_BOARD_SPEC, "notice_board"), False),
+    "court": (Deferred(_COURT_SPEC, "court"), False),
     "$schema": (optional_text, False),
 }
 
@@ -453,7 +494,7 @@ def read_policy(r: Reader, node) -> Policy | None:
         board = r.fields(values["notice_board"], "notice_board（公示设置）", _NOTICE_BOARD_SPEC, partial=True)
         if board is not None:
             list_units = _get(board, "list_units", False)
-    issuer_record = Issuer(_get(issuer, "name"), _get(issuer, "address", ""), _get(issuer, "phone", "")) if issuer is not None else None
+    issuer_record = _organisation(Issuer, issuer) if issuer is not None else None
     creditor = _get(values, "creditor")
     authorisations = _authorisations(r, values["authorisations"], creditor, _get(issuer or {}, "name"), "creditor" in values) if "authorisations" in values else ()
     if creditor is not None and issuer_record is not None and issuer_record.name and creditor.name != issuer_record.name and not authorisations:
@@ -484,6 +525,7 @@ def read_policy(r: Reader, node) -> Policy | None:
         authorisations=authorisations,
         holidays=holidays,
         delivery_days=delivery_days,
+        court=_court(r, values["court"]) if "court" in values else None,
     )
 
 
@@ -517,6 +559,9 @@ _CONTACT_SPEC = {
     "purpose": (Enum(PURPOSES), False),
     "party": (Enum(PARTIES), False),
     "covers": (Enum(COVERS), False),
+    "tracking": (optional_text, False),
+    "delivered_on": (a_date, False),
+    "document": (document_no, False),
 }
 _NO_OWNERS = ("owners 至少要有一位业主", "在 owners 下写上业主，例如 - {name: 王丽, phone: \"13800000000\"}")
 UNIT_SPEC = {
@@ -536,7 +581,36 @@ UNIT_SPEC = {
 }
 
 
-def _read_contact(r: Reader, node) -> Contact | None:
+MAIL_CHANNELS = frozenset({"letter", "registered_mail", "lawyer_letter", "court", "other"})  # what may carry a tracking number
+
+
+def _check_delivery(r: Reader, node, v: dict, day: date | None, unit: str) -> None:
+    """A contact's proof of delivery (issue 15): the day it arrived, the 文号 of what the envelope held."""
+    delivered, channel = _get(v, "delivered_on"), _get(v, "channel")
+    if delivered is not None and day is not None and delivered < day:
+        r.error(r.value_of(node, "delivered_on"), f"送达日期 {delivered} 早于这次联系（寄出）的日期 {day}",
+                "delivered_on 写函件送到（签收）的日子，date 写寄出或送出的日子；检查两个日期")
+    if _get(v, "tracking") and channel is not None and channel not in MAIL_CHANNELS:
+        r.warn(r.value_of(node, "tracking"), f"联系方式是{labels.CHANNEL[channel]}，却写了快递单号（tracking）",
+               "快递单号只用于寄出的函件：把 channel 改为 registered_mail（挂号信/EMS）或 letter，或把单号移到 note")
+    document = _get(v, "document")
+    if not document:
+        return
+    prefix, digits, named_unit = DOCUMENT_NO.fullmatch(document).groups()
+    if prefix not in labels.DOCUMENT_PREFIXES:
+        known = "、".join(f"{code}（{name}）" for code, name in labels.DOCUMENT_PREFIXES.items())
+        r.warn(r.value_of(node, "document"), f"文号“{document}”的代号 {prefix} 不是本程序函件的代号",
+               f"照函件右上角的文号抄写；本程序函件的代号：{known}")
+    if named_unit is not None and named_unit != unit:
+        r.warn(r.value_of(node, "document"), f"文号“{document}”是发给 {named_unit} 的函件，不是本户（{unit}）的",
+               "检查文号是否抄错，或这条记录是否记错了户")
+    printed = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    if day is not None and printed > day:
+        r.warn(r.value_of(node, "document"), f"文号“{document}”的日期 {printed} 晚于这次联系的日期 {day}",
+               "函件要先打印出来才能送出：检查文号或联系日期")
+
+
+def _read_contact(r: Reader, node, unit: str = "") -> Contact | None:
     """A contact; with errors, what could be read (its date is still checked against today)."""
     v = r.fields(node, "催收记录", _CONTACT_SPEC, partial=True)
     if v is None:
@@ -554,6 +628,7 @@ def _read_contact(r: Reader, node) -> Contact | None:
             promise = Promise(promised, _get(p, "amount"))
     elif outcome == "promised":
         r.warn(r.value_of(node, "outcome"), "outcome 为 promised 却没有写 promise（承诺日期和金额）", "补上 promise: {date: …, amount: …}，跟催表才能提醒兑现")
+    _check_delivery(r, node, v, day, unit)
     purpose, covers = _get(v, "purpose", "demand"), _get(v, "covers", "in_time")
     if "covers" in v and outcome is not None and outcome != "promised":
         r.warn(r.value_of(node, "covers"), "只有 outcome 为 promised（承诺付款）时 covers 才起作用", "covers 说明业主承诺的是哪些欠费；不是承诺付款就删除 covers")
@@ -565,6 +640,7 @@ def _read_contact(r: Reader, node) -> Contact | None:
         date=day, channel=_get(v, "channel"), by=_get(v, "by", ""), outcome=outcome, promise=promise,
         reason=_get(v, "reason"), evidence=_get(v, "evidence", ""), note=_get(v, "note", ""), pos=r.pos(node),
         purpose=purpose, party=_get(v, "party", "issuer"), covers=covers,
+        tracking=_get(v, "tracking", ""), delivered_on=_get(v, "delivered_on"), document=_get(v, "document", ""),
     )
 
 
@@ -629,7 +705,7 @@ def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
     contacts: list[Contact] = []
     if "contacts" in v:
         for contact_node in r.sequence(v["contacts"], "contacts（催收记录）") or []:
-            contact = _read_contact(r, contact_node)
+            contact = _read_contact(r, contact_node, expected_id)
             if contact is not None:
                 contacts.append(contact)
     if unit is None or unit != expected_id:

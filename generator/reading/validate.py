@@ -24,7 +24,29 @@ def validate(ledger: Ledger, today: date) -> list[Diagnostic]:
     problems += _check_entries(ledger, today)
     problems += _check_owner_dates(ledger, today)
     problems += _check_sensitive_tags(ledger)
+    problems += _check_court(ledger, today)
     return problems
+
+
+# The statistics bureaus publish a year's average wage in the next year's spring or summer; courts
+# take the latest one published ("上年度"), so in year Y the figure is Y-1's, or Y-2's before it is out.
+WAGE_YEARS_CURRENT = 2
+
+
+def _check_court(ledger: Ledger, today: date) -> list[Diagnostic]:
+    """The average wage that sets the small-claims limit is a past year's, and not an old one."""
+    court = ledger.policy.court
+    if court is None or court.wage_year is None:
+        return []
+    where = _at(ledger.policy.pos, "court")
+    year = court.wage_year
+    if year >= today.year:
+        return [error(where, f"court 的 wage_year 是 {year} 年：这一年的就业人员年平均工资还没有公布",
+                      f"写统计局已公布的最近一年，一般是 {today.year - 1} 年或 {today.year - 2} 年，连同那一年的 average_wage")]
+    if year < today.year - WAGE_YEARS_CURRENT:
+        return [warning(where, f"court 的就业人员年平均工资是 {year} 年的，可能已经过时",
+                        f"小额诉讼的标的额上限按上年度的数字算：查省统计局公布的 {today.year - 1} 年（未公布时 {today.year - 2} 年）的数字，更新 average_wage 和 wage_year")]
+    return []
 
 
 def _check_units(ledger: Ledger) -> list[Diagnostic]:
@@ -115,6 +137,7 @@ def _check_entries(ledger: Ledger, today: date) -> list[Diagnostic]:
     for unit in ledger.units:
         for contact in unit.contacts:
             check_future(contact, contact.date, "催收记录")
+            check_future(contact, contact.delivered_on, "送达")
     return problems
 
 
