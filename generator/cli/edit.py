@@ -35,6 +35,7 @@ from generator.workflow.edit import (
     contact_edit,
     designation_text,
     parse_date,
+    parse_document,
     parse_designation,
     parse_installment,
     parse_money,
@@ -280,9 +281,13 @@ _file_option = click.option("--file", "file", metavar="ledger/….yaml", help="�
 @click.option("--covers", metavar="范围", callback=_callback(_choice("covers")),
               help="只用于 --outcome promised：in_time（只承认未过诉讼时效的欠费，默认）、"
                    "all（承认全部欠费，包括已过诉讼时效的；必须同时写 --evidence）")
+@click.option("--tracking", metavar="单号", help="寄出函件的 EMS 或挂号信单号（送达凭证）")
+@click.option("--delivered-on", callback=_callback(parse_date), metavar="日期", help="函件送到（签收）的日子，以投递记录或签收单为准")
+@click.option("--document", callback=_callback(parse_document, optional=True), metavar="文号",
+              help="信封里装的函件右上角的文号，例如 TZ-20261122-1-1-101")
 @click.pass_obj
 def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amount, reason, evidence, note,
-                purpose, party, covers) -> None:
+                purpose, party, covers, tracking, delivered_on, document) -> None:
     """记一条催收记录（写入 owners/房号.yaml 的 contacts）。
 
     在终端里运行时，没写的选项会逐项询问；可以不填的项直接回车跳过（在脚本里写 --evidence "" 这样的空值，就不再询问）。
@@ -320,7 +325,8 @@ def log_command(obj, unit, when, channel, outcome, by, promise_date, promise_amo
     def make() -> Edit:
         return contact_edit(obj.root, unit, when, channel, outcome, by=by or "", promise_date=promise_date,
                             promise_amount=promise_amount, reason=reason or "", evidence=evidence or "",
-                            note=note or "", purpose=purpose, party=party, covers=covers)
+                            note=note or "", purpose=purpose, party=party, covers=covers,
+                            tracking=(tracking or "").strip(), delivered_on=delivered_on, document=document or "")
     warning = demand_not_for_creditor(read_policy(obj.root), when, purpose, party)
     kind = "" if purpose == "demand" else f"（{labels.PURPOSE[purpose]}，不是催缴）"
     _finish(obj, make, unit, f"{unit} {when} {labels.CHANNEL[channel]}，{labels.OUTCOME[outcome]}{kind}",

@@ -121,6 +121,14 @@ def parse_date(text: str) -> date:
     return day
 
 
+def parse_document(text: str) -> str:
+    """A letter's 文号 as typed (full-width letters and small letters too): TZ-20261122-1-1-101."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().upper()
+    if not fields.DOCUMENT_NO.fullmatch(cleaned):
+        raise ValueError(f"“{text}”不是函件的文号：照函件右上角的文号抄写，例如 TZ-20261122-1-1-101")
+    return cleaned
+
+
 _FOR_SEPARATORS = re.compile(r"[,，、\s]+")
 _MARK = yaml.Mark("--for", 0, 0, 0, None, None)
 # the Chinese words a committee member may write for ``for``'s English words (designation_text's words too)
@@ -845,8 +853,10 @@ def plan_edit(root: Path, unit: str, signed: date, installments: list[tuple[date
 def contact_edit(root: Path, unit: str, when: date, channel: str, outcome: str, *, by: str = "",
                  promise_date: date | None = None, promise_amount: Decimal | None = None,
                  reason: str = "", evidence: str = "", note: str = "",
-                 purpose: str = "demand", party: str = "issuer", covers: str = "in_time") -> Edit:
-    """A contact; ``purpose``, ``party`` and ``covers`` (spec v2) are written only when they are not the defaults."""
+                 purpose: str = "demand", party: str = "issuer", covers: str = "in_time",
+                 tracking: str = "", delivered_on: date | None = None, document: str = "") -> Edit:
+    """A contact; ``purpose``, ``party`` and ``covers`` (spec v2) are written only when they are not the defaults,
+    the proof of delivery (``tracking``, ``delivered_on``, ``document``) only when given."""
     path = f"owners/{unit}.yaml"
     old = None if "/" in unit or unit.startswith(".") else read_text(root, path)  # owners/ holds each unit's file itself
     if old is None:
@@ -866,9 +876,10 @@ def contact_edit(root: Path, unit: str, when: date, channel: str, outcome: str, 
         item["promise"] = promise
     if covers != "in_time":
         item["covers"] = covers
-    for key, value in (("reason", reason), ("evidence", evidence), ("note", note)):
+    for key, value in (("reason", reason), ("evidence", evidence), ("tracking", tracking), ("delivered_on", delivered_on),
+                       ("document", document), ("note", note)):
         if value:
-            item[key] = value
+            item[key] = DoubleQuotedScalarString(value) if key == "tracking" else value
     return append_item(path, old, "contacts", item, default_flow=False, flow_children=("promise",))
 
 
