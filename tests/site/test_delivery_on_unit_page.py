@@ -1,0 +1,33 @@
+"""The unit page's contact log shows a letter's proof of delivery (issue 15, item 7)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import unescape
+
+from generator import pipeline
+from generator.site.build import SiteInputs, render
+from tests.community import Community
+
+
+def _timeline(tmp_path) -> list[str]:
+    c = Community(tmp_path / "c", dunning=[{"id": "notice", "after_days": 30, "channels": ["registered_mail"], "letter": "notice"}])
+    c.unit("1-1-101", billing_start="2026-01-01")
+    c.contact("1-1-101", "2026-06-02", "registered_mail", "delivered", "EMS 底单", tracking="1100123456789",
+              delivered_on="2026-06-04", document="TZ-20260601-1-1-101")
+    c.contact("1-1-101", "2026-07-02", "visit", "delivered", "送达回执", delivered_on="2026-07-02")
+    c.contact("1-1-101", "2026-08-02", "phone", "reached", "录音")
+    checked = c.checked("2026-11-22")
+    assert not checked.errors, [p.render() for p in checked.errors]
+    desk = pipeline.desk_for(checked, date(2026, 11, 22))
+    html = render(desk, SiteInputs(c.root, tmp_path / "work")).details["cj-units/1-1-101.html"].decode("utf-8")
+    timeline = html[html.index('<ol class="cj-timeline">'):]
+    timeline = timeline[:timeline.index("</ol>")]
+    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", li)).split()) for li in re.findall(r"<li>(.*?)</li>", timeline, re.DOTALL)]
+
+
+def test_each_contact_shows_the_document_the_tracking_number_and_the_delivery_day_it_has(tmp_path):
+    rows = {row[:10]: row for row in _timeline(tmp_path)}
+    assert "证据：EMS 底单 函件 TZ-20260601-1-1-101，单号 1100123456789，2026-06-04 送达" in rows["2026-06-02"]
+    assert "证据：送达回执 2026-07-02 送达" in rows["2026-07-02"]
+    assert "送达" not in rows["2026-08-02"] and "单号" not in rows["2026-08-02"]
