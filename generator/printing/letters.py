@@ -95,8 +95,9 @@ class ChargeLine:
     late_fee_frozen: date | None = None  # a kept plan with late_fee: freeze stopped its late fee on this day
 
 
-def doc_no(kind: str, as_of: date, unit: str | None) -> str:
-    prefix = PREFIXES.get(kind) or re.sub(r"[^A-Za-z0-9]", "", kind).upper()[:4] or "HJ"
+def doc_no(kind: str, as_of: date, unit: str | None, prefix: str | None = None) -> str:
+    """TZ-20261122-1-1-101: the kind's prefix (``prefix`` for kinds of other modules), the day, the unit."""
+    prefix = prefix or PREFIXES.get(kind) or re.sub(r"[^A-Za-z0-9]", "", kind).upper()[:4] or "HJ"
     return f"{prefix}-{as_of:%Y%m%d}" + (f"-{unit}" if unit else "")
 
 
