@@ -139,3 +139,20 @@ def test_an_old_wage_is_warned_about(tmp_path):
     [problem] = _checked(tmp_path, 2023).problems
     assert problem.severity == "warning" and problem.message == "court 的就业人员年平均工资是 2023 年的，可能已经过时"
     assert "2025 年" in problem.hint
+
+
+@pytest.mark.parametrize(("court", "valid"), [
+    ("{name: 示例市示例区人民法院, average_wage: \"98765.50\", wage_year: 2025}", True),
+    ("{name: 示例市示例区人民法院, average_wage: 98765, wage_year: 2025}", True),
+    ("{average_wage: \"98,765\", wage_year: 2025}", False),
+    ("{average_wage: \"98765\", wage_year: 1980}", False),
+    ("{name: 示例区人民法院, judge: 王}", False),
+])
+def test_the_editor_schema_and_the_reader_agree_on_the_court(court, valid):
+    from tests.reading.test_editor_schemas import instance, validator
+
+    text = HEAD + f"court: {court}\n"
+    errors = list(validator("policy").iter_errors(instance(text)))
+    assert (not errors) is valid, [e.message for e in errors]
+    _, problems = read_policy(f"court: {court}\n")
+    assert (not [p for p in problems if p[0] == "error"]) is valid

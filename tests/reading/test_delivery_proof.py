@@ -122,3 +122,17 @@ def test_every_kind_of_letter_printed_has_its_prefix_among_the_known_ones():
     assert missing == {}, "add these prefixes to generator/core/labels.py DOCUMENT_PREFIXES"
     assert all(labels.DOCUMENT_PREFIXES[p] for p in dossier.PREFIXES.values())
 
+
+
+@pytest.mark.parametrize(("document", "valid"), [
+    ("TZ-20261122-1-1-101", True), ("GS-20261122", True), ("ZJSM-20261122-甲-1-101", True),
+    ("tz-20261122-1-1-101", False), ("TZ-0226112-1-1-101", False), ("TZ-20261122-1-1-101_2", False), ("TZ-20261122-", False),
+])
+def test_the_editor_schema_and_the_reader_agree_on_a_document_number(document, valid):
+    from tests.reading.test_editor_schemas import instance, validator
+
+    text = HEAD + SENT + f"tracking: \"1100123456789\", delivered_on: 2026-03-04, document: \"{document}\"}}\n"
+    errors = list(validator("owner").iter_errors(instance(text)))
+    assert (not errors) is valid, [e.message for e in errors]
+    _, problems = read_unit(SENT + f"document: \"{document}\"}}")
+    assert (not [p for p in problems if p[0] == "error"]) is valid
