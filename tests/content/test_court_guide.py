@@ -174,3 +174,19 @@ def test_numbers_in_citations_read_as_articles(page):
     """Sanity of the reader over the page: every cited number is a plausible article number."""
     for _law, article, _p in citations(page):
         assert 1 <= chinese_number(article[1:-1]) <= 1260, article
+
+
+def test_the_filings_and_forms_cite_only_articles_checked_against_the_texts(book):
+    """What a court paper or a form prints as its basis is never a secondary entry (the fee articles stay in the guide)."""
+    expected = {
+        "letter:payorder": {"civil-procedure-225", "civil-procedure-227", "spc-limitation-11"},
+        "letter:suit": {"civil-procedure-122", "civil-procedure-124", "spc-limitation-10"},
+        "letter:mediation": {"civil-procedure-125", "spc-limitation-12"},
+        "letter:address": {"civil-procedure-90", "spc-limitation-8"},
+        "letter:authority": {"civil-code-162", "civil-code-165"},
+    }
+    for context, must in expected.items():
+        cited = book.for_context(context)
+        assert must <= {a.id for a in cited}, context
+        assert all(a.checked == "text" for a in cited), context
+        assert book.context_label(context).startswith("函件："), context
