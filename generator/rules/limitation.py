@@ -117,13 +117,22 @@ def contact_standing(contact: Contact, unit: Unit, policy: Policy) -> str | None
     return None
 
 
+def arrival(contact: Contact) -> date:
+    """The day a demand takes effect: a letter's recorded ``delivered_on`` when later than its sending (诉讼时效规定
+    第八条第一款第二项: it interrupts when it reaches the owner, so one sent in time but arriving late is late);
+    the contact's own day otherwise (a call, a visit, a filing, or a letter whose delivery was not recorded)."""
+    if contact.channel in LETTER_CHANNELS and contact.delivered_on is not None and contact.delivered_on > contact.date:
+        return contact.delivered_on
+    return contact.date
+
+
 def contact_event(contact: Contact, unit: Unit, policy: Policy) -> Interruption | None:
     """What a contact is for the limitation period, or None when it interrupts nothing."""
     if contact_standing(contact, unit, policy) is not None:
         return None
     if contact.outcome == "promised":
         return Interruption(contact.date, PROMISE, contact.evidence, contact.covers == "all", contact)
-    return Interruption(contact.date, COURT if contact.channel == "court" else DEMAND, contact.evidence, False, contact)
+    return Interruption(arrival(contact), COURT if contact.channel == "court" else DEMAND, contact.evidence, False, contact)
 
 
 def plan_event(plan: Plan) -> Interruption:
@@ -136,7 +145,7 @@ def _event_order(event: Interruption) -> tuple:
 
 def unit_interruptions(policy: Policy, unit: Unit, contacts: Sequence[Contact], plans: Sequence[Plan], as_of: date) -> tuple[Interruption, ...]:
     """The events of the unit that may interrupt any of its charges, in the order rule 10 takes them."""
-    events = [e for c in contacts if c.date <= as_of for e in (contact_event(c, unit, policy),) if e is not None]
+    events = [e for c in contacts if c.date <= as_of for e in (contact_event(c, unit, policy),) if e is not None and e.date <= as_of]
     events += [plan_event(p) for p in plans if p.signed <= as_of]
     events.sort(key=_event_order)
     return tuple(events)

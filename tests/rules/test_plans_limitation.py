@@ -235,3 +235,25 @@ def test_a_payment_in_time_restarts_only_its_own_charge(tmp_path):
     states = c.state("1-1-101", "2026-06-01").charges
     assert [(s.limitation.expiry.isoformat(), s.limitation.status) for s in states] == [("2028-01-10", "ok"), ("2025-06-15", "expired")]
     assert limitation(c, "2026-06-01") == {"earliest_expiry": "2025-06-15", "status": "expired", "expired_amount": "300.00"}
+
+
+def test_a_letter_interrupts_on_the_day_it_arrived_when_that_is_recorded(tmp_path):
+    c = debt(tmp_path)  # due 2023-01-15: runs out after 2026-01-15
+    c.contact("1-1-101", "2025-06-01", "registered_mail", "delivered", evidence="EMS 1100", tracking="EE123456789CN",
+              delivered_on="2025-06-05")
+    assert limitation(c, "2026-06-01") == {"earliest_expiry": "2028-06-05", "status": "ok", "expired_amount": "0.00"}
+
+
+def test_a_letter_sent_in_time_that_arrived_after_the_period_ran_out_is_too_late(tmp_path):
+    c = debt(tmp_path)  # the last day is 2026-01-15; sent on it, delivered three days later
+    c.contact("1-1-101", "2026-01-15", "registered_mail", "delivered", evidence="EMS 1101", delivered_on="2026-01-18")
+    assert limitation(c, "2026-06-01") == {"earliest_expiry": "2026-01-15", "status": "expired", "expired_amount": "1000.00"}
+    c2 = debt(tmp_path / "b")  # the same letter without a recorded delivery counts on its day: the data says no more
+    c2.contact("1-1-101", "2026-01-15", "registered_mail", "delivered", evidence="EMS 1101")
+    assert limitation(c2, "2026-06-01")["status"] == "ok"
+
+
+def test_a_visit_with_a_delivery_day_still_counts_on_its_own_day(tmp_path):
+    c = debt(tmp_path)
+    c.contact("1-1-101", "2026-01-15", "visit", "refused", evidence="录音", delivered_on="2026-01-20")
+    assert limitation(c, "2026-06-01") == {"earliest_expiry": "2029-01-15", "status": "ok", "expired_amount": "0.00"}
