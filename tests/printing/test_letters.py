@@ -664,9 +664,11 @@ def test_no_demand_letter_on_a_day_no_authorisation_covers_and_the_queue_says_wh
         assert action.kind == "authorise" and action.letter is None
         assert "先取得债权人“示例物业服务有限公司”的书面授权" in action.text
         assert "授权（授权委托书 2025-001）已于 2026-06-30 到期" in action.why and "不生成催缴函件" in action.why
-    assert {l.kind for l in letters_for(desk, c.root)} == {"board"}  # no notice, lawyer letter or statement
+    # no notice, lawyer letter or statement; the forms ask for no money (the 授权委托书 is what the day lacks)
+    assert {l.kind for l in letters_for(desk, c.root)} == {"board", "address", "authority"}
     inside = _owed_community(tmp_path / "d", [{"from": "2025-01-01", "until": "2026-06-30", "document": "授权委托书 2025-001"}])
-    assert {l.kind for l in letters_for(inside.desk("2026-06-30"), inside.root)} == {"notice", "statement", "board"}
+    kinds = {l.kind for l in letters_for(inside.desk("2026-06-30"), inside.root)}
+    assert kinds == {"notice", "statement", "board", "address", "authority"}  # the authorisation ends that day: renew it
 
 
 def test_a_plan_signed_under_an_authorisation_names_the_issuer_as_agent_and_one_signed_in_a_gap_needs_the_creditor(tmp_path):
