@@ -60,6 +60,12 @@ creditor:
   name: 桐荫物业服务有限公司
   address: 示例市桐荫路66号
   phone: "0571-00008800"
+  representative: 陈立新             # 法定代表人，印在支付令申请书和起诉状上
+  credit_code: 91330100MA2K0TY66Q   # 统一社会信用代码（示例）
+court:                              # 物业所在地的基层人民法院（民事诉讼法第二十四条）
+  name: 示例市示例区人民法院
+  average_wage: "98000.00"          # 本省上年度就业人员年平均工资（示例数），小额诉讼标准为其百分之五十
+  wage_year: 2025
 authorisations:                     # 物业公司出具的催缴授权委托书，原件存业委会档案柜
   - {from: 2023-01-01, until: 2024-12-31, document: 授权委托书 TY-2023-01}
   - {from: 2025-03-01, document: 授权委托书 TY-2025-02}   # 2025年1月至2月续签期间没有授权
@@ -229,7 +235,8 @@ def legal_case(demo: Demo, unit: Unit) -> None:
     c(unit, date(2024, 8, 30), "visit", LI, "refused", reason="service_complaint", evidence=photo(date(2024, 8, 30), 3127),
       note="上门说明电梯已更换主板、车库漏点已维修，业主仍拒绝缴费")
     c(unit, date(2024, 9, 20), "letter", ZHANG, "delivered", evidence="签收单 QS-2024-017", note="送达第一次催缴通知书，业主家人代签")
-    c(unit, date(2024, 11, 5), "registered_mail", ZHANG, "delivered", evidence=ems("1190000241105"), note="第二次催缴通知书，EMS妥投")
+    c(unit, date(2024, 11, 5), "registered_mail", ZHANG, "delivered", evidence=ems("1190000241105"), note="第二次催缴通知书，EMS妥投",
+      tracking="1190000241105", delivered_on=date(2024, 11, 7), document=f"TZ-20241105-{unit.id}")
     c(unit, date(2025, 1, 16), "phone", SUN, "refused", reason="refuses", evidence=recording(date(2025, 1, 16), unit), party="creditor",
       note="业委会的授权正在续签，由物业公司客服主管直接打电话催缴，业主表示“要告就去告”")
     c(unit, date(2025, 3, 10), "lawyer_letter", ZHOU, "delivered", evidence=ems("1190000250310") + "（律师函）",
@@ -259,7 +266,8 @@ def lawyer_waiting(demo: Demo, unit: Unit) -> None:
       note="业主认为楼道保洁不到位、堆物无人清理，要求先整改再缴费")
     c(unit, date(2026, 8, 19), "letter", WANG, "delivered", evidence="签收单 QS-2026-044",
       note="送达催缴通知书，附保洁整改情况说明")
-    c(unit, date(2026, 9, 28), "registered_mail", WANG, "delivered", evidence=ems("1190000260928"), note="第二次催缴通知书")
+    c(unit, date(2026, 9, 28), "registered_mail", WANG, "delivered", evidence=ems("1190000260928"), note="第二次催缴通知书",
+      tracking="1190000260928", delivered_on=date(2026, 9, 30), document=f"TZ-20260928-{unit.id}")
     c(unit, date(2026, 10, 12), "visit", LI, "refused", reason="service_complaint", evidence=photo(date(2026, 10, 12), 4410),
       note="业主说楼道已经干净了，但“之前的不算”，仍不交")
     c(unit, date(2026, 11, 10), "lawyer_letter", ZHOU, "delivered", evidence=ems("1190000261110") + "（律师函）",

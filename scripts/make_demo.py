@@ -132,11 +132,15 @@ class Contact:
     purpose: str | None = None  # demand (default, not written) | service | other
     party: str | None = None  # issuer (default, not written) | creditor
     covers: str | None = None  # with a promise: in_time (default, not written) | all
+    tracking: str = ""  # a letter's EMS number
+    delivered_on: date | None = None  # the day the letter arrived
+    document: str = ""  # the 文号 of the letter it carried
 
     def record(self, pos: Pos) -> model.Contact:
         promise = model.Promise(*self.promise) if self.promise else None
         return model.Contact(self.date, self.channel, self.by, self.outcome, promise, self.reason, self.evidence, self.note, pos,
-                             self.purpose or "demand", self.party or "issuer", self.covers or "in_time")
+                             self.purpose or "demand", self.party or "issuer", self.covers or "in_time", self.tracking,
+                             self.delivered_on, self.document)
 
 
 @dataclass
@@ -560,7 +564,8 @@ def contact_item(c: Contact) -> tuple[CommentedMap, str]:
     if c.promise:
         day, amount = c.promise
         promise = flow({"date": day, "amount": None if amount is None else money_text(amount)})
-    item = block({**pairs, "promise": promise, "covers": c.covers, "reason": c.reason, "evidence": c.evidence, "note": c.note})
+    item = block({**pairs, "promise": promise, "covers": c.covers, "reason": c.reason, "evidence": c.evidence,
+                  "tracking": c.tracking or None, "delivered_on": c.delivered_on, "document": c.document or None, "note": c.note})
     comment_after(item, next(reversed(item)), c.comment)
     return item, ""
 
