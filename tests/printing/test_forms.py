@@ -84,6 +84,8 @@ def test_no_mediation_application_for_a_household_whose_arrears_a_court_already_
 
 def test_the_mediation_application_claims_the_in_time_principal_and_late_fee_in_the_creditors_name(tmp_path):
     c = _court_community(tmp_path / "c", court={"name": "测试市测试区人民法院"})
+    c.contact("1-1-101", "2026-02-01", "registered_mail", "delivered", evidence="EMS 回执 2026-02-01",
+              tracking="1190000260201", delivered_on="2026-02-03", document="TZ-20260201-1-1-101")
     desk = c.desk(AS_OF)
     state = state_of(desk, "1-1-101")
     assert state.stage.id == "legal" and state.limitation.expired_amount == Decimal("500.00")
@@ -100,6 +102,8 @@ def test_the_mediation_application_claims_the_in_time_principal_and_late_fee_in_
     assert "另有500.00元欠费已超过诉讼时效，本申请不予主张" in text
     assert "2022年上半年" not in text  # the barred charge is not in the claim's table
     assert "本申请提出之日起，上述请求的诉讼时效中断" in text
+    assert "2026-02-01挂号信/EMSTZ-20260201-1-1-10111900002602012026-02-03EMS回执2026-02-01" in text  # the delivery proof
+    assert "2025-09-01挂号信/EMS———EMS回执2025-09-01" in text
     ids = [a.id for a in form.context["laws"]]
     assert ids[:2] == ["civil-procedure-125", "spc-limitation-12"] and "civil-code-192" in ids and "civil-code-585" in ids
     assert "《中华人民共和国民事诉讼法》第一百二十五条" in text
