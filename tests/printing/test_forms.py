@@ -65,7 +65,7 @@ def test_the_address_form_asks_for_address_phone_and_consent_to_electronic_servi
     text = text_of(form.pdf)
     assert form.letter.doc_no == "SD-20261122-1-1-101" and form.pages == 1
     for words in ("送达地址确认书", "郭鹏、卢晓红", "送达地址（邮寄地址）", "手机号码（接收短信）", "电子邮箱", "微信号",
-                  "□同意□不同意", "业主签名", "退回之日视为送达", "撤回电子送达的同意"):
+                  "□同意□不同意", "业主郭鹏签名", "业主卢晓红签名", "退回之日视为送达", "撤回电子送达的同意"):
         assert words in text, words
     assert "service_address" in text and "送达地址确认书SD-20261122-1-1-101" in text
     assert "桐荫物业服务有限公司（本房屋物业费的债权人）及受其委托的桐荫花园业主委员会" in text
