@@ -10,6 +10,7 @@ from generator.core.money import to_capitals
 from generator.printing.forms import FORM_TITLES, RENEW_DAYS, before_court
 from generator.printing.print_run import render_letters
 from tests.community import Community, fee, fixture_value
+from tests.printing.test_letter_layout import covered, pages_of
 from tests.printing.test_letters import (
     AS_OF,
     by_kind,
@@ -183,3 +184,14 @@ def test_every_form_prints_with_numbered_pages_and_the_articles_it_cites(tmp_pat
         assert f"第1页共{f.pages}页" in text
         for article in f.letter.context["laws"]:
             assert re.sub(r"\s+", "", article.citation) in text
+
+
+def test_the_seals_places_on_the_forms_cover_no_text_and_no_signature_line(tmp_path, cache_dir):
+    c = _court_community(tmp_path / "c")
+    forms = [letter for letter in letters_for(c.desk(AS_OF), c.root) if letter.kind in FORM_TITLES]
+    seals = {}
+    for doc_no, pages in pages_of(forms, cache_dir).items():
+        found = [covered(page) for page in pages]
+        assert all(texts == [] for _, texts in found), (doc_no, found)
+        seals[doc_no[:2]] = sum(stamps for stamps, _ in found)
+    assert seals == {"SD": 0, "TJ": 1, "SQ": 2, "ZR": 2}  # the applicant's; both parties'; assignor's and assignee's
