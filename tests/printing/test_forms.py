@@ -195,3 +195,15 @@ def test_the_seals_places_on_the_forms_cover_no_text_and_no_signature_line(tmp_p
         assert all(texts == [] for _, texts in found), (doc_no, found)
         seals[doc_no[:2]] = sum(stamps for stamps, _ in found)
     assert seals == {"SD": 0, "TJ": 1, "SQ": 2, "ZR": 2}  # the applicant's; both parties'; assignor's and assignee's
+
+
+def test_a_household_that_paid_all_in_time_principal_late_is_asked_only_for_the_late_fee(tmp_path):
+    c = _court_community(tmp_path / "c")
+    c.payment("1-1-101", "2026-11-20", "5700.00")  # every charge in time, paid late; the barred 500.00 stays unpaid
+    desk = c.desk(AS_OF)
+    state = state_of(desk, "1-1-101")
+    [form] = letters_for(desk, c.root, "mediation")
+    assert form.context["due_lines"] == [] and form.total == state.late_fee > 0
+    text = html_text(form, c.root)
+    assert f"请求被申请人支付逾期缴纳物业费产生的违约金人民币{money_text(state.late_fee)}元" in text
+    assert "欠缴的物业服务费等费用" not in text and "另有500.00元欠费已超过诉讼时效，本申请不予主张" in text
