@@ -30,13 +30,14 @@ from generator.printing.letters import (
     _common,
     arrears_context,
     claims_late_fee,
+    counted_demands,
     deadline_days,
-    demands,
     doc_no,
+    evidence_letters,
 )
 from generator.rules.courtfees import FEE_NOTE, fees_for
 from generator.rules.engine import Desk, UnitState
-from generator.rules.limitation import EXPIRED, contact_standing
+from generator.rules.limitation import EXPIRED
 from generator.views.unitpage import limitation_rows
 
 FILING_TITLES: dict[str, str] = {
@@ -52,11 +53,9 @@ FILING_LAWS: dict[str, tuple[str, ...]] = {
                  "civil-code-944"),
     "suit": ("civil-procedure-122", "civil-procedure-123", "civil-procedure-124", "civil-procedure-165",
              "civil-code-944", "civil-code-188", "civil-code-195"),
-    "evidence_note": (),
+    "evidence_note": ("civil-code-188", "civil-code-192", "civil-code-195", "spc-limitation-8", "civil-procedure-122",
+                      "civil-procedure-225"),
 }
-# Channels whose proof is a paper the creditor keeps (原件); the others are recordings, photos, screenshots.
-PAPER_CHANNELS = frozenset({"letter", "registered_mail", "lawyer_letter", "court"})
-
 
 def court_stage(desk: Desk) -> list[UnitState]:
     """The households in arrears at the policy's last dunning stage."""
@@ -99,22 +98,6 @@ def filing_laws(laws, kind: str) -> tuple:
     return named or tuple(laws.article(i) for i in FILING_LAWS[kind] if laws.has(i))
 
 
-def proof(contact) -> dict:
-    """A demand as evidence: what it was, how it was delivered, and whether the proof is a paper original."""
-    return {
-        "c": contact,
-        "paper": contact.channel in PAPER_CHANNELS,
-        "tracking": contact.tracking,
-        "delivered_on": contact.delivered_on,
-        "document": contact.document,
-    }
-
-
-def counted_demands(state: UnitState, policy: Policy) -> list[dict]:
-    """The demands since the oldest unpaid charge fell due that rule 10 counts (evidence, through, for the creditor)."""
-    return [proof(c) for c in demands(state, policy) if contact_standing(c, state.unit, policy) is None]
-
-
 def _filing(desk: Desk, laws, state: UnitState, kind: str, **extra) -> Letter:
     policy = desk.policy
     number = doc_no(kind, desk.as_of, state.unit.id, FILING_PREFIXES[kind])
@@ -139,9 +122,34 @@ def chain_rows(state: UnitState) -> list:
     return [r for r in rows if r.status != EXPIRED]
 
 
+def evidence_note(desk: Desk, laws, evidence: Letter) -> Letter:
+    """The cover note of an evidence list: for the committee and its lawyer, never filed."""
+    policy = desk.policy
+    state = next(s for s in desk.units if s.unit.id == evidence.unit)
+    number = doc_no("evidence_note", desk.as_of, evidence.unit, FILING_PREFIXES["evidence_note"])
+    standing = evidence.context["contacts_standing"]
+    court_events = [c for c in state.contacts if c.channel == "court"]
+    context = evidence.context | {
+        "laws": filing_laws(laws, "evidence_note"),
+        "doc_no": number, "title": FILING_TITLES["evidence_note"], "evidence_no": evidence.doc_no,
+        "payorder_no": doc_no("payorder", desk.as_of, state.unit.id, FILING_PREFIXES["payorder"]),
+        "suit_no": doc_no("suit", desk.as_of, state.unit.id, FILING_PREFIXES["suit"]),
+        "claimant": claimant(policy), "court": policy.court.name if policy.court else "",
+        "wage_known": policy.court is not None and policy.court.average_wage is not None,
+        "fees": fees_for(evidence.total, policy.court), "fee_note": FEE_NOTE,
+        "to_supply": [(i, item) for i, item in enumerate(evidence.context["items"], 1) if item.missing],
+        "not_counted": [(c, why) for c, why in zip(evidence.context["contacts_with_evidence"], standing) if why],
+        "court_events": court_events,
+        "objected": [c for c in court_events if c.outcome == "disputed"],
+    }
+    return Letter("evidence_note", number, state.unit.id, FILING_TITLES["evidence_note"], f"evidence_note/{number}.pdf",
+                  evidence.total, "evidence_note.html.j2", context)
+
+
 def filing_letters(desk: Desk, laws) -> list[Letter]:
-    """The filings of the day: a 支付令申请书 and a 民事起诉状 per household at the court stage with a claim in time."""
-    out = []
+    """The filings of the day: a 支付令申请书 and a 民事起诉状 per household at the court stage with a claim in time,
+    and the cover note of each evidence list."""
+    out = [evidence_note(desk, laws, e) for e in evidence_letters(desk, laws)]
     for state in court_stage(desk):
         payorder = _filing(desk, laws, state, "payorder")
         if payorder.total <= 0:

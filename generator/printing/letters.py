@@ -402,12 +402,113 @@ def plan_letters(desk: Desk, laws) -> list[Letter]:
     return out
 
 
-def evidence_letters(desk: Desk, laws) -> list[Letter]:
-    """An evidence list for each unit at the policy's last stage.
+def cn_date(day: date) -> str:
+    """2026年3月1日: a date as letters print it."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
-    It demands nothing of the owner (it is for the creditor's lawyer), so it is made on a
-    day without an authorisation too; it shows which contacts count as the creditor's
-    demands (``standing``) and lists the authorisations the issuer's demands rest on.
+
+def proof(contact: Contact) -> dict:
+    """A demand as evidence: the contact, whether its proof is a paper original (a letter's receipt, a
+    post office's record) or a recording, photo or screenshot, and its delivery record (issue 15)."""
+    return {
+        "c": contact,
+        "paper": contact.channel in LETTER_CHANNELS,
+        "tracking": contact.tracking,
+        "delivered_on": contact.delivered_on,
+        "document": contact.document,
+    }
+
+
+def counted_demands(state: UnitState, policy: Policy) -> list[dict]:
+    """The demands since the oldest unpaid charge fell due that rule 10 counts (evidence, through, for the creditor)."""
+    return [proof(c) for c in demands(state, policy) if contact_standing(c, state.unit, policy) is None]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """One row of the evidence list. ``missing``: what the committee must still supply or fill in (the cover
+    note's checklist); the list itself prints the row with blanks (［…］) where the ledger has nothing."""
+
+    name: str
+    source: str
+    purpose: str
+    original: str  # 原件 | 复印件 | 原始载体 | 原件（查询件）
+    missing: str = ""
+
+
+def evidence_items(desk: Desk, state: UnitState) -> list[EvidenceItem]:
+    """What a court expects in a claim for 物业费, in the creditor's name: the contract, the appointment (or, for
+    a committee, its filing and the assembly's authority), the handover, ownership, the fee standard, the
+    service records, the authorisations the issuer's demands rest on, each demand with its proof of delivery,
+    the statement of account."""
+    policy = desk.policy
+    creditor = policy.creditor_name
+    owners = "、".join(o.name for o in state.unit.owners)
+    house = f"{policy.community}{state.unit.id}房屋"
+    late_fee = f"，违约金的约定（{policy.late_fee.basis}）" if claims_late_fee(policy) else ""
+    items = []
+    if policy.issuer_is_creditor:
+        items += [
+            EvidenceItem("业主大会关于自行管理、收取物业费的决定及管理规约", creditor, f"{creditor}依业主大会决定管理{policy.community}、收取费用" + late_fee,
+                         "复印件", "业主大会决定（表决结果）和管理规约的复印件，核对原件"),
+            EvidenceItem("业主委员会备案证明；业主大会授权业主委员会提起诉讼的决定", "街道办事处（乡镇人民政府）备案；业主大会",
+                         f"{creditor}的主体资格及其以自己名义主张权利的授权", "复印件", "备案证明和业主大会授权诉讼的决定"),
+        ]
+    else:
+        items += [
+            EvidenceItem("物业服务合同（［合同名称、签订日期］）", creditor, f"{creditor}与业主之间的物业服务合同关系，服务内容和收费约定" + late_fee,
+                         "原件", "物业服务合同原件，填写合同名称和签订日期"),
+            EvidenceItem("业主大会选聘物业服务人的决定及合同备案材料（前期物业服务合同的，为招投标及备案材料）",
+                         "业主大会；房地产行政主管部门", f"{creditor}经合法选聘，是{policy.community}的物业服务人", "复印件",
+                         "选聘决定（或前期物业的招投标材料）和备案回执"),
+        ]
+    items += [
+        EvidenceItem("交房（入住）通知书、房屋交付确认书或入住登记表", "建设单位；物业服务中心",
+                     f"{house}已交付，自 {cn_date(state.unit.billing_start)} 起计收物业费", "复印件", "交房或入住的书面材料"),
+        EvidenceItem("不动产登记信息（房屋权属查询结果）", "不动产登记机构", f"{owners}是{house}的业主", "原件（查询件）",
+                     "到不动产登记机构查询房屋权属（或由法院调查）"),
+        EvidenceItem(f"收费标准及公示材料（{'、'.join(dict.fromkeys(f.name for f in policy.fees))}）",
+                     "业主大会决定或价格主管部门备案；小区公示", "收费项目、单价、计费周期和缴费期限", "复印件",
+                     "收费标准的决定或备案文件，以及公示照片"),
+        EvidenceItem("物业服务记录（［期间］的保洁、秩序维护、设施设备维修养护记录等）", creditor,
+                     f"{creditor}已按约定提供物业服务", "复印件", "欠费期间的服务记录，选取有代表性的几份"),
+    ]
+    if not policy.issuer_is_creditor:
+        for a in sorted(policy.authorisations, key=lambda a: a.valid_from):
+            period = f"有效期{cn_date(a.valid_from)}至{cn_date(a.valid_until)}" if a.valid_until else f"{cn_date(a.valid_from)}起有效"
+            items.append(EvidenceItem(
+                f"{a.document}（{period}）", creditor,
+                f"{creditor}委托{policy.issuer.name}催缴物业费，委托期间{policy.issuer.name}的催告是为{creditor}作出的", "原件"))
+    for d in counted_demands(state, policy):
+        c = d["c"]
+        court = c.channel == "court"
+        document = f"（文号 {d['document']}）" if d["document"] else ""
+        delivery = "".join([f"，邮件号 {d['tracking']}" if d["tracking"] else "",
+                            f"，{cn_date(d['delivered_on'])}送达" if d["delivered_on"] else ""])
+        by = creditor if c.party == "creditor" or policy.issuer_is_creditor else f"{policy.issuer.name}（受{creditor}委托）"
+        name = f"{cn_date(c.date)}{labels.CHANNEL.get(c.channel, c.channel)}{document}"
+        if court:
+            items.append(EvidenceItem(f"{name}：{c.evidence}", "人民法院", f"{creditor}已就本债权向人民法院主张权利，诉讼时效中断", "复印件"))
+            continue
+        paper = d["paper"]
+        missing = "" if not paper or (d["tracking"] or d["delivered_on"]) else f"{c.date} 的{labels.CHANNEL.get(c.channel, c.channel)}：台账未记录送达日期和邮件号，请核对签收单或邮件妥投记录，记入 delivered_on、tracking"
+        items.append(EvidenceItem(
+            name + ("及送达凭证" if paper else "") + f"：{c.evidence}", by,
+            f"{cn_date(c.date)}向{owners}催告缴纳欠费{delivery}；诉讼时效自此中断",
+            "原件" if paper else "原始载体（录音、照片或截图）", missing))
+    items.append(EvidenceItem(
+        f"欠费明细对账单（文号 {doc_no('statement', desk.as_of, state.unit.id)}）", creditor,
+        "欠费的项目、所属期间、金额、到期日" + ("及违约金的计算" if claims_late_fee(policy) else ""), "原件"))
+    return items
+
+
+def evidence_letters(desk: Desk, laws) -> list[Letter]:
+    """An evidence list (证据目录) for each unit at the policy's last stage: the claimant's document for a
+    支付令 application or a suit, in the creditor's name (``evidence_items``).
+
+    It demands nothing of the owner, so it is made on a day without an authorisation too. What the
+    committee must still supply, the contacts that do not count and the limitation table are on the cover
+    note (``filings``, kind ``evidence_note``), never in the filing: the context carries them for it.
     """
     if not desk.policy.dunning:
         return []
@@ -417,14 +518,13 @@ def evidence_letters(desk: Desk, laws) -> list[Letter]:
     for state in desk.units:
         if not state.in_arrears or state.stage is None or state.stage.id != last.id:
             continue
-        letters_sent = [c for c in state.contacts if c.channel in LETTER_CHANNELS and c.purpose == "demand"]
         with_evidence = [c for c in state.contacts if c.evidence]
-        standing = [contact_standing(c, state.unit, policy) for c in with_evidence]
+        items = evidence_items(desk, state)
         out.append(_unit_letter(
             desk, laws, state, "evidence", TITLES["evidence"], deadline_days(desk, "evidence"),
-            late_fee=claims_late_fee(policy),
-            letters_sent=letters_sent, letters_standing=[contact_standing(c, state.unit, policy) for c in letters_sent],
-            contacts_with_evidence=with_evidence, contacts_standing=standing,
+            late_fee=claims_late_fee(policy), items=items,
+            contacts_with_evidence=with_evidence,
+            contacts_standing=[contact_standing(c, state.unit, policy) for c in with_evidence],
             statement_no=doc_no("statement", desk.as_of, state.unit.id), fees=policy.fees,
             authorisations=sorted(policy.authorisations, key=lambda a: a.valid_from) if not policy.issuer_is_creditor else [],
             late_fee_unfounded=policy.late_fee is not None and not claims_late_fee(policy),
@@ -564,7 +664,7 @@ def filters() -> dict:
     """The letters' own Jinja filters, on top of the shared vocabulary (render.templates): capitals, letter-style dates."""
     return {
         "capitals": to_capitals,
-        "cn_date": lambda d: f"{d.year}年{d.month}月{d.day}日",
+        "cn_date": cn_date,
         "designation": _designation,
         "limitation_status": lambda v: labels.LIMITATION_STATUS.get(v, v) if v else "—",
     }

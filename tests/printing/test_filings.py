@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from generator import pipeline
 from generator.content.legal import load_legal
 from generator.core.model import Court, Creditor, ServiceAddress
+from generator.printing.dossier import plan_all
 from generator.printing.filings import FILING_TITLES, filing_letters
 from generator.printing.letters import claims_late_fee
 from generator.printing.print_run import render_planned
@@ -33,10 +34,10 @@ def demo_desk():
     return pipeline.desk_for(checked, DEMO_AS_OF)
 
 
-def court_stage_community(root, **policy) -> Community:
+def court_stage_community(root, late_fee=None, **policy) -> Community:
     """1-1-101 at the last stage (a notice and a lawyer letter delivered); 1-1-102 at the notice stage."""
     policy = {"creditor": CREDITOR, "authorisations": [{"from": "2026-01-01", "document": "授权委托书 2026-001"}]} | policy
-    c = Community(root, fees=[fee(rate="2.00", cycle=3)], late_fee={"daily_rate": "0.0003", "basis": BASIS},
+    c = Community(root, fees=[fee(rate="2.00", cycle=3)], late_fee=late_fee or {"daily_rate": "0.0003", "basis": BASIS},
                   dunning=DUNNING, **policy)
     c.unit("1-1-101", billing_start="2026-01-01")
     c.contact("1-1-101", "2026-03-01", "letter", "delivered", evidence="签收单 1")
@@ -46,7 +47,8 @@ def court_stage_community(root, **policy) -> Community:
 
 
 def filings(desk, root=PROJECT, kind=None):
-    return [f for f in filing_letters(desk, load_legal(root)) if kind is None or f.kind == kind]
+    """The 支付令申请书 and 民事起诉状 of the day (or those of ``kind``), without the evidence lists' cover notes."""
+    return [f for f in filing_letters(desk, load_legal(root)) if f.kind == kind or (kind is None and f.kind in ("payorder", "suit"))]
 
 
 def with_policy(desk, **changes):
@@ -175,3 +177,61 @@ def test_the_suit_gives_each_group_of_charges_its_limitation_chain(tmp_path):
     # the charges due 2026-01-15 were interrupted by both demands; the expiry is three years after the last
     assert "2026年3月1日催告（签收单1）、2026年5月1日催告（EMS2），诉讼时效中断并重新计算，至2029年5月1日届满" in text
     assert "请求判如所请" in text and "详见证据目录（ZJ-20261122-1-1-101）" in text
+
+
+# -- the evidence list is the claimant's document; its caveats and checklist are on the cover note --------------
+
+def evidence_pair(desk, root):
+    letters = [l for l in plan_all(desk, load_legal(root)) if l.kind in ("evidence", "evidence_note")]
+    [evidence] = [l for l in letters if l.kind == "evidence"]
+    [note] = [l for l in letters if l.kind == "evidence_note"]
+    return evidence, html_text(evidence, root), html_text(note, root)
+
+
+def test_the_evidence_list_names_what_a_court_expects_for_a_property_fee_claim(tmp_path):
+    c = court_stage_community(tmp_path / "c")
+    evidence, text, _note = evidence_pair(c.desk(AS_OF), c.root)
+    assert "提交人：申请人（原告）：示例物业服务有限公司" in text and "案由：物业服务合同纠纷" in text
+    assert [i.name.split("（")[0] for i in evidence.context["items"]][:6] == [
+        "物业服务合同", "业主大会选聘物业服务人的决定及合同备案材料", "交房", "不动产登记信息", "收费标准及公示材料", "物业服务记录"]
+    assert f"违约金的约定（{BASIS}）" in text
+    assert "测试花园1-1-101房屋已交付，自2026年1月1日起计收物业费" in text
+    assert "欠费明细对账单（文号DZ-20261122-1-1-101）示例物业服务有限公司欠费的项目、所属期间、金额、到期日及违约金的计算" in text
+    assert f"请求金额：人民币{money_text(evidence.total)}元" in text
+    assert "算作催告" not in text and "时效状态" not in text  # the limitation table is on the note
+
+
+def test_a_committee_claiming_in_its_own_right_lists_its_filing_and_the_assemblys_authority(tmp_path):
+    c = court_stage_community(tmp_path / "c", creditor=None, authorisations=None)
+    _evidence, text, note = evidence_pair(c.desk(AS_OF), c.root)
+    assert "业主委员会备案证明；业主大会授权业主委员会提起诉讼的决定" in text
+    assert "物业服务合同（" not in text and "授权委托书" not in text
+    assert "□测试花园业主委员会的负责人姓名" in note
+
+
+def test_a_demands_delivery_record_is_cited_and_a_missing_one_goes_on_the_checklist(tmp_path):
+    desk = court_stage_community(tmp_path / "c").desk(AS_OF)
+    _evidence, text, note = evidence_pair(desk, tmp_path / "c")
+    assert "□证据第8项：2026-03-01的书面通知：台账未记录送达日期和邮件号" in note  # 7 is the authorisation
+    assert "□证据第9项：2026-05-01的律师函：台账未记录送达日期和邮件号" in note
+    state = state_of(desk, "1-1-101")
+    letter = next(c for c in state.contacts if c.channel == "lawyer_letter")
+    tracked = msgspec.structs.replace(letter, tracking="1190000260501", delivered_on=date(2026, 5, 3), document="LS-20260501-1-1-101")
+    contacts = tuple(tracked if c is letter else c for c in state.contacts)
+    units = tuple(msgspec.structs.replace(s, contacts=contacts) if s is state else s for s in desk.units)
+    _evidence, text, note = evidence_pair(msgspec.structs.replace(desk, units=units), tmp_path / "c")
+    assert "2026年5月1日律师函（文号LS-20260501-1-1-101）及送达凭证：EMS2" in text
+    assert "2026年5月1日向业主1-1-101催告缴纳欠费，邮件号1190000260501，2026年5月3日送达；诉讼时效自此中断" in text
+    assert "证据第9项" not in note and "证据第8项" in note
+
+
+def test_the_cover_note_says_what_is_not_claimed_and_what_settings_are_missing(tmp_path):
+    c = court_stage_community(tmp_path / "c", late_fee={"daily_rate": "0.0003"})  # a rate without the agreement it rests on
+    c.unit("1-1-101", billing_start="2026-01-01", opening={"amount": "900.00", "due": "2020-06-15"})
+    c.contact("1-1-101", "2026-03-01", "letter", "delivered", evidence="签收单 1")
+    c.contact("1-1-101", "2026-05-01", "lawyer_letter", "delivered", evidence="EMS 2")
+    _evidence, text, note = evidence_pair(c.desk(AS_OF), c.root)
+    assert "其中900.00元已超过诉讼时效，对方可以提出时效抗辩，文书中不主张" in note
+    assert "没有写明它依据的合同条款" in note and "违约金" not in text
+    assert "□管辖法院" in note and "□本省上一年度就业人员年平均工资" in note
+    assert "900.00" not in text

@@ -198,11 +198,19 @@ def test_evidence_list_for_units_at_the_last_stage(demo):
     assert {f.letter.unit for f in by_kind(files, "evidence")} == {
         s.unit.id for s in desk.units if s.in_arrears and s.stage and s.stage.id == last
     }
+    notes = {f.letter.unit: text_of(f.pdf) for f in by_kind(files, "evidence_note")}
     for f in by_kind(files, "evidence"):
         text = text_of(f.pdf)
-        assert "证据目录" in text and "欠费明细对账单" in text
-        for contact in f.letter.context["contacts_with_evidence"]:
-            assert re.sub(r"\s+", "", contact.evidence) in text
+        assert "证据目录" in text and "欠费明细对账单" in text and "序号证据名称来源证明目的页码原件/复印件" in text
+        assert "ledger/" not in text and "owners/" not in text and "各地法院做法不一" not in text  # the caveats are on the cover note
+        note = notes[f.letter.unit]
+        assert "证据目录使用说明（内部，不提交法院）" in note and "各地法院做法不一" in note
+        for contact, standing in zip(f.letter.context["contacts_with_evidence"], f.letter.context["contacts_standing"]):
+            evidence = re.sub(r"\s+", "", contact.evidence)
+            if standing is None and contact.date > state_of(desk, f.letter.unit).oldest_due:
+                assert evidence in text  # a demand that counts: a row of the list, with its proof
+            elif standing is not None:
+                assert evidence not in text and evidence in note  # one that does not: on the note, with why
 
 
 def test_pages_are_numbered_per_letter(demo):
@@ -433,7 +441,9 @@ def test_the_creditor_claims_and_the_issuer_sends(demo):
     assert issuer + "将继续依照本小区的催缴程序催告" in texts["notice"]
     assert "律师事务所受示例物业服务有限公司（以下称“委托人”）委托" in texts["lawyer"]
     assert "甲方（收费方）：示例物业服务有限公司" in texts["plan"] and "尚欠甲方" in texts["plan"]
-    assert "申请人（原告）：示例物业服务有限公司" in texts["evidence"] and "各地法院做法不一" in texts["evidence"]
+    assert "申请人（原告）：示例物业服务有限公司" in texts["evidence"] and "各地法院做法不一" not in texts["evidence"]
+    [note] = [l for l in letters if l.kind == "evidence_note"]
+    assert "各地法院做法不一" in html_text(note) and "不是本案当事人；文书上的申请人（原告）是示例物业服务有限公司" in html_text(note)
     for kind in ("notice", "lawyer", "evidence"):
         assert "申请人（原告）：" + issuer not in texts[kind] and "我们将" not in texts[kind]
 
@@ -875,14 +885,20 @@ def test_the_evidence_list_names_the_authorisations_and_says_which_contacts_coun
     c.contact("1-1-101", "2026-07-10", "visit", "reached", evidence="维修照片", purpose="service")
     c.contact("1-1-101", "2026-07-15", "phone", "refused", evidence="录音 0715")  # the committee, in the gap
     c.contact("1-1-101", "2026-07-20", "phone", "refused", evidence="录音 0720", party="creditor", by="物业客服")
-    [evidence] = letters_for(c.desk(AS_OF), c.root, "evidence")
-    text = html_text(evidence, c.root)
-    assert "申请人（原告）：示例物业服务有限公司，地址：示例路1号" in text
-    assert "授权委托书2026-001（有效期2026年1月1日至2026年6月30日）" in text and "授权委托书2026-002（2026年8月1日起有效）" in text
-    assert "维修照片否：不是催缴" in text
-    assert "录音0715否：不是为债权人作出（无授权）" in text
-    assert "物业客服（示例物业服务有限公司）拒绝缴费录音0720是" in text  # the creditor's own staff
-    assert "签收单1是" in text and "EMS2是" in text
+    letters = letters_for(c.desk(AS_OF), c.root)
+    [evidence] = [l for l in letters if l.kind == "evidence"]
+    [note] = [l for l in letters if l.kind == "evidence_note"]
+    text, note_text = html_text(evidence, c.root), html_text(note, c.root)
+    assert "申请人（原告）：示例物业服务有限公司，住所：示例路1号" in text
+    assert "授权委托书2026-001（有效期2026年1月1日至2026年6月30日）示例物业服务有限公司示例物业服务有限公司委托测试花园业主委员会催缴物业费" in text
+    assert "授权委托书2026-002（2026年8月1日起有效）" in text
+    # the demands that count are rows of the list, with who made them; the others are on the cover note, with why
+    assert "2026年3月1日书面通知及送达凭证：签收单1测试花园业主委员会（受示例物业服务有限公司委托）" in text
+    assert "2026年5月1日律师函及送达凭证：EMS2" in text
+    assert "2026年7月20日电话：录音0720示例物业服务有限公司2026年7月20日向业主1-1-101催告缴纳欠费" in text  # the creditor's own staff
+    assert "维修照片" not in text and "录音0715" not in text
+    assert "维修照片不是催缴（服务性质的联系）" in note_text
+    assert "录音0715不是为债权人作出（当时没有授权）" in note_text
 
 
 def test_a_communitys_older_stage_letter_template_still_renders_in_todays_terms(tmp_path):
