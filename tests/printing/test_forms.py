@@ -131,7 +131,7 @@ def test_an_authority_form_is_made_when_the_authorisation_ends_within_30_days_an
     assert "委托人测试物业服务有限公司" in text and "受托人测试花园业主委员会" in text
     assert "自2026年12月11日起至" in text and "本委托书接续授权委托书2025-01，有效期2025年1月1日至2026年12月10日" in text
     assert "代委托人与业主协商，签订分期付款协议（勾选的，才有此项权限）" in text
-    assert "受托人不代收款项" in text
+    assert "代委托人收取业主缴纳的款项，当场开具委托人的收据" in text and "未勾选第6项的，受托人不代收款项" in text
     assert "document填“授权委托书SQ-20261122”" in text and "authorisations" in text
     assert [a.id for a in form.context["laws"]] == ["civil-code-162", "civil-code-165"]
 
