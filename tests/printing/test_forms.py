@@ -207,3 +207,12 @@ def test_a_household_that_paid_all_in_time_principal_late_is_asked_only_for_the_
     text = html_text(form, c.root)
     assert f"请求被申请人支付逾期缴纳物业费产生的违约金人民币{money_text(state.late_fee)}元" in text
     assert "欠缴的物业服务费等费用" not in text and "另有500.00元欠费已超过诉讼时效，本申请不予主张" in text
+
+
+def test_an_owners_name_prints_as_text_on_the_forms(tmp_path):
+    c = _court_community(tmp_path / "c")
+    c.units["1-1-101"]["owners"] = [{"name": "<b>王丽</b>", "address": '<img src="x">'}]
+    for form in [letter for letter in letters_for(c.desk(AS_OF), c.root) if letter.unit]:
+        assert "<b>王丽</b>" in html_text(form, c.root), form.kind  # html_text unescapes: the name was escaped, not markup
+        if form.kind == "mediation":
+            assert '住址：<imgsrc="x">' in html_text(form, c.root)
