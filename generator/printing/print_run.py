@@ -111,6 +111,7 @@ def _cache_key(head: str, html: str, font: LetterFont) -> str:
 # (pages with few rows, rows that still fit them): a first guess at each letter's page total, so
 # that most letters are laid out once; a wrong guess costs one more layout of that letter.
 PAGE_GUESS = {"notice": (1, 20), "lawyer": (2, 24), "statement": (1, 18), "plan": (1, 12), "board": (1, 24), "evidence": (1, 8),
+              "payorder": (2, 12), "suit": (3, 12),
               RECEIPT: (1, 16)}
 ROWS_PER_PAGE = 40
 

@@ -157,17 +157,24 @@ def test_the_respondent_is_served_at_the_confirmed_service_address_else_at_the_u
         assert "住址（送达地址）：" + printed in html_text(order, tmp_path / "c")
 
 
+def tracked_community(root) -> Community:
+    """court_stage_community with the lawyer letter's EMS number, delivery day and 文号 recorded."""
+    c = court_stage_community(root)
+    c.units["1-1-101"]["contacts"] = []
+    c.contact("1-1-101", "2026-03-01", "letter", "delivered", evidence="签收单 1")
+    c.contact("1-1-101", "2026-05-01", "lawyer_letter", "delivered", evidence="EMS 2", tracking="1190000260501",
+              delivered_on="2026-05-03", document="LS-20260501-1-1-101")
+    return c
+
+
 def test_each_demand_is_listed_with_its_tracking_number_delivery_day_and_document(tmp_path):
-    desk = court_stage_community(tmp_path / "c").desk(AS_OF)
-    state = state_of(desk, "1-1-101")
-    letter = next(c for c in state.contacts if c.channel == "lawyer_letter")
-    tracked = msgspec.structs.replace(letter, tracking="1190000260501", delivered_on=date(2026, 5, 3), document="LS-20260501-1-1-101")
-    contacts = tuple(tracked if c is letter else c for c in state.contacts)
-    units = tuple(msgspec.structs.replace(s, contacts=contacts) if s is state else s for s in desk.units)
-    for f in filings(msgspec.structs.replace(desk, units=units), tmp_path / "c"):
-        text = html_text(f, tmp_path / "c")
+    c = tracked_community(tmp_path / "c")
+    for f in filings(c.desk(AS_OF), c.root):
+        text = html_text(f, c.root)
         assert "催告缴纳欠费（文号LS-20260501-1-1-101）已送达，2026年5月3日送达，邮件号1190000260501EMS2" in text
         assert "2026-03-01书面通知催告缴纳欠费已送达签收单1" in text
+        if f.kind == "suit":  # the limitation chain names what the envelope held, its number and the day it arrived
+            assert "2026年5月3日催告（文号LS-20260501-1-1-101，邮件号1190000260501，EMS2）" in text  # the day it arrived
 
 
 def test_the_suit_gives_each_group_of_charges_its_limitation_chain(tmp_path):
@@ -210,16 +217,12 @@ def test_a_committee_claiming_in_its_own_right_lists_its_filing_and_the_assembly
 
 
 def test_a_demands_delivery_record_is_cited_and_a_missing_one_goes_on_the_checklist(tmp_path):
-    desk = court_stage_community(tmp_path / "c").desk(AS_OF)
-    _evidence, text, note = evidence_pair(desk, tmp_path / "c")
+    c = court_stage_community(tmp_path / "c")
+    _evidence, text, note = evidence_pair(c.desk(AS_OF), c.root)
     assert "□证据第8项：2026-03-01的书面通知：台账未记录送达日期和邮件号" in note  # 7 is the authorisation
     assert "□证据第9项：2026-05-01的律师函：台账未记录送达日期和邮件号" in note
-    state = state_of(desk, "1-1-101")
-    letter = next(c for c in state.contacts if c.channel == "lawyer_letter")
-    tracked = msgspec.structs.replace(letter, tracking="1190000260501", delivered_on=date(2026, 5, 3), document="LS-20260501-1-1-101")
-    contacts = tuple(tracked if c is letter else c for c in state.contacts)
-    units = tuple(msgspec.structs.replace(s, contacts=contacts) if s is state else s for s in desk.units)
-    _evidence, text, note = evidence_pair(msgspec.structs.replace(desk, units=units), tmp_path / "c")
+    c = tracked_community(tmp_path / "t")
+    _evidence, text, note = evidence_pair(c.desk(AS_OF), c.root)
     assert "2026年5月1日律师函（文号LS-20260501-1-1-101）及送达凭证：EMS2" in text
     assert "2026年5月1日向业主1-1-101催告缴纳欠费，邮件号1190000260501，2026年5月3日送达；诉讼时效自此中断" in text
     assert "证据第9项" not in note and "证据第8项" in note
