@@ -13,8 +13,8 @@ Each is a ``letters.Letter`` rendered like every letter (``print_run``). Who get
   (诉讼时效规定第十二条). None for a unit already before a court (``before_court``). It claims what the evidence list claims: principal in time, the late fee
   only where ``letters.claims_late_fee``; barred charges never.
 - ``authority`` (授权委托书, one per community): the creditor is not the issuer and no
-  authorisation covers the day, or the one that does ends within ``RENEW_DAYS``: a new one for the
-  creditor to sign, from the day after the last one ends (or the day itself), recorded back as an
+  authorisation covers the day, or the one that does ends within ``RENEW_DAYS`` and none is recorded to
+  follow it: a new one for the creditor to sign, from the first day none covers, recorded back as an
   ``authorisations`` entry whose ``document`` is the form's 文号.
 - ``assignment`` (债权转让通知书, one per unit): a unit with opening items, unpaid and still in time,
   that have no ``assignment_notified``: the previous manager (name left blank, the data has none)
@@ -128,17 +128,19 @@ def mediation_forms(desk: Desk, laws) -> list[Letter]:
 
 def authority_forms(desk: Desk, laws) -> list[Letter]:
     """One 授权委托书 for the community when the creditor is not the issuer and no authorisation covers the
-    day or the one in force ends within ``RENEW_DAYS`` days."""
+    day or the one in force ends within ``RENEW_DAYS`` days with none recorded to follow it; it starts on the
+    first day none covers."""
     policy = desk.policy
     if policy.issuer_is_creditor:
         return []
-    current = policy.authorisation_on(desk.as_of)
-    if current is not None and (current.valid_until is None or current.valid_until > desk.as_of + timedelta(days=RENEW_DAYS)):
-        return []
-    start = current.valid_until + timedelta(days=1) if current else desk.as_of
+    horizon = desk.as_of + timedelta(days=RENEW_DAYS)
+    start, current = desk.as_of, None
+    while (following := policy.authorisation_on(start)) is not None:  # one already signed to follow counts
+        if following.valid_until is None or following.valid_until > horizon:
+            return []
+        start, current = following.valid_until + timedelta(days=1), following
     previous = sorted((a for a in policy.authorisations if a != current), key=lambda a: a.valid_from)
-    return [_form(desk, laws, "authority", None, current=current, start=start, previous=previous,
-                  channels=policy.payment_channels)]
+    return [_form(desk, laws, "authority", None, current=current, start=start, previous=previous)]
 
 
 def assignment_forms(desk: Desk, laws) -> list[Letter]:

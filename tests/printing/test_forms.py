@@ -142,9 +142,20 @@ def test_an_authority_form_starts_on_the_day_when_none_covers_it(tmp_path):
     assert form.context["start"] == AS_OF and form.context["current"] is None
 
 
-def test_no_authority_form_while_one_runs_past_30_days_or_when_the_issuer_is_the_creditor(tmp_path):
+def test_a_renewal_that_itself_ends_within_30_days_is_renewed_from_the_day_after_it(tmp_path):
+    c = _court_community(tmp_path / "c", until="2026-11-30")
+    c.policy_extra["authorisations"].append({"from": "2026-12-01", "until": "2026-12-15", "document": "授权委托书 2026-02"})
+    [form] = letters_for(c.desk(AS_OF), c.root, "authority")
+    assert form.context["start"] == date(2026, 12, 16) and form.context["current"].document == "授权委托书 2026-02"
+    assert [a.document for a in form.context["previous"]] == ["授权委托书 2025-01"]
+
+
+def test_no_authority_form_while_one_runs_past_30_days_or_one_follows_or_when_the_issuer_is_the_creditor(tmp_path):
     assert letters_for(_court_community(tmp_path / "a", until="2026-12-23").desk(AS_OF), tmp_path / "a", "authority") == []
     assert letters_for(_court_community(tmp_path / "b", until=None).desk(AS_OF), tmp_path / "b", "authority") == []
+    signed = _court_community(tmp_path / "s")
+    signed.policy_extra["authorisations"].append({"from": "2026-12-11", "document": "授权委托书 2026-02"})
+    assert letters_for(signed.desk(AS_OF), signed.root, "authority") == []  # the next one is already signed
     own = Community(tmp_path / "own", dunning=fixture_value("dunning"))
     own.unit("1-1-101", billing_start="2025-01-01")
     assert letters_for(own.desk(AS_OF), own.root, "authority") == []
