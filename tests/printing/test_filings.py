@@ -14,7 +14,12 @@ from generator import pipeline
 from generator.content.legal import load_legal
 from generator.core.model import Court, Creditor, ServiceAddress
 from generator.printing.dossier import plan_all
-from generator.printing.filings import FILING_TITLES, filing_letters
+from generator.printing.filings import (
+    FILING_LAWS,
+    FILING_TITLES,
+    filing_laws,
+    filing_letters,
+)
 from generator.printing.letters import claims_late_fee
 from generator.printing.print_run import render_planned
 from generator.rules.courtfees import case_fee, payment_order_fee, simple_procedure_fee
@@ -238,3 +243,18 @@ def test_the_cover_note_says_what_is_not_claimed_and_what_settings_are_missing(t
     assert "没有写明它依据的合同条款" in note and "违约金" not in text
     assert "□管辖法院" in note and "□本省上一年度就业人员年平均工资" in note
     assert "900.00" not in text
+
+
+def test_every_filing_cites_articles_in_force_from_the_legal_book(demo_desk):
+    book = load_legal(PROJECT)
+    repealed = {r.id for r in book.repealed}
+    for kind, ids in FILING_LAWS.items():
+        assert all(book.has(i) for i in ids), kind  # the fallback when the book names no context for a kind
+        cited = filing_laws(book, kind)
+        assert cited and not {a.id for a in cited} & repealed, kind
+    for f in filings(demo_desk) + filings(demo_desk, kind="evidence_note"):
+        text = html_text(f)
+        for article in f.context["laws"]:
+            assert re.sub(r"\s+", "", article.citation) in text
+    suit = filings(demo_desk, kind="suit")[0]
+    assert {a.id for a in suit.context["laws"]} >= {"civil-procedure-122", "civil-procedure-124", "civil-code-944"}
