@@ -11,7 +11,8 @@ from generator.rules.engine import Desk
 
 TITLES = LETTER_TITLES | FILING_TITLES | FORM_TITLES
 PREFIXES = LETTER_PREFIXES | FILING_PREFIXES | FORM_PREFIXES
-COURT_KINDS = frozenset(FILING_TITLES) | {"evidence"}  # a household's case file: the queue links them at the court stage
+# a household's case file (the filings, the evidence list, the mediation application): the queue links them on its row
+COURT_KINDS = frozenset(FILING_TITLES) | {"evidence", "mediation"}
 
 
 def for_court(letter: Letter) -> bool:
