@@ -134,6 +134,13 @@ class LimitationRule(Record):
     warn_days: int = 180
 
 
+class ComplaintRule(Record):
+    """How the desk treats complaints (policy ``complaints:``); the defaults apply when the policy is silent."""
+
+    hold_lawyer_days: int = 60  # no lawyer letter while a complaint is open and younger than this
+    call_after_days: int = 3  # call again within this many days of a resolution the owner confirmed
+
+
 class Policy(Record):
     community: str
     issuer: Issuer
@@ -149,6 +156,7 @@ class Policy(Record):
     holidays: tuple[HolidayYear, ...] = ()
     delivery_days: int = 7  # days a letter may take to arrive: its printed latest date allows for them
     court: Court | None = None  # where claims are filed; None: court papers print blanks and no small-claims verdict
+    complaints: ComplaintRule = ComplaintRule()  # how open and resolved complaints change the desk
 
     @property
     def creditor_name(self) -> str:
@@ -232,6 +240,38 @@ class Consent(Record):
     withdrawn: date | None = None  # 第十五条: consent may be withdrawn
 
 
+class ComplaintUpdate(Record):
+    """A step taken on a complaint (a repair visit, a reply to the owner)."""
+
+    date: date
+    text: str
+    by: str = ""
+
+
+class Complaint(Record):
+    """A service complaint or a dispute in the unit's owner file (``complaints:``, issue 16).
+
+    Open until ``resolved``; ``confirmed`` is the day the owner accepted the fix. ``disputed`` names the
+    billing periods the owner disputes because of it (shown apart on the unit page and statements).
+    """
+
+    opened: date
+    category: str  # repair | cleaning | security | parking | noise | fees | legacy | other
+    said: str  # what the owner said, in their words
+    owner: str  # who handles it (a staff member or committee member)
+    pos: Pos
+    promised: date | None = None  # the day the handler promised it would be fixed
+    updates: tuple[ComplaintUpdate, ...] = ()
+    resolved: date | None = None
+    resolution: str = ""  # how it was resolved
+    confirmed: date | None = None  # the owner confirmed the resolution on this day
+    evidence: str = ""
+    disputed: tuple[str, ...] = ()  # periods the owner disputes because of it (e.g. 2026-07~2026-09)
+
+    def open_on(self, day: date) -> bool:
+        return self.opened <= day and (self.resolved is None or self.resolved > day)
+
+
 class Unit(Record):
     id: str
     type: str
@@ -246,6 +286,7 @@ class Unit(Record):
     pos: RecordPos  # where each key was written: reading gives a unit its mapping's positions
     service_address: ServiceAddress | None = None
     consents: tuple[Consent, ...] = ()
+    complaints: tuple[Complaint, ...] = ()
 
     def consented(self, kind: str, day: date) -> bool:
         """A consent of ``kind`` given on or before ``day`` and not withdrawn by then."""
