@@ -1,0 +1,106 @@
+"""The complaints page's figures on a five-unit community, counted by hand (issue 16).
+
+Fee: 2.00/m² a month on 100 m², due on the 15th from 2026-01: by 2026-11-20 each unit owes 11 × 200 = 2,200.
+
+    unit     paid    complaints (opened → resolved, handler, promised)
+    1-1-101  0       repair 10-01 open, 张工, promised 10-15 · cleaning 03-10 → 03-20 (10 days), confirmed 03-21
+    1-1-102  1,000   parking 11-05 open, 李主任 · legacy 11-10 → 11-18 (8 days)
+    1-1-103  2,200   noise 09-01 open, 张工, promised 12-01
+    1-1-104  0       fees 11-19 → 11-20 (1 day) · other 11-25 (after as_of: not counted)
+    1-1-105  0       repair 2025-10-10 → 2026-01-05 (87 days)
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import msgspec
+import pytest
+
+from generator.core.diagnostics import Pos
+from generator.core.model import Complaint
+from generator.views.complaints import CATEGORIES, age_group, complaints_view
+from tests.community import Community
+
+AS_OF = "2026-11-20"
+
+
+def complaint(opened: str, category: str, owner: str = "张工", **extra) -> Complaint:
+    days = {k: date.fromisoformat(v) if k in ("promised", "resolved", "confirmed") else v for k, v in extra.items()}
+    return Complaint(date.fromisoformat(opened), category, "业主反映的问题", owner, Pos("owners/x.yaml", 1, 1), **days)
+
+
+COMPLAINTS = {
+    "1-1-101": (complaint("2026-10-01", "repair", promised="2026-10-15"),
+                complaint("2026-03-10", "cleaning", resolved="2026-03-20", confirmed="2026-03-21")),
+    "1-1-102": (complaint("2026-11-05", "parking", "李主任"), complaint("2026-11-10", "legacy", resolved="2026-11-18")),
+    "1-1-103": (complaint("2026-09-01", "noise", promised="2026-12-01"),),
+    "1-1-104": (complaint("2026-11-19", "fees", resolved="2026-11-20"), complaint("2026-11-25", "other")),
+    "1-1-105": (complaint("2025-10-10", "repair", resolved="2026-01-05"),),
+}
+
+
+@pytest.fixture(scope="module")
+def view(tmp_path_factory):
+    c = Community(tmp_path_factory.mktemp("complaints"))
+    for unit_id in COMPLAINTS:
+        c.unit(unit_id)
+    c.payment("1-1-102", "2026-06-01", "1000.00")
+    c.payment("1-1-103", "2026-06-01", "2200.00")
+    desk = c.desk(AS_OF)
+    units = tuple(msgspec.structs.replace(s, unit=msgspec.structs.replace(s.unit, complaints=COMPLAINTS[s.unit.id]))
+                  for s in desk.units)
+    return complaints_view(msgspec.structs.replace(desk, units=units))
+
+
+def test_open_complaints_are_listed_oldest_first_with_their_age_and_days_past_the_promise(view):
+    rows = [(r.state.unit.id, r.complaint.category, r.age, r.overdue) for r in view.open]
+    assert rows == [("1-1-103", "noise", 80, 0), ("1-1-101", "repair", 50, 36), ("1-1-102", "parking", 15, 0)]
+
+
+def test_only_a_promise_already_passed_is_overdue(view):
+    assert [(r.state.unit.id, r.overdue, r.complaint.promised) for r in view.overdue] == [("1-1-101", 36, date(2026, 10, 15))]
+
+
+def test_each_handler_has_their_open_complaints_by_age_group(view):
+    assert [(h.handler, h.ages, h.open, h.overdue, h.oldest) for h in view.handlers] == [
+        ("张工", (0, 0, 1, 1), 2, 1, 80), ("李主任", (0, 1, 0, 0), 1, 0, 15),
+    ]
+
+
+def test_age_groups_meet_at_their_edges():
+    assert [age_group(d) for d in (0, 7, 8, 30, 31, 60, 61, 400)] == [0, 0, 1, 1, 2, 2, 3, 3]
+
+
+def test_arrears_held_are_what_units_in_arrears_with_an_open_complaint_owe(view):
+    # 1-1-103 has an open complaint but owes nothing; 1-1-104 and 1-1-105 owe but have none open
+    assert [(r.state.unit.id, r.state.outstanding) for r in view.held] == [("1-1-101", Decimal("2200.00")), ("1-1-102", Decimal("1200.00"))]
+    assert view.held_amount == Decimal("3400.00")
+
+
+def test_complaint_rate_counts_units_with_a_complaint_opened_in_the_month_over_all_units(view):
+    months = {m.month: m for m in view.months}
+    assert view.months[0].month == "2025-12" and view.this_month.month == "2026-11" and len(view.months) == 12
+    assert view.units == 5
+    # November: three complaints opened by as_of (parking, legacy at 1-1-102; fees at 1-1-104) in two units: 2 / 5
+    assert (months["2026-11"].opened_total, months["2026-11"].units, months["2026-11"].rate) == (3, 2, Decimal("0.4000"))
+    assert (months["2026-03"].units, months["2026-03"].rate) == (1, Decimal("0.2000"))
+    assert (months["2026-02"].units, months["2026-02"].rate) == (0, Decimal("0.0000"))
+
+
+def test_categories_by_month_count_each_complaint_opened_in_its_month(view):
+    months = {m.month: dict(zip(CATEGORIES, m.opened)) for m in view.months}
+    assert {k: n for k, n in months["2026-11"].items() if n} == {"parking": 1, "legacy": 1, "fees": 1}
+    assert {k: n for k, n in months["2026-10"].items() if n} == {"repair": 1}
+    assert {k: n for k, n in months["2026-09"].items() if n} == {"noise": 1}
+    assert sum(sum(m.opened) for m in view.months) == 6  # 2025-10's repair falls before the window, 11-25's after as_of
+
+
+def test_average_resolution_days_are_over_the_complaints_resolved_in_the_month(view):
+    figures = {m.month: (m.resolved, m.average_days) for m in view.months if m.resolved}
+    # March: 10 days; November: (8 + 1) / 2; January: opened 2025-10-10, resolved 2026-01-05
+    assert figures == {"2026-01": (1, Decimal("87.0")), "2026-03": (1, Decimal("10.0")), "2026-11": (2, Decimal("4.5"))}
+
+
+def test_totals_count_complaints_opened_by_as_of_and_those_resolved_and_confirmed(view):
+    assert (view.total, view.resolved, view.confirmed) == (7, 4, 1)
