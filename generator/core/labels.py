@@ -44,6 +44,11 @@ PARTY = {"issuer": "落款单位", "creditor": "债权人"}
 COVERS = {"in_time": "未过时效的欠费", "all": "全部欠费"}
 PLAN_LATE_FEE = {"accrue": "照常计算", "freeze": "停止计算"}
 BASIS = {"area": "按面积", "unit": "按户"}
+# A complaint's category (issue 16, owner file ``complaints:``)
+COMPLAINT_CATEGORY = {
+    "repair": "维修", "cleaning": "保洁", "security": "安保", "parking": "停车", "noise": "噪音",
+    "fees": "收费", "legacy": "历史遗留", "other": "其他",
+}
 # The prefix of each kind of letter's 文号 (printing's PREFIXES: TZ-20261122-1-1-101), with its name: a
 # contact's ``document`` naming another prefix gets a warning. tests/reading/test_delivery_proof.py keeps
 # this in step with ``printing.dossier.PREFIXES``: a new kind of letter adds its prefix here too.
@@ -53,7 +58,7 @@ DOCUMENT_PREFIXES = {
     "TJ": "调解申请书", "SQ": "授权委托书", "ZR": "债权转让通知书",
 }
 # Every enum of the data with its words: one value's word names no other value of the same enum
-ENUMS = (CHANNEL, OUTCOME, REASON, OCCUPANCY, METHOD, APPLIES_TO, PURPOSE, PARTY, COVERS, PLAN_LATE_FEE, BASIS)
+ENUMS = (CHANNEL, OUTCOME, REASON, OCCUPANCY, METHOD, APPLIES_TO, PURPOSE, PARTY, COVERS, PLAN_LATE_FEE, BASIS, COMPLAINT_CATEGORY)
 
 
 def enum_words(choices) -> Mapping[str, str]:

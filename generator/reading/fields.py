@@ -97,6 +97,7 @@ ENUM_WORDS = {
     "party": "issuer（落款单位的人员，默认）、creditor（债权人自己的人员）",
     "covers": "in_time（只承认未过诉讼时效的欠费，默认）、all（承认全部欠费，包括已过诉讼时效的）",
     "late_fee": "accrue（违约金照常计算，默认）、freeze（按期履行期间违约金停止计算）",
+    "category": "repair（维修）、cleaning（保洁）、security（安保）、parking（停车）、noise（噪音）、fees（收费）、legacy（历史遗留）、other（其他）",
 }
 
 Spec = dict  # {key: (Field, required)}
@@ -499,6 +500,36 @@ class DocumentNo(_Matching):
         return {"type": "string", "pattern": rf"^[A-Z]{{2,4}}-{YEAR_TEXT}\d{{4}}(-{unit})?$"}
 
 
+# A billing period as charges name it (``rules.billing.period_label``): one month, or a span of months.
+PERIOD = re.compile(r"(\d{4})-(\d{2})(?:~(\d{4})-(\d{2}))?")
+
+
+class Period(_Matching):
+    """A billing period, 2026-07 or 2026-07~2026-09 (``PERIOD``): real months, the first not after the last."""
+
+    __slots__ = ()
+    regex = PERIOD
+
+    def convert(self, r: Reader, node, key: str, value: str):
+        value = _Matching.convert(self, r, node, key, value.replace("～", "~"))
+        if value is BAD:
+            return BAD
+        y1, m1, y2, m2 = PERIOD.fullmatch(value).groups()
+        months = [(int(y1), int(m1))] + ([(int(y2), int(m2))] if y2 else [])
+        if any(not 1 <= month <= 12 or not FIRST_DATE.year <= year <= LAST_DATE.year for year, month in months):
+            return r.error(node, f"期间“{value}”里的月份不存在", "月份写两位数字 01 到 12，例如 2026-07 或 2026-07~2026-09")
+        if len(months) == 2 and months[0] >= months[1]:
+            return r.error(node, f"期间“{value}”的起始月份不早于结束月份", "先写起始月份，再写结束月份，例如 2026-07~2026-09；只有一个月就写 2026-07")
+        return value
+
+    def refuse(self, r: Reader, node, value: str):
+        return r.error(node, f"期间“{value}”的格式不对", "照账单上的期间写：一个月写 2026-07，几个月写 2026-07~2026-09")
+
+    def json_schema(self, record: RecordSchema = bare_record) -> dict:
+        month = rf"{YEAR_TEXT}-(0[1-9]|1[0-2])"
+        return {"type": "string", "pattern": rf"^{month}([~～]{month})?$"}
+
+
 # 统一社会信用代码 (GB 32100-2015): 18 characters of these 31, the last a check character.
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -710,3 +741,4 @@ unit_id = UnitId()
 stage_id = StageId()
 document_no = DocumentNo()
 credit_code = CreditCode()
+period = Period()

@@ -50,7 +50,7 @@ from generator.speed.forking import can_fork, in_background, in_two_processes
 from generator.speed.gcpause import paused_gc
 
 POLICY_PATH = "ledger/policy.yaml"
-CACHE_VERSION = 2  # bump when the records or the reading rules change
+CACHE_VERSION = 3  # bump when the records or the reading rules change
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,9 @@ from generator.core.model import (
     PURPOSES,
     REASONS,
     Authorisation,
+    Complaint,
+    ComplaintRule,
+    ComplaintUpdate,
     Consent,
     Contact,
     Court,
@@ -97,6 +100,7 @@ from generator.reading.fields import (
     document_no,
     money,
     optional_text,
+    period,
     stage_id,
     text,
     unit_id,
@@ -313,6 +317,7 @@ _HOLIDAY_SPEC = {"off": (ListOf(a_date), False), "work": (ListOf(a_date), False)
 MAX_DELIVERY_DAYS = 60
 DEFAULT_DELIVERY_DAYS = 7  # a registered letter inside a city arrives in a few days; returned mail takes longer
 _LETTERS_SPEC = {"delivery_days": (Integer(0, MAX_DELIVERY_DAYS), False)}
+_COMPLAINT_RULE_SPEC = {"hold_lawyer_days": (Integer(0, MAX_DAYS), False), "call_after_days": (Integer(0, MAX_DAYS), False)}
 
 
 def _organisation(kind: type, v: dict):
@@ -434,6 +439,7 @@ POLICY_SPEC = {
     "limitation": (Deferred(_LIMITATION_SPEC, "limitation"), False),
     "notice_board": (Deferred(_NOTICE_BOARD_SPEC, "notice_board"), False),
     "court": (Deferred(_COURT_SPEC, "court"), False),
+    "complaints": (Deferred(_COMPLAINT_RULE_SPEC, "complaint_rule"), False),
     "$schema": (optional_text, False),
 }
 
@@ -526,7 +532,16 @@ def read_policy(r: Reader, node) -> Policy | None:
         holidays=holidays,
         delivery_days=delivery_days,
         court=_court(r, values["court"]) if "court" in values else None,
+        complaints=_complaint_rule(r, values["complaints"]) if "complaints" in values else ComplaintRule(),
     )
+
+
+def _complaint_rule(r: Reader, node) -> ComplaintRule:
+    """How complaints change the desk; a key not written (or not readable) keeps its default."""
+    v = r.fields(node, "complaints（投诉处理）", _COMPLAINT_RULE_SPEC, partial=True) or {}
+    default = ComplaintRule()
+    hold, call = _get(v, "hold_lawyer_days"), _get(v, "call_after_days")
+    return ComplaintRule(default.hold_lawyer_days if hold is None else hold, default.call_after_days if call is None else call)
 
 
 # -- owners/<unit>.yaml --------------------------------------------------------
@@ -563,6 +578,20 @@ _CONTACT_SPEC = {
     "delivered_on": (a_date, False),
     "document": (document_no, False),
 }
+_COMPLAINT_UPDATE_SPEC = {"date": (a_date, True), "text": (text, True), "by": (optional_text, False)}
+_COMPLAINT_SPEC = {
+    "opened": (a_date, True),
+    "category": (Enum(tuple(labels.COMPLAINT_CATEGORY)), True),
+    "said": (text, True),
+    "owner": (optional_text, False),
+    "promised": (a_date, False),
+    "updates": (Deferred(_COMPLAINT_UPDATE_SPEC, "complaint_update", "list"), False),
+    "resolved": (a_date, False),
+    "resolution": (optional_text, False),
+    "confirmed": (a_date, False),
+    "evidence": (optional_text, False),
+    "disputed": (ListOf(period), False),
+}
 _NO_OWNERS = ("owners 至少要有一位业主", "在 owners 下写上业主，例如 - {name: 王丽, phone: \"13800000000\"}")
 UNIT_SPEC = {
     "unit": (unit_id, True),
@@ -577,6 +606,7 @@ UNIT_SPEC = {
     "service_address": (Deferred(_SERVICE_ADDRESS_SPEC, "service_address"), False),
     "consents": (Deferred(_CONSENT_SPEC, "consent", "list"), False),
     "contacts": (Deferred(_CONTACT_SPEC, "contact", "list"), False),
+    "complaints": (Deferred(_COMPLAINT_SPEC, "complaint", "list"), False),
     "$schema": (optional_text, False),
 }
 
@@ -644,6 +674,46 @@ def _read_contact(r: Reader, node, unit: str = "") -> Contact | None:
     )
 
 
+def _complaint_updates(r: Reader, node, opened: date | None) -> tuple[ComplaintUpdate, ...]:
+    out = []
+    for item in r.sequence(node, "updates（处理进展）") or []:
+        u = r.fields(item, "处理进展", _COMPLAINT_UPDATE_SPEC, partial=True)
+        if u is None:
+            continue
+        day = _get(u, "date")
+        if day is not None and opened is not None and day < opened:
+            r.error(r.value_of(item, "date"), f"处理进展的日期 {day} 早于投诉日期 {opened}", "检查两个日期：进展记在投诉之后")
+        out.append(ComplaintUpdate(day, _get(u, "text"), _get(u, "by", "")))
+    return tuple(out)
+
+
+def _read_complaint(r: Reader, node) -> Complaint | None:
+    """A complaint (issue 16): open until ``resolved``; the owner's confirmation only after it."""
+    v = r.fields(node, "投诉记录", _COMPLAINT_SPEC, partial=True)
+    if v is None:
+        return None
+    opened, promised, resolved, confirmed = (_get(v, key) for key in ("opened", "promised", "resolved", "confirmed"))
+    if opened is not None and resolved is not None and resolved < opened:
+        r.error(r.value_of(node, "resolved"), f"解决日期 {resolved} 早于投诉日期 {opened}", "检查两个日期：opened 写业主投诉的日子，resolved 写问题解决的日子")
+    if confirmed is not None and "resolved" not in v:
+        r.error(r.value_of(node, "confirmed"), "写了业主确认日期（confirmed），却没有写解决日期（resolved）",
+                "业主确认的是解决结果：先写 resolved（解决日期）和 resolution（怎么解决的），还没解决就删除 confirmed")
+    elif confirmed is not None and resolved is not None and confirmed < resolved:
+        r.error(r.value_of(node, "confirmed"), f"业主确认日期 {confirmed} 早于解决日期 {resolved}", "检查两个日期：业主在问题解决之后才能确认")
+    if promised is not None and opened is not None and promised < opened:
+        r.warn(r.value_of(node, "promised"), f"承诺解决日期 {promised} 早于投诉日期 {opened}", "检查承诺日期是否写错")
+    if resolved is not None and not _get(v, "resolution", ""):
+        r.warn(r.value_of(node, "resolved"), "投诉写了解决日期，却没有写怎么解决的（resolution）", "补上 resolution，例如 已更换水管并回访；回访业主时要用到")
+    if not _get(v, "owner", ""):
+        r.warn(node, "投诉没有写负责人（owner）", "写上负责处理这件投诉的人，例如 owner: 物业客服 李娜；没有负责人的投诉没人跟进")
+    updates = _complaint_updates(r, v["updates"], opened) if "updates" in v else ()
+    return Complaint(
+        opened=opened, category=_get(v, "category"), said=_get(v, "said"), owner=_get(v, "owner", ""), pos=r.pos(node),
+        promised=promised, updates=updates, resolved=resolved, resolution=_get(v, "resolution", ""), confirmed=confirmed,
+        evidence=_get(v, "evidence", ""), disputed=tuple(_get(v, "disputed", ()) or ()),
+    )
+
+
 def _read_opening(r: Reader, node, start: date | None) -> tuple[Opening, ...]:
     """Opening arrears: one mapping (v1) or a list of items, each its own charge (v2)."""
     items = r.sequence(node, "opening（期初欠费）") if type(node) is SequenceNode or type(node) is list else [node]
@@ -708,13 +778,19 @@ def read_unit(r: Reader, node, expected_id: str) -> Unit | None:
             contact = _read_contact(r, contact_node, expected_id)
             if contact is not None:
                 contacts.append(contact)
+    complaints = []
+    if "complaints" in v:
+        for complaint_node in r.sequence(v["complaints"], "complaints（投诉记录）") or []:
+            complaint = _read_complaint(r, complaint_node)
+            if complaint is not None:
+                complaints.append(complaint)
     if unit is None or unit != expected_id:
         return None  # entries cannot be matched to it: the file's own errors say why
     return Unit(
         id=unit, type=_get(v, "type"), area=_get(v, "area"), billing_start=start,
         occupancy=_get(v, "occupancy", "self"), owners=_get(v, "owners"), tenant=_get(v, "tenant"),
         tags=_get(v, "tags", ()), opening=opening, contacts=tuple(contacts), pos=r.record_pos(node),
-        service_address=service_address, consents=consents,
+        service_address=service_address, consents=consents, complaints=tuple(complaints),
     )
 
 

@@ -147,13 +147,17 @@ def _at(pos, key: str):
 
 
 def _check_owner_dates(ledger: Ledger, today: date) -> list[Diagnostic]:
-    """Dates in owner files that record events (v2): not after today, like contacts."""
+    """Dates in owner files that record events (v2, complaints): not after today, like contacts."""
     problems: list[Diagnostic] = []
     for unit in ledger.units:
         events = [(item.pos, item.assignment_notified, "债权转让通知") for item in unit.opening if item.assignment_notified]
         if unit.service_address is not None:
             events.append((_at(unit.pos, "service_address"), unit.service_address.confirmed, "送达地址确认"))
         events += [(_at(unit.pos, "consents"), consent.date, "同意") for consent in unit.consents]
+        for complaint in unit.complaints:  # promised may lie ahead: it is a promise
+            events += [(complaint.pos, complaint.opened, "投诉"), (complaint.pos, complaint.resolved, "投诉解决"),
+                       (complaint.pos, complaint.confirmed, "业主确认")]
+            events += [(complaint.pos, update.date, "处理进展") for update in complaint.updates]
         for pos, when, what in events:
             if when is not None and when > today:
                 problems.append(error(pos, f"{what}日期 {when} 晚于今天", "检查年份或月份是否写错；未来的事请到时再记"))
