@@ -13,6 +13,7 @@ from typing import Callable, TypeVar
 from generator.core.lookup import find
 from generator.core.model import (
     REACHED_OUTCOMES,
+    Complaint,
     Contact,
     Ledger,
     Payment,
@@ -26,6 +27,11 @@ from generator.core.money import ZERO
 from generator.rules.aging import aging
 from generator.rules.allocation import Piece, allocate, credit_order, own_events
 from generator.rules.billing import KIND_OPENING, Charge, unit_charges
+from generator.rules.complaints import (
+    disputed_periods,
+    latest_confirmed,
+    open_complaints,
+)
 from generator.rules.dunning import current_stage
 from generator.rules.followup import (
     NextAction,
@@ -110,6 +116,10 @@ class UnitState(Record):
     next_action: NextAction
     reasons: tuple[str, ...]  # arrears reasons from the contact log, most recent first
     last_reached: date | None  # the last contact that reached the owner, or the last plan signed with them
+    complaints: tuple[Complaint, ...] = ()  # opened by as_of, oldest first (issue 16)
+    open_complaints: tuple[Complaint, ...] = ()  # of those, the ones not resolved by as_of
+    latest_confirmed: Complaint | None = None  # the complaint whose resolution the owner confirmed last
+    disputed: tuple[str, ...] = ()  # the billing periods the open complaints dispute (rules.complaints.is_disputed)
 
     @property
     def in_arrears(self) -> bool:
@@ -248,10 +258,12 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
     stage = current_stage(policy.dunning, contacts, oldest_due, as_of)
     plan = latest_plan(plans, payments, as_of)
     promises = promise_states(contacts, payments, as_of)
+    complaints = tuple(sorted((c for c in unit.complaints if c.opened <= as_of), key=lambda c: c.opened))
     action = next_action(
         stages=policy.dunning, stage=stage, contacts=contacts, oldest_due=oldest_due,
         outstanding=outstanding, plan=plan, promises=promises, as_of=as_of,
         authority=None if policy.issuer_may_demand(as_of) else policy, barred=limitation.expired_amount,
+        complaints=complaints, complaint_rule=policy.complaints,
     )
     reasons: list[str] = []
     for contact in reversed(contacts):
@@ -272,6 +284,8 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
         oldest_due=oldest_due, days_overdue=(as_of - oldest_due).days if oldest_due else None,
         aging=aging(overdue_rows), stage=stage, plan=plan, limitation=limitation,
         promises=tuple(promises), next_action=action, reasons=tuple(reasons), last_reached=last_reached,
+        complaints=complaints, open_complaints=open_complaints(complaints, as_of),
+        latest_confirmed=latest_confirmed(complaints, as_of), disputed=disputed_periods(complaints, as_of),
     )
 
 

@@ -4,6 +4,14 @@ Priority: an installment plan in force, then a promise to pay (kept waiting
 or broken), then the dunning ladder (do the stage's action, wait out a
 letter's ``wait_days`` or a lawyer letter's ``deadline_days``, repeat what
 the next stage ``requires``, or escalate when its ``after_days`` come).
+
+Complaints (issue 16) bend the ladder: while a complaint is open, any step
+past the notice stage becomes "先处理投诉" (``complaint``) as long as the
+complaint is younger than the policy's ``hold_lawyer_days``; after that the
+step goes ahead, its text still led by the complaint. A resolution the owner
+confirmed is a reason to call again within ``call_after_days``
+(``complaint_resolved``) until a contact after the confirmation is logged.
+
 The user guide (docs/guide/rules.md) describes the same rules.
 """
 from __future__ import annotations
@@ -11,9 +19,26 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+import msgspec
+
 from generator.core import labels
-from generator.core.model import Contact, Payment, Policy, Stage
+from generator.core.model import (
+    Complaint,
+    ComplaintRule,
+    Contact,
+    Payment,
+    Policy,
+    Stage,
+)
 from generator.core.money import ZERO, fmt_grouped
+from generator.rules.complaints import (
+    complaint_hold_why,
+    complaint_summary,
+    complaint_title,
+    holds_lawyer,
+    latest_confirmed,
+    open_complaints,
+)
 from generator.rules.dunning import fulfilment_counts, fulfils
 from generator.rules.plans import BEHIND, ON_TRACK, PlanState
 from generator.speed.records import Record
@@ -28,7 +53,7 @@ class PromiseState(Record):
 
 
 class NextAction(Record):
-    kind: str  # none | upcoming | do_stage | wait | repeat | escalate | final | plan | plan_behind | promise | promise_broken | barred | authorise
+    kind: str  # none | upcoming | do_stage | wait | repeat | escalate | final | plan | plan_behind | promise | promise_broken | barred | authorise | complaint | complaint_resolved
     date: date | None
     text: str
     why: str
@@ -56,6 +81,9 @@ def promise_states(contacts: tuple[Contact, ...], payments: list[Payment], as_of
     return states
 
 
+DEFAULT_COMPLAINT_RULE = ComplaintRule()
+
+
 def next_action(
     *,
     stages: tuple[Stage, ...],
@@ -68,17 +96,69 @@ def next_action(
     as_of: date,
     authority: Policy | None = None,
     barred: Decimal = ZERO,
+    complaints: tuple[Complaint, ...] = (),
+    complaint_rule: ComplaintRule = DEFAULT_COMPLAINT_RULE,
 ) -> NextAction:
     """The next step; ``authority``: the policy when no authorisation lets the issuer demand for the creditor today;
-    ``barred``: the overdue principal past limitation (when it is all of it, there is nothing to demand)."""
+    ``barred``: the overdue principal past limitation (when it is all of it, there is nothing to demand);
+    ``complaints``: the unit's complaints opened by ``as_of`` (they hold escalation, see the module's docstring)."""
     action = _next_action(stages, stage, contacts, oldest_due, outstanding, plan, promises, as_of, barred)
+    if action.kind in LADDER and outstanding > 0:
+        action = _with_complaints(action, stages, complaints, contacts, complaint_rule, as_of)
     if authority is not None and action.kind in DEMANDING:
         return _authorise(action, authority, as_of)
     return action
 
 
 # the actions that put the claim to the owner: the issuer needs the creditor's authority for them
-DEMANDING = frozenset({"do_stage", "repeat", "escalate", "final", "plan_behind", "promise_broken"})
+DEMANDING = frozenset({"do_stage", "repeat", "escalate", "final", "plan_behind", "promise_broken", "complaint_resolved"})
+# the dunning ladder's actions: the ones a complaint holds or a confirmed resolution replaces
+LADDER = frozenset({"upcoming", "do_stage", "wait", "repeat", "escalate", "final"})
+
+
+def resolved_call_text(rule: ComplaintRule) -> str:
+    return f"投诉已解决，{rule.call_after_days} 天内回访并再次沟通缴费"
+
+
+def _notice_position(stages: tuple[Stage, ...]) -> int:
+    """The index of the notice stage: the stage sending a ``notice``, else the first stage sending a letter, else the last."""
+    for i, s in enumerate(stages):
+        if s.letter == "notice":
+            return i
+    return next((i for i, s in enumerate(stages) if s.letter), len(stages) - 1)
+
+
+def _past_notice(action: NextAction, stages: tuple[Stage, ...]) -> bool:
+    ids = [s.id for s in stages]
+    if action.stage not in ids or action.kind not in ("do_stage", "repeat", "escalate", "final"):
+        return False
+    return ids.index(action.stage) > _notice_position(stages)
+
+
+def _with_complaints(action: NextAction, stages, complaints, contacts, rule: ComplaintRule, as_of: date) -> NextAction:
+    opened = open_complaints(complaints, as_of)
+    if opened:
+        if not _past_notice(action, stages):
+            return action
+        held = [c for c in opened if holds_lawyer(c, rule, as_of)]
+        if held:
+            first = held[0]
+            return NextAction("complaint", as_of,
+                              f"先处理投诉：{complaint_summary(first, as_of)}；原定下一步：{action.text}",
+                              complaint_hold_why(first, rule, as_of), action.stage, None)
+        oldest = opened[0]
+        return msgspec.structs.replace(
+            action, text=f"先处理投诉：{complaint_summary(oldest, as_of)}；同时{action.text}",
+            why=f"{action.why}；投诉 {oldest.opened} 提出，已超过 {rule.hold_lawyer_days} 天仍未解决，不再暂缓")
+    confirmed = latest_confirmed(complaints, as_of)
+    if confirmed is None or any(c.date > confirmed.confirmed for c in contacts):
+        return action
+    by = confirmed.confirmed + timedelta(days=rule.call_after_days)
+    if as_of > by:
+        return action
+    return NextAction("complaint_resolved", by, resolved_call_text(rule),
+                      f"业主 {confirmed.confirmed} 确认投诉{complaint_title(confirmed)}已解决："
+                      f"{confirmed.resolution or '已处理'}；趁热回访", action.stage, None)
 
 
 def _authorise(action: NextAction, policy: Policy, as_of: date) -> NextAction:
