@@ -47,6 +47,7 @@ from generator.content.playbook import (
 )
 from generator.core.diagnostics import sorted_diagnostics
 from generator.core.inert import for_markdown
+from generator.core.labels import COMPLAINT_CATEGORY
 from generator.core.money import ZERO
 from generator.core.paths import PROJECT_DIR
 from generator.reading.files import inside, own_files, read_own
@@ -57,9 +58,10 @@ from generator.rules.aging import BUCKET_NAMES
 from generator.rules.engine import Desk, UnitState
 from generator.rules.followup import channels_text
 from generator.site import config as siteconfig
-from generator.site.charts import aging_chart, cjk_family, rate_chart
+from generator.site.charts import aging_chart, cjk_family, complaint_chart, rate_chart
 from generator.site.config import SiteBuildError
 from generator.site.export import arrears_sheet, queue_sheet, workbook
+from generator.views.complaints import AGE_GROUPS, CATEGORIES, complaints_view
 from generator.views.dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
 from generator.views.unitpage import unit_history
 
@@ -335,6 +337,7 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
     book = playbook_or_error(inputs.root)
     advice = {state.unit.id: unit_advice(state, book, desk.policy) for state in desk.units}
     board = dashboard(desk)
+    complaints = complaints_view(desk)
     common = {"as_of": desk.as_of, "policy": desk.policy, "t": desk.totals}
     files: dict[str, str | bytes] = {}
     letters_by_unit: dict[str, list[LetterLink]] = {}
@@ -345,7 +348,9 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
     export = export_name(desk.as_of)
     lists = {"advice": advice, "letters": letters_by_unit, "export": export}
     try:
-        files["index.md"] = env.get_template("index.md.j2").render(common, d=board, aging_names=BUCKET_NAMES)
+        files["index.md"] = env.get_template("index.md.j2").render(common, d=board, cv=complaints, aging_names=BUCKET_NAMES)
+        files["complaints.md"] = env.get_template("complaints.md.j2").render(
+            common, cv=complaints, categories=COMPLAINT_CATEGORY, category_codes=CATEGORIES, age_groups=AGE_GROUPS)
         files["arrears.md"] = env.get_template("arrears.md.j2").render(common | lists, rows=arrears, unit_status=unit_status)
         files["queue.md"] = env.get_template("queue.md.j2").render(
             common | lists, queue=work, groups=QUEUE_GROUPS, horizon=QUEUE_HORIZON_DAYS,
@@ -373,6 +378,7 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
     family = cjk_family()
     files["charts/aging.svg"] = aging_chart(board.aging, family)
     files["charts/rates.svg"] = rate_chart(board.monthly_rates, family)
+    files["charts/complaints.svg"] = complaint_chart(complaints.months, COMPLAINT_CATEGORY, family)
     files["robots.txt"] = "User-agent: *\nDisallow: /\n"
     files[export.file] = workbook([arrears_sheet(arrears), queue_sheet(work, QUEUE_GROUPS)], desk.as_of)
     for folder in reversed(template_dirs(inputs.root, "site_templates", "assets")):  # the community's assets win

@@ -16,11 +16,14 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from generator.render.fonts import INSTALL_HINT, NoCJKFont  # noqa: E402
 from generator.rules.aging import BUCKET_NAMES  # noqa: E402
+from generator.views.complaints import CATEGORIES, ComplaintMonth  # noqa: E402
 from generator.views.dashboard import MonthRate  # noqa: E402
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Source Han Sans SC")
 TEAL = "#00897b"
 ORANGE = "#e64a19"
+# One colour per complaint category, in CATEGORIES order (distinct in print and for most colour vision)
+CATEGORY_COLOURS = ("#00897b", "#1e88e5", "#5e35b1", "#fb8c00", "#8d6e63", "#e53935", "#fdd835", "#9e9e9e")
 
 
 def cjk_family() -> str:
@@ -101,6 +104,41 @@ def rate_chart(rates: tuple[MonthRate, ...], family: str) -> str:
     axes.set_ylim(*rate_axis(ys))
     axes.set_xticks(ticks)
     axes.set_xticklabels(labels, rotation=60)
+    for label in axes.get_xticklabels() + axes.get_yticklabels():
+        label.set_fontfamily(family)
+        label.set_fontsize(7)
+    axes.grid(axis="y", alpha=0.3)
+    axes.spines[["top", "right"]].set_visible(False)
+    return _render(figure)
+
+
+def complaint_points(months: tuple[ComplaintMonth, ...]) -> tuple[list[int], list[list[int]], list[str]]:
+    """x (months since the first month shown, one place per month as in ``rate_points``), the counts of each
+    category (CATEGORIES order) at those places, and the month labels."""
+    if not months:
+        return [], [[] for _ in CATEGORIES], []
+    first = month_number(months[0].month)
+    xs = [month_number(m.month) - first for m in months]
+    return xs, [[m.opened[i] for m in months] for i in range(len(CATEGORIES))], [m.month for m in months]
+
+
+def complaint_chart(months: tuple[ComplaintMonth, ...], names: dict[str, str], family: str) -> str:
+    """Complaints opened each month, stacked by category; only the categories that occur are in the legend."""
+    figure = _figure(family)
+    axes = figure.add_subplot()
+    xs, counts, labels = complaint_points(months)
+    bottom = [0] * len(xs)
+    for code, colour, values in zip(CATEGORIES, CATEGORY_COLOURS, counts):
+        if any(values):
+            axes.bar(xs, values, bottom=bottom, color=colour, label=names.get(code, code))
+            bottom = [b + v for b, v in zip(bottom, values)]
+    axes.set_title("每月新受理的投诉（件，按类别）", fontfamily=family)
+    axes.set_xticks(xs)
+    axes.set_xticklabels(labels, rotation=60)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    if any(bottom):
+        axes.legend(prop={"family": family, "size": 7}, frameon=False, loc="upper left", ncols=4)
+        axes.set_ylim(0, max(bottom) * 1.35 + 1)  # room for the legend above the bars
     for label in axes.get_xticklabels() + axes.get_yticklabels():
         label.set_fontfamily(family)
         label.set_fontsize(7)

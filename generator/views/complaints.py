@@ -18,12 +18,13 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from generator.core.dates import month_index, month_start
+from generator.core.labels import COMPLAINT_CATEGORY
 from generator.core.model import Complaint
 from generator.core.money import ZERO
 from generator.rules.engine import Desk, UnitState
 
 # The categories in the order the page and the chart show them (the owner file's ``category``)
-CATEGORIES = ("repair", "cleaning", "security", "parking", "noise", "fees", "legacy", "other")
+CATEGORIES = tuple(COMPLAINT_CATEGORY)
 MONTHS_SHOWN = 12
 # Age groups of open complaints, in days: (label, lowest day, highest day or None)
 AGE_GROUPS = (("7 天内", 0, 7), ("8–30 天", 8, 30), ("31–60 天", 31, 60), ("60 天以上", 61, None))

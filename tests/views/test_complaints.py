@@ -18,20 +18,22 @@ import msgspec
 import pytest
 
 from generator.core.diagnostics import Pos
-from generator.core.model import Complaint
+from generator.core.model import Complaint, ComplaintUpdate
+from generator.rules.engine import Desk
 from generator.views.complaints import CATEGORIES, age_group, complaints_view
 from tests.community import Community
 
 AS_OF = "2026-11-20"
 
 
-def complaint(opened: str, category: str, owner: str = "张工", **extra) -> Complaint:
+def complaint(opened: str, category: str, owner: str = "张工", said: str = "业主反映的问题", **extra) -> Complaint:
     days = {k: date.fromisoformat(v) if k in ("promised", "resolved", "confirmed") else v for k, v in extra.items()}
-    return Complaint(date.fromisoformat(opened), category, "业主反映的问题", owner, Pos("owners/x.yaml", 1, 1), **days)
+    return Complaint(date.fromisoformat(opened), category, said, owner, Pos("owners/x.yaml", 1, 1), **days)
 
 
 COMPLAINTS = {
-    "1-1-101": (complaint("2026-10-01", "repair", promised="2026-10-15"),
+    "1-1-101": (complaint("2026-10-01", "repair", said="卫生间漏水 [点此](https://x.example) <b>", promised="2026-10-15",
+                          updates=(ComplaintUpdate(date(2026, 10, 8), "师傅上门查看", "张工"),)),
                 complaint("2026-03-10", "cleaning", resolved="2026-03-20", confirmed="2026-03-21")),
     "1-1-102": (complaint("2026-11-05", "parking", "李主任"), complaint("2026-11-10", "legacy", resolved="2026-11-18")),
     "1-1-103": (complaint("2026-09-01", "noise", promised="2026-12-01"),),
@@ -40,9 +42,10 @@ COMPLAINTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def view(tmp_path_factory):
-    c = Community(tmp_path_factory.mktemp("complaints"))
+def complaint_desk(root) -> Desk:
+    """The community above as of AS_OF, its complaints put on the units (the reading of ``complaints:`` is
+    tested under tests/reading/)."""
+    c = Community(root)
     for unit_id in COMPLAINTS:
         c.unit(unit_id)
     c.payment("1-1-102", "2026-06-01", "1000.00")
@@ -50,7 +53,12 @@ def view(tmp_path_factory):
     desk = c.desk(AS_OF)
     units = tuple(msgspec.structs.replace(s, unit=msgspec.structs.replace(s.unit, complaints=COMPLAINTS[s.unit.id]))
                   for s in desk.units)
-    return complaints_view(msgspec.structs.replace(desk, units=units))
+    return msgspec.structs.replace(desk, units=units)
+
+
+@pytest.fixture(scope="module")
+def view(tmp_path_factory):
+    return complaints_view(complaint_desk(tmp_path_factory.mktemp("complaints")))
 
 
 def test_open_complaints_are_listed_oldest_first_with_their_age_and_days_past_the_promise(view):
