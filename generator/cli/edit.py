@@ -1,7 +1,9 @@
-"""``cuijiao log / pay / waive / plan``: the editing helpers' command lines, asking in a terminal what is missing."""
+"""``cuijiao log / pay / waive / plan / complaint``: the editing helpers' command lines, asking in a terminal what is missing."""
 from __future__ import annotations
 
+import re
 import sys
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -28,15 +30,18 @@ from generator.core.money import fmt_grouped
 from generator.reading import fields
 from generator.workflow import undo
 from generator.workflow.edit import (
+    ComplaintChange,
     Edit,
     EditError,
     apply,
     check_with,
+    complaint_change_edit,
+    complaint_edit,
     contact_edit,
     designation_text,
     parse_date,
-    parse_document,
     parse_designation,
+    parse_document,
     parse_installment,
     parse_money,
     payment_edit,
@@ -55,6 +60,7 @@ _CHOICE_WORDS = {
     "method": (METHODS, labels.METHOD), "applies_to": (APPLIES_TO, labels.APPLIES_TO),
     "purpose": (PURPOSES, labels.PURPOSE), "party": (PARTIES, labels.PARTY), "covers": (COVERS, labels.COVERS),
     "late_fee": (PLAN_LATE_FEES, labels.PLAN_LATE_FEE),
+    "category": (tuple(labels.COMPLAINT_CATEGORY), labels.COMPLAINT_CATEGORY),
 }
 
 # why a contact needs evidence (民法典第一百九十五条: a demand for payment interrupts the limitation period)
@@ -460,10 +466,81 @@ def plan_command(obj, unit, signed, installments, note, covers, late_fee, file) 
             unit, f"{unit} {signed} 签订分期协议，共 {len(steps)} 期 {fmt_grouped(total)} 元{terms}")
 
 
+_PERIOD_SEPARATORS = re.compile(r"[,，、\s]+")
+
+
+def _periods(values: tuple[str, ...]) -> tuple[str, ...]:
+    """--disputed: billing periods as charges name them, 2026-07 or 2026-07~2026-09 (full-width too), given
+    one by one or separated by commas."""
+    out = []
+    for value in values:
+        for part in _PERIOD_SEPARATORS.split(unicodedata.normalize("NFKC", value).strip()):
+            if not part:
+                continue
+            if not fields.PERIOD.fullmatch(part):
+                raise click.BadParameter(f"“{part}”不是账期：一个月写 2026-07，几个月写 2026-07~2026-09")
+            out.append(part)
+    return tuple(out)
+
+
+@click.command("complaint", cls=CuijiaoCommand)
+@click.argument("unit", metavar="房号")
+@_date_option
+@click.option("--category", metavar="类别", callback=_callback(_choice("category")), help="新投诉的类别：" + _choices_text("category"))
+@click.option("--said", metavar="原话", help="新投诉：业主说了什么，尽量照原话记")
+@click.option("--owner", metavar="负责人", help="新投诉：负责处理的人，例如 物业客服 李娜")
+@click.option("--promised", callback=_callback(parse_date), metavar="日期", help="新投诉：负责人答应解决的日子")
+@click.option("--evidence", metavar="证据", help="新投诉：照片、维修单、录音等的文件名或存放位置")
+@click.option("--disputed", multiple=True, metavar="账期", callback=lambda ctx, param, value: _periods(value),
+              help="新投诉：业主因此有异议的账期，例如 2026-07 或 2026-07~2026-09（可写多次或用逗号分隔）")
+@click.option("--opened", callback=_callback(parse_date), metavar="日期",
+              help="更新已有的投诉时：它是哪天提出的（这一户只有一件未解决的投诉时不用写）")
+@click.option("--update", metavar="进展", help="记一步处理进展（日期用 --date，经办人用 --by）")
+@click.option("--by", metavar="姓名", help="这一步的经办人")
+@click.option("--resolved", callback=_callback(parse_date), metavar="日期", help="问题解决的日子")
+@click.option("--resolution", metavar="怎么解决的", help="怎么解决的，例如 已更换水管并回访")
+@click.option("--confirmed", callback=_callback(parse_date), metavar="日期", help="业主确认已解决的日子（须在解决之后）")
+@click.pass_obj
+def complaint_command(obj, unit, when, category, said, owner, promised, evidence, disputed, opened, update, by,
+                      resolved, resolution, confirmed) -> None:
+    """记一件投诉，或给已有的投诉记进展、解决和业主的确认（写入 owners/房号.yaml 的 complaints）。
+
+    新投诉：写 --category 和 --said（在终端里运行时会询问没写的项），--date 是投诉的日子。
+    已有的投诉：写 --update（--date 是这一步的日子）、--resolved 和 --resolution、--confirmed；
+    这一户有几件未解决的投诉时，用 --opened 写明是哪天提出的那一件。
+    """
+    _known_unit(obj, unit)
+    opening = category is not None or said is not None
+    if resolution and resolved is None and opening:
+        raise click.UsageError("写了 --resolution 就要同时写 --resolved（解决日期）")
+    if not opening and not (update or resolved or confirmed or resolution):
+        raise click.UsageError("新投诉请写 --category 和 --said；已有的投诉请写 --update、--resolved 或 --confirmed")
+    if opening and opened is not None:
+        raise click.UsageError("--opened 用来找已有的投诉；新投诉的日子请用 --date")
+    when = _day(obj, when, what="投诉日期" if opening else "进展日期") if opening or update else when
+    if resolved is not None and not resolution:
+        resolution = ask(None, "--resolution", "怎么解决的", hint="例如 已更换水管并回访；可留空", required=False)
+    change = ComplaintChange((when, update.strip(), (by or "").strip()) if update and update.strip() else None,
+                             resolved, (resolution or "").strip(), confirmed)
+    steps = "，".join(text for flag, text in ((change.update, f"{when} 进展：{(update or '').strip()}"),
+                                             (resolved, f"{resolved} 已解决"), (confirmed, f"{confirmed} 业主确认已解决")) if flag)
+    if not opening:
+        which = f"{opened} 提出的投诉" if opened else "投诉"
+        _finish(obj, lambda: complaint_change_edit(obj.root, unit, opened, change), unit, f"{unit} 的{which}：{steps}")
+        return
+    category = ask(category, "--category", "投诉类别", _choice("category"), hint=_choices_text("category"))
+    said = ask(said, "--said", "业主说了什么", hint="尽量照原话记")
+    owner = ask(owner, "--owner", "负责人", hint="负责处理这件投诉的人；没有负责人的投诉没人跟进", required=False)
+    _finish(obj, lambda: complaint_edit(obj.root, unit, when, category, said.strip(), owner=(owner or "").strip(),
+                                        promised=promised, evidence=(evidence or "").strip(), disputed=disputed,
+                                        change=change),
+            unit, f"{unit} {when} 投诉（{labels.COMPLAINT_CATEGORY[category]}）：{said.strip()}" + (f"；{steps}" if steps else ""))
+
+
 @click.command("undo", cls=CuijiaoCommand)
 @click.pass_obj
 def undo_command(obj) -> None:
-    """撤销 log、pay、waive、plan、match --write 最近一次写入的内容（还没有提交到 Git 时）。
+    """撤销 log、pay、waive、plan、complaint、match --write 最近一次写入的内容（还没有提交到 Git 时）。
 
     只在写入的文件还和写入时一模一样时撤销：之后又改过、或已经提交到 Git 的，不撤销，也不改动任何文件。
     同一次写入只能撤销一次。
@@ -475,4 +552,4 @@ def undo_command(obj) -> None:
         click.echo(visible(f"已删除 {path}（它是 {done.when} 的写入新建的：{done.what}）"))
 
 
-COMMANDS = (log_command, pay_command, waive_command, plan_command, undo_command)
+COMMANDS = (log_command, pay_command, waive_command, plan_command, complaint_command, undo_command)

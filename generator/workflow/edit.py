@@ -1,4 +1,5 @@
-"""Editing helpers: append a contact, payment, waiver or plan to the YAML for the committee.
+"""Editing helpers: append a contact, payment, waiver, plan or complaint to the YAML for the committee
+(and add a step, a resolution or the owner's confirmation to a complaint already there).
 
 Each change is made with ruamel.yaml's round-trip mode, so the comments,
 quoting and layout of the file stay as they were, and the new entry takes
@@ -857,10 +858,7 @@ def contact_edit(root: Path, unit: str, when: date, channel: str, outcome: str, 
                  tracking: str = "", delivered_on: date | None = None, document: str = "") -> Edit:
     """A contact; ``purpose``, ``party`` and ``covers`` (spec v2) are written only when they are not the defaults,
     the proof of delivery (``tracking``, ``delivered_on``, ``document``) only when given."""
-    path = f"owners/{unit}.yaml"
-    old = None if "/" in unit or unit.startswith(".") else read_text(root, path)  # owners/ holds each unit's file itself
-    if old is None:
-        raise EditError(f"找不到房号 {unit}：没有 {path}（房号写成 3-2-1802 这样，与 owners/ 里的文件名一致）")
+    path, old = _owner_text(root, unit)
     item = CommentedMap(date=when, channel=channel)
     if by:
         item["by"] = by
@@ -881,6 +879,137 @@ def contact_edit(root: Path, unit: str, when: date, channel: str, outcome: str, 
         if value:
             item[key] = DoubleQuotedScalarString(value) if key == "tracking" else value
     return append_item(path, old, "contacts", item, default_flow=False, flow_children=("promise",))
+
+
+# -- complaints (issue 16): a new one appended, an open one updated, resolved or confirmed in place ----------
+
+@dataclass(frozen=True, slots=True)
+class ComplaintChange:
+    """What ``cuijiao complaint`` adds to a complaint: a step taken, its resolution, the owner's confirmation."""
+
+    update: tuple[date, str, str] | None = None  # (day, what was done, by whom)
+    resolved: date | None = None
+    resolution: str = ""
+    confirmed: date | None = None
+
+
+def _owner_text(root: Path, unit: str) -> tuple[str, str]:
+    path = f"owners/{unit}.yaml"
+    old = None if "/" in unit or unit.startswith(".") else read_text(root, path)  # owners/ holds each unit's file itself
+    if old is None:
+        raise EditError(f"找不到房号 {unit}：没有 {path}（房号写成 3-2-1802 这样，与 owners/ 里的文件名一致）")
+    return path, old
+
+
+def _update_map(update: tuple[date, str, str]) -> CommentedMap:
+    day, text, by = update
+    item = CommentedMap(date=day, text=text)
+    if by:
+        item["by"] = by
+    item.fa.set_flow_style()  # one step, one line: - {date: 2026-11-20, text: 已上门查看, by: 李娜}
+    return item
+
+
+def _add_change(item: CommentedMap, change: ComplaintChange) -> None:
+    if change.update is not None:
+        updates = item.get("updates")
+        if not isinstance(updates, CommentedSeq):
+            item["updates"] = updates = CommentedSeq()
+        updates.append(_update_map(change.update))
+    for key, value in (("resolved", change.resolved), ("resolution", change.resolution), ("confirmed", change.confirmed)):
+        if value:
+            item[key] = value
+
+
+def complaint_edit(root: Path, unit: str, opened: date, category: str, said: str, *, owner: str = "",
+                   promised: date | None = None, evidence: str = "", disputed: tuple[str, ...] = (),
+                   change: ComplaintChange = ComplaintChange()) -> Edit:
+    """A new complaint appended to the unit's ``complaints``; ``change`` may already record a step or its end."""
+    path, old = _owner_text(root, unit)
+    item = CommentedMap(opened=opened, category=category, said=said)
+    for key, value in (("owner", owner), ("promised", promised), ("evidence", evidence)):
+        if value:
+            item[key] = value
+    if disputed:
+        item["disputed"] = _flow_list(disputed)
+    _add_change(item, change)
+    return append_item(path, old, "complaints", item, default_flow=False, flow_children=("disputed",))
+
+
+def _complaint_words(complaint: dict) -> str:
+    said = str(complaint.get("said", ""))
+    return f"{complaint.get('opened')} {complaint.get('category')}“{said[:20]}”"
+
+
+def pick_complaint(complaints: list, opened: date | None, change: ComplaintChange) -> int:
+    """Which of the unit's complaints (as the reader's plain values) ``change`` is for: the one opened on
+    ``opened``, else the only one still open (for a confirmation alone, the only one resolved but not confirmed)."""
+    items = [c if isinstance(c, dict) else {} for c in complaints]
+    if opened is not None:
+        found = [i for i, c in enumerate(items) if str(c.get("opened", "")).strip() == opened.isoformat()]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise EditError(f"这一户没有 {opened} 提出的投诉；新投诉请写 --category 和 --said")
+        raise EditError(f"这一户 {opened} 有 {len(found)} 件投诉，无法确定是哪一件：请直接编辑房屋文件")
+    confirming = change.confirmed is not None and change.update is None and change.resolved is None
+    if confirming:
+        found = [i for i, c in enumerate(items) if c.get("resolved") not in (None, *_NULLS) and c.get("confirmed") in (None, *_NULLS)]
+        what = "已解决、业主尚未确认的投诉"
+    else:
+        found = [i for i, c in enumerate(items) if c.get("resolved") in (None, *_NULLS)]
+        what = "未解决的投诉"
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise EditError(f"这一户没有{what}；新投诉请写 --category 和 --said")
+    listed = "；".join(_complaint_words(items[i]) for i in found)
+    raise EditError(f"这一户有 {len(found)} 件{what}（{listed}）：请用 --opened 写明是哪天提出的那一件")
+
+
+def complaint_change_edit(root: Path, unit: str, opened: date | None, change: ComplaintChange) -> Edit:
+    """The unit's file with ``change`` made to one of its complaints (``pick_complaint``), comments and quoting
+    kept; nothing else in the file is read differently after (a guard re-reads it, as for appended entries)."""
+    path, old = _owner_text(root, unit)
+    bom = "\ufeff" if old.startswith("\ufeff") else ""
+    text = _BREAK.sub("\n", old.removeprefix("\ufeff"))
+    before = _parse(path, text)
+    complaints = before.get("complaints") if isinstance(before, dict) else None
+    if not isinstance(complaints, list) or not complaints:
+        raise EditError(f"{path} 里还没有投诉记录；新投诉请写 --category 和 --said")
+    index = pick_complaint(complaints, opened, change)
+    yaml = yaml_for(text)
+    try:
+        data = yaml.load(text)
+    except YAMLError as exc:
+        raise EditError(f"无法读取 {path}：{exc.__class__.__name__}，请先运行 cuijiao check 改正这个文件") from None
+    item = data["complaints"][index]
+    if not isinstance(item, CommentedMap):
+        raise EditError(f"{path} 里的这件投诉不是“键: 值”的映射，请先运行 cuijiao check 改正这个文件")
+    for key, value in (("resolved", change.resolved), ("resolution", change.resolution), ("confirmed", change.confirmed)):
+        if value and item.get(key) not in (None, ""):
+            raise EditError(f"这件投诉（{_complaint_words(complaints[index])}）已经写了 {key}: {item[key]}；要改正请直接编辑 {path}")
+    _add_change(item, change)
+    new_text = dump(yaml, data)
+    _guard_change(path, before, new_text, index)
+    return Edit(path, bom + new_text.replace("\n", _newline(_split(old.removeprefix("\ufeff"))[1])), created=False)
+
+
+def _guard_change(path: str, before: dict, new_text: str, index: int) -> None:
+    """Only the one complaint changed, and only by keys added to it or steps added to its ``updates``."""
+    after = _parse(path, new_text)
+    old_list = before["complaints"]
+    new_list = after.get("complaints") if isinstance(after, dict) else None
+    same_size = isinstance(new_list, list) and len(new_list) == len(old_list)
+    others = same_size and {**after, "complaints": new_list[:index] + new_list[index + 1:]} == \
+        {**before, "complaints": old_list[:index] + old_list[index + 1:]}
+    new_item = new_list[index] if same_size else None
+
+    def kept(key: str, value) -> bool:
+        now = new_item.get(key)
+        return now == value or (key == "updates" and isinstance(value, list) and isinstance(now, list) and now[: len(value)] == value)
+    if not (others and isinstance(new_item, dict) and all(kept(k, v) for k, v in old_list[index].items())):
+        raise EditError(f"写入 {path} 时会改动原有内容，已停止，未写入任何文件（请把这个文件报告给维护者）")
 
 
 def read_policy(root: Path) -> Policy | None:

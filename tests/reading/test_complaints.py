@@ -93,7 +93,7 @@ def test_a_confirmation_before_the_resolution_is_an_error():
 
 
 def test_an_update_before_the_complaint_is_an_error_at_its_date():
-    unit, problems = read_unit(OPENED + "updates: [{date: 2026-03-01, text: 上门}]}")
+    _, problems = read_unit(OPENED + "updates: [{date: 2026-03-01, text: 上门}]}")
     [(severity, line_no, _, message, _)] = problems
     assert (severity, line_no, message) == ("error", 7, "处理进展的日期 2026-03-01 早于投诉日期 2026-03-02")
 
