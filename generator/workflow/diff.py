@@ -350,7 +350,40 @@ def _entry_sections(before: Ledger, after: Ledger) -> list[str]:
     new_contacts = [(u.id, c) for u in after.units for c in u.contacts]
     added, removed = _changes_pairs(old_contacts, new_contacts)
     section("催收记录", [_contact(u, c) for u, c in added], [_contact(u, c) for u, c in removed])
+    complaints = complaint_lines(before, after)
+    if complaints:
+        out.extend(["", "### 投诉", "", *complaints])
     return out
+
+
+def _complaint_name(unit_id: str, c) -> str:
+    return f"{unit_id} {c.opened} {labels.COMPLAINT_CATEGORY.get(c.category, c.category)}投诉“{md(c.said)}”"
+
+
+def complaint_lines(before: Ledger, after: Ledger) -> list[str]:
+    """Complaints opened, resolved, confirmed, reopened or deleted, and steps taken on them (issue 16); a
+    complaint is the same one on both sides when its unit, day, category and the owner's words are."""
+    def by_key(ledger: Ledger) -> dict:
+        return {(u.id, c.opened, c.category, c.said): c for u in ledger.units for c in u.complaints}
+    old, new = by_key(before), by_key(after)
+    lines: list[str] = []
+    for key, c in new.items():
+        name, was = _complaint_name(key[0], c), old.get(key)
+        if was is None:
+            handler = f"，负责人：{md(c.owner)}" if c.owner else "，没有负责人"
+            promised = f"，承诺 {c.promised} 前解决" if c.promised else ""
+            lines.append(f"- 新投诉 {name}{handler}{promised}")
+            was = replace(c, updates=(), resolved=None, confirmed=None)
+        lines += [f"- 处理进展 {name}：{u.date} {md(u.text)}" for u in c.updates[len(was.updates):] if u not in was.updates]
+        if c.resolved is not None and was.resolved is None:
+            how = f"：{md(c.resolution)}" if c.resolution else ""
+            lines.append(f"- 已解决 {name}，{c.resolved} 解决{how}")
+        elif c.resolved is None and was.resolved is not None:
+            lines.append(f"- 重新打开 {name}（原记 {was.resolved} 解决）")
+        if c.confirmed is not None and was.confirmed is None:
+            lines.append(f"- 业主确认 {name}，{c.confirmed} 确认已解决")
+    lines += [f"- 删除 {_complaint_name(key[0], c)}" for key, c in old.items() if key not in new]
+    return lines
 
 
 def _changes_pairs(before: list[tuple[str, object]], after: list[tuple[str, object]]):
@@ -520,7 +553,7 @@ def _render(before: Side, after: Side, as_of: date, today: date) -> str:
     entries = _entry_sections(old_ledger, new_ledger)
     policy = policy_lines(old_ledger.policy, new_ledger.policy)
     if not unit_section and not entries and not policy:
-        lines += ["", "这次改动不影响任何金额、诉讼时效、阶段或催收记录。"]
+        lines += ["", "这次改动不影响任何金额、诉讼时效、阶段、催收记录或投诉。"]
         return "\n".join(lines) + "\n"
     lines += ["", "| 合计 | 改动前 | 改动后 | |", "|---|---:|---:|---|"] + _totals_lines(before.desk, after.desk)
     if unit_section:

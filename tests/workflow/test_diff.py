@@ -126,7 +126,7 @@ def test_errors_only_in_the_base_are_listed_but_do_not_fail(repo):
 
 
 def test_no_change(repo):
-    assert "这次改动不影响任何金额、诉讼时效、阶段或催收记录。" in diff(repo, "HEAD")
+    assert "这次改动不影响任何金额、诉讼时效、阶段、催收记录或投诉。" in diff(repo, "HEAD")
 
 
 def test_output_file_and_a_community_inside_a_subfolder(tmp_path):
@@ -317,3 +317,27 @@ def test_a_late_fee_that_runs_out_with_a_settled_charge_is_not_called_normal(tmp
     assert "  - 已过诉讼时效的违约金（不计入违约金）：0.00 → 37.75" in lines
     assert "  - 诉讼时效：正常 → 违约金有已过时效的部分" in lines
     assert not any(line.startswith("  - 已过诉讼时效的欠费") for line in lines)
+
+
+def test_complaints_opened_progressed_and_closed_are_listed_with_the_next_action_they_change(repo):
+    assert cli(repo, "complaint", "1-1-101", "--date", "2026-11-10", "--category", "维修", "--said", "厨房漏水",
+               "--owner", "客服 李娜", "--promised", "2026-11-15").exit_code == 0
+    assert cli(repo, "complaint", "1-1-102", "--date", "2026-11-12", "--category", "parking", "--said", "车位被占",
+               "--owner", "").exit_code == 0
+    text = diff(repo, "HEAD")
+    assert "### 投诉\n\n- 新投诉 1-1-101 2026-11-10 维修投诉“厨房漏水”，负责人：客服 李娜，承诺 2026-11-15 前解决\n" \
+           "- 新投诉 1-1-102 2026-11-12 停车投诉“车位被占”，没有负责人\n" in text
+    commit(repo, "两件投诉")
+    assert cli(repo, "complaint", "1-1-101", "--date", "2026-11-12", "--update", "已上门查看").exit_code == 0
+    assert cli(repo, "complaint", "1-1-101", "--resolved", "2026-11-18", "--resolution", "更换水管").exit_code == 0
+    assert cli(repo, "complaint", "1-1-101", "--confirmed", "2026-11-20").exit_code == 0
+    (repo / "owners/1-1-102.yaml").write_text((repo / "owners/1-1-102.yaml").read_text(encoding="utf-8").split("complaints:")[0],
+                                              encoding="utf-8")
+    text = diff(repo, "HEAD")
+    assert text.endswith(
+        "### 投诉\n\n"
+        "- 处理进展 1-1-101 2026-11-10 维修投诉“厨房漏水”：2026-11-12 已上门查看\n"
+        "- 已解决 1-1-101 2026-11-10 维修投诉“厨房漏水”，2026-11-18 解决：更换水管\n"
+        "- 业主确认 1-1-101 2026-11-10 维修投诉“厨房漏水”，2026-11-20 确认已解决\n"
+        "- 删除 1-1-102 2026-11-12 停车投诉“车位被占”\n")
+    assert "  - 下一步：催缴通知书：书面通知、挂号信/EMS（2026-11-22） → 投诉已解决，" in text  # the desk calls back after the owner's confirmation
