@@ -21,7 +21,9 @@ that interrupts nothing, letters returned from a confirmed service address,
 payments designated to a month, to the opening arrears and to the late fee,
 an inherited list of opening items with the notice of assignment, a plan
 that freezes the late fee, a 20-year cap, an acknowledgment of barred debt
-(covers: all), and consents to publish arrears.
+(covers: all), and consents to publish arrears. Complaints (issue 16): a repair complaint resolved but never
+confirmed, a cleaning complaint the owner confirmed two days ago (call again), a fee complaint whose promised day has
+passed, a legacy dispute open for years, with the periods each owner disputes.
 
 A story is two functions of (demo, unit): its setup, run before any bill is
 computed (who lives there, tags, opening arrears, the comment lines at the
@@ -234,6 +236,11 @@ def legal_case(demo: Demo, unit: Unit) -> None:
       note="业主称电梯经常停运、地下车库漏水一直没人管，问题不解决就不交")
     c(unit, date(2024, 8, 30), "visit", LI, "refused", reason="service_complaint", evidence=photo(date(2024, 8, 30), 3127),
       note="上门说明电梯已更换主板、车库漏点已维修，业主仍拒绝缴费")
+    demo.complaint(unit, date(2024, 8, 6), "repair", "电梯经常停运，地下车库漏水一直没人管，问题不解决就不交", "物业工程主管 赵工",
+                   promised=date(2024, 8, 31), updates=[(date(2024, 8, 15), "电梯更换主板，维保单位出具检测报告", "赵工"),
+                                                        (date(2024, 8, 27), "车库顶板漏点注浆封堵，雨后复查无渗水", "赵工")],
+                   resolved=date(2024, 8, 27), resolution="电梯主板已更换、车库漏点已封堵，2024-08-30 上门向业主说明",
+                   evidence="电梯检测报告 2024-08-15.pdf；车库维修单 WX-2024-0827", comment="业主不认可维修结果，未确认")
     c(unit, date(2024, 9, 20), "letter", ZHANG, "delivered", evidence="签收单 QS-2024-017", note="送达第一次催缴通知书，业主家人代签")
     c(unit, date(2024, 11, 5), "registered_mail", ZHANG, "delivered", evidence=ems("1190000241105"), note="第二次催缴通知书，EMS妥投",
       tracking="1190000241105", delivered_on=date(2024, 11, 7), document=f"TZ-20241105-{unit.id}")
@@ -272,6 +279,11 @@ def lawyer_waiting(demo: Demo, unit: Unit) -> None:
       note="业主说楼道已经干净了，但“之前的不算”，仍不交")
     c(unit, date(2026, 11, 10), "lawyer_letter", ZHOU, "delivered", evidence=ems("1190000261110") + "（律师函）",
       note="律师函已妥投，限14日内缴清")
+    demo.complaint(unit, date(2026, 8, 3), "cleaning", "楼道保洁不到位，堆物没人清理，先整改再缴费", "物业保洁主管 钱芳",
+                   promised=date(2026, 8, 31), updates=[(date(2026, 8, 19), "送达保洁整改情况说明：楼道每日清扫一次，堆物张贴限期清理通知", "钱芳"),
+                                                        (date(2026, 10, 12), "楼道已清理干净，业主认为之前几个月的不算", LI)],
+                   resolved=date(2026, 11, 18), resolution="更换本楼层保洁员，楼道每日清扫两次，堆物全部清走，业主到场查看",
+                   confirmed=date(2026, 11, 20), evidence=photo(date(2026, 11, 18), 4521), disputed=["2026-07~2026-09"])
 
 
 def _lawyer_due_setup(demo: Demo, unit: Unit) -> None:
@@ -599,6 +611,11 @@ def legacy_dispute(demo: Demo, unit: Unit) -> None:
       note="送达催缴通知书，列明三、四季度物业费因冲抵旧欠仍未结清")
     c(unit, date(2026, 10, 21), "phone", LIU, "disputed", reason="legacy_dispute", evidence=recording(date(2026, 10, 21), unit),
       note="业主说每季度都按账单交了，不同意冲抵旧账，要求业委会出具前物业账目")
+    demo.complaint(unit, date(2023, 2, 14), "legacy", "前物业2022年服务很差，旧账不认，只交新物业费", LIU, promised=date(2026, 11, 30),
+                   updates=[(date(2023, 3, 2), "上门解释移交欠费的来源，业主仍不认可", LIU),
+                            (date(2024, 6, 17), "送达《关于前期欠费的说明》", ZHANG),
+                            (date(2026, 10, 21), "业主要求出具前物业账目，已向嘉禾物业调取，答应11月底前给业主", LIU)],
+                   evidence=recording(date(2026, 10, 21), unit))
 
 
 def _shop_hardship_setup(demo: Demo, unit: Unit) -> None:
@@ -638,6 +655,9 @@ def shop_call(demo: Demo, unit: Unit) -> None:
     c(unit, date(2026, 11, 4), "sms", ZHANG, "delivered", note="装修垃圾清运费缴费提醒")
     c(unit, date(2026, 11, 13), "phone", ZHANG, "disputed", reason="service_complaint", evidence=recording(date(2026, 11, 13), unit),
       note="新租户认为600元清运费太贵，要求按实际车次收")
+    demo.complaint(unit, date(2026, 11, 13), "fees", "600元装修垃圾清运费太贵，要求按实际车次收", ZHANG, promised=date(2026, 11, 20),
+                   updates=[(date(2026, 11, 16), "向清运公司调取出车记录", ZHANG)], evidence=recording(date(2026, 11, 13), unit),
+                   disputed=["2026-10"])
 
 
 def _reminder_shop_setup(demo: Demo, unit: Unit) -> None:
@@ -764,6 +784,9 @@ def gap_demand(demo: Demo, unit: Unit) -> None:
     c(unit, date(2023, 10, 24), "sms", ZHANG, "delivered", note="2023年第四季度物业费缴费提醒")
     c(unit, date(2023, 11, 8), "phone", ZHANG, "disputed", reason="service_complaint", evidence=recording(date(2023, 11, 8), unit),
       note="业主说9月起电梯更换停用两个多月，住8楼上下不便，四季度物业费不该全交")
+    demo.complaint(unit, date(2023, 11, 8), "repair", "9月起电梯更换停用两个多月，住8楼上下不便，四季度物业费不该全交", "物业工程主管 赵工",
+                   resolved=date(2023, 11, 20), resolution="新电梯验收合格恢复运行；停用期间的物业费业委会未同意减免",
+                   evidence="电梯验收报告 2023-11-20.pdf", disputed=["2023-10~2023-12"])
     demo.pay_designated(unit, date(2024, 1, 1), first_comment="业主转账注明“2024年一季度物业费”，按业主指定冲抵当季")
     c(unit, date(2024, 3, 18), "wechat", WANG, "reached", reason="service_complaint",
       note="业主微信回复：电梯停了两个月，四季度的就是不交（没有保存截图）")

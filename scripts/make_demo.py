@@ -158,6 +158,7 @@ class Unit:
     service_address: dict | None = None  # address, confirmed, evidence, comment
     consents: list = field(default_factory=list)  # dicts: kind, date, evidence
     contacts: list = field(default_factory=list)
+    complaints: list = field(default_factory=list)  # dicts: opened, category, said, owner, promised, updates, resolved, ...
     header: list = field(default_factory=list)
     start_comment: str = ""
     # the unit's entries (they are written to ledger/ by month or year)
@@ -180,7 +181,18 @@ class Unit:
             tuple(self.tags), opening, tuple(c.record(pos) for c in self.contacts), pos,
             model.ServiceAddress(address["address"], address["confirmed"], address["evidence"]) if address else None,
             tuple(model.Consent(c["kind"], c["date"], c["evidence"]) for c in self.consents),
+            complaints=tuple(complaint_record(c, pos) for c in self.complaints),
         )
+
+
+COMPLAINT_KEYS = ("opened", "category", "said", "owner", "promised", "updates", "resolved", "resolution", "confirmed", "evidence", "disputed")
+
+
+def complaint_record(c: dict, pos: Pos) -> model.Complaint:
+    updates = tuple(model.ComplaintUpdate(u["date"], u["text"], u.get("by", "")) for u in c.get("updates", ()))
+    return model.Complaint(c["opened"], c["category"], c["said"], c.get("owner", ""), pos, c.get("promised"), updates,
+                           c.get("resolved"), c.get("resolution", ""), c.get("confirmed"), c.get("evidence", ""),
+                           tuple(c.get("disputed", ())))
 
 
 # -- the community, written entry by entry --------------------------------------------------------
@@ -320,6 +332,12 @@ class Demo:
         unit.contacts.append(Contact(when, channel, by, outcome, **kw))
 
     # -- how owners pay ----------------------------------------------------------------------------
+    def complaint(self, unit: Unit, opened: date, category: str, said: str, owner: str, **kw) -> None:
+        """A complaint in the owner file (issue 16); ``kw``: promised, updates [(date, text, by)], resolved, resolution,
+        confirmed, evidence, disputed, comment."""
+        updates = [{"date": day, "text": text, "by": by} for day, text, by in kw.pop("updates", ())]
+        unit.complaints.append({"opened": opened, "category": category, "said": said, "owner": owner, "updates": updates, **kw})
+
     def method(self, unit: Unit) -> str:
         rng = self.rng
         if "老人" in unit.tags and rng.random() < 0.6:
@@ -570,6 +588,14 @@ def contact_item(c: Contact) -> tuple[CommentedMap, str]:
     return item, ""
 
 
+def complaint_item(c: dict) -> tuple[CommentedMap, str]:
+    updates = listed(c["updates"], lambda u: (flow(u), "")) if c.get("updates") else None
+    disputed = flow_list(c["disputed"]) if c.get("disputed") else None
+    item = block({**{k: c.get(k) for k in COMPLAINT_KEYS}, "updates": updates, "disputed": disputed})
+    comment_after(item, next(reversed(item)), c.get("comment", ""))
+    return item, ""
+
+
 def owner_document(unit: Unit) -> CommentedMap:
     doc = CommentedMap(unit=unit.id, type=unit.type, area=money_text(unit.area), billing_start=unit.billing_start)
     comment_after(doc, "area", "房产证建筑面积" if unit.type == "商铺" else "")
@@ -596,6 +622,8 @@ def owner_document(unit: Unit) -> CommentedMap:
         doc["consents"] = listed(unit.consents, lambda c: (flow(c), ""))
     if unit.contacts:
         doc["contacts"] = listed(sorted(unit.contacts, key=lambda c: c.date), contact_item)
+    if unit.complaints:
+        doc["complaints"] = listed(sorted(unit.complaints, key=lambda c: c["opened"]), complaint_item)
     return document(f"owners/{unit.id}.yaml", "owner", unit.header, doc)
 
 

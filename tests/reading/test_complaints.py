@@ -154,3 +154,21 @@ def test_the_editor_schema_accepts_a_complaint_and_refuses_an_unknown_category()
     data["complaints"][0]["category"] = "电梯"
     data["complaints"][0]["disputed"] = ["2026-13"]
     assert sorted(str(e.path[-1]) for e in schema.iter_errors(data)) == ["0", "category"]
+
+
+def test_the_demo_has_open_overdue_resolved_and_confirmed_complaints_each_beside_a_complaint_contact():
+    from generator import pipeline
+    from tests.support import DEMO_AS_OF, PROJECT
+
+    if not (PROJECT / "ledger" / "policy.yaml").is_file():
+        pytest.skip("demo community not present")
+    ledger = pipeline.check(PROJECT, DEMO_AS_OF, DEMO_AS_OF, use_cache=False).ledger
+    found = {unit.id: unit for unit in ledger.units if unit.complaints}
+    assert sorted(found) == ["1-1-101", "1-2-802", "2-1-802", "S-03", "V03"]
+    assert all(any(c.reason in ("service_complaint", "legacy_dispute") for c in unit.contacts) for unit in found.values())
+    still_open = sorted(u.id for u in found.values() for c in u.complaints if c.open_on(DEMO_AS_OF))
+    overdue = sorted(u.id for u in found.values() for c in u.complaints
+                     if c.open_on(DEMO_AS_OF) and c.promised is not None and c.promised < DEMO_AS_OF)
+    confirmed = sorted(u.id for u in found.values() for c in u.complaints if c.confirmed is not None)
+    assert (still_open, overdue, confirmed) == (["S-03", "V03"], ["S-03"], ["1-2-802"])
+    assert found["1-2-802"].complaints[0].disputed == ("2026-07~2026-09",)
