@@ -23,6 +23,12 @@ is listed apart, never part of what a letter asks for, never threatened with
 a suit; its late fee is the engine's ``late_fee_barred``, never claimed (the
 late fee follows the principal, rule 6).
 
+Complaints (issue 16): no lawyer letter while a complaint is open and younger than the policy's
+``complaints.hold_lawyer_days`` (the engine's next action is then 先处理投诉 and the queue says why);
+a notice to a household with an open complaint acknowledges it and its handler and threatens no
+court (``complaints`` in its context); charges of the periods an open complaint disputes are marked
+and listed apart (``disputed_lines``).
+
 Deadlines run from receipt (收到本函之日起N日内); the printed latest date is
 as-of + the policy's ``delivery_days`` + N, moved past rest days (rule 12).
 """
@@ -41,6 +47,7 @@ from generator.core.money import ZERO, to_capitals
 from generator.rules.aging import BUCKETS
 from generator.rules.allocation import own_events
 from generator.rules.billing import KIND_OPENING
+from generator.rules.complaints import holds_lawyer, is_disputed
 from generator.rules.engine import ChargeState, Desk, UnitState
 from generator.rules.limitation import (
     DEMAND_OUTCOMES,
@@ -93,6 +100,7 @@ class ChargeLine:
     barred: bool = False  # past limitation (rule 10)
     opening: bool = False  # opening arrears handed over from before (期初欠费)
     late_fee_frozen: date | None = None  # a kept plan with late_fee: freeze stopped its late fee on this day
+    disputed: bool = False  # an open complaint disputes its period (issue 16)
 
 
 def doc_no(kind: str, as_of: date, unit: str | None, prefix: str | None = None) -> str:
@@ -117,6 +125,7 @@ def charge_lines(state: UnitState) -> list[ChargeLine]:
             c.late_fee.amount if c.late_fee else ZERO,
             limit.status if limit else None, limit.expiry if limit else None,
             bool(limit and limit.barred), c.charge.kind == KIND_OPENING, c.late_fee_frozen,
+            is_disputed(c.charge.period, state.disputed),
         ))
     return lines
 
@@ -219,6 +228,7 @@ def arrears_context(desk: Desk, state: UnitState, days: int, late_fee: bool = Tr
     settled = [c for c in state.charges if c.late_fee and not _owed(c)]
     barred_on_lines = sum((line.late_fee for line in barred_lines), ZERO)
     frozen = sorted({line.late_fee_frozen for line in due_lines if line.late_fee_frozen})
+    disputed_lines = [line for line in due_lines if line.disputed]  # barred ones are not asked for at all
     return {
         "lines": lines,
         "due_lines": due_lines,
@@ -242,7 +252,25 @@ def arrears_context(desk: Desk, state: UnitState, days: int, late_fee: bool = Tr
         "suable_total": total,
         "barred": barred,
         "expired": barred,  # the old name, for communities' own templates
+        "complaints": complaint_lines(state, desk.as_of),
+        "disputed_lines": disputed_lines,
+        "disputed_unpaid": sum((line.unpaid for line in disputed_lines), ZERO),
+        "disputed_periods": state.disputed,
     } | letter_deadline(desk.policy, desk.as_of, days)
+
+
+def complaint_lines(state: UnitState, as_of: date) -> list[dict]:
+    """The unit's complaints open on ``as_of`` as a letter names them: when, what about, who handles it, by when."""
+    return [
+        {"opened": c.opened, "category": labels.COMPLAINT_CATEGORY.get(c.category, c.category), "said": c.said,
+         "owner": c.owner, "promised": c.promised, "disputed": c.disputed}
+        for c in state.open_complaints
+    ]
+
+
+def held_by_complaint(state: UnitState, policy: Policy, as_of: date) -> bool:
+    """A complaint open and younger than ``hold_lawyer_days``: no lawyer letter to this unit today."""
+    return any(holds_lawyer(c, policy.complaints, as_of) for c in state.open_complaints)
 
 
 def letter_laws(laws, kind: str, late_fee: bool = False, barred: bool = False, plan_barred: bool = False) -> tuple:
@@ -298,7 +326,8 @@ def stage_letters(desk: Desk, laws) -> list[Letter]:
     """The letter of each unit whose next action sends one.
 
     None on a day the issuer may not demand, and none to a unit whose every unpaid charge is
-    barred (with no claimable late fee): a demand letter would have nothing to ask for.
+    barred (with no claimable late fee): a demand letter would have nothing to ask for. No lawyer
+    letter while a complaint is open and younger than ``hold_lawyer_days`` (issue 16).
     """
     if not may_demand(desk):
         return []
@@ -309,6 +338,8 @@ def stage_letters(desk: Desk, laws) -> list[Letter]:
             continue
         stage = desk.policy.stage(action.stage)
         kind = action.letter
+        if kind == "lawyer" and held_by_complaint(state, desk.policy, desk.as_of):
+            continue
         title = TITLES.get(kind) or (stage.name if stage else kind)
         days = (stage.deadline_days or stage.wait_days) if stage and (stage.deadline_days or stage.wait_days) else deadline_days(desk, kind)
         late_fee = claims_late_fee(desk.policy) if kind == "lawyer" else True

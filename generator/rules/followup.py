@@ -120,19 +120,21 @@ def resolved_call_text(rule: ComplaintRule) -> str:
     return f"投诉已解决，{rule.call_after_days} 天内回访并再次沟通缴费"
 
 
-def _notice_position(stages: tuple[Stage, ...]) -> int:
-    """The index of the notice stage: the stage sending a ``notice``, else the first stage sending a letter, else the last."""
-    for i, s in enumerate(stages):
-        if s.letter == "notice":
-            return i
-    return next((i for i, s in enumerate(stages) if s.letter), len(stages) - 1)
-
-
 def _past_notice(action: NextAction, stages: tuple[Stage, ...]) -> bool:
-    ids = [s.id for s in stages]
-    if action.stage not in ids or action.kind not in ("do_stage", "repeat", "escalate", "final"):
+    """A step a young open complaint holds: a lawyer letter, or any step of a stage after the notice stage
+    (the stage sending the ``notice``; in a ladder without one, the lawyer letter's stage and those after it)."""
+    if action.kind not in ("do_stage", "repeat", "escalate", "final"):
         return False
-    return ids.index(action.stage) > _notice_position(stages)
+    if action.letter == "lawyer":
+        return True
+    ids = [s.id for s in stages]
+    if action.stage not in ids:
+        return False
+    notice = next((i for i, s in enumerate(stages) if s.letter == "notice"), None)
+    if notice is not None:
+        return ids.index(action.stage) > notice
+    lawyer = next((i for i, s in enumerate(stages) if s.letter == "lawyer"), None)
+    return lawyer is not None and ids.index(action.stage) >= lawyer
 
 
 def _with_complaints(action: NextAction, stages, complaints, contacts, rule: ComplaintRule, as_of: date) -> NextAction:

@@ -254,6 +254,8 @@ def queue(desk: Desk) -> dict[str, list[QueueItem]]:
             add("plans", s, due, installment_text(due, amount), f"分期协议（{plan.plan.signed} 签订）按期履行中")
         if unauthorised:
             add("authorise", s, action.date, action.text, action.why)
+        elif action.kind in ("complaint", "complaint_resolved"):  # the why says why a lawyer letter is held
+            add("complaints", s, action.date, action.text, action.why)
         elif action.kind == "wait" and soon:
             add("waiting", s, action.date, action.text, action.why)
         elif action.letter and action.kind in ("do_stage", "repeat") and soon:
@@ -279,6 +281,7 @@ def queue(desk: Desk) -> dict[str, list[QueueItem]]:
 
 QUEUE_GROUPS = {
     "authorise": "先取得债权人授权",
+    "complaints": "先处理投诉（暂缓律师函）和投诉解决后回访",
     "promises": "承诺到期或未兑现",
     "waiting": "等待期届满",
     "letters": "待发函件",

@@ -177,3 +177,13 @@ def test_a_complaint_written_in_the_owner_file_holds_the_lawyer_letter(tmp_path)
     assert state.next_action.kind == "complaint"
     assert state.next_action.text.startswith("先处理投诉：维修“楼上漏水”（王经理负责，已 12 天）")
     assert state.disputed == ("2026-05",)
+
+
+def test_in_a_ladder_without_a_notice_a_complaint_holds_the_lawyer_letters_stage(tmp_path):
+    ladder = [stage for stage in fixture_value("dunning") if stage["id"] != "notice"]
+    ladder[2]["requires"] = {}  # the lawyer stage, now third: nothing to repeat before it
+    c = Community(tmp_path, dunning=ladder)
+    c.unit(UNIT)
+    assert with_complaints(c, AS_OF, {}).unit(UNIT).next_action.letter == "lawyer"
+    action = with_complaints(c, AS_OF, {UNIT: (complaint("2026-05-20"),)}).unit(UNIT).next_action
+    assert (action.kind, action.letter) == ("complaint", None)
