@@ -17,7 +17,7 @@ from generator.workflow.diff import render, sides
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="把结果写入这个文件（CI 里追加到 $GITHUB_STEP_SUMMARY）")
 @click.pass_obj
 def command(obj, base: str, head: str | None, output: Path | None) -> None:
-    """金额变化：比较两个 Git 版本（新版本不写则为当前工作区），按同一天计算每户欠费、违约金、诉讼时效、阶段和下一步。
+    """金额变化：比较两个 Git 版本（新版本不写则为当前工作区），按同一天计算每户欠费、违约金、诉讼时效、阶段和下一步，并列出投诉的变化。
 
     \b
     例：cuijiao diff main             当前改动对金额的影响
