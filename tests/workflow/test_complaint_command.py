@@ -138,3 +138,36 @@ def test_bad_or_missing_options_are_refused_before_anything_is_written(community
     assert result.exit_code == 2
     assert message in result.output
     assert owner_text(community) == before
+
+
+def test_a_new_complaint_asks_for_what_is_missing_in_a_terminal(community, monkeypatch):
+    from generator.cli import edit as edit_cli
+
+    monkeypatch.setattr(edit_cli, "_interactive", lambda: True)
+    # a category that is none is asked again; 停车 is parking; the owner's words; no handler
+    result = cli(community, "complaint", "1-1-101", "--date", "2026-11-21", "--said", "车位被人占了", input="电梯\n停车\n\n")
+    assert result.exit_code == 0, result.output
+    prompts = [line.split("（")[0] for line in result.output.splitlines() if "）: " in line or line.endswith(": ")]
+    assert [p for p in prompts if p] == ["投诉类别", "投诉类别", "负责人"]
+    [complaint] = complaints(community)
+    assert (complaint.category, complaint.said, complaint.owner) == ("parking", "车位被人占了", "")
+    assert "投诉没有写负责人（owner）" in result.output  # the reader's warning, shown after the write
+
+
+def test_undo_takes_back_a_step_added_to_a_complaint(community):
+    assert cli(community, *OPEN).exit_code == 0
+    opened = owner_text(community)
+    assert cli(community, "complaint", "1-1-101", "--date", "2026-11-12", "--update", "已上门查看").exit_code == 0
+    result = cli(community, "undo")
+    assert result.exit_code == 0, result.output
+    assert "1-1-101 的投诉：2026-11-12 进展：已上门查看" in result.output
+    assert owner_text(community) == opened
+
+
+def test_the_editor_schema_accepts_what_the_command_writes(community):
+    from tests.reading.test_editor_schemas import instance, validator
+
+    assert cli(community, *OPEN, "--disputed", "2026-10~2026-12").exit_code == 0
+    assert cli(community, "complaint", "1-1-101", "--date", "2026-11-12", "--update", "已上门查看", "--by", "李娜", "--resolved", "2026-11-18",
+               "--resolution", "更换水管", "--confirmed", "2026-11-20").exit_code == 0
+    assert list(validator("owner").iter_errors(instance(owner_text(community)))) == []
