@@ -476,6 +476,10 @@ def policy_lines(before: Policy, after: Policy) -> list[str]:
     if before.limitation != after.limitation:
         b, a = before.limitation, after.limitation
         lines.append(f"- 诉讼时效：{b.years} 年、提前 {b.warn_days} 天提醒 → {a.years} 年、提前 {a.warn_days} 天提醒")
+    if before.complaints != after.complaints:
+        b, a = before.complaints, after.complaints
+        lines.append(f"- 投诉处理：未解决的投诉不满 {b.hold_lawyer_days} 天不发律师函、业主确认后 {b.call_after_days} 天内回访 → "
+                     f"{a.hold_lawyer_days} 天、{a.call_after_days} 天内回访")
     if before.publish_unit_amounts != after.publish_unit_amounts:
         word = {True: "公示房号和金额", False: "只公示总数"}
         lines.append(f"- 公示栏：{word[before.publish_unit_amounts]} → {word[after.publish_unit_amounts]}")

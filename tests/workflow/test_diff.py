@@ -341,3 +341,10 @@ def test_complaints_opened_progressed_and_closed_are_listed_with_the_next_action
         "- 业主确认 1-1-101 2026-11-10 维修投诉“厨房漏水”，2026-11-20 确认已解决\n"
         "- 删除 1-1-102 2026-11-12 停车投诉“车位被占”\n")
     assert "  - 下一步：催缴通知书：书面通知、挂号信/EMS（2026-11-22） → 投诉已解决，" in text  # the desk calls back after the owner's confirmation
+
+
+def test_a_change_to_the_policys_complaint_rule_is_a_policy_change(repo):
+    (repo / "ledger/policy.yaml").write_text(POLICY + "complaints: {hold_lawyer_days: 30}\n", encoding="utf-8")
+    text = diff(repo, "HEAD")
+    assert "- 投诉处理：未解决的投诉不满 60 天不发律师函、业主确认后 3 天内回访 → 30 天、3 天内回访\n" in text
+    assert "单看政策改动，影响 0 户的金额、诉讼时效、阶段或下一步。" in text
