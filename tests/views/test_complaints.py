@@ -112,3 +112,11 @@ def test_average_resolution_days_are_over_the_complaints_resolved_in_the_month(v
 
 def test_totals_count_complaints_opened_by_as_of_and_those_resolved_and_confirmed(view):
     assert (view.total, view.resolved, view.confirmed) == (7, 4, 1)
+
+
+def test_a_community_without_complaints_has_no_rows_a_zero_rate_and_no_resolution_time(tmp_path):
+    c = Community(tmp_path)
+    c.unit("1-1-101")
+    view = complaints_view(c.desk(AS_OF))
+    assert (view.open, view.overdue, view.handlers, view.held, view.held_amount, view.total) == ((), (), (), (), Decimal(0), 0)
+    assert {(m.opened_total, m.rate, m.average_days) for m in view.months} == {(0, Decimal("0.0000"), None)}
