@@ -47,7 +47,7 @@ from generator.core.money import ZERO, to_capitals
 from generator.rules.aging import BUCKETS
 from generator.rules.allocation import own_events
 from generator.rules.billing import KIND_OPENING
-from generator.rules.complaints import holds_lawyer, is_disputed
+from generator.rules.complaints import holds_lawyer
 from generator.rules.engine import ChargeState, Desk, UnitState
 from generator.rules.limitation import (
     DEMAND_OUTCOMES,
@@ -125,7 +125,7 @@ def charge_lines(state: UnitState) -> list[ChargeLine]:
             c.late_fee.amount if c.late_fee else ZERO,
             limit.status if limit else None, limit.expiry if limit else None,
             bool(limit and limit.barred), c.charge.kind == KIND_OPENING, c.late_fee_frozen,
-            is_disputed(c.charge.period, state.disputed),
+            c.disputed,
         ))
     return lines
 

@@ -88,6 +88,7 @@ def vocabulary_filters() -> dict[str, Callable]:
         "interruption": _words(labels.INTERRUPTION),
         "standing": _words(labels.STANDING),
         "consent": _words(labels.CONSENT),
+        "complaint_category": _words(labels.COMPLAINT_CATEGORY),
     }
 
 

@@ -29,6 +29,7 @@ from generator.rules.allocation import Piece, allocate, credit_order, own_events
 from generator.rules.billing import KIND_OPENING, Charge, unit_charges
 from generator.rules.complaints import (
     disputed_periods,
+    is_disputed,
     latest_confirmed,
     open_complaints,
 )
@@ -68,6 +69,7 @@ class ChargeState(Record):
     # rule 10 for unpaid overdue charges, and for paid ones whose late fee it decides; None otherwise
     limitation: ChargeLimitation | None
     late_fee_frozen: date | None = None  # a kept plan with late_fee: freeze stopped the days here (rule 6)
+    disputed: bool = False  # an open complaint disputes its period (issue 16, rules.complaints.is_disputed)
 
     @property
     def limitation_status(self) -> str | None:
@@ -205,6 +207,8 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
     rule = policy.limitation
     claimable: list[LateFeeLine] = []  # rule 6: the late fee of charges not past limitation
     late_fee_barred = ZERO
+    complaints = tuple(sorted((c for c in unit.complaints if c.opened <= as_of), key=lambda c: c.opened)) if unit.complaints else ()
+    disputed = disputed_periods(complaints, as_of) if complaints else ()
     for charge, pieces, unpaid in zip(charges, allocation.pieces, allocation.unpaid):
         due = charge.due
         overdue = due < as_of
@@ -238,7 +242,8 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
                 paid += piece.amount
             else:
                 waived += piece.amount
-        states.append(ChargeState(charge, pieces, unpaid, paid, waived, overdue, days, late, limit, frozen))
+        states.append(ChargeState(charge, pieces, unpaid, paid, waived, overdue, days, late, limit, frozen,
+                                  bool(disputed) and is_disputed(charge.period, disputed)))
 
     limits = [s for s in states if s.overdue and s.unpaid > 0]
     limitation = UnitLimitation(
@@ -258,7 +263,6 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
     stage = current_stage(policy.dunning, contacts, oldest_due, as_of)
     plan = latest_plan(plans, payments, as_of)
     promises = promise_states(contacts, payments, as_of)
-    complaints = tuple(sorted((c for c in unit.complaints if c.opened <= as_of), key=lambda c: c.opened))
     action = next_action(
         stages=policy.dunning, stage=stage, contacts=contacts, oldest_due=oldest_due,
         outstanding=outstanding, plan=plan, promises=promises, as_of=as_of,
@@ -285,7 +289,7 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
         aging=aging(overdue_rows), stage=stage, plan=plan, limitation=limitation,
         promises=tuple(promises), next_action=action, reasons=tuple(reasons), last_reached=last_reached,
         complaints=complaints, open_complaints=open_complaints(complaints, as_of),
-        latest_confirmed=latest_confirmed(complaints, as_of), disputed=disputed_periods(complaints, as_of),
+        latest_confirmed=latest_confirmed(complaints, as_of), disputed=disputed,
     )
 
 
