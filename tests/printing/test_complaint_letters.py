@@ -9,14 +9,17 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from msgspec.structs import replace
 
+from generator import pipeline
 from generator.content.legal import load_legal
 from generator.printing.letters import stage_letters, statements
 from generator.views.dashboard import queue
 from tests.community import Community, fixture_value
 from tests.printing.test_letters import html_text
 from tests.rules.test_complaints import AS_OF, UNIT, complaint, lawyer_community, with_complaints
+from tests.support import DEMO_AS_OF, PROJECT
 
 NOTICE_DAY = date(2026, 3, 1)  # the unit billed from 2026-01 is 45 days overdue: the notice stage, no notice sent yet
 
@@ -116,3 +119,33 @@ def test_a_statement_without_disputes_has_no_disputed_section(tmp_path):
     [letter] = statements(with_complaints(c, NOTICE_DAY, {UNIT: (complaint("2026-02-20"),)}), None)
     text = html_text(letter, c.root)
     assert "有异议" not in text.replace("如对明细有异议", "")
+
+
+# -- the demo ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_desk():
+    checked = pipeline.check(PROJECT, DEMO_AS_OF, DEMO_AS_OF, use_cache=False)
+    assert not checked.errors
+    return pipeline.desk_for(checked, DEMO_AS_OF)
+
+
+def test_the_demos_notice_to_v03_acknowledges_its_open_legacy_dispute_and_threatens_no_court(demo_desk):
+    [notice] = [letter for letter in stage_letters(demo_desk, None) if letter.unit == "V03"]
+    text = html_text(notice)
+    assert notice.kind == "notice"
+    assert "您2023年2月14日反映的历史遗留问题（“前物业2022年服务很差，旧账不认，只交新物业费”）我们已经登记，由刘晓东负责处理" in text
+    assert "起诉" not in text and "支付令" not in text
+
+
+def test_the_demos_statement_to_s03_marks_the_charges_of_its_disputed_month(demo_desk):
+    [statement] = [letter for letter in statements(demo_desk, None) if letter.unit == "S-03"]
+    disputed = [(line.item, line.period, line.unpaid) for line in statement.context["disputed_lines"]]
+    assert disputed == [("装修垃圾清运费", "2026-10", Decimal("600.00")), ("公摊水电", "2026-10", Decimal("176.70"))]
+    assert "有异议的欠缴本金合计：人民币776.70元" in html_text(statement)
+
+
+def test_the_demos_confirmed_resolution_puts_1_2_802_in_the_queue_to_call_again(demo_desk):
+    items = [(i.state.unit.id, i.date, i.text) for i in queue(demo_desk)["complaints"]]
+    assert items == [("1-2-802", date(2026, 11, 23), "投诉已解决，3 天内回访并再次沟通缴费")]
