@@ -103,8 +103,8 @@ def test_the_statement_marks_and_lists_apart_the_charges_of_disputed_periods(tmp
     assert letter.context["disputed_unpaid"] == Decimal("200.00") and letter.total == Decimal("400.00")
     text = html_text(letter, c.root)
     assert "2026-01（有异议）" in text and "2026-02（有异议）" not in text
-    assert "您在投诉中对2026-01的费用提出了异议" in text
-    assert "有异议的欠缴本金合计：人民币200.00元（已含在上面的合计中）。" in text
+    assert ("您在投诉中对2026-01的费用提出了异议，上表中标“有异议”的物业服务费2026-01200.00元"
+            "（有异议的欠缴本金合计：人民币200.00元，已含在上面的合计中）正在随投诉一并核实") in text
 
 
 def test_only_the_statement_marks_disputed_charges(tmp_path):
