@@ -187,3 +187,12 @@ def test_in_a_ladder_without_a_notice_a_complaint_holds_the_lawyer_letters_stage
     assert with_complaints(c, AS_OF, {}).unit(UNIT).next_action.letter == "lawyer"
     action = with_complaints(c, AS_OF, {UNIT: (complaint("2026-05-20"),)}).unit(UNIT).next_action
     assert (action.kind, action.letter) == ("complaint", None)
+
+
+def test_without_the_creditors_authority_the_call_after_a_confirmation_waits_for_it_and_a_hold_does_not(tmp_path):
+    c = lawyer_community(tmp_path, creditor={"name": "桐荫物业服务有限公司"})  # no authorisation covers AS_OF
+    done = complaint("2026-05-01", resolved="2026-05-28", resolution="更换水管", confirmed="2026-05-30")
+    action = with_complaints(c, AS_OF, {UNIT: (done,)}).unit(UNIT).next_action
+    assert action.kind == "authorise" and action.text.endswith("原定下一步：投诉已解决，3 天内回访并再次沟通缴费")
+    # handling a complaint demands nothing of the owner: it needs no authority
+    assert with_complaints(c, AS_OF, {UNIT: (complaint("2026-05-20"),)}).unit(UNIT).next_action.kind == "complaint"
