@@ -217,7 +217,7 @@ def test_a_chain_on_the_unit_page_leads_to_the_evidence_of_each_event(v2, browse
 
 # -- every page type of the demo, at phone and desktop widths (issue 14) -------------------------------------------
 
-PAGE_TYPES = ["index.html", "arrears.html", "queue.html", "limitation.html", "playbook/index.html", "playbook/stages.html",
+PAGE_TYPES = ["index.html", "arrears.html", "queue.html", "limitation.html", "complaints.html", "playbook/index.html", "playbook/stages.html",
               "playbook/tactics.html", "playbook/segments.html", "playbook/donts.html", "legal.html", "guide/index.html",
               "guide/excel.html", "guide/rules.html", "404.html"]
 
