@@ -39,4 +39,5 @@ def test_each_contact_shows_the_document_the_tracking_number_and_the_delivery_da
 
 def test_the_limitation_chain_cites_the_letter_and_its_delivery(tmp_path):
     events = _items(_unit_html(tmp_path), '<ol class="cj-events">')
-    assert "2026-06-02 催告 · 挂号信/EMS，已送达；证据：EMS 底单，函件 TZ-20260601-1-1-101，单号 1100123456789，2026-06-04 送达" in events
+    # sent 2026-06-02, delivered 2026-06-04: the demand counts from the day it arrived (诉讼时效规定第八条)
+    assert "2026-06-04 催告 · 挂号信/EMS，已送达；证据：EMS 底单，函件 TZ-20260601-1-1-101，单号 1100123456789，2026-06-04 送达" in events
