@@ -104,6 +104,11 @@ def rate_chart(rates: tuple[MonthRate, ...], family: str) -> str:
     axes.set_ylim(*rate_axis(ys))
     axes.set_xticks(ticks)
     axes.set_xticklabels(labels, rotation=60)
+    return _finished(figure, axes, family)
+
+
+def _finished(figure, axes, family: str) -> str:
+    """The line and bar charts' common finish: small tick labels in the CJK font, a light grid, no top or right frame."""
     for label in axes.get_xticklabels() + axes.get_yticklabels():
         label.set_fontfamily(family)
         label.set_fontsize(7)
@@ -139,9 +144,4 @@ def complaint_chart(months: tuple[ComplaintMonth, ...], names: dict[str, str], f
     if any(bottom):
         axes.legend(prop={"family": family, "size": 7}, frameon=False, loc="upper left", ncols=4)
         axes.set_ylim(0, max(bottom) * 1.35 + 1)  # room for the legend above the bars
-    for label in axes.get_xticklabels() + axes.get_yticklabels():
-        label.set_fontfamily(family)
-        label.set_fontsize(7)
-    axes.grid(axis="y", alpha=0.3)
-    axes.spines[["top", "right"]].set_visible(False)
-    return _render(figure)
+    return _finished(figure, axes, family)
