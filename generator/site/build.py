@@ -82,7 +82,7 @@ class SiteInputs:
     work: Path  # persistent folder for the generated mkdocs.yml, docs/ and overrides/ (only changed files are rewritten)
     letters: tuple[LetterLink, ...] = field(default=())
     letters_dir: Path | None = None  # where the letters' files are; each linked one is put under the site's letters/
-    search: bool = True  # False: no search plugin and no search index (a site to publish)
+    search: bool = True  # False: a site to publish: no search index, no workbook (nothing staticrypt would leave plain)
 
 
 MANIFEST_LIMIT = 64 * 1024 * 1024  # bytes: far above the manifest of a 5,000-unit community (a few MB)
@@ -345,7 +345,7 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
         letters_by_unit.setdefault(link.unit, []).append(link)
     arrears = sorted((s for s in desk.units if s.in_arrears), key=lambda s: (s.oldest_due, s.unit.id))
     work = queue(desk)
-    export = export_name(desk.as_of)
+    export = export_name(desk.as_of) if inputs.search else None  # a site to publish holds no workbook: it stays plain
     lists = {"advice": advice, "letters": letters_by_unit, "export": export}
     try:
         files["index.md"] = env.get_template("index.md.j2").render(common, d=board, cv=complaints, aging_names=BUCKET_NAMES)
@@ -380,7 +380,8 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
     files["charts/rates.svg"] = rate_chart(board.monthly_rates, family)
     files["charts/complaints.svg"] = complaint_chart(complaints.months, COMPLAINT_CATEGORY, family)
     files["robots.txt"] = "User-agent: *\nDisallow: /\n"
-    files[export.file] = workbook([arrears_sheet(arrears), queue_sheet(work, QUEUE_GROUPS)], desk.as_of)
+    if export is not None:
+        files[export.file] = workbook([arrears_sheet(arrears), queue_sheet(work, QUEUE_GROUPS)], desk.as_of)
     for folder in reversed(template_dirs(inputs.root, "site_templates", "assets")):  # the community's assets win
         for path in own_files(folder):
             files["assets/" + path.relative_to(folder).as_posix()] = read_own(folder, path)

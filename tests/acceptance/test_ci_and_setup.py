@@ -166,6 +166,44 @@ def test_nothing_but_encrypted_pages_and_the_theme_is_published(tmp_path, extra,
         assert result.stdout.startswith("::error::") and refused in result.stdout
 
 
+def real_staticrypt() -> bool:
+    """Whether npx can run staticrypt 3.5.4 here (from npm's cache or the network) within two minutes."""
+    if shutil.which("npx") is None:
+        return False
+    try:
+        found = subprocess.run(["npx", "--yes", "staticrypt@3.5.4", "--version"], capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return False
+    return found.returncode == 0 and "3.5.4" in found.stdout
+
+
+def test_the_real_staticrypt_encrypts_every_page_of_a_site_to_publish_and_the_check_passes(tmp_path):
+    """The encrypt and check steps as the workflow runs them, on a real `cuijiao site --no-search` and the real
+    staticrypt: every page encrypted where Pages expects it, nothing else but the theme, charts and robots.txt."""
+    if not real_staticrypt():
+        pytest.skip("staticrypt 3.5.4 not available through npx (no Node.js, or offline with an empty npm cache)")
+    from tests.handwritten import make_community
+
+    root = make_community(tmp_path / "c")
+    built = subprocess.run([str(BIN / "cuijiao"), "--root", str(root), "--as-of", "2026-11-22", "site", "--no-search",
+                            "--out", str(tmp_path / "build-publish")], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    shutil.copytree(tmp_path / "build-publish" / "site", tmp_path / "site")
+    pages = sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*.html"))
+    encrypt = step("publish-encrypted", "用密码加密")
+    env = {k: v for k, v in encrypt["env"].items() if k != "STATICRYPT_PASSWORD"}
+    env |= {"STATICRYPT_PASSWORD": "一二三四五六七八 long enough", "LC_ALL": "C.UTF-8",
+            "npm_config_cache": os.environ.get("npm_config_cache", str(Path.home() / ".npm"))}
+    result = run_step(encrypt["run"], tmp_path, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.relative_to(tmp_path / "encrypted").as_posix() for p in (tmp_path / "encrypted").rglob("*.html")) == pages
+    for page in pages:
+        text = (tmp_path / "encrypted" / page).read_text(encoding="utf-8")
+        assert 'class="md-' not in text and "staticrypt" in text.lower(), page
+    checked = run_step(step("publish-encrypted", "检查：除加密的页面外")["run"], tmp_path, {})
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_publishing_passes_the_password_in_the_environment_only(publish_step, tmp_path):
     password = "一二三四五六七八 long enough"
     result = publish_step(password)

@@ -499,7 +499,7 @@ def test_search_keeps_unit_numbers_whole_never_highlights_and_knows_phone_tails(
     assert f'data-k="尾号"></span>{state.unit.owners[0].phone[-4:]}' in words or f" {state.unit.owners[0].phone[-4:]}" in words
 
 
-def test_a_site_to_publish_has_no_search_index(tmp_path, cuijiao):
+def test_a_site_to_publish_has_no_search_index_and_no_workbook(tmp_path, cuijiao):
     from generator import pipeline
     from generator.site.build import SiteInputs, build_site
 
@@ -509,6 +509,7 @@ def test_a_site_to_publish_has_no_search_index(tmp_path, cuijiao):
     site = tmp_path / "site"
     build_site(desk, SiteInputs(root, tmp_path / "work", search=False), site)
     assert not (site / "search").exists()
+    assert not (site / "exports").exists() and "下载 Excel" not in (site / "arrears.html").read_text(encoding="utf-8")
     assert "1-1-101" not in "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.js"))
     assert "md-search" not in (site / "index.html").read_text(encoding="utf-8")
     result = cuijiao("site", "--no-search", "--out", str(tmp_path / "out"), root=root, as_of="2026-11-22")
