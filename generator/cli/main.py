@@ -150,29 +150,36 @@ def main(ctx: click.Context, root: Path, as_of: date | None, no_cache: bool) -> 
 
 @main.command()
 @click.option("--strict", is_flag=True, help="有警告也算失败")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
+              help="同时把文字版的结果写进这个文件（CI 用 --format github 时，摘要从这一次校验来）")
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
               help="text：逐行列出（默认）；github：输出 GitHub Actions 注释，错误会标在拉取请求的对应行上")
 @click.pass_obj
-def check(obj: Context, strict: bool, fmt: str) -> None:
+def check(obj: Context, strict: bool, fmt: str, summary: Path | None) -> None:
     """校验全部数据，列出每一处问题。"""
     checked = obj.checked()
     shown, left_out = first_of_each(checked.problems)
-    for problem in shown:
-        click.echo(problem.render() if fmt == "text" else problem.github_annotation())
+    text = [problem.render() for problem in shown] + ([left_out_text(left_out)] if left_out else [])
+    for problem, line in zip(shown, text):
+        click.echo(line if fmt == "text" else problem.github_annotation())
     if left_out:
-        click.echo(left_out_text(left_out))
+        click.echo(text[-1])
     errors, warnings = len(checked.errors), len(checked.warnings)
-    if errors or (strict and warnings):
-        click.echo(f"发现 {errors} 处错误、{warnings} 条警告。", err=True)
+    failed = bool(errors or (strict and warnings))
+    if failed:
+        verdict = f"发现 {errors} 处错误、{warnings} 条警告。"
+    else:
+        ledger = checked.ledger
+        assert ledger is not None
+        contacts = sum(len(u.contacts) for u in ledger.units)
+        verdict = (f"检查通过：{len(ledger.units)} 户，{len(ledger.payments)} 笔缴费，{len(ledger.charges)} 笔一次性收费，"
+                   f"{len(ledger.waivers)} 笔减免，{len(ledger.plans)} 份分期协议，{contacts} 条催收记录"
+                   + (f"；{warnings} 条警告" if warnings else "") + "。")
+    if summary is not None:  # the text report too, for CI's summary, from this one run
+        summary.write_text("\n".join(text + [verdict]) + "\n", encoding="utf-8")
+    click.echo(verdict, err=failed)
+    if failed:
         sys.exit(1)
-    ledger = checked.ledger
-    assert ledger is not None
-    contacts = sum(len(u.contacts) for u in ledger.units)
-    click.echo(
-        f"检查通过：{len(ledger.units)} 户，{len(ledger.payments)} 笔缴费，{len(ledger.charges)} 笔一次性收费，"
-        f"{len(ledger.waivers)} 笔减免，{len(ledger.plans)} 份分期协议，{contacts} 条催收记录"
-        + (f"；{warnings} 条警告" if warnings else "") + "。"
-    )
 
 
 @main.command()

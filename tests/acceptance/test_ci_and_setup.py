@@ -77,11 +77,22 @@ def test_warnings_are_annotated_but_never_fail_the_job(tmp_path):
     result = run_step(check, root, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "::warning file=ledger/extra.yml,line=1" in result.stdout
-    assert summary.read_text(encoding="utf-8").startswith("## 数据校验")
+    written = summary.read_text(encoding="utf-8")
+    assert written.startswith("## 数据校验") and "ledger/extra.yml:1:1: 警告" in written and "检查通过：" in written
+    assert check.count("cuijiao") == 1  # one check gives the annotations and the summary
     (root / "ledger/bad.yaml").write_text("payments:\n  - {unit: 1-1-101, amount: 1.001}\n", encoding="utf-8")
     result = run_step(check, root, env)
     assert result.returncode == 1
     assert "::error file=ledger/bad.yaml,line=2" in result.stdout
+    assert "ledger/bad.yaml:2" in summary.read_text(encoding="utf-8").split("## 数据校验")[-1]
+
+
+def test_runs_on_main_are_never_cancelled_and_each_artifact_is_uploaded_once():
+    flow = workflow()
+    assert flow["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+    paths = [line.strip() for s in flow["jobs"]["check-and-build"]["steps"] if "upload-artifact@" in s.get("uses", "")
+             for line in s["with"]["path"].splitlines() if line.strip()]
+    assert len(paths) == len(set(paths)) and not any(p.startswith("build/letters/") for p in paths), paths
 
 
 def fake(bin_dir: Path, name: str, script: str) -> None:
