@@ -96,7 +96,7 @@ def test_runs_on_main_are_never_cancelled_and_each_artifact_is_uploaded_once():
 
 
 def fake(bin_dir: Path, name: str, script: str) -> None:
-    bin_dir.mkdir(exist_ok=True)
+    bin_dir.mkdir(parents=True, exist_ok=True)
     (bin_dir / name).write_text("#!/bin/sh\n" + script, encoding="utf-8")
     (bin_dir / name).chmod(0o755)
 
@@ -119,8 +119,9 @@ def publish_step(tmp_path):
     assert "--short" not in encrypt["run"] and " -p " not in encrypt["run"] and "--password" not in encrypt["run"]
     (tmp_path / "site").mkdir()
     (tmp_path / "site/robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
-    # npx records its arguments and the password it was given, and makes the output folder
-    fake(tmp_path / "bin", "npx", 'echo "$@" > args.txt\nprintf %s "$STATICRYPT_PASSWORD" > password.txt\nmkdir -p encrypted\n')
+    # staticrypt, as npm ci installs it, records its arguments and the password it was given, and makes the output folder
+    fake(tmp_path / ".github/staticrypt/node_modules/.bin", "staticrypt",
+         'echo "$@" > args.txt\nprintf %s "$STATICRYPT_PASSWORD" > password.txt\nmkdir -p encrypted\n')
 
     def run(password: str) -> subprocess.CompletedProcess:
         env = {k: v for k, v in encrypt["env"].items() if k != "STATICRYPT_PASSWORD"}
@@ -177,22 +178,39 @@ def test_nothing_but_encrypted_pages_and_the_theme_is_published(tmp_path, extra,
         assert result.stdout.startswith("::error::") and refused in result.stdout
 
 
-def real_staticrypt() -> bool:
-    """Whether npx can run staticrypt 3.5.4 here (from npm's cache or the network) within two minutes."""
-    if shutil.which("npx") is None:
+def install_staticrypt(where: Path) -> bool:
+    """The workflow's install step in ``where`` (npm ci from the committed lock file); False where npm cannot
+    (no Node.js, or offline with an empty npm cache)."""
+    if shutil.which("npm") is None:
         return False
-    try:
-        found = subprocess.run(["npx", "--yes", "staticrypt@3.5.4", "--version"], capture_output=True, text=True, timeout=120)
-    except subprocess.TimeoutExpired:
-        return False
-    return found.returncode == 0 and "3.5.4" in found.stdout
+    shutil.copytree(WORKFLOWS.parent / "staticrypt", where / ".github" / "staticrypt",
+                    ignore=shutil.ignore_patterns("node_modules"))
+    done = run_step(step("publish-encrypted", "安装加密工具")["run"], where,
+                    {"npm_config_cache": os.environ.get("npm_config_cache", str(Path.home() / ".npm"))})
+    return done.returncode == 0
+
+
+def test_staticrypt_is_installed_from_the_lock_file_before_any_step_holds_the_password():
+    import json
+
+    lock = json.loads((WORKFLOWS.parent / "staticrypt" / "package-lock.json").read_text(encoding="utf-8"))
+    packages = {k: v for k, v in lock["packages"].items() if k}
+    assert packages["node_modules/staticrypt"]["version"] == "3.5.4"
+    assert all(v["integrity"].startswith("sha512-") for v in packages.values())
+    steps = workflow()["jobs"]["publish-encrypted"]["steps"]
+    names = [s.get("name", "") for s in steps]
+    install = next(s for s in steps if s.get("name", "").startswith("安装加密工具"))
+    assert install["run"].startswith("npm ci ") and "env" not in install
+    assert names.index(install["name"]) < next(i for i, s in enumerate(steps) if "STATICRYPT_PASSWORD" in s.get("env", {}))
+    assert not any("npx" in s.get("run", "") for s in steps)
 
 
 def test_the_real_staticrypt_encrypts_every_page_of_a_site_to_publish_and_the_check_passes(tmp_path):
-    """The encrypt and check steps as the workflow runs them, on a real `cuijiao site --no-search` and the real
-    staticrypt: every page encrypted where Pages expects it, nothing else but the theme, charts and robots.txt."""
-    if not real_staticrypt():
-        pytest.skip("staticrypt 3.5.4 not available through npx (no Node.js, or offline with an empty npm cache)")
+    """The install, encrypt and check steps as the workflow runs them, on a real `cuijiao site --no-search` and the
+    real staticrypt from the lock file: every page encrypted where Pages expects it, nothing else but the theme,
+    charts and robots.txt."""
+    if not install_staticrypt(tmp_path):
+        pytest.skip("npm ci could not install staticrypt from the lock file (no Node.js, or offline with an empty npm cache)")
     from tests.handwritten import make_community
 
     root = make_community(tmp_path / "c")
@@ -203,8 +221,7 @@ def test_the_real_staticrypt_encrypts_every_page_of_a_site_to_publish_and_the_ch
     pages = sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*.html"))
     encrypt = step("publish-encrypted", "用密码加密")
     env = {k: v for k, v in encrypt["env"].items() if k != "STATICRYPT_PASSWORD"}
-    env |= {"STATICRYPT_PASSWORD": "一二三四五六七八 long enough", "LC_ALL": "C.UTF-8",
-            "npm_config_cache": os.environ.get("npm_config_cache", str(Path.home() / ".npm"))}
+    env |= {"STATICRYPT_PASSWORD": "一二三四五六七八 long enough", "LC_ALL": "C.UTF-8"}
     result = run_step(encrypt["run"], tmp_path, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(p.relative_to(tmp_path / "encrypted").as_posix() for p in (tmp_path / "encrypted").rglob("*.html")) == pages
@@ -221,7 +238,7 @@ def test_publishing_passes_the_password_in_the_environment_only(publish_step, tm
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "password.txt").read_text(encoding="utf-8") == password
     args = (tmp_path / "args.txt").read_text(encoding="utf-8")
-    assert args.startswith("--yes staticrypt@") and password not in args
+    assert args.startswith("site/") and password not in args
     assert (tmp_path / "encrypted/robots.txt").is_file()
 
 
