@@ -392,3 +392,26 @@ def test_run_demo_works_on_the_demo_only_and_run_build_is_for_a_communitys_own_d
     refused = subprocess.run(["bash", str(own / "run"), "demo"], capture_output=True, text=True, cwd=own)
     assert refused.returncode == 1 and "./run build" in refused.stderr
     assert list((own / "build").iterdir()) == []  # nothing built over it
+
+
+@pytest.mark.parametrize("existing", ["", "4242"])
+def test_the_money_diff_is_one_comment_on_the_pull_request_updated_on_every_push(tmp_path, existing):
+    job = workflow()["jobs"]["money-diff-comment"]
+    assert job["permissions"] == {"pull-requests": "write"}  # only this job may write, and only that
+    assert workflow()["jobs"]["check-and-build"].get("permissions") is None  # the workflow's contents: read
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in job["if"]  # forks: summary only
+    post = next(s for s in job["steps"] if s.get("name", "").startswith("写入或更新评论"))
+    (tmp_path / "money-diff.md").write_text("## 金额变化\n\n- 1-1-101 欠费 +100.00\n", encoding="utf-8")
+    # gh answers the list call with the id of an earlier comment (or nothing) and records every call
+    fake(tmp_path / "bin", "gh", f'echo "$@" >> calls.txt\ncase "$*" in *--jq*) printf %s "{existing}" ;; esac\n')
+    env = {"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", "GH_TOKEN": "t", "PR": "7", "REPO": "c/desk", "LC_ALL": "C.UTF-8"}
+    result = run_step(post["run"], tmp_path, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = (tmp_path / "calls.txt").read_text(encoding="utf-8")
+    assert "api --paginate repos/c/desk/issues/7/comments --jq" in calls
+    if existing:
+        assert "--method PATCH repos/c/desk/issues/comments/4242 -f body=<!-- cuijiao money diff -->" in calls
+        assert "POST" not in calls
+    else:
+        assert "--method POST repos/c/desk/issues/7/comments -f body=<!-- cuijiao money diff -->" in calls
+    assert "1-1-101 欠费 +100.00" in calls
