@@ -9,21 +9,15 @@ from generator.core.model import Complaint, ComplaintRule, ComplaintUpdate
 from generator.reading.load import read_exact, read_file
 from tests.community import Community
 from tests.reading.test_editor_schemas import instance, validator
+from tests.reading.text import col, read_text
 
 HEAD = "unit: 1-1-101\ntype: 高层\narea: \"100.00\"\nbilling_start: 2026-01-01\nowners: [{name: 王丽}]\ncomplaints:\n"
 OPENED = "  - {opened: 2026-03-02, category: repair, said: 楼上漏水到厨房, owner: 客服 李娜, "
 POLICY = "community: 测试花园\nissuer: {name: 测试花园业主委员会}\nfees: [{id: property, basis: unit, rate: \"10\", cycle: 1, due_day: 1}]\n"
 
 
-def col(line: str, needle: str) -> int:
-    """The 1-based column (in characters, as libyaml counts) where ``needle`` starts in ``line``."""
-    return line.index(needle) + 1
-
-
 def read_unit(complaint_line: str):
-    result = read_file("owners/1-1-101.yaml", (HEAD + complaint_line + "\n").encode("utf-8"))
-    problems = [(p.severity, p.pos.line, p.pos.col, p.message, p.hint) for p in result.problems]
-    return result.record, problems
+    return read_text("owners/1-1-101.yaml", HEAD + complaint_line + "\n")
 
 
 BLOCK = (HEAD + "  - opened: 2026-03-02\n    category: 维修\n    said: 楼上漏水到厨房\n    owner: 客服 李娜\n"

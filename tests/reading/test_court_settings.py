@@ -8,22 +8,15 @@ import pytest
 
 from generator.core.model import Court
 from generator.reading.fields import credit_check_char
-from generator.reading.load import read_file
 from tests.community import Community
+from tests.reading.text import col, read_text
 
 HEAD = ("community: 测试花园\nissuer: {name: 测试花园业主委员会, representative: 张敏, credit_code: 业委会备案第12号}\n"
         "fees: [{id: property, basis: unit, rate: \"10\", cycle: 1, due_day: 1}]\n")
 
 
-def col(line: str, needle: str) -> int:
-    """The 1-based column (in characters, as libyaml counts) where ``needle`` starts in ``line``."""
-    return line.index(needle) + 1
-
-
 def read_policy(extra: str):
-    result = read_file("ledger/policy.yaml", (HEAD + extra).encode("utf-8"))
-    problems = [(p.severity, p.pos.line, p.pos.col, p.message, p.hint) for p in result.problems]
-    return result.record, problems
+    return read_text("ledger/policy.yaml", HEAD + extra)
 
 
 def test_the_creditor_and_the_issuer_carry_their_representative_and_credit_code():

@@ -10,20 +10,14 @@ from generator.core import labels
 from generator.core.model import Contact
 from generator.reading.load import read_exact, read_file
 from tests.community import Community
+from tests.reading.text import col, read_text
 
 HEAD = "unit: 1-1-101\ntype: 高层\narea: \"100.00\"\nbilling_start: 2026-01-01\nowners: [{name: 王丽}]\ncontacts:\n"
 SENT = "  - {date: 2026-03-02, channel: registered_mail, outcome: delivered, evidence: EMS 底单, "
 
 
-def col(line: str, needle: str) -> int:
-    """The 1-based column (in characters, as libyaml counts) where ``needle`` starts in ``line``."""
-    return line.index(needle) + 1
-
-
 def read_unit(contact_line: str):
-    result = read_file("owners/1-1-101.yaml", (HEAD + contact_line + "\n").encode("utf-8"))
-    problems = [(p.severity, p.pos.line, p.pos.col, p.message, p.hint) for p in result.problems]
-    return result.record, problems
+    return read_text("owners/1-1-101.yaml", HEAD + contact_line + "\n")
 
 
 def test_a_letter_sent_records_its_tracking_number_delivery_day_and_document():
