@@ -1,18 +1,40 @@
-"""load -> validate -> compute, the one path every command takes."""
+"""load -> validate -> compute, the one path every command takes; and what it gave, remembered by its inputs.
+
+``Memo`` keeps results computed from a community (the report's rows, the
+JSON report) by the fingerprint of everything they depend on
+(``input_fingerprint``), so a command run again on unchanged data skips
+loading, validating and computing. It follows issue 9's rules for every
+cache: kept in the community's work folder in the user's cache directory
+(never in the community folder), signed with the user's cache key
+(``reading.load.cache_key``), decoded only into the type asked for,
+written atomically, and best effort: a missing, foreign, tampered or stale
+entry is simply not used, never an error.
+"""
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import stat
+import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+
+import msgspec
 
 from generator.core.diagnostics import Diagnostic, sorted_diagnostics, warning
 from generator.core.holidays import holiday_problems
 from generator.core.model import Ledger
 from generator.core.money import fmt_grouped
-from generator.reading.load import load
+from generator.core.paths import work_folder
+from generator.reading.files import discover, read_data_file, shared_policy
+from generator.reading.load import cache_key, load
 from generator.reading.validate import validate
-from generator.rules.engine import Desk, compute, unit_inputs, unit_state
+from generator.rules.engine import Desk, Totals, compute, unit_inputs, unit_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,3 +103,158 @@ def community_content_problems(root: Path) -> list[Diagnostic]:
 def desk_for(checked: Checked, as_of: date) -> Desk:
     assert checked.ledger is not None and not checked.errors
     return compute(checked.ledger, as_of)
+
+
+# -- results remembered by the fingerprint of their inputs ----------------------------------------
+
+MEMO_VERSION = 1  # bump when what a memo holds changes meaning
+GENERATOR_DIR = Path(__file__).resolve().parent
+
+
+def code_fingerprint() -> str:
+    """Every module of the generator, the Python and msgspec versions: other code may compute other results."""
+    digest = hashlib.sha256(f"cuijiao-memo-{MEMO_VERSION} {sys.version} {msgspec.__version__}".encode())
+    for path in sorted(GENERATOR_DIR.rglob("*.py")):
+        digest.update(path.relative_to(GENERATOR_DIR).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def input_fingerprint(root: Path, as_of: date, today: date) -> str | None:
+    """SHA-256 over everything ``check`` and ``compute`` read: every data file (path and bytes), the shared
+    policy, the community's own content (site_templates/), the generator's code, as_of and max(today, as_of)
+    (validation depends on it). None when something is not a plain readable file: then nothing is remembered.
+    """
+    digest = hashlib.sha256(f"{code_fingerprint()} {as_of} {max(today, as_of)}".encode())
+    paths, notes = discover(root)
+    digest.update(repr([(n.severity, n.pos.path, n.message) for n in notes]).encode())
+    shared = shared_policy(root)
+    for path in ([shared] if shared else []) + paths:
+        raw, _refused = read_data_file(root, path)
+        if raw is None:
+            return None
+        digest.update(path.encode() + b"\0" + hashlib.sha256(raw).digest())
+    own = _tree_digest(root / "site_templates")
+    if own is None:
+        return None
+    digest.update(own)
+    return digest.hexdigest()
+
+
+def _tree_digest(folder: Path) -> bytes | None:
+    """SHA-256 over the names and bytes of the regular files under ``folder`` (b"" when there is none);
+    None when it holds anything else (a link, a FIFO): the commands refuse those, nothing is remembered."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return b""
+    if not stat.S_ISDIR(info.st_mode):
+        return None
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in [*dirnames, *sorted(filenames)]:
+            path = Path(dirpath, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISDIR(mode):
+                continue
+            if not stat.S_ISREG(mode):
+                return None
+            raw, _refused = read_data_file(path.parent, name)
+            if raw is None:
+                return None
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + hashlib.sha256(raw).digest())
+    return digest.digest()
+
+
+# What ``report`` shows, remembered: the community's name, the totals and each unit's row in arrears
+# (``views.terminal.arrears_row``: sort key, cells, unpaid principal past limitation); the JSON report as text.
+ReportTable = tuple[str, Totals, list[tuple[tuple[date, str], tuple[str, ...], Decimal]]]
+
+
+class _MemoFile(msgspec.Struct, frozen=True, array_like=True):
+    fingerprint: str
+    value: msgspec.Raw
+
+
+_ENCODER = msgspec.msgpack.Encoder()
+_MEMO_FILE = msgspec.msgpack.Decoder(_MemoFile)
+_NOT_DATA = (msgspec.DecodeError, ValueError, TypeError)
+
+
+class Memo:
+    """Results computed from one community's inputs as they are now, each kept by name in the work folder.
+
+    ``get(name, type)`` gives the value a ``put(name, value)`` stored under the
+    same input fingerprint, or None: a file missing, unsigned or signed with
+    another key, written for other inputs or not decoding into ``type`` is
+    never used. ``put`` stores only when the inputs did not change while the
+    value was computed (the fingerprint is taken again).
+    """
+
+    def __init__(self, root: Path, as_of: date, today: date, enabled: bool = True, folder: Path | None = None) -> None:
+        self.root, self.as_of, self.today = root, as_of, today
+        self.folder = (folder or work_folder(root)) / "memo"
+        self.key = cache_key() if enabled else None
+        self._fingerprint: str | None | bool = False  # False: not taken yet
+
+    @property
+    def fingerprint(self) -> str | None:
+        if self._fingerprint is False:
+            self._fingerprint = input_fingerprint(self.root, self.as_of, self.today) if self.key is not None else None
+        return self._fingerprint
+
+    def _file(self, name: str) -> Path:
+        return self.folder / f"{name}-v{MEMO_VERSION}.msgpack"
+
+    def get(self, name: str, kind: type):
+        if self.key is None or self.fingerprint is None:
+            return None
+        try:
+            data = self._file(name).read_bytes()
+        except OSError:
+            return None
+        signature, payload = data[:32], memoryview(data)[32:]
+        if not hmac.compare_digest(signature, hmac.digest(self.key, payload, "sha256")):
+            return None
+        try:
+            stored = _MEMO_FILE.decode(payload)
+            if stored.fingerprint != self.fingerprint:
+                return None
+            return msgspec.msgpack.decode(stored.value, type=kind)
+        except _NOT_DATA:
+            return None
+
+    def put(self, name: str, value, kind: type) -> None:
+        """Keep ``value`` if it comes back from its encoding as ``kind`` equal and encoding to the same bytes."""
+        before = self.fingerprint
+        if before is None:
+            return
+        encoded = _ENCODER.encode(value)
+        try:
+            again = msgspec.msgpack.decode(encoded, type=kind)
+        except _NOT_DATA:
+            return
+        if again != value or _ENCODER.encode(again) != encoded:
+            return
+        self._fingerprint = False
+        if self.fingerprint != before:  # the data changed while it was computed: keep nothing
+            return
+        payload = _ENCODER.encode(_MemoFile(before, msgspec.Raw(encoded)))
+        write_signed(self.folder, self._file(name).name, self.key, payload)
+
+
+def write_signed(folder: Path, name: str, key: bytes, payload: bytes) -> None:
+    """``folder/name`` := HMAC-SHA256(key, payload) + payload, atomically (tmp + rename); quietly nothing on failure."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(hmac.digest(key, payload, "sha256"))
+            handle.write(payload)
+        os.replace(tmp, folder / name)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
