@@ -25,22 +25,31 @@ from generator.cli import diff as diff_command
 from generator.cli import edit as edit_commands
 from generator.cli import importer as import_command
 from generator.cli import match as match_command
+from generator.cli import communities as communities_command
+from generator.cli.communities import community_root, each_community, run_each
 from generator.cli import schemas as schemas_command
 from generator.cli.chinese import CuijiaoGroup, localise
 from generator.cli.progress import Plain, reporter
 from generator.core.diagnostics import first_of_each, left_out_text
-from generator.core.paths import work_folder
+from generator.core.paths import community_name, work_folder
 from generator.reading.fields import FIRST_DATE, LAST_DATE
 from generator.views.report import ledger_json
 
 
 class Context:
     def __init__(self, root: Path, as_of: date, today: date, use_cache: bool) -> None:
+        self.repo = root  # --root: the community folder, or the repository of many that --community looks in
+        self.out_by_community = False  # --community all: each community's outputs in OUT/<name>/
         self.root = root
+        self.community = community_name(root)  # the folder's name: communities/<name>/ in a repository of many
         self.work_dir = work_folder(root)
         self.as_of = as_of
         self.today = today
         self.use_cache = use_cache
+
+    def out_for(self, out: Path) -> Path:
+        """Where this community's outputs go: ``OUT``, or ``OUT/<name>`` under ``--community all``."""
+        return out / self.community if self.out_by_community else out
 
     def checked(self) -> pipeline.Checked:
         return pipeline.check(self.root, self.as_of, self.today, self.use_cache)
@@ -87,6 +96,7 @@ def _parse_date(ctx, param, value: str | None) -> date | None:
 _ROOT_HELP = "小区文件夹（含 ledger/ 和 owners/），默认当前文件夹"
 _AS_OF_HELP = "按哪一天计算，默认今天"
 _NO_CACHE_HELP = "不使用读取缓存（在用户缓存文件夹里，例如 ~/.cache/cuijiao/）"
+_COMMUNITY_HELP = "多小区仓库里的哪个小区（communities/ 下的文件夹名）；all 表示逐个处理每个小区，输出放在 OUT/小区名/"
 
 
 def _root_dir(value: Path) -> Path:
@@ -109,8 +119,13 @@ def _global_after(ctx: click.Context, param: click.Parameter, value):
         value = _parse_date(ctx, param, value)
     if group.get_parameter_source(name) is ParameterSource.COMMANDLINE and group.params.get(name) != value:
         raise click.UsageError(f"{option} 在命令前后各写了一次，而且不一样；只写一处即可", ctx)
-    if name == "root":
-        obj.root = _root_dir(value)
+    if name == "community":
+        obj.root = community_root(obj.repo, value)
+        obj.community = community_name(obj.root)
+        obj.work_dir = work_folder(obj.root)
+    elif name == "root":
+        obj.repo = obj.root = _root_dir(value)
+        obj.community = community_name(obj.root)
         obj.work_dir = work_folder(obj.root)
     elif name == "as_of":
         obj.as_of = value
@@ -127,17 +142,41 @@ def _global_options() -> list[click.Option]:
                      help=_AS_OF_HELP + after),
         click.Option(["--no-cache"], is_flag=True, expose_value=False, callback=_global_after,
                      help=_NO_CACHE_HELP + after),
+        click.Option(["--community"], metavar="小区名", expose_value=False, callback=_global_after,
+                     help=_COMMUNITY_HELP + after),
     ]
 
 
-@click.group("cuijiao", cls=CuijiaoGroup, invoke_without_command=True, subcommand_metavar="命令 [参数]...",
+class DeskGroup(CuijiaoGroup):
+    """``cuijiao``: ``--community all`` runs the command once per community (``cli/communities.py``)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode: bool = True, **extra):
+        words = list(sys.argv[1:] if args is None else args)
+        try:
+            runs = each_community(self, words)
+        except click.UsageError as exc:
+            click.echo(f"用法错误：{exc.message}", err=True)
+            runs, code = None, 2
+        else:
+            if runs is None:
+                return super().main(words, prog_name, complete_var, standalone_mode, **extra)
+            code = run_each(self, runs, prog_name)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+@click.group("cuijiao", cls=DeskGroup, invoke_without_command=True, subcommand_metavar="命令 [参数]...",
              epilog="--root、--as-of、--no-cache 写在命令前后都可以，例如 cuijiao --as-of 2026-06-30 report 或 "
                     "cuijiao report --as-of 2026-06-30。每个命令的选项见 cuijiao 命令 --help，例如 cuijiao pay --help。")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", metavar="文件夹", help=_ROOT_HELP)
 @click.option("--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD", help=_AS_OF_HELP)
 @click.option("--no-cache", is_flag=True, help=_NO_CACHE_HELP)
+@click.option("--community", metavar="小区名", help=_COMMUNITY_HELP)
+@click.option("--out-by-community", is_flag=True, hidden=True)  # added by --community all to each community's run
 @click.pass_context
-def main(ctx: click.Context, root: Path, as_of: date | None, no_cache: bool) -> None:
+def main(ctx: click.Context, root: Path, as_of: date | None, no_cache: bool, community: str | None,
+         out_by_community: bool) -> None:
     """物业费催缴台账：校验数据、计算欠费、生成网站和催缴函件。"""
     if ctx.invoked_subcommand is None:  # "cuijiao" alone: the help, as a usage error
         click.echo(ctx.get_help(), err=True)
@@ -146,6 +185,19 @@ def main(ctx: click.Context, root: Path, as_of: date | None, no_cache: bool) -> 
     if not root.is_dir():
         raise click.BadParameter(f"找不到文件夹“{root}”", param_hint="--root")
     ctx.obj = Context(root, as_of or today, today, not no_cache)
+    if community is not None:
+        ctx.obj.root = community_root(root, community)
+        ctx.obj.community = community_name(ctx.obj.root)
+        ctx.obj.work_dir = work_folder(ctx.obj.root)
+        ctx.obj.out_by_community = out_by_community
+
+
+def _repo_relative(root: Path) -> str:
+    """The community folder as the workflow's annotations name it: relative to the current folder, in posix form."""
+    try:
+        return Path(os.path.relpath(root.absolute(), Path.cwd())).as_posix()
+    except ValueError:  # another drive (Windows)
+        return ""
 
 
 @main.command()
@@ -161,7 +213,7 @@ def check(obj: Context, strict: bool, fmt: str, summary: Path | None) -> None:
     shown, left_out = first_of_each(checked.problems)
     text = [problem.render() for problem in shown] + ([left_out_text(left_out)] if left_out else [])
     for problem, line in zip(shown, text):
-        click.echo(line if fmt == "text" else problem.github_annotation())
+        click.echo(line if fmt == "text" else problem.github_annotation(_repo_relative(obj.root)))
     if left_out:
         click.echo(text[-1])
     errors, warnings = len(checked.errors), len(checked.warnings)
@@ -220,6 +272,7 @@ def _produce(obj: Context, stages: Plain, out: Path, names: tuple[str, ...], pro
         work_folder_lock,
     )
 
+    out = obj.out_for(out)
     check_out_dir(out, obj.root)
     checked = obj.checked_or_exit(stages)
     if compute:
@@ -245,9 +298,9 @@ def site(obj: Context, out: Path, no_search: bool) -> None:
     """只生成网站（OUT/site/）；OUT/letters/ 里已有的函件照样链接。"""
     from generator.site.build import existing_letters
 
-    links, stages = existing_letters(out / "letters"), reporter()
+    links, stages = existing_letters(obj.out_for(out) / "letters"), reporter()
     result = _produce(obj, stages, out, ("site",),
-                      lambda desk, tmps: _site_into(obj, stages, desk, tmps["site"], links, out / "letters", not no_search))
+                      lambda desk, tmps: _site_into(obj, stages, desk, tmps["site"], links, obj.out_for(out) / "letters", not no_search))
     click.echo(f"网站已生成：{result.path / 'site'}/index.html（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 
@@ -331,6 +384,7 @@ for _command in edit_commands.COMMANDS:
 main.add_command(import_command.command)
 main.add_command(match_command.command)
 main.add_command(schemas_command.command)
+main.add_command(communities_command.command)
 
 localise(main)
 for _command in main.commands.values():

@@ -5,6 +5,8 @@ the diagnostics it found and the CLI prints them sorted by place.
 """
 from __future__ import annotations
 
+import posixpath
+
 from typing import Literal
 
 from generator.core.inert import visible
@@ -61,11 +63,16 @@ class Diagnostic(Record):
             text += f"（{self.hint}）"
         return visible(text)  # messages quote the data: no control character reaches the terminal
 
-    def github_annotation(self) -> str:
-        """A GitHub Actions workflow command, so the message shows on the line in the pull request."""
+    def github_annotation(self, folder: str = "") -> str:
+        """A GitHub Actions workflow command, so the message shows on the line in the pull request.
+
+        ``folder``: the community folder relative to the repository (``communities/<name>``), which
+        the file is named relative to (``../_shared/policy.yaml`` becomes ``communities/_shared/policy.yaml``).
+        """
         level = "error" if self.severity == "error" else "warning"
         text = self.message + (f"（{self.hint}）" if self.hint else "")
-        props = f"file={_escape_property(self.pos.path)},line={self.pos.line or 1},col={self.pos.col or 1},title={_escape_property('催缴台账数据' + SEVERITY_WORD[self.severity])}"
+        path = posixpath.normpath(posixpath.join(folder, self.pos.path)) if folder not in ("", ".") else self.pos.path
+        props = f"file={_escape_property(path)},line={self.pos.line or 1},col={self.pos.col or 1},title={_escape_property('催缴台账数据' + SEVERITY_WORD[self.severity])}"
         return visible(f"::{level} {props}::{_escape_data(text)}")
 
     @property

@@ -29,3 +29,8 @@ def work_folder(root: Path) -> Path:
     real = str(Path(root).resolve())
     name = Path(real).name or "root"
     return user_cache() / "work" / f"{name[:40]}-{hashlib.sha256(real.encode()).hexdigest()[:16]}"
+
+
+def community_name(root: Path) -> str:
+    """A community's short name: its folder's name (``communities/<name>/``), used in artifacts, summaries and links."""
+    return Path(root).resolve().name or "community"

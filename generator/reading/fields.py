@@ -197,6 +197,28 @@ class Reader:
         return node.tag == _NULL_TAG
 
 
+
+class SharedReader(Reader):
+    """A reader of a policy laid over the shared one (``reading/shared.py``): each node's
+    position names the file it came from, so an error in a shared value points at the shared file."""
+
+    __slots__ = ("shared_path", "shared_nodes")
+
+    def __init__(self, path: str, shared_path: str, shared_nodes: set[int]) -> None:
+        super().__init__(path)
+        self.shared_path = shared_path
+        self.shared_nodes = shared_nodes  # id() of every node composed from the shared file
+
+    def pos(self, node) -> Pos:
+        mark = node.start_mark
+        return Pos(self.shared_path if id(node) in self.shared_nodes else self.path, mark.line + 1, mark.column + 1)
+
+    def record_pos(self, node) -> RecordPos:
+        found = super().record_pos(node)
+        if id(node) not in self.shared_nodes:
+            return found
+        return RecordPos(self.shared_path, found.line, found.col, found.values)
+
 def _suggest(key: str, spec) -> str:
     names = [name for name in spec if not name.startswith("$")]  # $schema is for editors, not for people
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)

@@ -29,11 +29,12 @@ def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
 
 
-def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
+def discover(root: Path, ledger_optional: bool = False) -> tuple[list[str], list[Diagnostic]]:
     """Every data file, as sorted posix paths relative to ``root``, and the entries that are refused.
 
     Links and special files anywhere under ``ledger/`` and ``owners/`` are
     errors (a link silently skipped would drop payments from the sums).
+    ``ledger_optional``: a community under a shared policy may have no ledger/ yet (Git keeps no empty folder).
     """
     paths: list[str] = []
     notes: list[Diagnostic] = []
@@ -42,10 +43,11 @@ def discover(root: Path) -> tuple[list[str], list[Diagnostic]]:
         if base.is_symlink():
             notes.append(error(Pos(folder + "/"), f"{folder}/ 是一个链接，指向别处", _LINK_HINT))
             continue
-        if not base.is_dir():
+        if not base.is_dir() and not (ledger_optional and folder == "ledger" and not os.path.lexists(base)):
             notes.append(error(Pos(folder + "/"), f"找不到 {folder}/ 文件夹", "用 --root 指向含有 ledger/ 和 owners/ 的小区文件夹"))
             continue
-        _walk(base, folder, folder == "owners", paths, notes)
+        if base.is_dir():
+            _walk(base, folder, folder == "owners", paths, notes)
     paths.sort()
     notes.sort(key=lambda d: d.pos.path)
     return paths, notes
@@ -76,6 +78,43 @@ def _walk(folder: Path, rel: str, flat: bool, paths: list[str], notes: list[Diag
                 notes.append(error(Pos(path), f"{path} 不是普通文件（可能是管道、设备或套接字），不会读取", "请删除它，换成普通的 YAML 文件"))
         elif name.endswith(".yml"):
             notes.append(warning(Pos(path), "扩展名 .yml 的文件不会被读取", "请改名为 .yaml"))
+
+
+# A repository of many communities keeps each in communities/<name>/; a policy they share may be kept in
+# communities/_shared/policy.yaml, and each community's ledger/policy.yaml then holds only what differs.
+COMMUNITIES_FOLDER = "communities"
+SHARED_FOLDER = "_shared"
+SHARED_POLICY = "../_shared/policy.yaml"  # relative to the community folder, as diagnostics show it
+
+
+def shared_policy(root: Path) -> str | None:
+    """``SHARED_POLICY`` when ``root`` is ``communities/<name>/`` and ``communities/_shared/policy.yaml`` is there
+    (as anything: the loader refuses a link, a FIFO or a linked ``_shared`` folder with an error)."""
+    parent = Path(os.path.abspath(root)).parent
+    if parent.name != COMMUNITIES_FOLDER:
+        return None
+    try:
+        os.lstat(parent / SHARED_FOLDER / "policy.yaml")
+    except OSError:
+        return None
+    return SHARED_POLICY
+
+
+def community_names(repo: Path) -> list[str]:
+    """The communities of a repository of many: each real folder ``communities/<name>/`` holding ledger/ or owners/.
+
+    ``_shared`` and hidden folders are not communities; a link is never followed.
+    """
+    folder = Path(repo) / COMMUNITIES_FOLDER
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    names = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith(("_", ".")) or not entry.is_dir(follow_symlinks=False):
+            continue
+        if any(os.path.isdir(os.path.join(entry.path, data)) for data in DATA_FOLDERS):
+            names.append(entry.name)
+    return names
 
 
 class Budget:

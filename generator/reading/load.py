@@ -42,8 +42,9 @@ from generator.core.model import (
 from generator.core.paths import user_cache, work_folder
 from generator.reading.fastpath import GiveUp, read_fast
 from generator.reading.fields import Reader
-from generator.reading.files import Budget, discover, read_data_file
+from generator.reading.files import SHARED_FOLDER, SHARED_POLICY, Budget, discover, read_data_file, shared_policy
 from generator.reading.parts import PARTS_MIN_CHARS, read_in_parts
+from generator.reading.shared import read_shared_policy
 from generator.reading.specs import read_entries, read_policy, read_unit
 from generator.reading.yamlsource import compose, decode, scan
 from generator.speed.forking import can_fork, in_background, in_two_processes
@@ -407,7 +408,7 @@ def load(root: Path, use_cache: bool = True, overrides: Mapping[str, bytes] | No
     ``overrides`` (posix path -> bytes) are files as an edit would leave them,
     read instead of (or beside) what is on disk; the cache is then not saved.
     """
-    paths, problems = discover(root)
+    paths, problems = discover(root, ledger_optional=shared_policy(root) is not None)
     if overrides:
         paths = sorted(set(paths) | set(overrides))
     with paused_gc():
@@ -415,14 +416,22 @@ def load(root: Path, use_cache: bool = True, overrides: Mapping[str, bytes] | No
         found: dict[str, FileResult] = {}
         todo: list[tuple[str, bytes, str]] = []
         budget = Budget()
+        shared = _shared_policy_bytes(root, budget, problems)
+        if shared is not None and POLICY_PATH not in paths:
+            paths = sorted([*paths, POLICY_PATH])  # the shared policy as it is
         for path in paths:
             if overrides and path in overrides:
                 raw = overrides[path]
+            elif shared is not None and path == POLICY_PATH and not (root / POLICY_PATH).exists():
+                raw = None
             else:
                 raw, refused = read_data_file(root, path, budget)
                 if raw is None:
                     found[path] = FileResult(file_kind(path), None, (refused,))
                     continue
+            if shared is not None and path == POLICY_PATH:
+                found[path] = _policy_over_shared(shared, raw)
+                continue
             digest = hashlib.sha256(raw).hexdigest()
             result = cache.get(path, digest)
             if result is None:
@@ -435,6 +444,29 @@ def load(root: Path, use_cache: bool = True, overrides: Mapping[str, bytes] | No
         if not overrides:
             cache.save(set(paths), background=sum(len(raw) for _, raw, _ in todo) >= PARALLEL_MIN_BYTES)
         return assemble([(path, found[path]) for path in paths], problems)
+
+
+def _shared_policy_bytes(root: Path, budget: Budget, problems: list[Diagnostic]) -> bytes | None:
+    """The shared policy's bytes when the community has one (``files.shared_policy``); a refused one is an error."""
+    shared = shared_policy(root)
+    if shared is None:
+        return None
+    folder = Path(os.path.abspath(root)).parent / SHARED_FOLDER
+    if folder.is_symlink() or not folder.is_dir():
+        problems.append(error(Pos(shared), f"{SHARED_FOLDER} 不是普通文件夹（可能是链接），共用的收费政策不会读取",
+                              "把 communities/_shared/ 换成真实的文件夹，里面放 policy.yaml"))
+        return b""
+    raw, refused = read_data_file(root, shared, budget)
+    if raw is None:
+        problems.append(refused)
+        return b""
+    return raw
+
+
+def _policy_over_shared(shared: bytes, own: bytes | None) -> FileResult:
+    """The community's policy laid over the shared one (small files, read the exact way, not cached)."""
+    record, problems = read_shared_policy(POLICY_PATH, SHARED_POLICY, shared, own)
+    return FileResult("policy", record, tuple(problems))
 
 
 # A large community is read by two processes when there are two cores: a

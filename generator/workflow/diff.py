@@ -10,6 +10,7 @@ of numbers: numbers from bad data are never shown.
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 import threading
@@ -30,7 +31,14 @@ from generator.core.errors import UsageProblem
 from generator.core.inert import for_markdown, visible
 from generator.core.model import Ledger, Policy
 from generator.core.money import ZERO, fmt_grouped
-from generator.reading.files import DATA_FOLDERS, MAX_FILE_BYTES, MAX_TOTAL_BYTES
+from generator.reading.files import (
+    COMMUNITIES_FOLDER,
+    DATA_FOLDERS,
+    MAX_FILE_BYTES,
+    MAX_TOTAL_BYTES,
+    SHARED_FOLDER,
+    SHARED_POLICY,
+)
 from generator.reading.validate import validate
 from generator.rules.engine import Desk, UnitState, compute
 
@@ -119,7 +127,24 @@ def materialise(root: Path, commit: str, dest: Path) -> tuple[Path, list[Diagnos
             total += int(size)
             wanted.append((obj, path, int(size)))
     _write_blobs(top, wanted, community)
+    if re.fullmatch(f"{COMMUNITIES_FOLDER}/[^/]+/", prefix):  # communities/<name>/: the policy the communities share
+        refused += _materialise_shared(top, commit, dest / COMMUNITIES_FOLDER / SHARED_FOLDER)
     return community, refused
+
+
+def _materialise_shared(top: Path, commit: str, folder: Path) -> list[Diagnostic]:
+    """``communities/_shared/policy.yaml`` of ``commit`` into ``folder``, refused as ``materialise`` refuses a data file."""
+    path = f"{COMMUNITIES_FOLDER}/{SHARED_FOLDER}/policy.yaml"
+    listing = _git(top, "ls-tree", "-l", "-z", commit, "--", f":(literal){path}")
+    for record in filter(None, listing.decode("utf-8", "surrogateescape").split("\0")):
+        meta, _, _full = record.partition("\t")
+        mode, _kind, obj, size = meta.split()
+        if mode == "120000":
+            return [error(Pos(SHARED_POLICY), f"{SHARED_POLICY} 在这个版本里是一个链接（符号链接），比较时不读取", _LINK_HINT)]
+        if mode.startswith("100") and int(size) <= MAX_FILE_BYTES:
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_blobs(top, [(obj, "policy.yaml", int(size))], folder)
+    return []
 
 
 _LINK_HINT = "cuijiao 只读取真实文件：请把链接换成文件本身（复制过来），或删除它"
