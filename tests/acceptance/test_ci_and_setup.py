@@ -73,12 +73,13 @@ def test_warnings_are_annotated_but_never_fail_the_job(tmp_path):
     check = step("check-and-build", "校验数据")["run"]
     runs = [s.get("run", "") for s in workflow()["jobs"]["check-and-build"]["steps"]]
     assert not any("--strict" in r for r in runs)
-    env = {"PATH": f"{BIN}:{os.environ['PATH']}", "GITHUB_STEP_SUMMARY": str(summary), "PYTHONUTF8": "1"}
+    env = {"PATH": f"{BIN}:{os.environ['PATH']}", "GITHUB_STEP_SUMMARY": str(summary), "PYTHONUTF8": "1",
+           "COMMUNITY_ROOT": ".", "COMMUNITY": "community"}
     result = run_step(check, root, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "::warning file=ledger/extra.yml,line=1" in result.stdout
     written = summary.read_text(encoding="utf-8")
-    assert written.startswith("## 数据校验") and "ledger/extra.yml:1:1: 警告" in written and "检查通过：" in written
+    assert written.startswith("## 数据校验：community") and "ledger/extra.yml:1:1: 警告" in written and "检查通过：" in written
     assert check.count("cuijiao") == 1  # one check gives the annotations and the summary
     (root / "ledger/bad.yaml").write_text("payments:\n  - {unit: 1-1-101, amount: 1.001}\n", encoding="utf-8")
     result = run_step(check, root, env)
@@ -107,7 +108,7 @@ def test_the_money_diff_is_summarised_even_when_it_fails(tmp_path):
     fake(tmp_path / "bin", "cuijiao", 'echo "## 金额变化：改动后的数据有 1 处错误" > money-diff.md\nexit 1\n')
     summary = tmp_path / "summary.md"
     result = run_step(diff["run"], tmp_path, {"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
-                                              "GITHUB_STEP_SUMMARY": str(summary), "BASE_REF": "main"})
+                                              "GITHUB_STEP_SUMMARY": str(summary), "BASE_REF": "main", "COMMUNITY_ROOT": "."})
     assert result.returncode == 1
     assert "改动后的数据有 1 处错误" in summary.read_text(encoding="utf-8")
 
@@ -147,7 +148,7 @@ def test_the_published_site_has_no_search_index_and_no_letters():
     assert build["if"] == jobs["publish-encrypted"]["if"]
     upload = step("check-and-build", "上传要加密发布的网站")
     download = step("publish-encrypted", "下载要发布的网站")
-    assert upload["with"]["name"] == download["with"]["name"] == "site-publish"
+    assert upload["with"]["name"] == "site-publish-${{ matrix.community.name }}" and download["with"]["pattern"] == "site-publish-*"
     assert int(upload["with"]["retention-days"]) <= 1
 
 
@@ -415,3 +416,102 @@ def test_the_money_diff_is_one_comment_on_the_pull_request_updated_on_every_push
     else:
         assert "--method POST repos/c/desk/issues/7/comments -f body=<!-- cuijiao money diff -->" in calls
     assert "1-1-101 欠费 +100.00" in calls
+
+
+# -- many communities: the plan, the matrix, one comment, one published site ------------------------
+
+def test_each_community_is_a_job_of_the_matrix_with_artifacts_of_its_own():
+    jobs = workflow()["jobs"]
+    build = jobs["check-and-build"]
+    assert build["needs"] == "plan"
+    assert build["strategy"]["matrix"]["community"] == "${{ fromJSON(needs.plan.outputs.communities) }}"
+    assert build["strategy"]["fail-fast"] is False and 1 <= int(build["strategy"]["max-parallel"]) <= 4
+    assert build["env"]["COMMUNITY_ROOT"] == "${{ matrix.community.root }}"
+    names = [s["with"]["name"] for s in build["steps"] if "upload-artifact@" in s.get("uses", "")]
+    assert names and all(name.endswith("-${{ matrix.community.name }}") for name in names), names
+    runs = "\n".join(s.get("run", "") for s in build["steps"])
+    assert "--root ." not in runs and runs.count('--root "${COMMUNITY_ROOT}"') >= 5
+
+
+def test_the_portfolio_is_built_from_every_communitys_summary_on_main_only():
+    job = workflow()["jobs"]["portfolio"]
+    assert "needs.plan.outputs.many == 'true'" in job["if"] and "github.event_name != 'pull_request'" in job["if"]
+    download = next(s for s in job["steps"] if "download-artifact@" in s.get("uses", ""))
+    assert download["with"] == {"pattern": "summary-*", "path": "reports"}
+    assert any("cuijiao portfolio --reports reports" in s.get("run", "") for s in job["steps"])
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                   capture_output=True, check=True)
+
+
+def _two_communities(tmp_path: Path) -> Path:
+    from tests.community import Community, fee
+
+    repo = tmp_path / "repo"
+    for name in ("east", "west"):
+        c = Community(repo / "communities" / name, fees=[fee()])
+        c.unit("1-101", billing_start="2026-01-01")
+        c.write()
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "data")
+    _git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    return repo
+
+
+@pytest.mark.parametrize(("event", "expected"), [("pull_request", ["west"]), ("push", ["east", "west"])])
+def test_the_plan_lists_the_communities_a_pull_request_touches_and_all_of_them_on_main(tmp_path, event, expected):
+    import json
+
+    repo = _two_communities(tmp_path)
+    owner = repo / "communities" / "west" / "owners" / "1-101.yaml"
+    owner.write_text(owner.read_text(encoding="utf-8") + "tags: [出租]\n", encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "west only")
+    output = tmp_path / "output.txt"
+    plan = next(s for s in workflow()["jobs"]["plan"]["steps"] if s.get("id") == "list")
+    result = run_step(plan["run"], repo, {"PATH": f"{BIN}:{os.environ['PATH']}", "GITHUB_OUTPUT": str(output),
+                                          "EVENT": event, "BASE_REF": "main", "PYTHONUTF8": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines())
+    assert [row["name"] for row in json.loads(lines["communities"])] == expected
+    assert lines["many"] == "true"
+
+
+def test_the_money_diffs_of_several_communities_make_one_comment_each_under_its_name(tmp_path):
+    job = workflow()["jobs"]["money-diff-comment"]
+    merge = next(s for s in job["steps"] if s.get("name", "").startswith("合并各小区的金额变化"))
+    for name, text in (("west", "- 1-101 欠费 +200.00\n"), ("east", "- 1-102 欠费 -50.00\n")):
+        (tmp_path / "diffs" / f"money-diff-{name}").mkdir(parents=True)
+        (tmp_path / "diffs" / f"money-diff-{name}" / "money-diff.md").write_text(text, encoding="utf-8")
+    result = run_step(merge["run"], tmp_path, {"LC_ALL": "C.UTF-8"})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "money-diff.md").read_text(encoding="utf-8") == (
+        "### 小区 east\n\n- 1-102 欠费 -50.00\n\n### 小区 west\n\n- 1-101 欠费 +200.00\n\n")
+
+
+@pytest.mark.parametrize(("names", "pages"), [
+    (["community"], ["index.html"]),  # one community: its site at the top, as before
+    (["east", "west"], ["east/index.html", "west/index.html"]),
+])
+def test_the_published_site_holds_each_communitys_site_in_a_folder_of_its_name(tmp_path, names, pages):
+    for name in names:
+        (tmp_path / "downloaded" / f"site-publish-{name}").mkdir(parents=True)
+        (tmp_path / "downloaded" / f"site-publish-{name}" / "index.html").write_text("<html></html>", encoding="utf-8")
+    arrange = step("publish-encrypted", "整理要发布的网站")
+    result = run_step(arrange["run"], tmp_path, {})
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*.html")) == pages
+
+
+def test_the_publish_check_covers_every_communitys_folder(tmp_path):
+    encrypted_site(tmp_path, {"east/index.html": "<html>ciphertext</html>", "east/assets/x.css": "",
+                              "east/charts/rates.svg": "<svg/>", "east/sitemap.xml": "<urlset/>"})
+    check = step("publish-encrypted", "检查：除加密的页面外")["run"]
+    assert run_step(check, tmp_path, {}).returncode == 0
+    assert not (tmp_path / "encrypted/east/sitemap.xml").exists()
+    (tmp_path / "encrypted/east/search").mkdir()
+    (tmp_path / "encrypted/east/search/search_index.json").write_text("{}", encoding="utf-8")
+    refused = run_step(check, tmp_path, {})
+    assert refused.returncode == 1 and "east/search/search_index.json" in refused.stdout
