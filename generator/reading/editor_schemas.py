@@ -33,6 +33,11 @@ FILES = {
               "一户一个文件：房屋信息、业主、期初欠费和催收记录。"),
     "entries": (ENTRIES_SPEC, "entries", "账目文件 ledger/**/*.yaml",
                 "缴费、一次性收费、减免和分期协议；policy.yaml 以外的每个 ledger 文件。"),
+    # a community's own policy over communities/_shared/policy.yaml (reading/shared.py): any key may be left
+    # to the shared file, and so may any key of a mapping; a list replaces the shared one whole, so its items stay complete
+    "policy-override": (POLICY_SPEC, "policy", "小区自己的收费政策 communities/<小区>/ledger/policy.yaml",
+                        "多小区仓库里，只写与 communities/_shared/policy.yaml 不同的部分：没写的键用共用政策的；"
+                        "映射（如 late_fee）逐项合并，列表（如 fees、dunning）整个替换。"),
 }
 
 # Chinese title and description per key; (context, key) overrides key
@@ -246,7 +251,19 @@ def object_schema(spec: Spec, context: str) -> dict:
 def build(kind: str) -> dict:
     spec, context, title, description = FILES[kind]
     body = object_schema(spec, context)
+    if kind == "policy-override":
+        body = _nothing_required(body)
     return {"$schema": DRAFT, "$id": f"{kind}.schema.json", "title": title, "description": description, **body}
+
+
+def _nothing_required(schema):
+    """The schema with no key required in any mapping laid over the shared one (not inside a list's items)."""
+    if isinstance(schema, dict):
+        return {key: _nothing_required(value) if key != "items" else value
+                for key, value in schema.items() if key != "required"}
+    if isinstance(schema, list):
+        return [_nothing_required(value) for value in schema]
+    return schema
 
 
 def render(kind: str) -> str:

@@ -422,7 +422,7 @@ def load(root: Path, use_cache: bool = True, overrides: Mapping[str, bytes] | No
         for path in paths:
             if overrides and path in overrides:
                 raw = overrides[path]
-            elif shared is not None and path == POLICY_PATH and not (root / POLICY_PATH).exists():
+            elif shared is not None and path == POLICY_PATH and not os.path.lexists(root / POLICY_PATH):
                 raw = None
             else:
                 raw, refused = read_data_file(root, path, budget)

@@ -147,6 +147,10 @@ def _glob(pattern: str) -> re.Pattern:
 @pytest.mark.parametrize("path, kind", [
     ("ledger/policy.yaml", "policy"), ("owners/1-1-101.yaml", "owner"), ("ledger/payments/2026-11.yaml", "entries"),
     ("ledger/waivers/2026.yaml", "entries"), ("ledger/2026/plans/a.yaml", "entries"), ("ledger/payments.yaml", "entries"),
+    # a repository of many communities (docs/guide/communities.md)
+    ("communities/_shared/policy.yaml", "policy"), ("communities/east/ledger/policy.yaml", "policy-override"),
+    ("communities/east/owners/1-1-101.yaml", "owner"), ("communities/east/ledger/payments/2026-11.yaml", "entries"),
+    ("communities/east/ledger/plans.yaml", "entries"),
 ])
 def test_vscode_settings_give_each_data_file_exactly_one_schema(path, kind):
     settings = json.loads((PROJECT / ".vscode/settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
@@ -279,3 +283,13 @@ def test_a_fees_basis_and_the_late_fees_basis_have_their_own_titles():
     fee = policy["fees"]["items"]["properties"]["basis"]
     late_fee = policy["late_fee"]["properties"]["basis"]
     assert (fee["title"], late_fee["title"]) == ("计费方式", "违约金依据")
+
+
+def test_a_communitys_own_policy_may_leave_any_key_to_the_shared_one_but_a_list_item_stays_whole():
+    override = 'community: 东区\nlate_fee: {daily_rate: "0.0002"}\n'
+    assert not list(validator("policy-override").iter_errors(instance(override)))
+    assert "required" in {e.validator for e in validator("policy").iter_errors(instance(override))}
+    half_fee = override + "fees:\n  - {id: property, name: 物业费}\n"  # fees replace the shared list: each item complete
+    assert "required" in {e.validator for e in validator("policy-override").iter_errors(instance(half_fee))}
+    typo = override.replace("daily_rate", "daily_rat")
+    assert "additionalProperties" in {e.validator for e in validator("policy-override").iter_errors(instance(typo))}
