@@ -13,6 +13,7 @@ summaries (SOURCE_DATE_EPOCH is the latest as-of day).
 """
 from __future__ import annotations
 
+import errno
 import io
 import logging
 import os
@@ -63,16 +64,26 @@ class PortfolioInputError(CuijiaoError):
 
 # -- reading the reports ---------------------------------------------------------------------------------------
 
-def _read_regular(path: Path) -> bytes:
-    """The bytes of ``path`` if it is a regular file (opened without following a link, never blocking) of sane size."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_regular(folder: Path, rel: str) -> bytes:
+    """The bytes of ``folder/rel`` (``name.json`` or ``sub/summary.json``) if every step below ``folder`` is a real
+    folder and the file a regular file of sane size: each step is opened relative to the one above it without
+    following a link (a folder swapped for a link meanwhile is refused too), the file never blocks (a FIFO)."""
+    fds = []
     try:
-        if stat.S_ISLNK(os.lstat(path).st_mode):
-            raise SummaryProblem("是一个链接（符号链接），不会读取；请放真实的文件")
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise SummaryProblem(f"无法打开（{exc.strerror}）") from None
-    try:
+        try:
+            fds.append(os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)))
+            *steps, name = rel.split("/")
+            for step in steps:
+                fds.append(os.open(step, _FLAGS | getattr(os, "O_DIRECTORY", 0), dir_fd=fds[-1]))
+            fd = os.open(name, _FLAGS, dir_fd=fds[-1])
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                raise SummaryProblem("是一个链接（符号链接）或经过一个链接，不会读取；请放真实的文件") from None
+            raise SummaryProblem(f"无法打开（{exc.strerror}）") from None
+        fds.append(fd)
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise SummaryProblem("不是普通文件（可能是管道、设备或套接字），不会读取")
@@ -87,13 +98,15 @@ def _read_regular(path: Path) -> bytes:
     except OSError as exc:
         raise SummaryProblem(f"无法读取（{exc.strerror}）") from None
     finally:
-        os.close(fd)
+        for fd in reversed(fds):
+            os.close(fd)
 
 
-def report_files(folder: Path) -> list[Path]:
-    """``FOLDER/*/summary.json`` and ``FOLDER/*.json``, sorted; a link among them is listed (and refused when read).
+def report_files(folder: Path) -> list[str]:
+    """``*/summary.json`` and ``*.json`` under ``folder`` (relative, sorted); names starting with "." are skipped.
 
-    A sub-folder that is a link is not entered; one without summary.json is not a report.
+    A sub-folder that is a link is listed when a summary.json is seen through it (and refused when read); a
+    sub-folder without summary.json holds no report.
     """
     found = []
     try:
@@ -103,15 +116,10 @@ def report_files(folder: Path) -> list[Path]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        path = Path(entry.path)
-        if entry.is_symlink():
-            if entry.name.endswith(".json") or os.path.lexists(path / "summary.json"):
-                found.append(path if entry.name.endswith(".json") else path / "summary.json")
-        elif entry.is_dir(follow_symlinks=False):
-            if os.path.lexists(path / "summary.json"):
-                found.append(path / "summary.json")
-        elif entry.name.endswith(".json"):
-            found.append(path)
+        if entry.name.endswith(".json") and not entry.is_dir():
+            found.append(entry.name)
+        elif entry.is_dir() and os.path.lexists(Path(entry.path) / "summary.json"):
+            found.append(entry.name + "/summary.json")
     return found
 
 
@@ -123,10 +131,10 @@ def read_summaries(folder: Path) -> list[Summary]:
     if len(paths) > MAX_SUMMARIES:
         raise PortfolioInputError(f"汇总文件太多（{len(paths)} 个，最多 {MAX_SUMMARIES} 个）。")
     summaries, problems, where = [], [], {}
-    for path in paths:
-        shown = visible(str(path))
+    for rel in paths:
+        shown = visible(str(folder / rel))
         try:
-            summary = loads(_read_regular(path))
+            summary = loads(_read_regular(folder, rel))
         except SummaryProblem as exc:
             problems.append(f"汇总文件 {shown}：{exc}")
             continue

@@ -195,6 +195,21 @@ def merge_cells(cells: list[tuple[str, set, Decimal]]) -> tuple[Group, ...]:
     return tuple(Group(tuple(names), count(len(units)), None if small(len(units)) else amount) for names, units, amount in groups)
 
 
+def over_one_year(aging: tuple[Group, ...], units: set) -> Figure:
+    """The aging cells past 365 days added up, from the cells as merged: withheld when a merged cell straddles
+    365 days (a figure of its own there would give, subtracted from that cell, what 1 or 2 units owe below it).
+    ``units``: the units owing more than 365 days overdue (none: 0, whatever the cells)."""
+    over = set(OVER_ONE_YEAR)
+    if not units:  # nothing is that old: a zero takes nothing from any cell
+        return Figure(0, ZERO)
+    if any(over & set(g.names) and not set(g.names) <= over for g in aging):
+        return Figure(None, None)
+    cells = [g for g in aging if set(g.names) <= over]
+    if any(g.units is None for g in cells):
+        return Figure(None, None)
+    return figure(units, sum((g.amount for g in cells), ZERO))
+
+
 # -- one community's summary from its desk -----------------------------------------------------------------------
 
 def _month_rows(desk: Desk, ends: list[date]) -> list[tuple[Decimal, Decimal, Decimal, set]]:
@@ -324,7 +339,7 @@ def summarise(desk: Desk, community: str) -> Summary:
         year_paid=year_paid if year_known else None,
         year_waived=year_waived if year_known else None,
         aging=aging,
-        over_one_year=figure(old, sum((s.aging[n] for s in arrears for n in OVER_ONE_YEAR), ZERO)),
+        over_one_year=over_one_year(aging, old),
         warn_days=desk.policy.limitation.warn_days,
         expired=figure({s.unit.id for s in expired}, sum((s.limitation.expired_amount for s in expired), ZERO)),
         warning=figure(warning_units, warning_amount),

@@ -20,6 +20,7 @@ from generator.views.portfolio import (
     dumps,
     loads,
     merge_cells,
+    over_one_year,
     parse_summary,
     portfolio,
     summarise,
@@ -58,6 +59,17 @@ def test_a_unit_in_two_merged_cells_is_counted_once():
 def test_when_all_cells_together_hold_fewer_than_three_units_the_one_cell_is_withheld():
     groups = merge_cells([("a", {1}, D("10.00")), ("b", set(), D("0.00")), ("c", {2}, D("5.00"))])
     assert groups == (Group(("a", "b", "c"), None, None),)
+
+
+def test_more_than_a_year_is_the_cells_past_365_days_and_withheld_when_a_merged_cell_straddles_365():
+    apart = (Group(("1-30", "31-90", "91-180", "181-365"), 4, D("50.00")), Group(("366-730",), 3, D("30.00")),
+             Group(("731-1095", "1096+"), 3, D("20.00")))
+    assert over_one_year(apart, {1, 2, 3, 4}) == Figure(4, D("50.00"))
+    # 31-90 (1 unit) + 91-180 + 181-365 (2 units) + 366-730 (5 units) merged: a separate "over a year" of the 5
+    # subtracted from the cell would give what the 2 owe below a year
+    straddling = (Group(("1-30",), 3, D("10.00")), Group(("31-90", "91-180", "181-365", "366-730", "731-1095", "1096+"), 7, D("90.00")))
+    assert over_one_year(straddling, {1, 2, 3, 4, 5}) == Figure(None, None)
+    assert over_one_year((Group(("1-30",), 3, D("10.00")), Group(("31-90",), 0, D("0.00"))), set()) == Figure(0, D("0.00"))
 
 
 # -- one community's summary ------------------------------------------------------------------------------------
