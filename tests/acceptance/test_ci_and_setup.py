@@ -108,9 +108,11 @@ def test_the_money_diff_is_summarised_even_when_it_fails(tmp_path):
     fake(tmp_path / "bin", "cuijiao", 'echo "## 金额变化：改动后的数据有 1 处错误" > money-diff.md\nexit 1\n')
     summary = tmp_path / "summary.md"
     result = run_step(diff["run"], tmp_path, {"PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}",
-                                              "GITHUB_STEP_SUMMARY": str(summary), "BASE_REF": "main", "COMMUNITY_ROOT": "."})
+                                              "GITHUB_STEP_SUMMARY": str(summary), "BASE_REF": "main", "COMMUNITY_ROOT": ".",
+                                              "GITHUB_OUTPUT": str(tmp_path / "output.txt")})
     assert result.returncode == 1
     assert "改动后的数据有 1 处错误" in summary.read_text(encoding="utf-8")
+    assert (tmp_path / "output.txt").read_text(encoding="utf-8") == "written=true\n"  # uploaded for the comment job
 
 
 @pytest.fixture
@@ -485,8 +487,9 @@ def test_the_money_diffs_of_several_communities_make_one_comment_each_under_its_
     for name, text in (("west", "- 1-101 欠费 +200.00\n"), ("east", "- 1-102 欠费 -50.00\n")):
         (tmp_path / "diffs" / f"money-diff-{name}").mkdir(parents=True)
         (tmp_path / "diffs" / f"money-diff-{name}" / "money-diff.md").write_text(text, encoding="utf-8")
-    result = run_step(merge["run"], tmp_path, {"LC_ALL": "C.UTF-8"})
+    result = run_step(merge["run"], tmp_path, {"LC_ALL": "C.UTF-8", "GITHUB_OUTPUT": str(tmp_path / "output.txt")})
     assert result.returncode == 0, result.stderr
+    assert (tmp_path / "output.txt").read_text(encoding="utf-8") == "written=true\n"  # the comment step runs
     assert (tmp_path / "money-diff.md").read_text(encoding="utf-8") == (
         "### 小区 east\n\n- 1-102 欠费 -50.00\n\n### 小区 west\n\n- 1-101 欠费 +200.00\n\n")
 
