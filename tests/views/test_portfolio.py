@@ -145,6 +145,16 @@ def test_a_month_whose_rate_rests_on_one_unit_is_withheld(small):
     assert months["2026-02"].received == D("0.00")  # nobody: zero units, shown as 0
 
 
+def test_the_monthly_rates_are_the_dashboards_where_not_withheld(small_desk, small):
+    from generator.views.dashboard import monthly_rates
+
+    dashboard = [(r.month, r.rate) for r in monthly_rates(small_desk)]
+    # 2026 months rest on all six units; 2025-10 .. 2025-12 on F alone (withheld); before, on none (0.00, no rate)
+    assert [(m.month, m.rate) for m in small.months if m.rate is not None] == [r for r in dashboard if r[0] >= "2026-01"]
+    assert [m.month for m in small.months if m.due is None] == ["2025-10", "2025-11", "2025-12"]
+    assert {m.due for m in small.months if m.month < "2025-10"} == {D("0.00")}
+
+
 def test_complaints_of_two_units_are_withheld(tmp_path):
     c = Community(tmp_path)
     for unit in "ABCD":
