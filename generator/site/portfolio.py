@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import logging
 import os
 import stat
@@ -190,9 +191,15 @@ def _count(value: int | None) -> str:
     return WITHHELD if value is None else str(value)
 
 
+def front_title(text: str) -> Markup:
+    """A page title for the front matter: one line without HTML's special characters (``siteconfig.safe_text``:
+    the theme prints a title unescaped in <title>), as a JSON string, which YAML reads as the same string."""
+    return Markup(json.dumps(siteconfig.safe_text(text), ensure_ascii=False))
+
+
 def _env() -> Environment:
     """The portfolio's templates, every value inert in Markdown and HTML as on the community site."""
-    return templates.environment([TEMPLATES], {"count": _count, "slug": lambda s: quote(s, safe="")},
+    return templates.environment([TEMPLATES], {"count": _count, "slug": lambda s: quote(s, safe=""), "front_title": front_title},
                                  keep_trailing_newline=True, finalize=_inert)
 
 

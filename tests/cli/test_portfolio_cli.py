@@ -166,3 +166,21 @@ def test_an_https_site_link_is_kept_as_it_is(reports, tmp_path):
     assert run.returncode == 0, run.stderr
     page = (tmp_path / "out" / "portfolio" / "communities" / "demo.html").read_text(encoding="utf-8")
     assert 'href="https://desk.example.org/demo/"' in page
+
+
+def test_names_in_a_summary_are_shown_as_text_never_as_markup(reports, tmp_path):
+    data = json.loads((reports / "summary-demo" / "summary.json").read_text(encoding="utf-8"))
+    hostile = '</title><script>alert(1)</script>[点我](javascript:alert(2)) **粗** {{ 7*7 }}'
+    data.update(community="evil", name=hostile)
+    data["stages"][-1]["names"] = ['<img src=x onerror=alert(3)>']
+    folder = tmp_path / "reports"
+    write_report(folder / "summary-evil" / "summary.json", data)
+    run = cuijiao("portfolio", "--reports", str(folder), "--out", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    site = tmp_path / "out" / "portfolio"
+    for page in ("index.html", "communities/evil.html", "trends.html", "charts/c/evil.svg", "search/search_index.json"):
+        text = (site / page).read_text(encoding="utf-8")
+        assert "<script>alert" not in text and 'href="javascript' not in text and "<img src=x" not in text, page
+        assert "<strong>粗" not in text and "<em>" not in text, page
+    page = (site / "communities" / "evil.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in page.replace("&#123;", "{").replace("&#125;", "}")  # shown as typed
