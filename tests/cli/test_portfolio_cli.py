@@ -184,3 +184,12 @@ def test_names_in_a_summary_are_shown_as_text_never_as_markup(reports, tmp_path)
         assert "<strong>粗" not in text and "<em>" not in text, page
     page = (site / "communities" / "evil.html").read_text(encoding="utf-8")
     assert "{{ 7*7 }}" in page.replace("&#123;", "{").replace("&#125;", "}")  # shown as typed
+
+
+def test_summary_is_never_written_into_the_communitys_data_folders(new_community):
+    c = new_community()
+    c.unit("1-1-101")
+    c.write()
+    run = cuijiao("summary", "--out", str(c.root / "owners" / "summary.json"), root=c.root, as_of="2026-11-22")
+    assert run.returncode == 2 and "owners/ 文件夹里" in run.stderr
+    assert not (c.root / "owners" / "summary.json").exists()
