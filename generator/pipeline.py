@@ -134,14 +134,14 @@ def input_fingerprint(root: Path, as_of: date, today: date) -> str | None:
         if raw is None:
             return None
         digest.update(path.encode() + b"\0" + hashlib.sha256(raw).digest())
-    own = _tree_digest(root / "site_templates")
+    own = tree_digest(root / "site_templates")
     if own is None:
         return None
     digest.update(own)
     return digest.hexdigest()
 
 
-def _tree_digest(folder: Path) -> bytes | None:
+def tree_digest(folder: Path) -> bytes | None:
     """SHA-256 over the names and bytes of the regular files under ``folder`` (b"" when there is none);
     None when it holds anything else (a link, a FIFO): the commands refuse those, nothing is remembered."""
     try:

@@ -492,8 +492,11 @@ def prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int, bool]:
     return config_path, written + changed, own_theme
 
 
-def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
-    """Render, sync and build; returns how many generated source files changed."""
+def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> int:
+    """Render, sync and build; returns how many generated source files changed.
+
+    ``saved`` (``reuse.SavedSite``): keep MkDocs' output for the next build of the same inputs.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -530,12 +533,19 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path) -> int:
                 raise SiteBuildError(f"网站主题模板有错误：{_where(exc)}{exc.message or exc}\n请检查小区 site_templates/overrides/ 里自己改过的文件。") from None
         finally:
             mkdocs_logger.removeHandler(collected)
+    if saved is not None:
+        saved.keep(site_dir)
+    link_letters(inputs, site_dir)
+    return written
+
+
+def link_letters(inputs: SiteInputs, site_dir: Path) -> None:
+    """Put each linked letter and print file under the site's letters/ (a hard link where possible)."""
     if inputs.letters_dir is not None:
         for link in inputs.letters + existing_print_files(inputs.letters_dir):
             source = letter_source(inputs.letters_dir, link.file)
             if source is not None:
                 link_or_copy(source, site_dir / "letters" / link.file)
-    return written
 
 
 class _Collect(logging.Handler):

@@ -1,0 +1,140 @@
+"""A site built from exactly these inputs before: copied from the work folder instead of built again.
+
+After a full build, the MkDocs output (everything but the letters, which are
+linked afresh each time) is kept in the community's work folder
+(``WORK/site-built/``, the user's cache; never read from the output folder,
+which anyone may have written) with a signed record (``pipeline.Memo``)
+naming the fingerprint of every input of the site and the SHA-256 of every
+file. The next ``site`` or ``build`` whose inputs have the same fingerprint
+takes those files, each checked against its SHA-256 first (one changed or
+missing means a full build), and does not check, compute, render or run
+MkDocs. The kept files are hard links where the file system allows (no
+second copy on disk): a file of the output changed in place changes the
+kept one too, which the check then refuses.
+
+The fingerprint: the data's (``pipeline.input_fingerprint``: data files,
+shared policy, the community's site_templates/, the generator's code,
+as_of and today), the letters the pages link, the print files the queue
+lists, search on or off, the project's templates, guide and mkdocs.yml, the
+community's guide pages, every installed distribution's version, and the
+font files on the system (the charts draw their glyphs). A community with
+its own mkdocs.yml (which may name any folder of it) is always built in full
+(the project's folder, whose mkdocs.yml is the project's, is not one).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import msgspec
+
+from generator import pipeline
+from generator.core.paths import PROJECT_DIR
+from generator.reading.files import read_data_file
+from generator.render.outputs import MARKER, link_or_copy
+
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts", "/Library/Fonts",
+             "~/Library/Fonts", "C:/Windows/Fonts")
+SKIPPED = (MARKER, "letters")  # not MkDocs' output: the output marker and the letters linked after the build
+
+
+class SiteRecord(msgspec.Struct, frozen=True, array_like=True):
+    fingerprint: str  # of the site's inputs (``site_fingerprint``)
+    files: dict[str, str]  # relative posix path -> SHA-256 of the bytes kept
+
+
+def site_fingerprint(memo: pipeline.Memo, root: Path, letters: tuple, prints: tuple, search: bool) -> str | None:
+    """Everything the built site depends on, or None when it cannot be said (then the site is built in full)."""
+    data = memo.fingerprint
+    if data is None or ((root / "mkdocs.yml").exists() and root.resolve() != PROJECT_DIR.resolve()):
+        return None
+    digest = hashlib.sha256(f"{data} search={search}\n{letters!r}\n{prints!r}\n".encode())
+    for folder in (PROJECT_DIR / "site_templates", PROJECT_DIR / "docs" / "guide", root / "docs" / "guide"):
+        tree = pipeline.tree_digest(folder)
+        if tree is None:
+            return None
+        digest.update(tree)
+    config, _ = read_data_file(PROJECT_DIR, "mkdocs.yml")
+    if config is None:
+        return None
+    digest.update(hashlib.sha256(config).digest())
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    digest.update(repr((sys.version, versions)).encode())
+    digest.update(_fonts())
+    return digest.hexdigest()
+
+
+def _fonts() -> bytes:
+    """The font files installed (names, sizes, times): a font added or changed draws other chart glyphs."""
+    found = []
+    for folder in FONT_DIRS:
+        for dirpath, dirnames, filenames in os.walk(os.path.expanduser(folder)):
+            dirnames.sort()
+            for name in sorted(filenames):
+                try:
+                    info = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                found.append((dirpath, name, info.st_size, info.st_mtime_ns))
+    return repr(found).encode()
+
+
+class SavedSite:
+    """The work folder's copy of the last full build, and its signed record."""
+
+    NAME = "site"
+
+    def __init__(self, memo: pipeline.Memo, work: Path, root: Path, letters: tuple, prints: tuple, search: bool) -> None:
+        self.memo = memo
+        self.folder = work / "site-built"
+        self.inputs = (root, letters, prints, search)
+        self.fingerprint = site_fingerprint(memo, *self.inputs)
+
+    def restore(self, site_dir: Path) -> bool:
+        """Put the kept build into ``site_dir`` if it was made from these inputs and every file is as kept."""
+        if self.fingerprint is None:
+            return False
+        record = self.memo.get(self.NAME, SiteRecord)
+        if record is None or record.fingerprint != self.fingerprint:
+            return False
+        for rel, sha in record.files.items():
+            raw, _problem = read_data_file(self.folder, rel)  # a regular file, no link followed
+            if raw is None or hashlib.sha256(raw).hexdigest() != sha:
+                return False
+        for rel in record.files:
+            link_or_copy(self.folder / rel, site_dir / rel)
+        return True
+
+    def keep(self, site_dir: Path) -> None:
+        """Keep MkDocs' output in ``site_dir`` (before the letters are linked) for the next build of the same inputs."""
+        if self.fingerprint is None:
+            return
+        tmp = self.folder.with_name(f"{self.folder.name}.tmp-{os.getpid()}")
+        files: dict[str, str] = {}
+        try:
+            shutil.rmtree(tmp, ignore_errors=True)
+            for dirpath, dirnames, filenames in os.walk(site_dir):
+                rel_dir = Path(dirpath).relative_to(site_dir)
+                if rel_dir == Path("."):
+                    dirnames[:] = [d for d in dirnames if d not in SKIPPED]
+                for name in filenames:
+                    rel = (rel_dir / name).as_posix()
+                    if rel in SKIPPED:
+                        continue
+                    source = Path(dirpath, name)
+                    link_or_copy(source, tmp / rel)  # a link: whoever changes the output changes this copy,
+                    files[rel] = hashlib.sha256((tmp / rel).read_bytes()).hexdigest()  # which restore then refuses
+            old = self.folder.with_name(f"{self.folder.name}.old-{os.getpid()}")
+            if self.folder.exists():
+                os.rename(self.folder, old)
+            os.rename(tmp, self.folder)
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return
+        if site_fingerprint(self.memo, *self.inputs) == self.fingerprint:  # nothing changed while it was built
+            self.memo.put(self.NAME, SiteRecord(self.fingerprint, files), SiteRecord)

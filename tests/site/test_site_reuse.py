@@ -1,0 +1,159 @@
+"""A site rebuilt from unchanged inputs is the kept build (site.reuse), byte for byte; anything changed, tampered
+with or not ours means a full build, and the output folder is never read back as truth."""
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline
+from generator.core.paths import work_folder
+from generator.site import build as site_build
+from generator.site import reuse
+from tests.community import Community, fee
+from tests.support import cuijiao_here
+
+AS_OF = date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.delenv("CUIJIAO_CACHE_DIR", raising=False)
+    return folder
+
+
+def _households(root: Path) -> Community:
+    c = Community(root, fees=[fee()])
+    c.unit("1-1-101", area="89.50", billing_start="2024-01-01")
+    c.unit("1-1-102", area="120.00", billing_start="2024-01-01")
+    c.payment("1-1-101", "2024-03-01", "500.00")
+    c.write()
+    return c
+
+
+def _community(root: Path) -> Path:
+    return _households(root).root
+
+
+def _site(capsys, root: Path, out: Path, as_of: date = AS_OF) -> None:
+    code, _out, err = cuijiao_here(capsys, "--root", str(root), "--as-of", str(as_of), "site", "--out", str(out))
+    assert code == 0, err
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class _Counting:
+    """Counts the full builds (MkDocs runs) of this interpreter."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.builds = 0
+        real = site_build.build_site
+
+        def counted(*args, **kwargs):
+            self.builds += 1
+            return real(*args, **kwargs)
+        monkeypatch.setattr(site_build, "build_site", counted)
+
+
+def test_a_rebuild_of_unchanged_inputs_is_the_kept_build_without_checking_or_building(tmp_path, capsys, monkeypatch):
+    root = _community(tmp_path / "c")
+    _site(capsys, root, tmp_path / "out")
+    first = _files(tmp_path / "out" / "site")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("checked or built although the kept build has these inputs")
+    monkeypatch.setattr(pipeline, "check", refuse)
+    monkeypatch.setattr(site_build, "build_site", refuse)
+    _site(capsys, root, tmp_path / "out")
+    assert _files(tmp_path / "out" / "site") == first
+
+
+def test_a_changed_contact_as_of_or_template_builds_again_the_same_as_a_fresh_build(tmp_path, capsys, monkeypatch):
+    c = _households(tmp_path / "c")
+    root, out = c.root, tmp_path / "out"
+    _site(capsys, root, out)
+    counting = _Counting(monkeypatch)
+    c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, root, out)
+    assert counting.builds == 1
+    _site(capsys, root, out, as_of=date(2026, 11, 23))
+    assert counting.builds == 2
+    pages = root / "site_templates" / "pages"
+    pages.mkdir(parents=True)
+    shutil.copyfile(site_build.PROJECT_DIR / "site_templates" / "pages" / "index.md.j2", pages / "index.md.j2")
+    with (pages / "index.md.j2").open("a", encoding="utf-8") as page:
+        page.write("\n本小区自己的说明。\n")
+    _site(capsys, root, out, as_of=date(2026, 11, 23))
+    assert counting.builds == 3
+    assert "本小区自己的说明" in (out / "site" / "index.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))  # nothing kept: a full build
+    _site(capsys, root, tmp_path / "fresh", as_of=date(2026, 11, 23))
+    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
+
+
+def test_a_changed_kept_file_means_a_full_build(tmp_path, capsys, monkeypatch):
+    root = _community(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, root, out)
+    good = _files(out / "site")
+    kept = work_folder(root) / "site-built" / "index.html"
+    kept.unlink()
+    kept.write_text("<p>改过的看板</p>", encoding="utf-8")
+    counting = _Counting(monkeypatch)
+    _site(capsys, root, out)
+    assert counting.builds == 1
+    assert _files(out / "site") == good
+
+
+def test_a_page_changed_in_the_output_folder_is_never_taken_back(tmp_path, capsys, monkeypatch):
+    root = _community(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, root, out)
+    good = _files(out / "site")
+    page = out / "site" / "units" / "1-1-101.html"
+    page.write_text("<p>别人改过的页面</p>", encoding="utf-8")  # in place: the kept copy is the same file
+    _Counting(monkeypatch)
+    _site(capsys, root, out)
+    assert _files(out / "site") == good
+
+
+def test_a_record_signed_with_another_key_or_made_for_other_inputs_is_ignored(tmp_path, capsys, monkeypatch):
+    a, b = _community(tmp_path / "a"), _community(tmp_path / "b")
+    (b / "owners" / "1-1-102.yaml").write_text((b / "owners" / "1-1-102.yaml").read_text(encoding="utf-8").replace("业主1-1-102", "赵六"),
+                                                encoding="utf-8")
+    _site(capsys, a, tmp_path / "out-a")
+    _site(capsys, b, tmp_path / "out-b")
+    b_site = _files(tmp_path / "out-b" / "site")
+    shutil.rmtree(work_folder(b) / "site-built")
+    shutil.copytree(work_folder(a) / "site-built", work_folder(b) / "site-built")
+    record = f"memo/site-v{pipeline.MEMO_VERSION}.msgpack"
+    shutil.copyfile(work_folder(a) / record, work_folder(b) / record)  # signed by this user, made from a's data
+    counting = _Counting(monkeypatch)
+    _site(capsys, b, tmp_path / "out-b")
+    assert counting.builds == 1 and _files(tmp_path / "out-b" / "site") == b_site
+    (tmp_path / "user-cache" / "cuijiao" / "cache-key").write_bytes(b"k" * 32)  # another user's key
+    _site(capsys, b, tmp_path / "out-b")
+    assert counting.builds == 2 and _files(tmp_path / "out-b" / "site") == b_site
+
+
+def test_the_letters_linked_and_search_are_part_of_the_site_fingerprint(tmp_path):
+    root = _community(tmp_path / "c")
+    memo = pipeline.Memo(root, AS_OF, AS_OF)
+    link = site_build.LetterLink("1-1-101", "催缴通知书", "notice/CJ-2026-001.pdf")
+    base = reuse.site_fingerprint(memo, root, (), (), True)
+    assert base is not None
+    assert reuse.site_fingerprint(memo, root, (link,), (), True) != base
+    assert reuse.site_fingerprint(memo, root, (), (link,), True) != base
+    assert reuse.site_fingerprint(memo, root, (), (), False) != base
+
+
+def test_a_community_with_its_own_mkdocs_yml_is_always_built_in_full(tmp_path):
+    root = _community(tmp_path / "c")
+    (root / "mkdocs.yml").write_text("site_name: 自己的\n", encoding="utf-8")
+    assert reuse.site_fingerprint(pipeline.Memo(root, AS_OF, AS_OF), root, (), (), True) is None
