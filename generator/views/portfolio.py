@@ -36,6 +36,7 @@ from fractions import Fraction
 
 from generator.core.dates import month_end, month_index, month_start
 from generator.core.errors import CuijiaoError
+from generator.core.inert import visible
 from generator.core.money import ZERO, fmt, round_places
 from generator.rules.aging import BUCKET_NAMES, BUCKETS
 from generator.rules.engine import Desk, UnitState
@@ -49,6 +50,8 @@ MONTHS = 24  # months of trends
 COMPLAINT_MONTHS = 12  # the complaint totals cover the last 12 months
 NO_STAGE = "未到催缴阶段"  # units in arrears not yet at a stage of the ladder (as the dashboard says)
 TOTAL_KEYS = ("charged", "paid", "waived", "outstanding", "not_due", "late_fee", "late_fee_barred", "credit")
+MAX_TEXT = 200  # the community's name in a summary
+MAX_NAME = 100  # a stage's name
 OVER_ONE_YEAR = tuple(name for name, upper in BUCKETS if upper is None or upper > 365)  # 366-730 and older
 
 
@@ -296,6 +299,12 @@ def _months(desk: Desk) -> tuple[Month, ...]:
     return tuple(out)
 
 
+def _text(text: str, limit: int) -> str:
+    """A policy's words as a summary may hold them (``parse_summary``): one line, no control character, at most
+    ``limit`` characters."""
+    return " ".join(visible(text).split())[:limit] or "—"
+
+
 def _units_where(states, test) -> set[str]:
     return {s.unit.id for s in states if test(s)}
 
@@ -333,7 +342,8 @@ def summarise(desk: Desk, community: str) -> Summary:
     by_stage: dict[str, list[UnitState]] = {name: [] for name in stage_names}
     for s in arrears:
         by_stage.setdefault(s.stage.name if s.stage else NO_STAGE, []).append(s)
-    stages = merge_cells([(name, {s.unit.id for s in rows}, sum((s.outstanding for s in rows), ZERO)) for name, rows in by_stage.items()])
+    stages = merge_cells([(_text(name, MAX_NAME), {s.unit.id for s in rows}, sum((s.outstanding for s in rows), ZERO))
+                          for name, rows in by_stage.items()])
     plans = defaultdict(set)
     for s in units:
         if s.plan is not None and s.plan.status in (ON_TRACK, BEHIND):
@@ -349,7 +359,7 @@ def summarise(desk: Desk, community: str) -> Summary:
     resolved_small = small(len({u for u, _ in recent_resolved}))
     return Summary(
         community=community,
-        name=desk.policy.community,
+        name=_text(desk.policy.community, MAX_TEXT),
         as_of=desk.as_of,
         units=count(len(units)),
         units_in_arrears=count(len(arrears)),
@@ -437,7 +447,6 @@ _RATE = re.compile(r"\d{1,3}\.\d{4}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 MAX_MONTHS = 120
 MAX_CELLS = 64
-MAX_TEXT = 200
 
 
 class _Reader:
@@ -508,7 +517,7 @@ class _Reader:
         for i, item in enumerate(self.items(value, where)):
             at = f"{where}[{i}]"
             data = self.mapping(item, at, ("names", "units", "amount"))
-            names = tuple(self.text(n, f"{at}.names[{j}]", 100) for j, n in enumerate(self.items(data["names"], at + ".names")))
+            names = tuple(self.text(n, f"{at}.names[{j}]", MAX_NAME) for j, n in enumerate(self.items(data["names"], at + ".names")))
             if not names:
                 raise self.fail(at + ".names", "不能是空列表")
             seen += names

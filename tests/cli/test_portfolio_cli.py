@@ -135,16 +135,17 @@ def test_bad_summary_files_are_each_named_in_chinese_and_nothing_is_built(demo_s
     (elsewhere / "summary.json").write_text(json.dumps(dict(good, community="elsewhere")), encoding="utf-8")
     os.symlink(elsewhere, reports / "summary-linked-folder")
     os.mkfifo(reports / "pipe.json")
+    (reports / "zz-again.json").write_text(json.dumps(good), encoding="utf-8")  # the same community as summary-ok
     run = cuijiao("portfolio", "--reports", str(reports), "--out", str(tmp_path / "out"), timeout=60)
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     for name, words in (("broken.json", "不是有效的 JSON"), ("one.json", "units_in_arrears：是 1"), ("big.json", "太大"),
                         ("summary-link/summary.json", "是一个链接"), ("summary-linked-folder/summary.json", "经过一个链接"),
-                        ("pipe.json", "不是普通文件")):
+                        ("pipe.json", "不是普通文件"), ("zz-again.json", "同一个小区不能有两份汇总")):
         line = next((line for line in run.stderr.splitlines() if name in line), "")
         assert words in line, (name, run.stderr)
-    assert "summary-ok" not in run.stderr
-    assert "有 6 个汇总文件不能使用，没有生成总览" in run.stderr
+    assert not any("summary-ok" in line and "zz-again.json" not in line for line in run.stderr.splitlines())
+    assert "有 7 个汇总文件不能使用，没有生成总览" in run.stderr
     assert not (tmp_path / "out" / "portfolio").exists()
 
 

@@ -259,3 +259,12 @@ def test_an_earlier_summary_is_listed_as_behind(small):
     older = dataclasses.replace(small, community="old", as_of=date(2026, 2, 28))
     p = portfolio([small, older])
     assert p.as_of == date(2026, 3, 20) and [s.community for s in p.behind] == ["old"]
+
+
+def test_a_policy_name_with_control_characters_or_too_long_still_makes_a_readable_summary(small_desk):
+    import msgspec
+
+    odd = msgspec.structs.replace(small_desk.policy, community="甲\x1b[31m\n" + "乙" * 300)
+    s = summarise(msgspec.structs.replace(small_desk, policy=odd), "odd")
+    assert s.name.startswith("甲\ufffd[31m 乙") and len(s.name) == 200
+    assert loads(dumps(s).encode("utf-8")).name == s.name
