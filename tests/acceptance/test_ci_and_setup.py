@@ -427,7 +427,7 @@ def test_each_community_is_a_job_of_the_matrix_with_artifacts_of_its_own():
     build = jobs["check-and-build"]
     assert build["needs"] == "plan"
     assert build["strategy"]["matrix"]["community"] == "${{ fromJSON(needs.plan.outputs.communities) }}"
-    assert build["strategy"]["fail-fast"] is False and 1 <= int(build["strategy"]["max-parallel"]) <= 4
+    assert build["strategy"]["fail-fast"] is False and 1 <= int(build["strategy"]["max-parallel"]) <= 20
     assert build["env"]["COMMUNITY_ROOT"] == "${{ matrix.community.root }}"
     names = [s["with"]["name"] for s in build["steps"] if "upload-artifact@" in s.get("uses", "")]
     assert names and all(name.endswith("-${{ matrix.community.name }}") for name in names), names
@@ -438,6 +438,7 @@ def test_each_community_is_a_job_of_the_matrix_with_artifacts_of_its_own():
 def test_the_portfolio_is_built_from_every_communitys_summary_on_main_only():
     job = workflow()["jobs"]["portfolio"]
     assert "needs.plan.outputs.many == 'true'" in job["if"] and "github.event_name != 'pull_request'" in job["if"]
+    assert "needs.plan.outputs.all == 'true'" in job["if"]  # never an overview of only the communities a push changed
     download = next(s for s in job["steps"] if "download-artifact@" in s.get("uses", ""))
     assert download["with"] == {"pattern": "summary-*", "path": "reports"}
     assert any("cuijiao portfolio --reports reports" in s.get("run", "") for s in job["steps"])
@@ -463,22 +464,38 @@ def _two_communities(tmp_path: Path) -> Path:
     return repo
 
 
-@pytest.mark.parametrize(("event", "expected"), [("pull_request", ["west"]), ("push", ["east", "west"])])
-def test_the_plan_lists_the_communities_a_pull_request_touches_and_all_of_them_on_main(tmp_path, event, expected):
+@pytest.mark.parametrize(("event", "before", "expected"), [
+    ("pull_request", "", ["west"]),  # against the base branch
+    ("push", "start", ["west"]),  # against the commit before the push
+    ("push", "0" * 40, ["east", "west"]),  # a new branch: nothing before it
+    ("schedule", "", ["east", "west"]),  # every morning: every community as of that day
+    ("workflow_dispatch", "", ["east", "west"]),
+])
+def test_the_plan_lists_the_communities_a_change_touches_and_every_one_each_morning(tmp_path, event, before, expected):
     import json
 
     repo = _two_communities(tmp_path)
+    start = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
     owner = repo / "communities" / "west" / "owners" / "1-101.yaml"
     owner.write_text(owner.read_text(encoding="utf-8") + "tags: [出租]\n", encoding="utf-8")
     _git(repo, "commit", "-q", "-am", "west only")
     output = tmp_path / "output.txt"
     plan = next(s for s in workflow()["jobs"]["plan"]["steps"] if s.get("id") == "list")
     result = run_step(plan["run"], repo, {"PATH": f"{BIN}:{os.environ['PATH']}", "GITHUB_OUTPUT": str(output),
-                                          "EVENT": event, "BASE_REF": "main", "PYTHONUTF8": "1"})
+                                          "EVENT": event, "BASE_REF": "main", "PYTHONUTF8": "1",
+                                          "BEFORE": start if before == "start" else before})
     assert result.returncode == 0, result.stdout + result.stderr
     lines = dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines())
     assert [row["name"] for row in json.loads(lines["communities"])] == expected
-    assert lines["many"] == "true"
+    assert lines["many"] == "true" and lines["all"] == ("true" if len(expected) == 2 else "false")
+
+
+def test_a_site_is_published_only_from_a_run_that_built_every_community():
+    jobs = workflow()["jobs"]
+    condition = jobs["publish-encrypted"]["if"]
+    assert "needs.plan.outputs.all == 'true'" in condition and "plan" in jobs["publish-encrypted"]["needs"]
+    assert "github.event_name != 'pull_request'" in condition and "refs/heads/main" in condition
+    assert workflow()[True]["schedule"]  # PyYAML reads the key "on" as True
 
 
 def test_the_money_diffs_of_several_communities_make_one_comment_each_under_its_name(tmp_path):
