@@ -25,6 +25,7 @@ from generator.cli import diff as diff_command
 from generator.cli import edit as edit_commands
 from generator.cli import importer as import_command
 from generator.cli import match as match_command
+from generator.cli import portfolio as portfolio_commands
 from generator.cli import communities as communities_command
 from generator.cli.communities import community_root, each_community, run_each
 from generator.cli import schemas as schemas_command
@@ -240,13 +241,39 @@ def check(obj: Context, strict: bool, fmt: str, summary: Path | None) -> None:
 @click.pass_obj
 def report(obj: Context, fmt: str) -> None:
     """欠费报表：终端表格，或 --format json 输出规范中的 JSON。"""
-    ledger = obj.checked_or_exit().ledger
+    # remembered by the inputs' fingerprint (pipeline.Memo): unchanged data is not loaded or computed again
+    memo = pipeline.Memo(obj.root, obj.as_of, obj.today, obj.use_cache, obj.work_dir)
     if fmt == "json":
-        sys.stdout.write(ledger_json(ledger, obj.as_of))
+        text = memo.get("report-json", str)
+        if text is None:
+            text = ledger_json(obj.checked_or_exit().ledger, obj.as_of)
+            memo.put("report-json", text, str)
+        sys.stdout.write(text)
         return
-    from generator.views.terminal import print_ledger
+    from rich.console import Console
 
-    print_ledger(ledger, obj.as_of)
+    from generator.views.terminal import PIPE_WIDTH, arrears_row, print_report
+
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=PIPE_WIDTH)
+    # the table as printed on a console like this one (rich's layout is most of the time), else its rows
+    screen = f"report-screen-{console.width}-{console.color_system}-{console.is_terminal}-{console.encoding}"
+    text = memo.get(screen, str)
+    if text is None:
+        table = memo.get("report-text", pipeline.ReportTable)
+        if table is None:
+            from generator.rules.engine import summaries
+
+            ledger = obj.checked_or_exit().ledger
+            rows, totals = summaries(ledger, obj.as_of, arrears_row)
+            table = (ledger.policy.community, totals, [row for row in rows if row is not None])
+            memo.put("report-text", table, pipeline.ReportTable)
+        with console.capture() as captured:
+            print_report(table[0], obj.as_of, table[1], table[2], console)
+        text = captured.get()
+        memo.put(screen, text, str)
+    sys.stdout.write(text)
 
 
 def _site_into(obj: Context, stages: Plain, desk, site_dir: Path, letters=(), letters_dir: Path | None = None,
@@ -384,6 +411,8 @@ for _command in edit_commands.COMMANDS:
 main.add_command(import_command.command)
 main.add_command(match_command.command)
 main.add_command(schemas_command.command)
+main.add_command(portfolio_commands.summary_command)
+main.add_command(portfolio_commands.portfolio_command)
 main.add_command(communities_command.command)
 
 localise(main)
