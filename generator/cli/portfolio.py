@@ -23,6 +23,18 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
+def _is_summary(path: Path) -> bool:
+    """A regular file that a summary run wrote (its first lines name the format): the only kind --out replaces."""
+    if not path.is_file():  # never opened otherwise: a FIFO would block
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(200)
+    except OSError:
+        return False
+    return b'"format": "cuijiao-summary/' in head
+
+
 @click.command("summary", cls=CuijiaoCommand)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="文件",
               help="写进这个文件（默认输出到屏幕）")
@@ -38,9 +50,13 @@ def summary_command(obj, out: Path | None) -> None:
         raise UsageProblem(f"小区文件夹的名称“{visible(obj.community)}”不能用作汇总里的小区名：只能由字母、汉字、数字和 _ - . 组成，"
                            "不以 . 开头。请给文件夹改个名字。")
     if out is not None:
+        out = obj.out_for(out.parent) / out.name  # --community all: OUT/<name>/summary.json for each
         for name in ("ledger", "owners"):
             if _inside(out, obj.root / name):
                 raise UsageProblem(f"--out “{visible(str(out))}”在小区的 {name}/ 文件夹里：为保护台账数据，不能写在这里。")
+        if out.is_symlink() or (out.exists() and not _is_summary(out)):
+            raise UsageProblem(f"--out “{visible(str(out))}”已经存在，但不是以前生成的小区汇总：为免覆盖别的文件，不会写入。"
+                               "请换一个文件名，或先自行移走这个文件。")
     checked = obj.checked_or_exit()
     desk = pipeline.desk_for(checked, obj.as_of)
     text = json_text(dumps(summarise(desk, obj.community)))

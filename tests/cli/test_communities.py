@@ -160,3 +160,19 @@ def test_the_money_diff_of_a_community_reads_the_shared_policy_of_each_version(g
     done = cuijiao("--community", "west", "diff", "base", "HEAD", root=git_repo, as_of=AS_OF, cwd=git_repo)
     assert done.returncode == 0, done.stderr
     assert "1.80" in done.stdout and "3.60" in done.stdout  # west's late fee, before and after
+
+
+def test_community_all_writes_each_summary_beside_the_others_and_never_over_a_file_it_did_not_write(tmp_path):
+    repo = _repo(tmp_path)
+    out = tmp_path / "reports"
+    done = cuijiao("--community", "all", "summary", "--out", str(out / "summary.json"), root=repo, as_of=AS_OF)
+    assert done.returncode == 0, done.stderr
+    east, west = (json.loads((out / name / "summary.json").read_text(encoding="utf-8")) for name in ("east", "west"))
+    assert (east["community"], east["name"], west["community"]) == ("east", "东区", "west")
+    again = cuijiao("--community", "east", "summary", "--out", str(out / "east" / "summary.json"), root=repo, as_of=AS_OF)
+    assert again.returncode == 0, again.stderr  # a summary it wrote before is replaced
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"会议": "第3次"}\n', encoding="utf-8")
+    refused = cuijiao("--community", "east", "summary", "--out", str(notes), root=repo, as_of=AS_OF)
+    assert refused.returncode == 2 and "不是以前生成的小区汇总" in refused.stderr
+    assert notes.read_text(encoding="utf-8") == '{"会议": "第3次"}\n'
