@@ -110,17 +110,24 @@ def _cache_key(head: str, html: str, font: LetterFont) -> str:
 
 # (pages with few rows, rows that still fit them): a first guess at each letter's page total, so
 # that most letters are laid out once; a wrong guess costs one more layout of that letter.
-PAGE_GUESS = {"notice": (1, 20), "lawyer": (2, 24), "statement": (1, 18), "plan": (1, 12), "board": (1, 24), "evidence": (1, 8),
+PAGE_GUESS = {"notice": (1, 20), "lawyer": (2, 24), "statement": (1, 32), "plan": (1, 12), "board": (1, 24), "evidence": (1, 8),
               "payorder": (2, 12), "suit": (3, 12),
               RECEIPT: (1, 16)}
 ROWS_PER_PAGE = 40
 
 
 def _guess_pages(letter: Letter) -> int:
+    """The page total a letter will likely take: a wrong guess costs a second layout of its batch, never a wrong letter.
+
+    A statement prints more than four payments two to a row, and with many rows a denser page
+    (``letters/statement.html.j2``): its rows are counted the same way.
+    """
     c = letter.context
     history = c.get("history") or {}
-    rows = sum(len(c.get(key, ())) for key in ("lines", "installments", "listed", "contacts_with_evidence", "letters_sent", "owed"))
-    rows += len(history.get("payments", ())) + len(history.get("waivers", ()))
+    rows = sum(len(c.get(key, ())) for key in ("lines", "installments", "listed", "contacts_with_evidence", "owed"))
+    payments = len(history.get("payments", ()))
+    rows += (payments + 1) // 2 if letter.kind == "statement" and payments > 4 else payments
+    rows += len(history.get("waivers", ()))
     base, fits = PAGE_GUESS.get(letter.kind, (1, 20))
     return base + max(0, -(-(rows - fits) // ROWS_PER_PAGE))
 
