@@ -207,8 +207,10 @@ class Memo:
     def _file(self, name: str) -> Path:
         return self.folder / f"{name}-v{MEMO_VERSION}.msgpack"
 
-    def get(self, name: str, kind: type):
-        if self.key is None or self.fingerprint is None:
+    def get(self, name: str, kind: type, any_inputs: bool = False):
+        """``any_inputs``: the value kept under ``name`` whatever inputs it was made from (still signed and typed),
+        for results that carry their own means of telling what is still valid (``site.incremental.Kept``)."""
+        if self.key is None or (not any_inputs and self.fingerprint is None):
             return None
         try:
             data = self._file(name).read_bytes()
@@ -219,7 +221,7 @@ class Memo:
             return None
         try:
             stored = _MEMO_FILE.decode(payload)
-            if stored.fingerprint != self.fingerprint:
+            if not any_inputs and stored.fingerprint != self.fingerprint:
                 return None
             return msgspec.msgpack.decode(stored.value, type=kind)
         except _NOT_DATA:

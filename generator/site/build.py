@@ -15,6 +15,7 @@ time before.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -477,11 +478,25 @@ def prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int, bool]:
     The folder then builds with either engine: MkDocs in-process (``build_site``)
     or ``zensical build -f WORK/mkdocs.yml``.
     """
+    return _prepare(desk, inputs)[:3]
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int, bool, dict[str, str], str]:
+    """``prepare``, and what ``site.incremental`` compares with the last build: each page's source digest (its
+    Markdown, and a unit's detail) and the digest of everything else a page's HTML depends on."""
     work = inputs.work.absolute()
     config = siteconfig.site_config(inputs.root, desk.policy.community, search=inputs.search)
     rendered = render(desk, inputs)
     written, _ = sync_tree(work / "docs", rendered.docs)
-    theme = {**siteconfig.override_files(config.overrides), **rendered.details}
+    overrides = siteconfig.override_files(config.overrides)
+    theme = {**overrides, **rendered.details}
     changed, _ = sync_tree(work / siteconfig.OVERRIDES, theme)
     config_path = work / "mkdocs.yml"
     text = config.text.encode("utf-8")
@@ -489,21 +504,33 @@ def prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int, bool]:
         config_path.write_bytes(text)
         written += 1
     own_theme = any(not folder.resolve().is_relative_to(PROJECT_DIR) for folder in config.overrides)
-    return config_path, written + changed, own_theme
+    sources = {}
+    for rel, content in rendered.docs.items():
+        if rel.endswith(".md"):
+            detail = rendered.details.get(f"cj-units/{rel[len('units/'):-len('.md')]}.html") if rel.startswith("units/") else None
+            sources[rel] = _digest(content, detail or b"")
+    from generator import pipeline
+    from generator.site.reuse import installed_versions
+
+    env = _digest(text, repr(sorted((k, hashlib.sha256(v).hexdigest()) for k, v in overrides.items())).encode(),
+                  f"{desk.as_of} {inputs.search} {own_theme}".encode(), pipeline.code_fingerprint().encode(),
+                  installed_versions().encode())
+    return config_path, written + changed, own_theme, sources, env
 
 
 def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> int:
     """Render, sync and build; returns how many generated source files changed.
 
-    ``saved`` (``reuse.SavedSite``): keep MkDocs' output for the next build of the same inputs.
+    ``saved`` (``reuse.SavedSite``): the last build kept in the work folder; only the pages whose sources
+    changed since are rendered by MkDocs (``site.incremental``), and this build is kept in turn.
     """
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from generator.site import incremental
     from generator.site import plugin as compact_plugin
 
-    config_path, written, own_theme = prepare(desk, inputs)
+    config_path, written, own_theme, sources, env = _prepare(desk, inputs)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     try:
         import jieba
@@ -514,17 +541,27 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
     collected = _Collect()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(collected)
+
+    def loaded():
+        try:
+            config = load_config(config_file=str(config_path), site_dir=str(site_dir.absolute()), strict=True)
+        except (Abort, ConfigurationError) as exc:
+            raise collected.failure(
+                f"网站配置（{siteconfig.config_file(inputs.root)}）有错误，MkDocs 无法读取。"
+                "请对照项目自带的 mkdocs.yml 检查下面提到的那一项（MkDocs 的原话是英文）：", exc) from None
+        compact_plugin.install(config, sandboxed=own_theme)
+        return config
+
+    kept = saved.previous() if saved is not None else None
+    kept_dir = saved.folder if saved is not None else site_dir
     with _build_date(desk):
         try:
+            config = loaded()
             try:
-                config = load_config(config_file=str(config_path), site_dir=str(site_dir.absolute()), strict=True)
-            except (Abort, ConfigurationError) as exc:
-                raise collected.failure(
-                    f"网站配置（{siteconfig.config_file(inputs.root)}）有错误，MkDocs 无法读取。"
-                    "请对照项目自带的 mkdocs.yml 检查下面提到的那一项（MkDocs 的原话是英文）：", exc) from None
-            compact_plugin.install(config, sandboxed=own_theme)
-            try:
-                build(config)
+                try:
+                    pages, titles, _built = incremental.build(config, sources, env, kept, kept_dir)
+                except incremental.Restart:  # a title in the menu changed: every page is built
+                    pages, titles, _built = incremental.build(loaded(), sources, env, None, kept_dir)
             except (Abort, ConfigurationError) as exc:
                 raise collected.failure(
                     "网站生成失败：MkDocs 报告了问题（严格模式下，警告也算失败）。"
@@ -534,7 +571,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
         finally:
             mkdocs_logger.removeHandler(collected)
     if saved is not None:
-        saved.keep(site_dir)
+        saved.keep(site_dir, env, pages, titles)
     link_letters(inputs, site_dir)
     return written
 

@@ -29,6 +29,7 @@ import shutil
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -42,9 +43,24 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local
 SKIPPED = (MARKER, "letters")  # not MkDocs' output: the output marker and the letters linked after the build
 
 
+class PageKept(msgspec.Struct, frozen=True, array_like=True):
+    source: str  # digest of the page's sources (its Markdown and, for a unit, the detail the theme includes)
+    output: str  # its HTML's path in the site
+    entries: list[dict[str, Any]]  # its search entries, in order
+
+
+class Kept(msgspec.Struct, frozen=True, array_like=True):
+    """What a build leaves for the next one to reuse (``site.incremental``)."""
+
+    env: str  # digest of everything but the pages' sources: configuration, theme, code, versions, as_of
+    pages: dict[str, PageKept]  # by source path (docs/), in build order
+    titles: list[tuple[str, str]]  # (source path, title) of the pages in the navigation
+    files: dict[str, str]  # every output file kept (relative path -> SHA-256)
+
+
 class SiteRecord(msgspec.Struct, frozen=True, array_like=True):
     fingerprint: str  # of the site's inputs (``site_fingerprint``)
-    files: dict[str, str]  # relative posix path -> SHA-256 of the bytes kept
+    kept: Kept
 
 
 def site_fingerprint(memo: pipeline.Memo, root: Path, letters: tuple, prints: tuple, search: bool) -> str | None:
@@ -62,10 +78,14 @@ def site_fingerprint(memo: pipeline.Memo, root: Path, letters: tuple, prints: tu
     if config is None:
         return None
     digest.update(hashlib.sha256(config).digest())
-    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
-    digest.update(repr((sys.version, versions)).encode())
+    digest.update(installed_versions().encode())
     digest.update(_fonts())
     return digest.hexdigest()
+
+
+def installed_versions() -> str:
+    """Python's version and every installed distribution's: MkDocs, its theme and plugins shape the pages."""
+    return repr((sys.version, sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())))
 
 
 def _fonts() -> bytes:
@@ -101,16 +121,23 @@ class SavedSite:
         record = self.memo.get(self.NAME, SiteRecord)
         if record is None or record.fingerprint != self.fingerprint:
             return False
-        for rel, sha in record.files.items():
+        for rel, sha in record.kept.files.items():
             raw, _problem = read_data_file(self.folder, rel)  # a regular file, no link followed
             if raw is None or hashlib.sha256(raw).hexdigest() != sha:
                 return False
-        for rel in record.files:
+        for rel in record.kept.files:
             link_or_copy(self.folder / rel, site_dir / rel)
         return True
 
-    def keep(self, site_dir: Path) -> None:
-        """Keep MkDocs' output in ``site_dir`` (before the letters are linked) for the next build of the same inputs."""
+    def previous(self) -> Kept | None:
+        """What the last build kept, whatever its inputs were (each page is checked before use)."""
+        if self.fingerprint is None:
+            return None
+        record = self.memo.get(self.NAME, SiteRecord, any_inputs=True)
+        return None if record is None else record.kept
+
+    def keep(self, site_dir: Path, env: str, pages: dict, titles: list) -> None:
+        """Keep MkDocs' output in ``site_dir`` (before the letters are linked) for the next build."""
         if self.fingerprint is None:
             return
         tmp = self.folder.with_name(f"{self.folder.name}.tmp-{os.getpid()}")
@@ -137,4 +164,4 @@ class SavedSite:
             shutil.rmtree(tmp, ignore_errors=True)
             return
         if site_fingerprint(self.memo, *self.inputs) == self.fingerprint:  # nothing changed while it was built
-            self.memo.put(self.NAME, SiteRecord(self.fingerprint, files), SiteRecord)
+            self.memo.put(self.NAME, SiteRecord(self.fingerprint, Kept(env, pages, titles, files)), SiteRecord)

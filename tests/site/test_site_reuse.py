@@ -157,3 +157,43 @@ def test_a_community_with_its_own_mkdocs_yml_is_always_built_in_full(tmp_path):
     root = _community(tmp_path / "c")
     (root / "mkdocs.yml").write_text("site_name: 自己的\n", encoding="utf-8")
     assert reuse.site_fingerprint(pipeline.Memo(root, AS_OF, AS_OF), root, (), (), True) is None
+
+
+def test_after_one_new_contact_only_changed_pages_are_rendered_and_the_site_is_a_full_build_s(tmp_path, capsys, monkeypatch):
+    from generator.site import incremental
+
+    c = Community(tmp_path / "c", fees=[fee()])
+    for n in range(1, 7):
+        c.unit(f"1-1-10{n}", area="89.50", billing_start="2024-01-01")
+    c.payment("1-1-101", "2024-03-01", "500.00")
+    c.write()
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    rendered = []
+    real = incremental._build_page
+    monkeypatch.setattr(incremental, "_build_page", lambda page, *args, **kwargs: (rendered.append(page.file.src_uri), real(page, *args, **kwargs)))
+    c.contact("1-1-103", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    units = [uri for uri in rendered if uri.startswith("units/")]
+    assert units == ["units/1-1-103.md"]
+    assert "legal.md" not in rendered and "playbook/donts.md" not in rendered  # pages of the menu the contact does not change
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))  # nothing kept: a full build
+    rendered.clear()
+    _site(capsys, c.root, tmp_path / "fresh")
+    assert len([uri for uri in rendered if uri.startswith("units/")]) == 6
+    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
+
+
+def test_the_demo_after_one_new_contact_is_byte_for_byte_a_full_build(tmp_path, capsys, monkeypatch, project):
+    root = tmp_path / "demo"
+    for folder in ("ledger", "owners"):
+        shutil.copytree(project / folder, root / folder)
+    out = tmp_path / "out"
+    _site(capsys, root, out)
+    code, _out, err = cuijiao_here(capsys, "--root", str(root), "--as-of", str(AS_OF), "log", "1-1-101", "--date", "2026-11-20",
+                                   "--channel", "phone", "--outcome", "reached", "--by", "张敏", "--evidence", "", "--note", "")
+    assert code == 0, err
+    _site(capsys, root, out)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    _site(capsys, root, tmp_path / "fresh")
+    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
