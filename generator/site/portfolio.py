@@ -188,7 +188,13 @@ def site_link(template: str, community: str, depth: int, checked: bool = True) -
 # -- pages -------------------------------------------------------------------------------------------------------
 
 def _count(value: int | None) -> str:
-    return WITHHELD if value is None else str(value)
+    """A count grouped by thousands (200,000 units), or the withheld mark."""
+    return WITHHELD if value is None else f"{value:,}"
+
+
+def _breakable(text: str) -> Markup:
+    """A long amount that may break after its commas in a narrow card, never inside a group of digits."""
+    return Markup(",<wbr>").join(escape(text).split(","))
 
 
 def front_title(text: str) -> Markup:
@@ -199,7 +205,7 @@ def front_title(text: str) -> Markup:
 
 def _env() -> Environment:
     """The portfolio's templates, every value inert in Markdown and HTML as on the community site."""
-    return templates.environment([TEMPLATES], {"count": _count, "slug": lambda s: quote(s, safe=""), "front_title": front_title},
+    return templates.environment([TEMPLATES], {"count": _count, "breakable": _breakable, "slug": lambda s: quote(s, safe=""), "front_title": front_title},
                                  keep_trailing_newline=True, finalize=_inert)
 
 

@@ -194,3 +194,11 @@ def test_summary_is_never_written_into_the_communitys_data_folders(new_community
     run = cuijiao("summary", "--out", str(c.root / "owners" / "summary.json"), root=c.root, as_of="2026-11-22")
     assert run.returncode == 2 and "owners/ 文件夹里" in run.stderr
     assert not (c.root / "owners" / "summary.json").exists()
+
+
+def test_large_figures_are_grouped_and_break_only_after_a_comma():
+    from generator.site.portfolio import _breakable, _count
+
+    assert _count(200000) == "200,000" and _count(None) != "None"
+    assert str(_breakable("101,174,023.94")) == "101,<wbr>174,<wbr>023.94"  # a narrow card breaks between groups
+    assert str(_breakable("<b>")) == "&lt;b&gt;"  # still inert
