@@ -24,8 +24,10 @@ import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime, timedelta, timezone
+from fractions import Fraction
 from pathlib import Path
 
+import msgspec
 from jinja2 import (
     Environment,
     TemplateError,
@@ -51,7 +53,7 @@ from generator.core.inert import for_markdown
 from generator.core.labels import COMPLAINT_CATEGORY
 from generator.core.money import ZERO
 from generator.core.paths import PROJECT_DIR
-from generator.reading.files import inside, own_files, read_own
+from generator.reading.files import inside, own_files, read_data_file, read_own
 from generator.render import templates
 from generator.render.outputs import link_or_copy, sync_tree
 from generator.render.templates import template_dirs
@@ -330,11 +332,62 @@ def _guide_files(root: Path) -> dict[str, bytes]:
 class Rendered:
     docs: dict[str, bytes]  # the docs folder, by relative path
     details: dict[str, bytes]  # cj-units/<房号>.html of the theme overrides
+    units: dict[str, str] = field(default_factory=dict)  # 房号 -> digest of what its page is rendered from
+    env: str = ""  # digest of what every unit page is rendered from besides its unit
 
 
-def render(desk: Desk, inputs: SiteInputs) -> Rendered:
-    """Every generated file: the docs folder and the unit details the theme includes."""
+def _fraction(value):
+    if isinstance(value, Fraction):
+        return (value.numerator, value.denominator)
+    raise NotImplementedError(type(value))
+
+
+_UNIT_ENCODER = msgspec.msgpack.Encoder(enc_hook=_fraction)
+
+
+def _unit_env(env: Environment, desk: Desk, inputs: SiteInputs) -> str:
+    """Everything a unit page is rendered from besides its own state and letters: the templates and the
+    community's content (playbook, legal book), the policy, as_of and the code; the totals only when a unit
+    template names them."""
+    from jinja2 import meta
+
+    from generator import pipeline
+
+    digest = hashlib.sha256(f"{desk.as_of} {pipeline.code_fingerprint()}".encode())
+    digest.update(_UNIT_ENCODER.encode(desk.policy))
+    for folder in (inputs.root / "site_templates", PROJECT_DIR / "site_templates"):
+        tree = pipeline.tree_digest(folder)
+        if tree is None:
+            return ""
+        digest.update(tree)
+    names, todo, seen = set(), ["unit.md.j2", "unit.html.j2"], set()
+    while todo:  # the unit templates and every template they include, import or extend
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source, _, _ = env.loader.get_source(env, name)
+        tree = env.parse(source)
+        names |= meta.find_undeclared_variables(tree)
+        referenced = list(meta.find_referenced_templates(tree))
+        if None in referenced:  # a template named by a variable: any of them may be used
+            return ""
+        todo.extend(referenced)
+    if "t" in names:
+        digest.update(_UNIT_ENCODER.encode(desk.totals))
+    return digest.hexdigest()
+
+
+def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
+    """Every generated file: the docs folder and the unit details the theme includes.
+
+    ``kept`` (``reuse.Kept``, the last build's): a unit page whose unit, letters and everything else it is
+    rendered from are as they were then is taken from the work folder (checked against the kept digest of
+    its sources) instead of rendered again.
+    """
     env = environment(inputs.root)
+    unit_env = _unit_env(env, desk, inputs)
+    reusable = kept is not None and unit_env and kept.unit_env == unit_env
     book = playbook_or_error(inputs.root)
     advice = {state.unit.id: unit_advice(state, book, desk.policy) for state in desk.units}
     board = dashboard(desk)
@@ -366,8 +419,16 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
         unit_detail = env.get_template("unit.html.j2")
         details: dict[str, bytes] = {}
         late_rule = desk.policy.late_fee
+        units: dict[str, str] = {}
         for state in desk.units:
             uid = state.unit.id
+            links = letters_by_unit.get(uid, [])
+            units[uid] = hashlib.sha256(_UNIT_ENCODER.encode(state) + repr(links).encode()).hexdigest()
+            if reusable and kept.units.get(uid) == units[uid]:
+                page = _kept_unit(inputs.work.absolute(), uid, kept)
+                if page is not None:
+                    files[f"units/{uid}.md"], details[f"cj-units/{uid}.html"] = page
+                    continue
             files[f"units/{uid}.md"] = unit_page.render(common, s=state, u=state.unit)
             details[f"cj-units/{uid}.html"] = _squeeze(unit_detail.render(
                 common, s=state, u=state.unit, h=unit_history(state, desk.as_of, desk.policy), letters=letters_by_unit.get(uid, []),
@@ -388,7 +449,19 @@ def render(desk: Desk, inputs: SiteInputs) -> Rendered:
             files["assets/" + path.relative_to(folder).as_posix()] = read_own(folder, path)
     files.update(_guide_files(inputs.root))
     docs = {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
-    return Rendered(docs, details)
+    return Rendered(docs, details, units, unit_env)
+
+
+def _kept_unit(work: Path, uid: str, kept) -> tuple[bytes, bytes] | None:
+    """A unit's page and detail as the last build wrote them into the work folder, if they are what it kept."""
+    page = kept.pages.get(f"units/{uid}.md")
+    if page is None:
+        return None
+    md, _ = read_data_file(work / "docs" / "units", f"{uid}.md")
+    detail, _ = read_data_file(work / siteconfig.OVERRIDES / "cj-units", f"{uid}.html")
+    if md is None or detail is None or _digest(md, detail) != page.source:
+        return None
+    return md, detail
 
 
 def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:
@@ -488,12 +561,12 @@ def _digest(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int, bool, dict[str, str], str]:
+def _prepare(desk: Desk, inputs: SiteInputs, kept=None) -> tuple[Path, int, bool, dict[str, str], str, Rendered]:
     """``prepare``, and what ``site.incremental`` compares with the last build: each page's source digest (its
     Markdown, and a unit's detail) and the digest of everything else a page's HTML depends on."""
     work = inputs.work.absolute()
     config = siteconfig.site_config(inputs.root, desk.policy.community, search=inputs.search)
-    rendered = render(desk, inputs)
+    rendered = render(desk, inputs, kept)
     written, _ = sync_tree(work / "docs", rendered.docs)
     overrides = siteconfig.override_files(config.overrides)
     theme = {**overrides, **rendered.details}
@@ -515,7 +588,7 @@ def _prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int, bool, dict[str,
     env = _digest(text, repr(sorted((k, hashlib.sha256(v).hexdigest()) for k, v in overrides.items())).encode(),
                   f"{desk.as_of} {inputs.search} {own_theme}".encode(), pipeline.code_fingerprint().encode(),
                   installed_versions().encode())
-    return config_path, written + changed, own_theme, sources, env
+    return config_path, written + changed, own_theme, sources, env, rendered
 
 
 def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> int:
@@ -530,7 +603,8 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
     from generator.site import incremental
     from generator.site import plugin as compact_plugin
 
-    config_path, written, own_theme, sources, env = _prepare(desk, inputs)
+    kept = saved.previous() if saved is not None else None
+    config_path, written, own_theme, sources, env, rendered = _prepare(desk, inputs, kept)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     try:
         import jieba
@@ -552,7 +626,6 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
         compact_plugin.install(config, sandboxed=own_theme)
         return config
 
-    kept = saved.previous() if saved is not None else None
     kept_dir = saved.folder if saved is not None else site_dir
     with _build_date(desk):
         try:
@@ -571,7 +644,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
         finally:
             mkdocs_logger.removeHandler(collected)
     if saved is not None:
-        saved.keep(site_dir, env, pages, titles)
+        saved.keep(site_dir, env, pages, titles, rendered.units, rendered.env)
     link_letters(inputs, site_dir)
     return written
 

@@ -56,6 +56,8 @@ class Kept(msgspec.Struct, frozen=True, array_like=True):
     pages: dict[str, PageKept]  # by source path (docs/), in build order
     titles: list[tuple[str, str]]  # (source path, title) of the pages in the navigation
     files: dict[str, str]  # every output file kept (relative path -> SHA-256)
+    units: dict[str, str] = {}  # 房号 -> digest of what its page was rendered from (``build.render``)
+    unit_env: str = ""  # digest of what every unit page was rendered from besides its unit
 
 
 class SiteRecord(msgspec.Struct, frozen=True, array_like=True):
@@ -136,7 +138,7 @@ class SavedSite:
         record = self.memo.get(self.NAME, SiteRecord, any_inputs=True)
         return None if record is None else record.kept
 
-    def keep(self, site_dir: Path, env: str, pages: dict, titles: list) -> None:
+    def keep(self, site_dir: Path, env: str, pages: dict, titles: list, units: dict, unit_env: str) -> None:
         """Keep MkDocs' output in ``site_dir`` (before the letters are linked) for the next build."""
         if self.fingerprint is None:
             return
@@ -164,4 +166,4 @@ class SavedSite:
             shutil.rmtree(tmp, ignore_errors=True)
             return
         if site_fingerprint(self.memo, *self.inputs) == self.fingerprint:  # nothing changed while it was built
-            self.memo.put(self.NAME, SiteRecord(self.fingerprint, Kept(env, pages, titles, files)), SiteRecord)
+            self.memo.put(self.NAME, SiteRecord(self.fingerprint, Kept(env, pages, titles, files, units, unit_env)), SiteRecord)

@@ -169,11 +169,13 @@ def test_after_one_new_contact_only_changed_pages_are_rendered_and_the_site_is_a
     c.write()
     out = tmp_path / "out"
     _site(capsys, c.root, out)
-    rendered = []
-    real = incremental._build_page
+    rendered, histories = [], []
+    real, history = incremental._build_page, site_build.unit_history
     monkeypatch.setattr(incremental, "_build_page", lambda page, *args, **kwargs: (rendered.append(page.file.src_uri), real(page, *args, **kwargs)))
+    monkeypatch.setattr(site_build, "unit_history", lambda state, *args: (histories.append(state.unit.id), history(state, *args))[1])
     c.contact("1-1-103", "2026-11-20", "phone", "reached", by="张敏").write()
     _site(capsys, c.root, out)
+    assert histories == ["1-1-103"]  # the other units' pages are taken from the work folder, not rendered by Jinja
     units = [uri for uri in rendered if uri.startswith("units/")]
     assert units == ["units/1-1-103.md"]
     assert "legal.md" not in rendered and "playbook/donts.md" not in rendered  # pages of the menu the contact does not change
@@ -196,4 +198,21 @@ def test_the_demo_after_one_new_contact_is_byte_for_byte_a_full_build(tmp_path, 
     _site(capsys, root, out)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
     _site(capsys, root, tmp_path / "fresh")
+    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
+
+
+def test_a_unit_page_changed_in_the_work_folder_is_rendered_again(tmp_path, capsys, monkeypatch):
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    source = work_folder(c.root) / "site" / "docs" / "units" / "1-1-102.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("1-1-102", "9-9-999"), encoding="utf-8")
+    histories = []
+    history = site_build.unit_history
+    monkeypatch.setattr(site_build, "unit_history", lambda state, *args: (histories.append(state.unit.id), history(state, *args))[1])
+    c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    assert sorted(histories) == ["1-1-101", "1-1-102"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    _site(capsys, c.root, tmp_path / "fresh")
     assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
