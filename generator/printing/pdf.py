@@ -53,7 +53,7 @@ class Rendered:
 @dataclass(frozen=True, slots=True)
 class Batch:
     letters: list[Rendered]
-    combined: bytes  # all the batch's letters in one PDF, sharing one embedded font
+    combined: bytes  # all the batch's letters in one PDF, sharing one embedded font (b"" when not asked for)
 
 
 def url_fetcher_for(allowed: tuple[str, ...]):
@@ -85,8 +85,12 @@ def lay_out(head: str, sections: list[Section], base_url: str, allowed: tuple[st
     return html.render(font_config=fonts) if fonts is not None else html.render()
 
 
-def render_sections(head: str, sections: list[Section], base_url: str, allowed: tuple[str, ...]) -> Batch:
-    """Lay out the sections as one document; re-lay out those whose page total was guessed wrong."""
+def render_sections(head: str, sections: list[Section], base_url: str, allowed: tuple[str, ...], combine: bool = True) -> Batch:
+    """Lay out the sections as one document; re-lay out those whose page total was guessed wrong.
+
+    ``combine``: also write all the sections as one PDF sharing one embedded font (painting every page
+    a second time); without it the batch's ``combined`` is empty.
+    """
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
@@ -114,7 +118,7 @@ def render_sections(head: str, sections: list[Section], base_url: str, allowed: 
         todo = retry
     if todo:  # page totals that never settle
         raise RuntimeError(f"page count did not settle for {[s.anchor for s in todo]}")
-    combined = _pdf(first_document, [page for s in sections for page in pages[s.anchor]], None)
+    combined = _pdf(first_document, [page for s in sections for page in pages[s.anchor]], None) if combine else b""
     return Batch([done[s.anchor] for s in sections], combined)
 
 
@@ -156,5 +160,5 @@ def first_pages(document, anchors: list[str]) -> dict[str, int]:
 
 def render_chunk(job: tuple) -> Batch:
     """Worker entry point (picklable arguments only)."""
-    head, sections, base_url, allowed = job
-    return render_sections(head, sections, base_url, allowed)
+    head, sections, base_url, allowed, combine = job
+    return render_sections(head, sections, base_url, allowed, combine)

@@ -176,29 +176,37 @@ def render_planned(letters: list[Letter], root: Path, cache_dir: Path, workers: 
             part = items[start:start + CHUNK]
             batch_key = hashlib.sha256("\n".join(key for _l, _s, key in part).encode()).hexdigest()
             batches.append((kind, batch_key, part))
-    todo = [b for b in batches if not _cached(cache, b[1], b[2])]
+    # A kind of one batch prints from the batch's own combined PDF (one embedded font, tagged); a kind of
+    # several prints from its letters joined, so no page is painted twice (a quarter of a large run's time).
+    single = {kind: sum(1 for k, _key, _part in batches if k == kind) == 1 for kind in by_kind}
+    todo = [b for b in batches if not _cached(cache, b[1], b[2], single[b[0]])]
     progress.total(len(letters), len(letters) - sum(len(part) for _kind, _key, part in todo))
     allowed = tuple(str(d) for d in template_dirs(root)) + (str(font.subset.parent),)
     base_url = template_dirs(root)[-1].as_uri() + "/"
-    results = _run([(heads[kind], [s for _l, s, _k in part], base_url, allowed) for kind, _key, part in todo], workers,
-                   lambda batch: progress.advance(len(batch.letters)))
-    for (_kind, batch_key, part), batch in zip(todo, results):
+    results = _run([(heads[kind], [s for _l, s, _k in part], base_url, allowed, single[kind]) for kind, _key, part in todo],
+                   workers, lambda batch: progress.advance(len(batch.letters)))
+    for (kind, batch_key, part), batch in zip(todo, results):
         for (_letter, _section, key), result in zip(part, batch.letters):
             _write(cache / f"{key}.pdf", result.pdf)
             _write(cache / f"{key}.pages", str(result.pages).encode())
-        _write(cache / f"batch-{batch_key}.pdf", batch.combined)
+        if single[kind]:
+            _write(cache / f"batch-{batch_key}.pdf", batch.combined)
     files = [
         LetterFile(letter, (cache / f"{key}.pdf").read_bytes(), _page_count(cache, key))
         for _kind, _batch, part in batches for letter, _section, key in part
     ]
-    combined: dict[str, list[bytes]] = {}
+    combined: dict[str, bytes] = {}
     for kind, batch_key, _part in batches:
-        combined.setdefault(kind, []).append((cache / f"batch-{batch_key}.pdf").read_bytes())
-    return PrintRun(files, {kind: _join(pdfs) for kind, pdfs in combined.items()})
+        if single[kind]:
+            combined[kind] = (cache / f"batch-{batch_key}.pdf").read_bytes()
+    for kind in by_kind:
+        if not single[kind]:
+            combined[kind] = _join([f.pdf for f in files if f.letter.kind == kind])
+    return PrintRun(files, {kind: combined[kind] for kind in by_kind})
 
 
-def _cached(cache: Path, batch_key: str, part: list) -> bool:
-    return (cache / f"batch-{batch_key}.pdf").is_file() and all(
+def _cached(cache: Path, batch_key: str, part: list, with_combined: bool) -> bool:
+    return (not with_combined or (cache / f"batch-{batch_key}.pdf").is_file()) and all(
         (cache / f"{key}.pdf").is_file() and (cache / f"{key}.pages").is_file() for _l, _s, key in part
     )
 
@@ -233,7 +241,7 @@ def _page_count(cache: Path, key: str) -> int:
 
 
 def _join(pdfs: list[bytes]) -> bytes:
-    """Batches of one kind as one print file (each letter keeps its own page numbers)."""
+    """The letters of one kind as one print file (each letter keeps its own page numbers)."""
     if len(pdfs) == 1:
         return pdfs[0]
     from pypdf import PdfReader, PdfWriter

@@ -256,3 +256,28 @@ def test_the_receipts_command_writes_the_months_folder(tmp_path, cuijiao):
     assert len(json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["letters"]) == 6
     wrong = cuijiao("receipts", "--month", "2026-13", "--out", str(out), root=root, as_of="2026-03-31")
     assert wrong.returncode == 2 and "“2026-13”不是月份，请写成 YYYY-MM" in wrong.stderr
+
+
+def test_a_kind_of_several_batches_prints_its_letters_joined_and_paints_no_page_twice(march, tmp_path, monkeypatch):
+    """Six receipts in batches of four: the print file is the six receipts' own PDFs in order; only a kind of
+    one batch is also written as one combined PDF (every page painted a second time)."""
+    from generator.printing import pdf, print_run
+
+    ledger, _letters, one_batch, _folder, root, _cache = march
+    asked = []
+    real = pdf.render_sections
+
+    def recording(head, sections, base_url, allowed, combine=True):
+        asked.append((len(sections), combine))
+        return real(head, sections, base_url, allowed, combine)
+
+    monkeypatch.setattr(print_run, "CHUNK", 4)
+    monkeypatch.setattr(print_run, "render_sections", recording)
+    shutil.copytree(_cache / "fonts", tmp_path / "cache" / "fonts")  # the font subset, not the letters
+    run = render_receipts(ledger, MARCH, AS_OF, root, tmp_path / "cache", workers=1)
+    assert asked == [(4, False), (2, False)]
+    assert [text_of(f.pdf) for f in run.files] == [text_of(f.pdf) for f in one_batch.files]  # the same receipts
+    pages = PdfReader(io.BytesIO(run.combined["receipt"])).pages
+    assert len(pages) == 6
+    texts = [re.sub(r"\s+", "", p.extract_text()) for p in pages]
+    assert texts == [re.sub(r"\s+", "", PdfReader(io.BytesIO(f.pdf)).pages[0].extract_text()) for f in run.files]
