@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import CuijiaoError
+from generator.core.paths import user_cache
 
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 # (family, file name pattern): the first one installed wins
@@ -79,6 +80,15 @@ def everyday_characters() -> list[str]:
     return chars + extra + ["￥", "№", "•", "℃", "©"]
 
 
+def font_folder(cache_dir: Path) -> Path:
+    """Where the subset is kept: one for every community's work folder in the user's cache (it depends only on
+    the system font, so ``--community all`` cuts it once, not once per community), else in ``cache_dir``."""
+    shared = user_cache() / "work"
+    if Path(cache_dir).absolute().parent == shared.absolute():
+        return shared.parent / "fonts"
+    return Path(cache_dir) / "fonts"
+
+
 def letter_font(cache_dir: Path) -> LetterFont:
     """The subset font for letters, built on first use (about 10 s) and cached by the source font's hash."""
     from fontTools import subset
@@ -86,7 +96,7 @@ def letter_font(cache_dir: Path) -> LetterFont:
 
     source = find_system_font()
     digest = hashlib.sha256(source.path.read_bytes() + f"|{source.index}|{SUBSET_VERSION}".encode()).hexdigest()
-    target = cache_dir / "fonts" / f"cjk-{digest[:16]}.otf"
+    target = font_folder(cache_dir) / f"cjk-{digest[:16]}.otf"
     chars_file = target.with_suffix(".chars")
     if not target.is_file() or not chars_file.is_file():
         font = TTFont(str(source.path), fontNumber=source.index, recalcTimestamp=False)

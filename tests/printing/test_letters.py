@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import html as htmllib
 import io
 import json
 import re
@@ -15,11 +14,9 @@ import pytest
 from pypdf import PdfReader
 
 from generator import pipeline
-from generator.content.legal import load_legal
 from generator.core.holidays import next_workday
 from generator.core.model import Authorisation, Creditor, HolidayYear
-from generator.core.money import ZERO, fmt_grouped, to_capitals
-from generator.printing.dossier import plan_all
+from generator.core.money import ZERO, to_capitals
 from generator.printing.letters import TITLES, letter_deadline
 from generator.printing.pdf import FetchRefused, url_fetcher_for
 from generator.printing.print_run import (
@@ -29,37 +26,9 @@ from generator.printing.print_run import (
     render_letters,
 )
 from tests.community import Community, fee, stage
-from tests.support import DEMO_AS_OF, PROJECT
-
-REFERENCE = Path("/work/shared/reference")
-AS_OF = DEMO_AS_OF  # the demo's day, and the hand-made communities' here
-DUNNING = [
-    stage("reminder", 1, ["sms"]),
-    stage("notice", 30, ["letter"], letter="notice", wait_days=7),
-    stage("lawyer", 90, ["lawyer_letter"], letter="lawyer", deadline_days=14, requires={"notice": 1}),
-    stage("legal", 180, ["court"], requires={"lawyer": 1}),
-]
-
-
-def text_of(pdf: bytes) -> str:
-    """The PDF's text as a reader would copy it, whitespace removed (CJK line breaks fall anywhere)."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
-
-
-def money_text(amount: Decimal) -> str:
-    return fmt_grouped(amount)
-
-
-def html_text(letter, root: Path = PROJECT) -> str:
-    """A letter's text as its template renders it (no PDF), tags and whitespace removed."""
-    html = _html(environment(root), letter)
-    return re.sub(r"\s+", "", htmllib.unescape(re.sub(r"<[^>]+>", "", html)))
-
-
-def letters_for(desk, root: Path = PROJECT, kind: str | None = None) -> list:
-    found = plan_all(desk, load_legal(root))
-    return [letter for letter in found if kind is None or letter.kind == kind]
+from tests.legaltext import REFERENCE
+from tests.letters import AS_OF, DUNNING, by_kind, html_text, letters_for, money_text, state_of, text_of
+from tests.support import PROJECT
 
 
 def demanded_late_fee(state, policy, kind: str = "notice") -> Decimal:
@@ -78,14 +47,6 @@ def demanded(state, policy, kind: str = "notice") -> Decimal:
 
 
 # ``cache_dir`` and ``demo`` (the demo's letters, rendered once a session) are in conftest.py.
-
-
-def by_kind(files, kind):
-    return [f for f in files if f.letter.kind == kind]
-
-
-def state_of(desk, unit):
-    return next(s for s in desk.units if s.unit.id == unit)
 
 
 # -- content matches the engine -------------------------------------------------
@@ -914,3 +875,12 @@ def test_a_communitys_older_stage_letter_template_still_renders_in_todays_terms(
     text = html_text(letter, c.root)
     assert "请自收到本函之日起7日内缴清（最迟2026年12月7日，已计入送达时间）" in text  # 11-22 + 14 = Sunday 12-06
     assert "其中900.00元欠费已超过诉讼时效，不计入应缴合计，您可以拒绝支付，测试花园业主委员会不会为此起诉" in text
+
+
+def test_every_work_folder_in_the_users_cache_shares_one_font_subset(tmp_path, monkeypatch):
+    from generator.render import fonts
+
+    monkeypatch.setattr(fonts, "user_cache", lambda: tmp_path / "cuijiao")
+    east, west = tmp_path / "cuijiao" / "work" / "east-1", tmp_path / "cuijiao" / "work" / "west-2"
+    assert fonts.font_folder(east) == fonts.font_folder(west) == tmp_path / "cuijiao" / "fonts"
+    assert fonts.font_folder(tmp_path / "bench-cache") == tmp_path / "bench-cache" / "fonts"  # CUIJIAO_CACHE_DIR, tests
