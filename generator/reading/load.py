@@ -463,6 +463,19 @@ def _shared_policy_bytes(root: Path, budget: Budget, problems: list[Diagnostic])
     return raw
 
 
+def read_policy_file(root: Path, own: bytes | None) -> FileResult:
+    """The community's policy from its file's bytes (None: it has none), as ``load`` reads it: laid over the
+    shared policy in a repository of many. For the helpers that need the policy without loading everything."""
+    problems: list[Diagnostic] = []
+    shared = _shared_policy_bytes(root, Budget(), problems)
+    if shared is None:
+        if own is None:
+            return FileResult("policy", None, (error(Pos(POLICY_PATH), "缺少 ledger/policy.yaml", "每个小区都需要一份收费政策文件，可从示例小区复制后修改"),))
+        return read_exact(POLICY_PATH, own)
+    result = _policy_over_shared(shared, own)
+    return FileResult("policy", result.record, tuple(problems) + result.problems)
+
+
 def _policy_over_shared(shared: bytes, own: bytes | None) -> FileResult:
     """The community's policy laid over the shared one (small files, read the exact way, not cached)."""
     record, problems = read_shared_policy(POLICY_PATH, SHARED_POLICY, shared, own)

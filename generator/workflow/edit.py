@@ -47,7 +47,7 @@ from generator.core.model import (
 from generator.core.money import fmt, fmt_grouped
 from generator.reading import fields, specs
 from generator.reading.files import MAX_FILE_BYTES
-from generator.reading.load import read_file
+from generator.reading.load import read_file, read_policy_file
 from generator.reading.yamlsource import MappingNode, ScalarNode, SequenceNode, compose
 from generator.rules.engine import UnitState, unit_inputs, unit_state
 
@@ -1013,14 +1013,12 @@ def _guard_change(path: str, before: dict, new_text: str, index: int) -> None:
 
 
 def read_policy(root: Path) -> Policy | None:
-    """The community's policy as ``check`` reads it; None when it is missing or has errors (check says which)."""
+    """The community's policy as ``check`` reads it (laid over a shared one); None when it is missing or has errors (check says which)."""
     try:
         raw = read_bytes(root, "ledger/policy.yaml")
     except EditError:
         return None
-    if raw is None:
-        return None
-    result = read_file("ledger/policy.yaml", raw)
+    result = read_policy_file(root, raw)
     if not isinstance(result.record, Policy) or any(p.severity == "error" for p in result.problems):
         return None
     return result.record

@@ -176,3 +176,20 @@ def test_community_all_writes_each_summary_beside_the_others_and_never_over_a_fi
     refused = cuijiao("--community", "east", "summary", "--out", str(notes), root=repo, as_of=AS_OF)
     assert refused.returncode == 2 and "不是以前生成的小区汇总" in refused.stderr
     assert notes.read_text(encoding="utf-8") == '{"会议": "第3次"}\n'
+
+
+def test_the_helpers_read_a_communitys_policy_laid_over_the_shared_one(tmp_path):
+    """`cuijiao waive` asks for the creditor's written consent when the creditor is not the issuer; the creditor is
+    in the shared policy, so a community whose own policy holds two lines must still be asked (not let through)."""
+    repo = _repo(tmp_path)
+    shared = repo / "communities" / "_shared" / "policy.yaml"
+    shared.write_text(shared.read_text(encoding="utf-8") + "creditor: {name: 示例物业有限公司}\n", encoding="utf-8")
+    done = cuijiao("--community", "east", "waive", "1-101", "10.00", "--approved-by", "业委会主任", "--reason", "漏水",
+                   root=repo, as_of=AS_OF)
+    assert done.returncode == 2 and "示例物业有限公司" in done.stderr and "--consent" in done.stderr
+    from generator.reading.load import read_policy_file
+
+    own = (repo / "communities" / "east" / "ledger" / "policy.yaml").read_bytes()
+    policy = read_policy_file(repo / "communities" / "east", own).record
+    assert policy.community == "东区" and [f.id for f in policy.fees] == ["property"]
+    assert str(policy.late_fee.daily_rate) == "0.0006" and policy.creditor_name == "示例物业有限公司"
