@@ -2,6 +2,7 @@
 
     python bench/bench.py --units 500,1000,2000,5000 --years 5 --repeat 5
     python bench/bench.py --section site          # site build: the demo, 120 and 5,000 units, incremental rebuild
+    python bench/bench.py --section rebuild --repeat 3   # 5,000 units: warm report, site after no change and one contact
     python bench/bench.py --section letters       # 1,000 notices and the demo's letter set, cold and warm
     python bench/bench.py --section beancount     # the same payments through bean-check, for scale
     python bench/bench.py --section all
@@ -277,6 +278,64 @@ class Bench:
             self.say(f"Files changed by one new contact ({row['community']}, {row['units']:,} units): " + ", ".join(row["changed_files"]) + (" …" if row["changed"] > 20 else ""))
         self.say()
 
+    # -- rebuild only what changed ----------------------------------------------------------------
+    def rebuild(self) -> None:
+        """Issue 17, item 4, in one run at --rebuild-units: cold and warm report, a full site build, a rebuild after
+        no change, rebuilds after one new contact (each to another unit), and the last rebuild compared file by
+        file with a fresh full build into another folder with nothing kept."""
+        units, repeat = self.args.rebuild_units, self.args.repeat
+        source, _ = self.community(units, self.args.years)
+        root = self.out / f"rebuild-{units}u"  # a copy: the contacts are written into it
+        shutil.rmtree(root, ignore_errors=True)
+        for folder in ("ledger", "owners"):
+            shutil.copytree(source / folder, root / folder)
+        cache, out, fresh = root / ".cuijiao-cache", self.out / f"rebuild-{units}u-out", self.out / f"rebuild-{units}u-fresh"
+        for folder in (cache, out, fresh):
+            shutil.rmtree(folder, ignore_errors=True)
+        self.say(f"## Rebuild only what changed ({units:,} units, {self.args.years} years, as of {AS_OF}; median of {repeat} where repeated)")
+        self.say()
+        self.say("| step | s | CPU s | peak MiB | files changed |")
+        self.say("|---|---:|---:|---:|---:|")
+        rows = []
+
+        def row(step: str, runs: list[Run], changed: int | None = None) -> None:
+            wall = statistics.median(r.wall for r in runs)
+            entry = {"step": step, "wall": wall, "walls": [r.wall for r in runs], "cpu": statistics.median(r.cpu for r in runs),
+                     "peak_mib": max(r.maxrss_kib for r in runs) / 1024, "changed": changed}
+            rows.append(entry)
+            shown = "" if changed is None else f"{changed:,}"
+            self.say(f"| {step} | {wall:.2f} | {entry['cpu']:.2f} | {entry['peak_mib']:.0f} | {shown} |")
+
+        report_text, report_json = self.cuijiao(root, "report"), self.cuijiao(root, "report", "--format", "json")
+        row("report, cold (no cache at all)", [self.timed(report_json, lambda: shutil.rmtree(cache, ignore_errors=True))])
+        row("report --format json, warm", [self.timed(report_json) for _ in range(repeat)])
+        self.timed(report_text)
+        row("report (text), warm", [self.timed(report_text) for _ in range(repeat)])
+        site = self.cuijiao(root, "site", "--out", str(out))
+        row("site, full build (nothing kept)", [self.timed(site)])
+        before = snapshot(out / "site")
+        row("site after no change", [self.timed(site) for _ in range(repeat)], 0)
+        owners = sorted((root / "owners").glob("*.yaml"))
+        contacts = []
+        for n in range(repeat):
+            owner = owners[(n + 1) * len(owners) // (repeat + 2)]
+            text = owner.read_bytes()
+            owner.write_bytes(text + new_contact(text).encode("utf-8"))
+            contacts.append(self.timed(site))
+        after = snapshot(out / "site")
+        changed = sum(1 for p in set(before) | set(after) if before.get(p) != after.get(p))
+        row(f"site after one new contact ({repeat} contacts, each to another unit; files changed by all)", contacts, changed)
+        full = ["env", f"CUIJIAO_CACHE_DIR={self.out / f'rebuild-{units}u-fresh-cache'}", *site[2:-1], str(fresh)]
+        shutil.rmtree(self.out / f"rebuild-{units}u-fresh-cache", ignore_errors=True)
+        row("site, full build of the same data into another folder (nothing kept)", [self.timed(full)])
+        same = snapshot(out / "site") == snapshot(fresh / "site")
+        self.results["rebuild"] = {"units": units, "rows": rows, "same_bytes": same}
+        self.say()
+        self.say(f"The site after the contacts is byte for byte the fresh full build: {'yes' if same else 'NO'} "
+                 f"({len(after):,} files compared). Targets: warm report < 1 s, rebuild after no change < 5 s, "
+                 f"after one new contact < 5 s.")
+        self.say()
+
     # -- letters ----------------------------------------------------------------------------------
     def letters(self) -> None:
         self.say("## cuijiao letters")
@@ -465,7 +524,8 @@ def main() -> None:
     parser.add_argument("--units", default="500,1000,2000,5000", help="community sizes for check/report (default: %(default)s)")
     parser.add_argument("--years", type=int, default=5, help="years of monthly history (default: %(default)s)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure, median reported (default: %(default)s)")
-    parser.add_argument("--section", choices=["core", "site", "letters", "beancount", "all"], default="core")
+    parser.add_argument("--section", choices=["core", "site", "rebuild", "letters", "beancount", "all"], default="core")
+    parser.add_argument("--rebuild-units", type=int, default=5000, help="community size for the rebuild section (default: %(default)s)")
     parser.add_argument("--site-units", default="120,5000", help="community sizes for the site section (default: %(default)s)")
     parser.add_argument("--notices", type=int, default=1000, help="notices for the letters section (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=20261122)
@@ -487,7 +547,7 @@ def main() -> None:
     bench.say(f"{info.get('cpu', platform.processor())}, {info['cpus']} CPUs, {info.get('mem_gib', '?')} GiB, Python {info['python']}, "
               f"load average before: {info['loadavg'][0]:.2f}, reference workload {before:.0f} ms (lower is faster)")
     bench.say()
-    sections = ["core", "site", "letters", "beancount"] if args.section == "all" else [args.section]
+    sections = ["core", "site", "rebuild", "letters", "beancount"] if args.section == "all" else [args.section]
     for section in sections:
         getattr(bench, section)()
     after = calibrate()
