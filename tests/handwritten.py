@@ -69,6 +69,11 @@ def cli(root: Path, *args: str, input: str | None = None):
     return CliRunner().invoke(main, ["--root", str(root), "--as-of", str(AS_OF), "--no-cache", *args], input=input)
 
 
+def cli_as_of(root: Path, as_of: str, *args: str):
+    """The click command over ``root`` as of another day (``as_of``, e.g. the day an imported sheet's arrears were counted)."""
+    return CliRunner().invoke(main, ["--root", str(root), "--as-of", as_of, "--no-cache", *args])
+
+
 def checked(root: Path) -> pipeline.Checked:
     result = pipeline.check(root, AS_OF, AS_OF, use_cache=False)
     assert not result.errors, [p.render() for p in result.errors]

@@ -1,8 +1,11 @@
-"""Helpers for site tests: build a community's site once and serve it on loopback."""
+"""Helpers for site tests: build a community's site once and serve it on loopback; ``ZENSICAL``, the
+successor engine's command where it is installed (None where not)."""
 from __future__ import annotations
 
 import functools
 import http.server
+import shutil
+import sys
 import threading
 from contextlib import contextmanager
 from datetime import date
@@ -12,6 +15,8 @@ from generator import pipeline
 from generator.render.outputs import publish
 from generator.site.build import SiteInputs, build_site
 from tests.support import DEMO_AS_OF
+
+ZENSICAL = shutil.which("zensical") or shutil.which("zensical", path=str(Path(sys.executable).parent))
 
 
 def build(root: Path, out: Path, as_of: date = DEMO_AS_OF, work: Path | None = None):

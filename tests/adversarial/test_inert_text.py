@@ -223,16 +223,16 @@ def test_the_site_name_reads_the_same_everywhere_without_markup(hostile_site):
 
 
 def test_a_hostile_page_in_a_browser_shows_the_text_and_asks_nothing_of_the_outside(hostile_site):
-    from tests.site import test_site_browser as chromium
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS, NO_CHROMIUM, Watched
     from tests.sitebuild import serve
 
-    if chromium.CHROMIUM is None and not chromium.playwright_chromium():
+    if NO_CHROMIUM:
         pytest.skip("no Chromium: neither Debian's chromium nor Playwright's")
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p, serve(hostile_site) as base:
-        browser = p.chromium.launch(executable_path=chromium.CHROMIUM, args=chromium.CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            w = chromium.Watched(browser, base)
+            w = Watched(browser, base)
             dialogs: list[str] = []
             w.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             for page in ("index.html", "playbook/stages.html", "units/1-1-101.html"):

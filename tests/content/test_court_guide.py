@@ -10,12 +10,9 @@ import pytest
 
 from generator.content.legal import PROJECT_DIR, chinese_number, load_legal
 from generator.rules.courtfees import case_fee, payment_order_fee, simple_procedure_fee
-from tests.content.test_legal import LAW_FILES, REFERENCE, REPEALED_LAWS, _article_text
+from tests.legaltext import CITATION, LAW_FILES, REFERENCE, REPEALED_LAWS, article_text, blocks, citations
 
 PAGE = PROJECT_DIR / "docs" / "guide" / "court.md"
-NUMERAL = "〇零一二三四五六七八九十百千"
-ONE_ARTICLE = rf"第[{NUMERAL}]+条(?:第[一二三四五六七八九十]+款)?"
-CITATION = re.compile(rf"《([^《》]+)》((?:{ONE_ARTICLE}[、和]?)+)")
 # What the page states a statute says and must therefore cite: time limits, fees, appeals, limitation.
 STATEMENT = re.compile(r"[一二三四五六七八九十两]+(?:日|个月|年)内?|受理费|申请费|一审终审|上诉|时效|强制执行")
 
@@ -28,37 +25,6 @@ def page() -> str:
 @pytest.fixture(scope="module")
 def book():
     return load_legal()
-
-
-def citations(text: str) -> list[tuple[str, str, str]]:
-    """(law, 第…条, 第…款 or "") for every article cited as 《law》第…条, lists like 第十三条、第十四条 included."""
-    flat = re.sub(r"\n[ \t]*", "", text)  # a citation may wrap onto the next line
-    out = []
-    for law, run in CITATION.findall(flat):
-        for found in re.finditer(rf"(第[{NUMERAL}]+条)(第[一二三四五六七八九十]+款)?", run):
-            out.append((law, found.group(1), found.group(2) or ""))
-    return out
-
-
-def blocks(text: str) -> list[str]:
-    """Paragraphs, list items and table rows outside code blocks; a wrapped item is one block."""
-    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
-    out: list[str] = []
-    for chunk in re.split(r"\n\s*\n", text):
-        lines = chunk.splitlines()
-        if lines and lines[0].startswith("|"):
-            out += lines[2:]  # the rows, without the header and its rule
-            continue
-        lines = [line for line in lines if not line.startswith(("#", "!!!"))]  # headings, an admonition's title
-        item = ""
-        for line in lines:
-            if re.match(r"\s*(?:[-*]|\d+\.) ", line) and item:
-                out.append(item)
-                item = ""
-            item += line.strip()
-        if item:
-            out.append(item)
-    return [b for b in out if b]
 
 
 def _entry(book, law: str, article: str, paragraph: str):
@@ -101,7 +67,7 @@ def test_every_cited_article_is_in_the_statute_texts(page, book):
         if law not in LAW_FILES:  # 诉讼费用交纳办法: no full text here, so the entry says it is secondary
             assert entry.checked == "secondary", entry.id
             continue
-        body = _article_text(law, article)
+        body = article_text(law, article)
         assert body.startswith(article), (law, article)
         if paragraph:
             assert len([p for p in body.split("\n\n") if p.strip() and not p.strip().startswith("（")]) >= 2, (law, article)
@@ -138,7 +104,7 @@ def test_the_time_limits_are_the_statutes(page):
         words = re.search(r"[一二三四五六七八九十两]+(?:日|个月|年)", limit).group(0)
         assert words in TIME_LIMITS, row
         law, article, _p = citations(basis)[0]
-        assert words in _article_text(law, article), (words, law, article)
+        assert words in article_text(law, article), (words, law, article)
 
 
 def _amount(cell: str) -> Decimal:

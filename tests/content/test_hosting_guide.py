@@ -9,8 +9,7 @@ import pytest
 import yaml
 
 from generator.content.legal import PROJECT_DIR, load_legal
-from tests.content.test_court_guide import blocks, citations
-from tests.content.test_legal import REFERENCE, REPEALED_LAWS, _article_text
+from tests.legaltext import REFERENCE, REPEALED_LAWS, article_text, blocks, citations
 
 PAGE = PROJECT_DIR / "docs" / "guide" / "hosting.md"
 WORKFLOW = PROJECT_DIR / ".github" / "workflows" / "collection-desk.yml"
@@ -96,9 +95,9 @@ def test_each_claim_is_made_where_its_article_is_cited(page):
 @pytest.mark.skipif(not (REFERENCE / "law").is_dir(), reason="statute texts not on this machine")
 def test_each_claim_is_what_the_statute_says():
     for article, _guide_words, statute_words in CLAIMS:
-        assert statute_words in _article_text(LAW, article), (article, statute_words)
+        assert statute_words in article_text(LAW, article), (article, statute_words)
     # 第五十五条第四项, as the GitHub section cites it, is the item about providing abroad.
-    items = [p for p in _article_text(LAW, "第五十五条").split("\n\n") if p.startswith("（")]
+    items = [p for p in article_text(LAW, "第五十五条").split("\n\n") if p.startswith("（")]
     assert items[3].startswith("（四）") and "境外" in items[3]
 
 

@@ -14,10 +14,9 @@ from generator.content.legal import (
     chinese_number,
     load_legal,
 )
+from tests.legaltext import LAW_FILES, REFERENCE, REPEALED_LAWS, article_text, statute
 
-REFERENCE = Path("/work/shared/reference")
 LETTER_CONTEXTS = ("letter:notice", "letter:lawyer", "letter:statement", "letter:plan", "letter:board", "letter:evidence")
-REPEALED_LAWS = ("民法通则", "合同法", "物权法")
 
 
 @pytest.fixture(scope="module")
@@ -193,21 +192,6 @@ def test_yaml_syntax_errors_do_not_raise(tmp_path):
 
 # -- checks against the statute texts, where this machine has them -------------------
 
-LAW_FILES = {
-    "民法典": "民法典-*.md",
-    "物业管理条例": "物业管理条例(2018-03-19).md",
-    "物业服务纠纷解释": "最高人民法院关于审理物业服务纠纷案件*.md",
-    "诉讼时效规定": "最高人民法院关于审理民事案件适用诉讼时效*.md",
-    "合同编通则解释": "最高人民法院关于适用《民法典》合同编*.md",
-    "民事诉讼法": "民事诉讼法*.md",
-    "个人信息保护法": "个人信息保护法*.md",
-}
-
-
-def _statute(law: str) -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((REFERENCE / "law").glob(LAW_FILES[law])))
-
-
 def _longest_common(a: str, b: str) -> int:
     best = 0
     for i in range(len(a)):
@@ -224,7 +208,7 @@ def test_checked_articles_exist_in_the_statute_texts_and_are_not_copied(book):
         if a.checked != "text":
             assert a.law.name not in LAW_FILES or a.law.name == "物业服务收费管理办法"
             continue
-        text = _statute(a.law.name)
+        text = statute(a.law.name)
         found = re.search(rf"^{a.article}[ \u3000]", text, re.M)
         assert found, a.id
         body = text[found.start(): found.start() + 1500]
@@ -236,7 +220,7 @@ def test_checked_articles_exist_in_the_statute_texts_and_are_not_copied(book):
 
 @pytest.mark.skipif(not (REFERENCE / "law").is_dir(), reason="statute texts not on this machine")
 def test_the_repealing_article_names_the_repealed_laws():
-    text = _statute("民法典")
+    text = statute("民法典")
     repealing = re.search(r"^第一千二百六十条.*$", text, re.M).group(0)
     for name in REPEALED_LAWS:
         assert f"《中华人民共和国{name}》" in repealing
@@ -307,16 +291,6 @@ def test_project_file_is_where_the_loader_looks():
 
 # -- v2: the corrections of the review and the articles the v2 rules rely on --------------------
 
-def _article_text(law: str, article: str) -> str:
-    """The statute text of one article (its paragraphs separated by blank lines)."""
-    text = _statute(law)
-    found = re.search(rf"^{article}[ \u3000]", text, re.M)
-    assert found, (law, article)
-    rest = text[found.start():]
-    following = re.search(r"\n第[〇零一二三四五六七八九十百千]+条[ \u3000]", rest[len(article):])
-    return rest[: len(article) + following.start()] if following else rest
-
-
 def _paragraph(body: str, paragraph: str) -> str:
     numbers = "一二三四五六七八九十"
     parts = [p.strip() for p in body.split("\n\n") if p.strip() and not p.strip().startswith(("（", "("))]
@@ -359,7 +333,7 @@ def test_the_articles_v2_relies_on_are_there_with_the_right_numbers(book):
 @pytest.mark.skipif(not (REFERENCE / "law").is_dir(), reason="statute texts not on this machine")
 def test_the_v2_article_numbers_point_at_what_the_statutes_say():
     for article_id, (law, article, paragraph, words) in V2_ARTICLES.items():
-        assert words in _paragraph(_article_text(law, article), paragraph), article_id
+        assert words in _paragraph(article_text(law, article), paragraph), article_id
 
 
 def test_the_expiry_is_the_last_day_of_the_period_not_a_day_early(book):
@@ -374,8 +348,8 @@ def test_the_expiry_is_the_last_day_of_the_period_not_a_day_early(book):
 
 @pytest.mark.skipif(not (REFERENCE / "law").is_dir(), reason="statute texts not on this machine")
 def test_the_period_articles_say_what_the_expiry_text_relies_on():
-    assert "开始的当日不计入" in _article_text("民法典", "第二百零一条")
-    assert "到期月的对应日为期间的最后一日" in _article_text("民法典", "第二百零二条")
+    assert "开始的当日不计入" in article_text("民法典", "第二百零一条")
+    assert "到期月的对应日为期间的最后一日" in article_text("民法典", "第二百零二条")
 
 
 def test_the_desk_s_expiry_is_the_day_the_legal_text_names(tmp_path):

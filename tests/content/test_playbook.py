@@ -23,11 +23,10 @@ from generator.content.playbook import (
 from generator.core.model import REASONS
 from generator.site.build import PROJECT_DIR, SiteBuildError, SiteInputs, pages
 from tests.community import fixture_policy
+from tests.legaltext import REFERENCE, REPEALED_LAWS
 from tests.sitebuild import build
 from tests.support import DEMO_AS_OF
 
-REFERENCE = Path("/work/shared/reference")
-REPEALED_LAWS = ("民法通则", "合同法", "物权法")
 # Suggestions that may only appear as warnings in the do-not list.
 FORBIDDEN = ("停水", "停电", "断水", "断电", "停气", "断气", "停暖", "断绝", "曝光", "工作单位", "用人单位", "单位领导")
 STAGE_CHANNELS = {

@@ -17,14 +17,14 @@ from generator.content.legal import load_legal
 from generator.printing.letters import stage_letters, statements
 from generator.views.dashboard import queue
 from tests.community import Community, fixture_value
-from tests.printing.test_letters import html_text
-from tests.rules.test_complaints import (
+from tests.complaints import (
     AS_OF,
     UNIT,
     complaint,
     lawyer_community,
     with_complaints,
 )
+from tests.letters import html_text
 from tests.support import DEMO_AS_OF, PROJECT
 
 NOTICE_DAY = date(2026, 3, 1)  # the unit billed from 2026-01 is 45 days overdue: the notice stage, no notice sent yet

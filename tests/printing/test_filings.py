@@ -24,7 +24,7 @@ from generator.printing.letters import claims_late_fee
 from generator.printing.print_run import render_planned
 from generator.rules.courtfees import case_fee, payment_order_fee, simple_procedure_fee
 from tests.community import Community, fee
-from tests.printing.test_letters import AS_OF, DUNNING, html_text, money_text, state_of
+from tests.letters import AS_OF, DUNNING, html_text, money_text, state_of
 from tests.support import DEMO_AS_OF, PROJECT
 
 CREDITOR = {"name": "示例物业服务有限公司", "address": "示例路1号"}

@@ -10,13 +10,14 @@ from generator.core.money import to_capitals
 from generator.printing.forms import FORM_TITLES, RENEW_DAYS, before_court
 from generator.printing.print_run import render_letters
 from tests.community import Community, fee, fixture_value
-from tests.printing.test_letter_layout import covered, pages_of
-from tests.printing.test_letters import (
+from tests.letters import (
     AS_OF,
     by_kind,
+    covered,
     html_text,
     letters_for,
     money_text,
+    pages_of,
     state_of,
     text_of,
 )

@@ -14,45 +14,19 @@ from pypdf import PdfReader
 from generator import pipeline
 from generator.content.legal import load_legal
 from generator.content.playbook import load_playbook
-from generator.printing.pdf import Section, first_pages, lay_out
 from generator.printing.print_run import (
-    _head,
     _html,
-    anchor,
     environment,
-    template_dirs,
 )
 from generator.printing.receipts import plan_receipts
-from generator.render.fonts import letter_font
-from tests.printing.test_letters import by_kind, text_of
+from tests.letters import by_kind, classes, covered, outermost, pages_of, rect, text_of, walk
 from tests.support import DEMO_AS_OF, PROJECT
 
-STAMPS = {"stamp", "stamp-box"}  # the seal's place: (盖章处) in a dashed circle
 SEALED = {"notice", "statement", "board", "evidence", "lawyer"}  # the demo's kinds that carry one
 # The demo's longest statement has 21 charge lines (2-2-801: 15 in time, 6 past limitation); its shops pay
 # monthly and list up to 23 payments. A household with fewer charge lines than this is a usual one.
 USUAL_LINES = 22
 NOTICE_LINES = 16  # a notice with fewer charge lines holds its 送达回执 on its one page
-
-
-def pages_of(letters: list, cache_dir) -> dict[str, list]:
-    """Each letter's page boxes, by doc_no: laid out one document per kind, as the print run does."""
-    env = environment(PROJECT)
-    font = letter_font(cache_dir)
-    allowed = tuple(str(d) for d in template_dirs(PROJECT)) + (str(font.subset.parent),)
-    base_url = template_dirs(PROJECT)[-1].as_uri() + "/"
-    kinds: dict[str, list] = {}
-    for letter in letters:
-        kinds.setdefault(letter.kind, []).append(letter)
-    pages: dict[str, list] = {}
-    for kind, group in kinds.items():
-        sections = [Section(anchor(letter), _html(env, letter), 1) for letter in group]
-        document = lay_out(_head(env, font, kind), sections, base_url, allowed)
-        starts = first_pages(document, [s.anchor for s in sections])
-        ends = [starts[s.anchor] for s in sections[1:]] + [len(document.pages)]
-        for letter, section, end in zip(group, sections, ends):
-            pages[letter.doc_no] = [page._page_box for page in document.pages[starts[section.anchor]:end]]
-    return pages
 
 
 @pytest.fixture(scope="module")
@@ -62,50 +36,7 @@ def laid_out(demo, cache_dir) -> dict[str, list]:
     return pages_of([f.letter for f in files], cache_dir)
 
 
-def classes(box) -> set[str]:
-    element = getattr(box, "element", None)
-    return set((element.get("class") or "").split()) if element is not None else set()
-
-
-def walk(box, in_stamp: bool = False):
-    """(box, whether it is part of a seal's place) for the box and everything in it."""
-    in_stamp = in_stamp or bool(classes(box) & STAMPS)
-    yield box, in_stamp
-    for child in getattr(box, "children", ()):
-        yield from walk(child, in_stamp)
-
-
-def rect(box) -> tuple[float, float, float, float]:
-    x, y = box.border_box_x(), box.border_box_y()
-    return x, y, x + box.border_width(), y + box.border_height()
-
-
-def overlap(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def outermost(page, name: str) -> list:
-    """Boxes of the elements of class ``name`` that are not inside another box of the same element."""
-    seen, found = set(), []
-    for box, _ in walk(page):
-        element = getattr(box, "element", None)
-        if name in classes(box) and id(element) not in seen:
-            seen.add(id(element))
-            found.append(box)
-    return found
-
-
 # -- the seal -----------------------------------------------------------------------------------
-
-def covered(page) -> tuple[int, list[str]]:
-    """(how many seal places the page has, what they cover): text, and the blank signature lines."""
-    stamps = [rect(box) for name in STAMPS for box in outermost(page, name)]
-    marks = [
-        (box, rect(box)) for box, in_stamp in walk(page) if not in_stamp
-        and ((type(box).__name__ == "TextBox" and box.text.strip()) or "line" in classes(box))
-    ]
-    return len(stamps), [getattr(box, "text", "____") for stamp in stamps for box, r in marks if overlap(stamp, r)]
-
 
 def test_the_seals_place_covers_no_text_and_no_signature_line_in_any_letter(demo, laid_out):
     """On the notice, (盖章处) sat over 经办人签字 (issue 14): the seal's place is now in the flow, above the name."""

@@ -8,8 +8,8 @@ import pytest
 from generator.core.model import Complaint, ComplaintRule, ComplaintUpdate
 from generator.reading.load import read_exact, read_file
 from tests.community import Community
-from tests.reading.test_editor_schemas import instance, validator
 from tests.reading.text import col, read_text
+from tests.schemas import instance, validator
 
 HEAD = "unit: 1-1-101\ntype: 高层\narea: \"100.00\"\nbilling_start: 2026-01-01\nowners: [{name: 王丽}]\ncomplaints:\n"
 OPENED = "  - {opened: 2026-03-02, category: repair, said: 楼上漏水到厨房, owner: 客服 李娜, "

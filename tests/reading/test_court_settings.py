@@ -142,7 +142,7 @@ def test_an_old_wage_is_warned_about(tmp_path):
     ("{name: 示例区人民法院, judge: 王}", False),
 ])
 def test_the_editor_schema_and_the_reader_agree_on_the_court(court, valid):
-    from tests.reading.test_editor_schemas import instance, validator
+    from tests.schemas import instance, validator
 
     text = HEAD + f"court: {court}\n"
     errors = list(validator("policy").iter_errors(instance(text)))

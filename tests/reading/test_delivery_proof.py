@@ -123,7 +123,7 @@ def test_every_kind_of_letter_printed_has_its_prefix_among_the_known_ones():
     ("tz-20261122-1-1-101", False), ("TZ-0226112-1-1-101", False), ("TZ-20261122-1-1-101_2", False), ("TZ-20261122-", False),
 ])
 def test_the_editor_schema_and_the_reader_agree_on_a_document_number(document, valid):
-    from tests.reading.test_editor_schemas import instance, validator
+    from tests.schemas import instance, validator
 
     text = HEAD + SENT + f"tracking: \"1100123456789\", delivered_on: 2026-03-04, document: \"{document}\"}}\n"
     errors = list(validator("owner").iter_errors(instance(text)))

@@ -143,7 +143,7 @@ def test_chinese_words_give_the_same_records_on_the_fast_and_the_exact_path(path
 @pytest.mark.parametrize("path, text", [("owners/1-1-101.yaml", CHINESE_WORDS_OWNER),
                                         ("ledger/payments/2026-03.yaml", CHINESE_WORDS_ENTRIES)])
 def test_the_editor_schemas_accept_the_chinese_words(path, text):
-    from tests.reading.test_editor_schemas import instance, kind_of, validator
+    from tests.schemas import instance, kind_of, validator
 
     assert [e.message for e in validator(kind_of(path)).iter_errors(instance(text))] == []
     wrong = text.replace("拒绝缴费", "拒绝").replace("method: 微信", "method: 微信支付")

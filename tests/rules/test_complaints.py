@@ -1,49 +1,17 @@
 """Issue 16: open complaints hold escalation past the notice stage; a confirmed resolution is a reason to call again.
 
-The community: one unit billed 200.00 a month from 2026-01 (due on the 15th), two notices delivered in
-March, so on 2026-06-01 (137 days after the oldest charge fell due) its ladder step is the lawyer letter.
-Complaints are built as records and put on the loaded ledger (``with_complaints``).
+The community (tests/complaints.py): one unit billed 200.00 a month from 2026-01 (due on the 15th), two notices
+delivered in March, so on 2026-06-01 (137 days after the oldest charge fell due) its ladder step is the lawyer
+letter. Complaints are built as records and put on the loaded ledger (``with_complaints``).
 """
 from __future__ import annotations
 
 from datetime import date
 
-from msgspec.structs import replace
-
-from generator.core.diagnostics import Pos
-from generator.core.model import Complaint, ComplaintRule
+from generator.core.model import ComplaintRule
 from generator.rules.complaints import disputed_periods, is_disputed
-from generator.rules.engine import Desk, compute
 from tests.community import Community, fixture_value
-
-AS_OF = date(2026, 6, 1)
-UNIT = "1-1-101"
-
-
-def complaint(opened: str, **extra) -> Complaint:
-    """A repair complaint about a leak handled by 王经理, opened on ``opened``; ``extra``: resolved, confirmed, ..."""
-    values = {"category": "repair", "said": "楼上漏水", "owner": "王经理", "pos": Pos(f"owners/{UNIT}.yaml", 9, 5)} | extra
-    dates = {k: date.fromisoformat(v) if isinstance(v, str) and k in ("resolved", "confirmed", "promised") else v for k, v in values.items()}
-    return Complaint(opened=date.fromisoformat(opened), **dates)
-
-
-def lawyer_community(root, **policy) -> Community:
-    """The unit at the lawyer-letter step on AS_OF (see the module's docstring)."""
-    c = Community(root, dunning=fixture_value("dunning"), **policy)
-    c.unit(UNIT)
-    c.contact(UNIT, "2026-03-01", "registered_mail", "delivered", evidence="EMS-1")
-    c.contact(UNIT, "2026-03-20", "registered_mail", "delivered", evidence="EMS-2")
-    return c
-
-
-def with_complaints(c: Community, as_of: date, complaints: dict[str, tuple[Complaint, ...]], rule: ComplaintRule | None = None) -> Desk:
-    """The community's desk on ``as_of`` with these complaints in its units' owner files (and ``rule`` in its policy)."""
-    checked = c.checked(as_of)
-    assert not checked.errors, [p.render() for p in checked.errors]
-    ledger = checked.ledger
-    units = tuple(replace(u, complaints=complaints.get(u.id, u.complaints)) for u in ledger.units)
-    policy = ledger.policy if rule is None else replace(ledger.policy, complaints=rule)
-    return compute(replace(ledger, units=units, policy=policy), as_of)
+from tests.complaints import AS_OF, UNIT, complaint, lawyer_community, with_complaints
 
 
 def test_without_complaints_the_ladder_calls_for_the_lawyer_letter(tmp_path):

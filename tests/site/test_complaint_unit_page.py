@@ -7,7 +7,7 @@ from html import unescape
 
 from generator.site.build import SiteInputs, render
 from tests.community import Community, fixture_value
-from tests.rules.test_complaints import UNIT, complaint, with_complaints
+from tests.complaints import UNIT, complaint, with_complaints
 
 DAY = date(2026, 3, 1)  # the unit, billed 200.00 a month from 2026-01, owes 2026-01 and 2026-02
 

@@ -11,14 +11,9 @@ from generator.render.outputs import publish
 from generator.site.build import SiteInputs, build_site
 from generator.site.charts import complaint_points
 from generator.views.complaints import CATEGORIES, complaints_view
-from tests.site.test_site_browser import (  # noqa: F401 (browser: a fixture)
-    CHROMIUM,
-    axe_findings,
-    browser,
-    playwright_chromium,
-)
+from tests.browser import NO_CHROMIUM, axe_findings, browser  # noqa: F401 (browser: a fixture)
+from tests.complaints import complaint_desk
 from tests.sitebuild import serve
-from tests.views.test_complaints import complaint_desk
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +75,7 @@ def test_the_chart_puts_each_month_at_its_own_place_with_counts_by_category(site
     assert (out / "charts" / "complaints.svg").read_text(encoding="utf-8").startswith("<?xml")
 
 
-@pytest.mark.skipif(CHROMIUM is None and not playwright_chromium(), reason="no Chromium")
+@pytest.mark.skipif(NO_CHROMIUM, reason="no Chromium")
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_complaints_page_is_accessible_and_fits_a_phone(site, browser, width):  # noqa: F811
     _, out = site

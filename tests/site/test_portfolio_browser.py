@@ -1,34 +1,16 @@
 """The portfolio's overview page in a real headless Chromium: no serious accessibility finding (axe-core), no
-sideways scrolling on a phone, nothing requested from outside the site, no script error.
-
-(The Chromium and axe-core set-up is the one tests/site/test_site_browser.py describes; a test module does not
-import another, so the few lines are repeated here.)"""
+sideways scrolling on a phone, nothing requested from outside the site, no script error."""
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, axe_findings, needs_chromium
 from tests.sitebuild import serve
 from tests.support import DEMO_AS_OF, PROJECT
 
-
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        path = shutil.which(name)
-        if path and "snap" not in Path(path).resolve().parts and b"snap" not in Path(path).read_bytes()[:200_000]:
-            return path
-    return None
-
-
-CHROMIUM = _chromium()
-_PLAYWRIGHT_HOME = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not any(_PLAYWRIGHT_HOME.glob("chromium*")),
-                                reason="no Chromium: neither Debian's chromium nor Playwright's (./run test installs one)")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -52,19 +34,11 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
-def axe_findings(page) -> list[str]:
-    axe = pytest.importorskip("axe_playwright_python")
-    page.evaluate((Path(axe.__file__).parent / "axe.min.js").read_text(encoding="utf-8"))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("width", [390, 1280])
 def test_the_overview_is_accessible_fits_the_screen_and_asks_nothing_outside(site, width):
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p, serve(site) as base:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": 900})
         requests: list[str] = []
         errors: list[str] = []

@@ -10,14 +10,10 @@ from collections import Counter
 
 import pytest
 
-from tests.site import test_site_browser as shared
-from tests.site.test_site import ZENSICAL
-from tests.site.test_site_browser import Watched, search
-from tests.sitebuild import serve
+from tests.browser import Watched, browser, demo, needs_chromium, search  # noqa: F401 (browser, demo: fixtures)
+from tests.sitebuild import ZENSICAL, serve
 
-pytestmark = shared.pytestmark  # skipped where there is no Chromium
-demo = shared.demo  # module fixtures: the demo site, built for this module, and Chromium
-browser = shared.browser
+pytestmark = needs_chromium  # skipped where there is no Chromium; demo and browser: built for this module
 
 PLACEHOLDER = "键入以开始搜索"  # Material's result line for an empty box
 

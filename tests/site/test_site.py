@@ -4,9 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import pytest
 
 from generator.core.money import fmt_grouped
 from tests.community import fixture_policy
-from tests.sitebuild import build
+from tests.sitebuild import ZENSICAL, build
 from tests.support import DEMO_AS_OF, PROJECT
 
 SPEC_POLICY = fixture_policy()
@@ -197,9 +195,6 @@ def test_a_community_can_override_a_page_template(tmp_path):
     (pages / "queue.md.j2").write_text(original.replace("# 跟催表", "# 本小区跟催表"), encoding="utf-8")
     _, published = build(root, tmp_path / "out")
     assert "本小区跟催表" in (published.path / "queue.html").read_text(encoding="utf-8")
-
-
-ZENSICAL = shutil.which("zensical") or shutil.which("zensical", path=str(Path(sys.executable).parent))
 
 
 @pytest.mark.skipif(ZENSICAL is None, reason="zensical not installed")

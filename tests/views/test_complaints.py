@@ -1,4 +1,4 @@
-"""The complaints page's figures on a five-unit community, counted by hand (issue 16).
+"""The complaints page's figures on the five-unit community counted by hand in tests/complaints.py (issue 16).
 
 Fee: 2.00/m² a month on 100 m², due on the 15th from 2026-01: by 2026-11-20 each unit owes 11 × 200 = 2,200.
 
@@ -14,46 +14,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import msgspec
 import pytest
 
-from generator.core.diagnostics import Pos
-from generator.core.model import Complaint, ComplaintUpdate
-from generator.rules.engine import Desk
 from generator.views.complaints import CATEGORIES, age_group, complaints_view
 from tests.community import Community
-
-AS_OF = "2026-11-20"
-
-
-def complaint(opened: str, category: str, owner: str = "张工", said: str = "业主反映的问题", **extra) -> Complaint:
-    days = {k: date.fromisoformat(v) if k in ("promised", "resolved", "confirmed") else v for k, v in extra.items()}
-    return Complaint(date.fromisoformat(opened), category, said, owner, Pos("owners/x.yaml", 1, 1), **days)
-
-
-COMPLAINTS = {
-    "1-1-101": (complaint("2026-10-01", "repair", said="卫生间漏水 [点此](https://x.example) <b>", promised="2026-10-15",
-                          updates=(ComplaintUpdate(date(2026, 10, 8), "师傅上门查看", "张工"),)),
-                complaint("2026-03-10", "cleaning", resolved="2026-03-20", confirmed="2026-03-21")),
-    "1-1-102": (complaint("2026-11-05", "parking", "李主任"), complaint("2026-11-10", "legacy", resolved="2026-11-18")),
-    "1-1-103": (complaint("2026-09-01", "noise", promised="2026-12-01"),),
-    "1-1-104": (complaint("2026-11-19", "fees", resolved="2026-11-20"), complaint("2026-11-25", "other")),
-    "1-1-105": (complaint("2025-10-10", "repair", resolved="2026-01-05"),),
-}
-
-
-def complaint_desk(root) -> Desk:
-    """The community above as of AS_OF, its complaints put on the units (the reading of ``complaints:`` is
-    tested under tests/reading/)."""
-    c = Community(root)
-    for unit_id in COMPLAINTS:
-        c.unit(unit_id)
-    c.payment("1-1-102", "2026-06-01", "1000.00")
-    c.payment("1-1-103", "2026-06-01", "2200.00")
-    desk = c.desk(AS_OF)
-    units = tuple(msgspec.structs.replace(s, unit=msgspec.structs.replace(s.unit, complaints=COMPLAINTS[s.unit.id]))
-                  for s in desk.units)
-    return msgspec.structs.replace(desk, units=units)
+from tests.complaints import COMPLAINT_DESK_AS_OF, complaint_desk
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +82,6 @@ def test_totals_count_complaints_opened_by_as_of_and_those_resolved_and_confirme
 def test_a_community_without_complaints_has_no_rows_a_zero_rate_and_no_resolution_time(tmp_path):
     c = Community(tmp_path)
     c.unit("1-1-101")
-    view = complaints_view(c.desk(AS_OF))
+    view = complaints_view(c.desk(COMPLAINT_DESK_AS_OF))
     assert (view.open, view.overdue, view.handlers, view.held, view.held_amount, view.total) == ((), (), (), (), Decimal(0), 0)
     assert {(m.opened_total, m.rate, m.average_days) for m in view.months} == {(0, Decimal("0.0000"), None)}

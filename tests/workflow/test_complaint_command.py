@@ -165,7 +165,7 @@ def test_undo_takes_back_a_step_added_to_a_complaint(community):
 
 
 def test_the_editor_schema_accepts_what_the_command_writes(community):
-    from tests.reading.test_editor_schemas import instance, validator
+    from tests.schemas import instance, validator
 
     assert cli(community, *OPEN, "--disputed", "2026-10~2026-12").exit_code == 0
     assert cli(community, "complaint", "1-1-101", "--date", "2026-11-12", "--update", "已上门查看", "--by", "李娜", "--resolved", "2026-11-18",

@@ -8,18 +8,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from generator.cli.main import main
 from generator.workflow import importer
-from tests.handwritten import OWNER_101, checked, cli, make_community, snapshot
+from tests.handwritten import OWNER_101, checked, cli, cli_as_of, make_community, snapshot
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"
-
-
-def cli_as_of(root: Path, as_of: str, *args: str):
-    """The command as of the day the sheet's arrears were counted."""
-    return CliRunner().invoke(main, ["--root", str(root), "--as-of", as_of, "--no-cache", *args])
 
 
 @pytest.fixture

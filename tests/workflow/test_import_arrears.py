@@ -12,8 +12,7 @@ import pytest
 
 from generator import pipeline
 from generator.workflow import importer
-from tests.handwritten import checked, make_community, snapshot
-from tests.workflow.test_import import cli_as_of
+from tests.handwritten import checked, cli_as_of, make_community, snapshot
 
 HEADER = "房号,业主,面积,类型,已缴至,欠费\n"
 

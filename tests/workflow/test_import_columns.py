@@ -7,8 +7,7 @@ from decimal import Decimal
 import pytest
 
 from generator.workflow import importer
-from tests.handwritten import checked, cli, make_community, snapshot
-from tests.workflow.test_import import cli_as_of
+from tests.handwritten import checked, cli, cli_as_of, make_community, snapshot
 
 
 @pytest.fixture

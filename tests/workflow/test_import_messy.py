@@ -25,8 +25,7 @@ import openpyxl
 import pytest
 
 from generator import pipeline
-from tests.handwritten import make_community, snapshot
-from tests.workflow.test_import import cli_as_of
+from tests.handwritten import cli_as_of, make_community, snapshot
 
 TITLE = ["示例花园物业费欠费台账（截至2026年11月22日）"]
 HEADER = ["户号", "业主姓名", "联系方式", "面积（平方米）", "户型", "交房日期", "缴费截止", "累计欠费", "备注", "楼栋长"]

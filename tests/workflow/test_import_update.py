@@ -8,8 +8,7 @@ from decimal import Decimal
 import pytest
 
 from generator.workflow import importer
-from tests.handwritten import OWNER_101, OWNER_102, checked, make_community, snapshot
-from tests.workflow.test_import import cli_as_of
+from tests.handwritten import OWNER_101, OWNER_102, checked, cli_as_of, make_community, snapshot
 
 # 1-1-101: 100 m² 高层 = 600.00 a quarter; paid through 2026-06-30, it owes Jul-Sep and Oct-Dec on 2026-11-22
 SHEET = ("房号,业主,电话,面积,类型,已缴至,欠费\n"
