@@ -126,9 +126,9 @@ def input_fingerprint(root: Path, as_of: date, today: date) -> str | None:
     (validation depends on it). None when something is not a plain readable file: then nothing is remembered.
     """
     digest = hashlib.sha256(f"{code_fingerprint()} {as_of} {max(today, as_of)}".encode())
-    paths, notes = discover(root)
-    digest.update(repr([(n.severity, n.pos.path, n.message) for n in notes]).encode())
     shared = shared_policy(root)
+    paths, notes = discover(root, ledger_optional=shared is not None)  # as load() finds them
+    digest.update(repr([(n.severity, n.pos.path, n.message) for n in notes]).encode())
     for path in ([shared] if shared else []) + paths:
         raw, _refused = read_data_file(root, path)
         if raw is None:

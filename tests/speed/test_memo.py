@@ -156,3 +156,15 @@ def test_no_cache_remembers_nothing(tmp_path, capsys):
     code, _out, err = cuijiao_here(capsys, "--root", str(root), "--as-of", str(AS_OF), "--no-cache", "report")
     assert code == 0, err
     assert not (work_folder(root) / "memo").exists()
+
+
+def test_the_shared_policy_of_a_repository_of_many_is_part_of_the_fingerprint(tmp_path):
+    root = _community(tmp_path / "communities" / "a").root
+    base = pipeline.input_fingerprint(root, AS_OF, AS_OF)
+    shared = tmp_path / "communities" / "_shared"
+    shared.mkdir()
+    (shared / "policy.yaml").write_text("late_fee: null\n", encoding="utf-8")
+    with_shared = pipeline.input_fingerprint(root, AS_OF, AS_OF)
+    assert with_shared not in (None, base)
+    (shared / "policy.yaml").write_text("late_fee: null\n# changed\n", encoding="utf-8")
+    assert pipeline.input_fingerprint(root, AS_OF, AS_OF) not in (None, base, with_shared)
