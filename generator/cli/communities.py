@@ -119,8 +119,9 @@ def command(obj, base: str | None, fmt: str) -> None:
     """列出仓库里的小区（communities/ 下的每个文件夹）；只有一个小区的仓库列出它自己（“.”）。
 
     \b
-    例：cuijiao communities                           每行一个小区名
-        cuijiao communities --changed origin/main --format json   这次改动涉及的小区（CI 用）
+    例：cuijiao communities                      每行一个小区名
+        cuijiao communities --changed origin/main --format json
+                                                 改动涉及的小区（CI 用）
     """
     repo = obj.repo
     names = community_names(repo)

@@ -278,17 +278,38 @@ def report(obj: Context, fmt: str) -> None:
 
 def _site_into(obj: Context, stages: Plain, desk, site_dir: Path, letters=(), letters_dir: Path | None = None,
                search: bool = True) -> int:
-    from generator.site.build import SiteInputs, build_site
+    """Build the site into ``site_dir`` from ``desk`` (or a function giving it: called only when the site is built).
 
+    A site built before from the same inputs is taken from the work folder (``site.reuse``): no check, compute,
+    render or MkDocs.
+    """
+    from generator.site.build import SiteInputs, build_site, existing_print_files, link_letters
+    from generator.site.reuse import SavedSite
+
+    inputs = SiteInputs(obj.root, obj.work_dir / "site", tuple(letters), letters_dir, search)
+    saved = None
+    if obj.use_cache:
+        memo = pipeline.Memo(obj.root, obj.as_of, obj.today, True, obj.work_dir)
+        saved = SavedSite(memo, obj.work_dir, obj.root, inputs.letters, existing_print_files(letters_dir), search)
+        if saved.restore(site_dir):
+            with stages.stage("生成网站", "个网页", clock=True) as step:
+                link_letters(inputs, site_dir)
+                step.tally(sum(1 for _ in site_dir.rglob("*.html")))
+            return 0
+    if callable(desk):
+        desk = desk()
     with stages.stage("生成网站", "个网页", clock=True) as step:
-        written = build_site(desk, SiteInputs(obj.root, obj.work_dir / "site", tuple(letters), letters_dir, search), site_dir)
+        written = build_site(desk, inputs, site_dir, saved)
         step.tally(sum(1 for _ in site_dir.rglob("*.html")))
     return written
 
 
-def _produce(obj: Context, stages: Plain, out: Path, names: tuple[str, ...], produce, compute: bool = True):
+def _produce(obj: Context, stages: Plain, out: Path, names: tuple[str, ...], produce, compute: bool = True,
+             lazy: bool = False):
     """Build ``OUT/<names>`` from the day's desk (or, ``compute=False``, the checked ledger): ``produce(desk, tmps)``
-    fills fresh folders swapped in on success; ``stages`` shows each step's progress on stderr.
+    fills fresh folders swapped in on success; ``stages`` shows each step's progress on stderr. ``lazy``:
+    ``produce`` gets a function that checks and computes when first called (an output kept from the same
+    inputs needs neither).
 
     Only the folders named are ever replaced (site, letters, receipts-YYYY-MM); an --out that would endanger
     the data is refused before any work (a usage error).
@@ -301,15 +322,23 @@ def _produce(obj: Context, stages: Plain, out: Path, names: tuple[str, ...], pro
 
     out = obj.out_for(out)
     check_out_dir(out, obj.root)
-    checked = obj.checked_or_exit(stages)
-    if compute:
-        with stages.stage("计算欠费", "户") as step:
-            data = pipeline.desk_for(checked, obj.as_of)
-            step.tally(len(data.units))
-    else:
-        data = checked.ledger
+    made = []
+
+    def data():
+        if not made:
+            checked = obj.checked_or_exit(stages)
+            if compute:
+                with stages.stage("计算欠费", "户") as step:
+                    made.append(pipeline.desk_for(checked, obj.as_of))
+                    step.tally(len(made[0].units))
+            else:
+                made.append(checked.ledger)
+        return made[0]
+
+    if not lazy:
+        data()
     with work_folder_lock(obj.work_dir):  # another build of this community waits: they share the work folder
-        return publish_outputs(out, names, lambda tmps: produce(data, tmps), root=obj.root)
+        return publish_outputs(out, names, lambda tmps: produce(data if lazy else data(), tmps), root=obj.root)
 
 
 _out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="build", show_default=True,
@@ -327,7 +356,8 @@ def site(obj: Context, out: Path, no_search: bool) -> None:
 
     links, stages = existing_letters(obj.out_for(out) / "letters"), reporter()
     result = _produce(obj, stages, out, ("site",),
-                      lambda desk, tmps: _site_into(obj, stages, desk, tmps["site"], links, obj.out_for(out) / "letters", not no_search))
+                      lambda desk, tmps: _site_into(obj, stages, desk, tmps["site"], links, obj.out_for(out) / "letters", not no_search),
+                      lazy=True)
     click.echo(f"网站已生成：{result.path / 'site'}/index.html（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 
