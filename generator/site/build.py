@@ -21,9 +21,8 @@ import logging
 import os
 import re
 import stat
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from fractions import Fraction
 from pathlib import Path
 
@@ -527,21 +526,6 @@ def limitation_page(desk: Desk) -> LimitationPage:
 config_file = siteconfig.config_file
 
 
-@contextmanager
-def _build_date(desk: Desk):
-    """MkDocs stamps the sitemap with the build date: make it the as-of day."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    stamp = datetime(desk.as_of.year, desk.as_of.month, desk.as_of.day, tzinfo=timezone.utc)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
 def prepare(desk: Desk, inputs: SiteInputs) -> tuple[Path, int, bool]:
     """Write the work folder (mkdocs.yml, docs/, overrides/), only what changed.
 
@@ -627,7 +611,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
         return config
 
     kept_dir = saved.folder if saved is not None else site_dir
-    with _build_date(desk):
+    with siteconfig.source_date(desk.as_of):
         try:
             config = loaded()
             try:

@@ -21,7 +21,11 @@ side, so either engine (MkDocs with Material in-process, or Zensical run as
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from generator.core.errors import CuijiaoError
@@ -171,3 +175,18 @@ def override_files(folders: tuple[Path, ...]) -> dict[str, bytes]:
         for path in own_files(folder):
             files[path.relative_to(folder).as_posix()] = read_own(folder, path)
     return files
+
+
+@contextmanager
+def source_date(day: date) -> Iterator[None]:
+    """MkDocs stamps the sitemap with the build date: make it ``day`` (SOURCE_DATE_EPOCH), so the bytes depend
+    only on the data and the as-of day; the variable is put back as it was afterwards."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous

@@ -20,9 +20,7 @@ import logging
 import os
 import stat
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -303,20 +301,6 @@ def config_text(search: bool = True) -> str:
     return buffer.getvalue()
 
 
-@contextmanager
-def _build_date(day: date):
-    """MkDocs stamps the sitemap with the build date: make it the latest as-of day."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
 def build_portfolio(p: Portfolio, site_dir: Path, link_template: str = DEFAULT_SITE_LINK, search: bool = True) -> int:
     """Render the pages into a fresh work folder and build them into ``site_dir``; returns the number of pages."""
     from mkdocs.commands.build import build
@@ -351,7 +335,7 @@ def build_portfolio(p: Portfolio, site_dir: Path, link_template: str = DEFAULT_S
         mkdocs_logger = logging.getLogger("mkdocs")
         mkdocs_logger.addHandler(collected)
         try:
-            with _build_date(p.as_of):
+            with siteconfig.source_date(p.as_of):
                 config = load_config(config_file=str(work / "mkdocs.yml"), site_dir=str(site_dir.absolute()), strict=True)
                 compact_plugin.install(config)
                 build(config)
