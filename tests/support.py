@@ -12,6 +12,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 PROJECT = Path(__file__).resolve().parent.parent
 DEMO_AS_OF = date(2026, 11, 22)  # the day the demo community is written as of (AS_OF in scripts/demo_households.py)
 
@@ -44,3 +46,13 @@ def cuijiao_here(capsys, *args: str) -> tuple[int, str, str]:
         sys.argv = old_argv
     out, err = capsys.readouterr()
     return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path, monkeypatch) -> Path:
+    """The test's own user cache directory (where the signing key and the work folders live), with no
+    ``CUIJIAO_CACHE_DIR``: autouse in each module that imports it (the cache and memo tests)."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.delenv("CUIJIAO_CACHE_DIR", raising=False)
+    return folder

@@ -13,17 +13,9 @@ from generator.core.paths import work_folder
 from generator.site import build as site_build
 from generator.site import reuse
 from tests.community import Community, fee
-from tests.support import cuijiao_here
+from tests.support import cuijiao_here, user_cache  # noqa: F401 (user_cache: an autouse fixture)
 
 AS_OF = date(2026, 11, 22)
-
-
-@pytest.fixture(autouse=True)
-def user_cache(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "user-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
-    monkeypatch.delenv("CUIJIAO_CACHE_DIR", raising=False)
-    return folder
 
 
 def _households(root: Path) -> Community:

@@ -17,18 +17,9 @@ from generator.core.model import Entries
 from generator.core.paths import work_folder
 from generator.reading import load
 from tests.community import Community, fee
-from tests.support import PROJECT
+from tests.support import PROJECT, user_cache  # noqa: F401 (user_cache: an autouse fixture)
 
 BROKEN = Path(__file__).resolve().parents[1] / "broken"
-
-
-@pytest.fixture(autouse=True)
-def user_cache(tmp_path, monkeypatch) -> Path:
-    """This test's own user cache directory (where the signing key lives); the cache in the community folder."""
-    folder = tmp_path / "user-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
-    monkeypatch.delenv("CUIJIAO_CACHE_DIR", raising=False)
-    return folder
 
 
 def _community(tmp_path) -> Community:
