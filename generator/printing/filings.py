@@ -34,6 +34,8 @@ from generator.printing.letters import (
     deadline_days,
     doc_no,
     evidence_letters,
+    held_by_complaint,
+    hold_why,
 )
 from generator.rules.courtfees import FEE_NOTE, fees_for
 from generator.rules.engine import Desk, UnitState
@@ -141,16 +143,20 @@ def evidence_note(desk: Desk, laws, evidence: Letter) -> Letter:
         "not_counted": [(c, why) for c, why in zip(evidence.context["contacts_with_evidence"], standing) if why],
         "court_events": court_events,
         "objected": [c for c in court_events if c.outcome == "disputed"],
+        "held_why": hold_why(state, policy, desk.as_of),  # no filing is made while a young complaint is open
     }
     return Letter("evidence_note", number, state.unit.id, FILING_TITLES["evidence_note"], f"evidence_note/{number}.pdf",
                   evidence.total, "evidence_note.html.j2", context)
 
 
 def filing_letters(desk: Desk, laws) -> list[Letter]:
-    """The filings of the day: a 支付令申请书 and a 民事起诉状 per household at the court stage with a claim in time,
-    and the cover note of each evidence list."""
+    """The filings of the day: a 支付令申请书 and a 民事起诉状 per household at the court stage with a claim in time
+    and no young open complaint holding it (issue 16: every step past the notice stage waits), and the cover
+    note of each evidence list (which says when filings are held)."""
     out = [evidence_note(desk, laws, e) for e in evidence_letters(desk, laws)]
     for state in court_stage(desk):
+        if held_by_complaint(state, desk.policy, desk.as_of):
+            continue
         payorder = _filing(desk, laws, state, "payorder")
         if payorder.total <= 0:
             continue  # everything owed is barred: nothing to claim

@@ -35,6 +35,7 @@ from generator.printing.letters import (
     deadline_days,
     demands,
     doc_no,
+    held_by_complaint,
     letter_laws,
 )
 from generator.rules.billing import KIND_OPENING
@@ -105,7 +106,8 @@ def address_forms(desk: Desk, laws) -> list[Letter]:
 
 
 def mediation_forms(desk: Desk, laws) -> list[Letter]:
-    """A 调解申请书 for each unit in arrears at the policy's last stage with something in time to claim."""
+    """A 调解申请书 for each unit in arrears at the policy's last stage with something in time to claim, unless a
+    young open complaint holds the unit's escalation (``letters.held_by_complaint``)."""
     policy = desk.policy
     if not policy.dunning:
         return []
@@ -114,6 +116,8 @@ def mediation_forms(desk: Desk, laws) -> list[Letter]:
     out = []
     for state in desk.units:
         if not state.in_arrears or state.stage is None or state.stage.id != last or before_court(state):
+            continue
+        if held_by_complaint(state, policy, desk.as_of):
             continue
         arrears = arrears_context(desk, state, deadline_days(desk, "mediation"), late_fee=late_fee)
         if arrears["total"] <= 0:

@@ -42,12 +42,12 @@ from decimal import Decimal
 from generator.core import labels
 from generator.core.dates import next_workday
 from generator.core.holidays import STATEMENT_DEADLINE_DAYS
-from generator.core.model import Contact, Policy
+from generator.core.model import Complaint, Contact, Policy
 from generator.core.money import ZERO, to_capitals
 from generator.rules.aging import BUCKETS
 from generator.rules.allocation import own_events
 from generator.rules.billing import KIND_OPENING
-from generator.rules.complaints import holds_lawyer
+from generator.rules.complaints import complaint_hold_why, holds_lawyer
 from generator.rules.engine import ChargeState, Desk, UnitState
 from generator.rules.limitation import (
     DEMAND_OUTCOMES,
@@ -269,8 +269,20 @@ def complaint_lines(state: UnitState, as_of: date) -> list[dict]:
 
 
 def held_by_complaint(state: UnitState, policy: Policy, as_of: date) -> bool:
-    """A complaint open and younger than ``hold_lawyer_days``: no lawyer letter to this unit today."""
-    return any(holds_lawyer(c, policy.complaints, as_of) for c in state.open_complaints)
+    """A complaint open and younger than ``hold_lawyer_days``: no lawyer letter to this unit today, and no court
+    filing or mediation application either (every step past the notice stage is held, ``rules.complaints``)."""
+    return holding_complaint(state, policy, as_of) is not None
+
+
+def holding_complaint(state: UnitState, policy: Policy, as_of: date) -> Complaint | None:
+    """The oldest open complaint that holds the unit's escalation today (``held_by_complaint``), if any."""
+    return next((c for c in state.open_complaints if holds_lawyer(c, policy.complaints, as_of)), None)
+
+
+def hold_why(state: UnitState, policy: Policy, as_of: date) -> str | None:
+    """Why the unit's escalation is held today (``rules.complaints.complaint_hold_why``), or None when it is not."""
+    held = holding_complaint(state, policy, as_of)
+    return None if held is None else complaint_hold_why(held, policy.complaints, as_of)
 
 
 def letter_laws(laws, kind: str, late_fee: bool = False, barred: bool = False, plan_barred: bool = False) -> tuple:

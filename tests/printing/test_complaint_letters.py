@@ -155,3 +155,30 @@ def test_the_demos_statement_to_s03_marks_the_charges_of_its_disputed_month(demo
 def test_the_demos_confirmed_resolution_puts_1_2_802_in_the_queue_to_call_again(demo_desk):
     items = [(i.state.unit.id, i.date, i.text) for i in queue(demo_desk)["complaints"]]
     assert items == [("1-2-802", date(2026, 11, 23), "投诉已解决，3 天内回访并再次沟通缴费")]
+
+
+COURT_DAY = date(2026, 8, 1)  # 198 days after the oldest charge fell due, a lawyer letter delivered: the court stage
+
+
+def court_community(root) -> Community:
+    c = lawyer_community(root)
+    c.contact(UNIT, "2026-06-05", "lawyer_letter", "delivered", evidence="EMS-3")
+    return c
+
+
+def test_no_court_filing_or_mediation_application_while_a_young_complaint_is_open(tmp_path):
+    from generator.printing.dossier import plan_all
+
+    c = court_community(tmp_path)
+    plain = with_complaints(c, COURT_DAY, {})
+    assert plain.unit(UNIT).stage.id == "legal"
+    court_kinds = {"payorder", "suit", "mediation", "evidence", "evidence_note"}
+    assert {kind for kind, _ in kinds(plan_all(plain, load_legal(c.root)))} >= court_kinds
+    held = with_complaints(c, COURT_DAY, {UNIT: (complaint("2026-07-20"),)})  # 12 days old, under 60
+    made = plan_all(held, load_legal(c.root))
+    assert {kind for kind, _ in kinds(made)} & court_kinds == {"evidence", "evidence_note"}
+    note = html_text(next(letter for letter in made if letter.kind == "evidence_note"), c.root)
+    assert "暂不提交：投诉2026-07-20提出尚未解决" in note and "至2026-09-18" in note
+    assert "支付令申请书（" not in note  # the note names no filing it did not make
+    old = with_complaints(c, COURT_DAY, {UNIT: (complaint("2026-05-01"),)})  # 92 days: the hold is over
+    assert {kind for kind, _ in kinds(plan_all(old, load_legal(c.root)))} >= court_kinds
