@@ -225,8 +225,10 @@ def check(obj: Context, strict: bool, fmt: str, summary: Path | None) -> None:
         ledger = checked.ledger
         assert ledger is not None
         contacts = sum(len(u.contacts) for u in ledger.units)
+        complaints = sum(len(u.complaints) for u in ledger.units)
         verdict = (f"检查通过：{len(ledger.units)} 户，{len(ledger.payments)} 笔缴费，{len(ledger.charges)} 笔一次性收费，"
                    f"{len(ledger.waivers)} 笔减免，{len(ledger.plans)} 份分期协议，{contacts} 条催收记录"
+                   + (f"，{complaints} 条投诉" if complaints else "")
                    + (f"；{warnings} 条警告" if warnings else "") + "。")
     if summary is not None:  # the text report too, for CI's summary, from this one run
         summary.write_text("\n".join(text + [verdict]) + "\n", encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 from generator.cli import chinese
 from generator.cli import main as cli
 from tests.community import Community, fee, stage
-from tests.support import PROJECT, cuijiao_here
+from tests.support import DEMO_AS_OF, PROJECT, cuijiao, cuijiao_here
 
 MONEY = re.compile(r"^\d+\.\d{2}$")
 BUCKETS = ["1-30", "31-90", "91-180", "181-365", "366-730", "731-1095", "1096+"]
@@ -40,6 +40,11 @@ def test_check_passes_with_a_one_line_chinese_summary(capsys, community):
     code, out, err = run(capsys, community, "check")
     assert (code, err) == (0, "")
     assert out == "检查通过：3 户，2 笔缴费，0 笔一次性收费，0 笔减免，0 份分期协议，0 条催收记录。\n"
+
+
+def test_the_check_summary_counts_complaints_when_there_are_any():
+    done = cuijiao("check", root=PROJECT, as_of=DEMO_AS_OF)
+    assert done.returncode == 0 and done.stdout.rstrip().endswith("223 条催收记录，5 条投诉。"), done.stdout
 
 
 def test_warnings_are_printed_but_fail_only_with_strict(capsys, community):
