@@ -1,13 +1,5 @@
-"""The complaints page's figures on the five-unit community counted by hand in tests/complaints.py (issue 16).
-
-Fee: 2.00/m² a month on 100 m², due on the 15th from 2026-01: by 2026-11-20 each unit owes 11 × 200 = 2,200.
-
-    unit     paid    complaints (opened → resolved, handler, promised)
-    1-1-101  0       repair 10-01 open, 张工, promised 10-15 · cleaning 03-10 → 03-20 (10 days), confirmed 03-21
-    1-1-102  1,000   parking 11-05 open, 李主任 · legacy 11-10 → 11-18 (8 days)
-    1-1-103  2,200   noise 09-01 open, 张工, promised 12-01
-    1-1-104  0       fees 11-19 → 11-20 (1 day) · other 11-25 (after as_of: not counted)
-    1-1-105  0       repair 2025-10-10 → 2026-01-05 (87 days)
+"""The complaints page's figures on the five-unit community counted by hand in tests/complaints.py (issue 16),
+where the table of its units, payments and complaints is.
 """
 from __future__ import annotations
 
