@@ -589,13 +589,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
 
     kept = saved.previous() if saved is not None else None
     config_path, written, own_theme, sources, env, rendered = _prepare(desk, inputs, kept)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    try:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-    except ImportError:  # pragma: no cover - jieba is a declared dependency
-        pass
+    siteconfig.quiet_search_segmenter()
     collected = _Collect()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(collected)

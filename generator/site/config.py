@@ -21,6 +21,7 @@ side, so either engine (MkDocs with Material in-process, or Zensical run as
 from __future__ import annotations
 
 import io
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -190,3 +191,14 @@ def source_date(day: date) -> Iterator[None]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def quiet_search_segmenter() -> None:
+    """The search plugin's Chinese word segmenter (jieba) logs its dictionary loading at INFO: keep builds quiet."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    try:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+    except ImportError:  # pragma: no cover - jieba is a declared dependency
+        pass

@@ -313,13 +313,7 @@ def build_portfolio(p: Portfolio, site_dir: Path, link_template: str = DEFAULT_S
         if not SLUG.fullmatch(s.community):
             raise SiteBuildError(f"小区名称“{visible(s.community)}”不能用作文件名")
     docs = render_portfolio(p, link_template)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    try:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-    except ImportError:  # pragma: no cover - jieba is a declared dependency
-        pass
+    siteconfig.quiet_search_segmenter()
     with tempfile.TemporaryDirectory(prefix="cuijiao-portfolio-") as tmp:
         work = Path(tmp)
         for rel, content in docs.items():
