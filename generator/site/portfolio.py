@@ -32,6 +32,7 @@ from generator.core.inert import visible
 from generator.core.paths import PROJECT_DIR
 from generator.reading.files import own_files, read_own
 from generator.render import templates
+from generator.render.outputs import sync_tree
 from generator.site import config as siteconfig
 from generator.site.build import _Collect, _inert, _where
 from generator.site.charts import cjk_family, rate_axis, rate_chart
@@ -316,14 +317,8 @@ def build_portfolio(p: Portfolio, site_dir: Path, link_template: str = DEFAULT_S
     siteconfig.quiet_search_segmenter()
     with tempfile.TemporaryDirectory(prefix="cuijiao-portfolio-") as tmp:
         work = Path(tmp)
-        for rel, content in docs.items():
-            path = work / "docs" / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
-        for rel, content in siteconfig.override_files((OVERRIDES,)).items():
-            path = work / siteconfig.OVERRIDES / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+        sync_tree(work / "docs", docs)
+        sync_tree(work / siteconfig.OVERRIDES, siteconfig.override_files((OVERRIDES,)))
         (work / "mkdocs.yml").write_text(config_text(search), encoding="utf-8")
         collected = _Collect()
         mkdocs_logger = logging.getLogger("mkdocs")
