@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import click
 
 from generator.cli.chinese import CuijiaoCommand
 from generator.reading.files import COMMUNITIES_FOLDER, SHARED_FOLDER, community_names
+from generator.workflow.diff import GitError, changed_paths
 
 ALL = "all"
 NAME = re.compile(r"[^\W_][\w-]{0,63}")  # a folder name that is safe as an artifact name and in a URL path
@@ -94,14 +94,11 @@ def changed_communities(repo: Path, base: str, names: list[str]) -> list[str]:
     """The communities a change since ``base`` (its merge base with HEAD) touches; all of them when the tool,
     the shared policy or the project's content changed."""
     try:
-        done = subprocess.run(["git", "-C", str(repo), "-c", "core.quotePath=false", "diff", "--name-only", "-z",
-                               f"{base}...HEAD", "--"], capture_output=True, check=False)
-    except FileNotFoundError:
-        raise click.ClickException("找不到 git 命令，请先安装 Git") from None
-    if done.returncode != 0:
-        raise click.ClickException(f"无法比较“{base}”：{done.stderr.decode('utf-8', 'replace').strip()}（在 CI 里请先 git fetch 基准分支）")
+        paths = changed_paths(repo, base)
+    except GitError as exc:
+        raise click.ClickException(str(exc)) from None
     touched: set[str] = set()
-    for path in filter(None, done.stdout.decode("utf-8", "surrogateescape").split("\0")):
+    for path in paths:
         if path.startswith(EVERY_COMMUNITY) or path.startswith(".github/workflows/"):
             return names
         parts = path.split("/")

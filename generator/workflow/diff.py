@@ -68,6 +68,16 @@ def _git(repo: Path, *args: str) -> bytes:
     return done.stdout
 
 
+def changed_paths(repo: Path, base: str) -> list[str]:
+    """The repository paths a change since ``base`` (its merge base with HEAD) touches; GitError in Chinese
+    when ``base`` cannot be compared (in CI: fetch the base branch first)."""
+    try:
+        listing = _git(repo, "diff", "--name-only", "-z", f"{base}...HEAD", "--")
+    except GitError as exc:
+        raise GitError(f"无法比较“{base}”：{exc}（在 CI 里请先 git fetch 基准分支）") from None
+    return [p for p in listing.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
 def git_location(root: Path) -> tuple[Path, str]:
     """The repository's top folder and the community's path inside it ('' or 'sub/dir/')."""
     try:
