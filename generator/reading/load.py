@@ -463,6 +463,10 @@ def _shared_policy_bytes(root: Path, budget: Budget, problems: list[Diagnostic])
     return raw
 
 
+def _missing_policy() -> Diagnostic:
+    return error(Pos(POLICY_PATH), "缺少 ledger/policy.yaml", "每个小区都需要一份收费政策文件，可从示例小区复制后修改")
+
+
 def read_policy_file(root: Path, own: bytes | None) -> FileResult:
     """The community's policy from its file's bytes (None: it has none), as ``load`` reads it: laid over the
     shared policy in a repository of many. For the helpers that need the policy without loading everything."""
@@ -470,7 +474,7 @@ def read_policy_file(root: Path, own: bytes | None) -> FileResult:
     shared = _shared_policy_bytes(root, Budget(), problems)
     if shared is None:
         if own is None:
-            return FileResult("policy", None, (error(Pos(POLICY_PATH), "缺少 ledger/policy.yaml", "每个小区都需要一份收费政策文件，可从示例小区复制后修改"),))
+            return FileResult("policy", None, (_missing_policy(),))
         return read_exact(POLICY_PATH, own)
     result = _policy_over_shared(shared, own)
     return FileResult("policy", result.record, tuple(problems) + result.problems)
@@ -548,7 +552,7 @@ def assemble(results: list[tuple[str, FileResult]], problems: list[Diagnostic]) 
             waivers.extend(entries.waivers)
             plans.extend(entries.plans)
     if not have_policy_file:
-        problems.append(error(Pos(POLICY_PATH), "缺少 ledger/policy.yaml", "每个小区都需要一份收费政策文件，可从示例小区复制后修改"))
+        problems.append(_missing_policy())
     if policy is None:
         return None, problems
     units.sort(key=lambda u: u.id)
