@@ -6,16 +6,23 @@ text from the data is written as a text cell: a name typed as
 (Decimal, shown with two decimals). The bytes depend only on the data and
 ``as_of``: the workbook's dates are ``as_of`` and every zip entry carries
 the same fixed time.
+
+openpyxl writes everything but the data rows, which are written here as the
+XML openpyxl writes for the same cells (amounts with the Decimal's own
+digits): placing and styling thousands of cells one by one in openpyxl took
+most of a second at 5,000 units; writing the rows here is about five times faster.
 """
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
-from generator.core.inert import visible
+from generator.core.inert import REPLACEMENT, visible
 from generator.core.labels import LIMITATION_STATUS
 
 MONEY_FORMAT = "#,##0.00"
@@ -75,8 +82,15 @@ def queue_sheet(groups: dict, titles: dict[str, str]) -> Sheet:
 
 
 def workbook(sheets: list[Sheet], as_of: date) -> bytes:
-    """The sheets as .xlsx bytes: a bold frozen header row, filters on, money as numbers, text as text."""
+    """The sheets as .xlsx bytes: a bold frozen header row, filters on, money as numbers, text as text.
+
+    openpyxl writes the package (workbook, styles, properties, each sheet's header row, column widths,
+    frozen pane and filter); the data rows are written here as XML (``_row``), the cells openpyxl would
+    write for the same values, at a fraction of its cost per cell, and put into each sheet while the
+    package is zipped again with fixed times (``_package``).
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import Cell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.writer.excel import ExcelWriter
@@ -87,41 +101,85 @@ def workbook(sheets: list[Sheet], as_of: date) -> bytes:
     book.properties.created = book.properties.modified = stamp
     book.properties.creator = book.properties.lastModifiedBy = "cuijiao"
     bold = Font(bold=True)
+    money_style = ""
+    framed = []
     for sheet in sheets:
         ws = book.create_sheet(sheet.title)
         ws.append(sheet.headers)
         for cell in ws[1]:
             cell.font = bold
-        for r, row in enumerate(sheet.rows, start=2):
-            for c, value in enumerate(row, start=1):
-                cell = ws.cell(r, c)
-                if value is None or value == "":
-                    continue
-                if isinstance(value, Decimal):
-                    cell.value = value
-                    cell.number_format = MONEY_FORMAT
-                elif isinstance(value, (int, date)) and not isinstance(value, bool):
-                    cell.value = value.isoformat() if isinstance(value, date) else value
-                else:
-                    cell.value = visible(str(value))
-                    cell.data_type = "s"  # text stays text: "=…" from the data is never a formula
         for c, width in enumerate(sheet.widths, start=1):
             ws.column_dimensions[get_column_letter(c)].width = width
         ws.freeze_panes = "A2"
+        columns = max(len(row) for row in (sheet.headers, *sheet.rows))
+        letters = [get_column_letter(c) for c in range(1, columns + 1)]
+        if not money_style and any(isinstance(v, Decimal) for row in sheet.rows for v in row):
+            amount = Cell(ws)  # never placed in the sheet: it registers the amounts' style in the book
+            amount.number_format = MONEY_FORMAT
+            money_style = str(amount.style_id)
+        rows = "".join(_row(r, row, letters, money_style) for r, row in enumerate(sheet.rows, start=2))
+        extent = f"A1:{letters[-1]}{len(sheet.rows) + 1}"
         if sheet.rows:
-            ws.auto_filter.ref = ws.dimensions
-    raw = io.BytesIO()
-    ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()  # Workbook.save would stamp "modified" now
-    return _fixed_times(raw.getvalue())
+            ws.auto_filter.ref = extent
+        framed.append((ws, f"A1:{get_column_letter(len(sheet.headers))}1", extent, rows))
+    frames = io.BytesIO()
+    # stored, not compressed: the frames are small and _package compresses once; Workbook.save would stamp "modified" now
+    ExcelWriter(book, zipfile.ZipFile(frames, "w", zipfile.ZIP_STORED)).save()
+    return _package(frames.getvalue(), {ws.path.lstrip("/"): fill for ws, *fill in framed})
 
 
-def _fixed_times(data: bytes) -> bytes:
-    """The same zip with every entry at ZIP_TIME: openpyxl stamps each entry with the clock."""
+# What openpyxl writes for the same values (openpyxl.cell._writer.etree_write_cell): text inline, never a formula
+_TEXT = '<c r="{}" t="inlineStr"><is><t>{}</t></is></c>'
+_TEXT_SPACED = '<c r="{}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
+_NUMBER = '<c r="{}" t="n"><v>{}</v></c>'
+_AMOUNT = '<c r="{}" s="{}" t="n"><v>{}</v></c>'
+MAX_TEXT = 32767  # the most characters a cell holds; openpyxl cuts a longer text there
+# what XML cannot hold once ``visible`` has replaced the controls (YAML's "\uFFFE" or "\uD800" escapes give them):
+# written as they are, no spreadsheet program could open the file
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _row(r: int, values: tuple, letters: list[str], money_style: str) -> str:
+    """Row ``r`` of a sheet as XML: an empty value no cell, an amount a number in MONEY_FORMAT, an int a
+    number, a date its ISO text, anything else its text with ``visible`` applied (and U+FFFD for what XML cannot hold)."""
+    cells = []
+    for letter, value in zip(letters, values):
+        if value is None or value == "":
+            continue
+        if isinstance(value, Decimal):
+            # the Decimal's own digits, no float on the way: 1234.00 -> 1234, 9.20 -> 9.2 (openpyxl writes "%.16g" of
+            # a float, 9.199999999999999: the same double to a reader, and an int for 1234.00 as here)
+            cells.append(_AMOUNT.format(f"{letter}{r}", money_style, format(value.normalize(), "f")))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            cells.append(_NUMBER.format(f"{letter}{r}", value))
+        else:
+            text = value.isoformat() if isinstance(value, date) else _NOT_XML.sub(REPLACEMENT, visible(str(value)))[:MAX_TEXT]
+            stripped = text.strip()
+            cells.append((_TEXT_SPACED if stripped and stripped != text else _TEXT).format(f"{letter}{r}", escape(text)))
+    return f'<row r="{r}">{"".join(cells)}</row>'
+
+
+def _package(frames: bytes, rows: dict[str, tuple]) -> bytes:
+    """The zip openpyxl wrote, each sheet with its data rows and its full extent, every entry at ZIP_TIME
+    (openpyxl stamps each entry with the clock)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(frames)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            data = source.read(info)
+            if info.filename in rows:
+                data = _with_rows(data, *rows[info.filename])
             entry = zipfile.ZipInfo(info.filename, ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info))
+            target.writestr(entry, data)
     return out.getvalue()
+
+
+def _with_rows(frame: bytes, header: str, ref: str, rows: str) -> bytes:
+    """A sheet openpyxl wrote with its header row alone (extent ``header``), given the data rows after that row
+    and the extent ``ref`` they make."""
+    extent = f'<dimension ref="{header}" />'.encode()
+    if frame.count(extent) != 1 or frame.count(b"</sheetData>") != 1:
+        raise ValueError("openpyxl wrote a sheet this module does not know how to fill")  # a new openpyxl: see _row
+    frame = frame.replace(extent, f'<dimension ref="{ref}" />'.encode())
+    return frame.replace(b"</sheetData>", rows.encode("utf-8") + b"</sheetData>")
