@@ -18,6 +18,7 @@ import filecmp
 import os
 import re
 import shutil
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,12 +182,21 @@ def _reuse_unchanged(previous: Path, fresh: Path) -> tuple[int, int]:
             new_file = Path(dirpath, name)
             rel = new_file.relative_to(fresh)
             old_file = previous / rel
-            if rel.as_posix() in reusable and filecmp.cmp(old_file, new_file, shallow=False):
+            if rel.as_posix() in reusable and (_same_file(old_file, new_file) or filecmp.cmp(old_file, new_file, shallow=False)):
                 os.replace(old_file, new_file)  # keep the old inode and mtime
                 kept += 1
             else:
                 written += 1
     return written, kept
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Two names of one file (hard links to the kept build, as a rebuild makes them): the same bytes, unread."""
+    try:
+        first, second = os.lstat(a), os.lstat(b)
+    except OSError:
+        return False
+    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino) and stat.S_ISREG(first.st_mode)
 
 
 def link_or_copy(source: Path, dest: Path) -> None:
