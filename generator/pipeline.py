@@ -100,9 +100,10 @@ def community_content_problems(root: Path) -> list[Diagnostic]:
     return [*book.legal.problems, *book.problems]
 
 
-def desk_for(checked: Checked, as_of: date) -> Desk:
+def desk_for(checked: Checked, as_of: date, digests: bool = False) -> Desk:
+    """``digests``: with each unit's input digest (``engine.input_digest``), for the site."""
     assert checked.ledger is not None and not checked.errors
-    return compute(checked.ledger, as_of)
+    return compute(checked.ledger, as_of, digests)
 
 
 # -- results remembered by the fingerprint of their inputs ----------------------------------------

@@ -307,11 +307,11 @@ def _site_into(obj: Context, stages: Plain, desk, site_dir: Path, letters=(), le
 
 
 def _produce(obj: Context, stages: Plain, out: Path, names: tuple[str, ...], produce, compute: bool = True,
-             lazy: bool = False):
+             lazy: bool = False, digests: bool = False):
     """Build ``OUT/<names>`` from the day's desk (or, ``compute=False``, the checked ledger): ``produce(desk, tmps)``
     fills fresh folders swapped in on success; ``stages`` shows each step's progress on stderr. ``lazy``:
     ``produce`` gets a function that checks and computes when first called (an output kept from the same
-    inputs needs neither).
+    inputs needs neither). ``digests``: the desk carries each unit's input digest (the site keeps unchanged pages).
 
     Only the folders named are ever replaced (site, letters, receipts-YYYY-MM); an --out that would endanger
     the data is refused before any work (a usage error).
@@ -331,7 +331,7 @@ def _produce(obj: Context, stages: Plain, out: Path, names: tuple[str, ...], pro
             checked = obj.checked_or_exit(stages)
             if compute:
                 with stages.stage("计算欠费", "户") as step:
-                    made.append(pipeline.desk_for(checked, obj.as_of))
+                    made.append(pipeline.desk_for(checked, obj.as_of, digests))
                     step.tally(len(made[0].units))
             else:
                 made.append(checked.ledger)
@@ -359,7 +359,7 @@ def site(obj: Context, out: Path, no_search: bool) -> None:
     links, stages = existing_letters(obj.out_for(out) / "letters"), reporter()
     result = _produce(obj, stages, out, ("site",),
                       lambda desk, tmps: _site_into(obj, stages, desk, tmps["site"], links, obj.out_for(out) / "letters", not no_search),
-                      lazy=True)
+                      lazy=True, digests=True)
     click.echo(f"网站已生成：{result.path / 'site'}/index.html（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 
@@ -375,7 +375,7 @@ def build(obj: Context, out: Path, no_search: bool) -> None:
         links = _letters_into(obj, stages, desk, tmps["letters"])
         _site_into(obj, stages, desk, tmps["site"], links, tmps["letters"], not no_search)
 
-    result = _produce(obj, stages, out, ("site", "letters"), produce)
+    result = _produce(obj, stages, out, ("site", "letters"), produce, digests=True)
     click.echo(f"已生成：网站 {result.path / 'site'}/index.html，函件 {result.path / 'letters'}/（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 

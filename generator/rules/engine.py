@@ -5,10 +5,14 @@
 """
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Callable, TypeVar
+
+import msgspec
 
 from generator.core.lookup import find
 from generator.core.model import (
@@ -152,6 +156,9 @@ class Desk(Record):
     policy: Policy
     units: tuple[UnitState, ...]
     totals: Totals
+    # each unit's ``input_digest``, in the order of units, when ``compute`` was asked for them (the site keeps
+    # the pages of units whose inputs did not change); empty otherwise
+    digests: tuple[str, ...] = ()
 
     def unit(self, unit_id: str) -> UnitState | None:
         return find(self.units, unit_id, key=lambda state: state.unit.id)
@@ -165,14 +172,32 @@ def _by_unit(records, as_of: date, date_of) -> dict[str, list]:
     return grouped
 
 
-def compute(ledger: Ledger, as_of: date) -> Desk:
+def compute(ledger: Ledger, as_of: date, digests: bool = False) -> Desk:
+    """``digests``: also each unit's ``input_digest`` (0.3 s at 5,000 units, so only for who uses them)."""
     with paused_gc():  # millions of records and no cycles: the collector would only slow it down
-        return _compute(ledger, as_of)
+        return _compute(ledger, as_of, digests)
 
 
-def _compute(ledger: Ledger, as_of: date) -> Desk:
-    states = [unit_state(*args) for args in unit_inputs(ledger, as_of)]
-    return Desk(as_of, ledger.policy, tuple(states), totals(states, as_of))
+def _compute(ledger: Ledger, as_of: date, digests: bool) -> Desk:
+    inputs = unit_inputs(ledger, as_of)
+    states = [unit_state(*args) for args in inputs]
+    return Desk(as_of, ledger.policy, tuple(states), totals(states, as_of), tuple(map(input_digest, inputs)) if digests else ())
+
+
+def _fraction(value):
+    if isinstance(value, Fraction):
+        return (value.numerator, value.denominator)
+    raise NotImplementedError(type(value))
+
+
+RECORD_ENCODER = msgspec.msgpack.Encoder(enc_hook=_fraction)  # records to digest (a Fraction as its two integers)
+
+
+def input_digest(args: tuple) -> str:
+    """SHA-256 of one unit's own arguments to ``unit_state`` (``unit_inputs``): its record with contacts and
+    complaints, payments, waivers, one-off charges and plans. The policy and as_of, the same for every unit,
+    are left out: whoever compares digests compares those apart. Equal digests, equal states."""
+    return hashlib.sha256(RECORD_ENCODER.encode(args[1:6])).hexdigest()
 
 
 def unit_inputs(ledger: Ledger, as_of: date) -> list[tuple]:

@@ -23,10 +23,8 @@ import re
 import stat
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import timedelta
-from fractions import Fraction
 from pathlib import Path
 
-import msgspec
 from jinja2 import (
     Environment,
     TemplateError,
@@ -57,7 +55,7 @@ from generator.render import templates
 from generator.render.outputs import link_or_copy, sync_tree
 from generator.render.templates import template_dirs
 from generator.rules.aging import BUCKET_NAMES
-from generator.rules.engine import Desk, UnitState
+from generator.rules.engine import RECORD_ENCODER, Desk, UnitState
 from generator.rules.followup import channels_text
 from generator.site import config as siteconfig
 from generator.site.charts import aging_chart, cjk_family, complaint_chart, rate_chart
@@ -335,15 +333,6 @@ class Rendered:
     env: str = ""  # digest of what every unit page is rendered from besides its unit
 
 
-def _fraction(value):
-    if isinstance(value, Fraction):
-        return (value.numerator, value.denominator)
-    raise NotImplementedError(type(value))
-
-
-_UNIT_ENCODER = msgspec.msgpack.Encoder(enc_hook=_fraction)
-
-
 def _unit_env(env: Environment, desk: Desk, inputs: SiteInputs) -> str:
     """Everything a unit page is rendered from besides its own state and letters: the templates and the
     community's content (playbook, legal book), the policy, as_of and the code; the totals only when a unit
@@ -353,7 +342,7 @@ def _unit_env(env: Environment, desk: Desk, inputs: SiteInputs) -> str:
     from generator import pipeline
 
     digest = hashlib.sha256(f"{desk.as_of} {pipeline.code_fingerprint()}".encode())
-    digest.update(_UNIT_ENCODER.encode(desk.policy))
+    digest.update(RECORD_ENCODER.encode(desk.policy))
     for folder in (inputs.root / "site_templates", PROJECT_DIR / "site_templates"):
         tree = pipeline.tree_digest(folder)
         if tree is None:
@@ -373,7 +362,7 @@ def _unit_env(env: Environment, desk: Desk, inputs: SiteInputs) -> str:
             return ""
         todo.extend(referenced)
     if "t" in names:
-        digest.update(_UNIT_ENCODER.encode(desk.totals))
+        digest.update(RECORD_ENCODER.encode(desk.totals))
     return digest.hexdigest()
 
 
@@ -419,10 +408,13 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
         details: dict[str, bytes] = {}
         late_rule = desk.policy.late_fee
         units: dict[str, str] = {}
-        for state in desk.units:
+        for i, state in enumerate(desk.units):
             uid = state.unit.id
             links = letters_by_unit.get(uid, [])
-            units[uid] = hashlib.sha256(_UNIT_ENCODER.encode(state) + repr(links).encode()).hexdigest()
+            # what the page is rendered from: the unit's inputs when computed with them (equal inputs, equal state;
+            # the policy and as_of are in unit_env), else its state
+            made_from = desk.digests[i].encode() if desk.digests else RECORD_ENCODER.encode(state)
+            units[uid] = hashlib.sha256(made_from + repr(links).encode()).hexdigest()
             if reusable and kept.units.get(uid) == units[uid]:
                 page = _kept_unit(inputs.work.absolute(), uid, kept)
                 if page is not None:
@@ -610,9 +602,9 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
             config = loaded()
             try:
                 try:
-                    pages, titles, _built = incremental.build(config, sources, env, kept, kept_dir)
+                    pages, titles, taken = incremental.build(config, sources, env, kept, kept_dir)
                 except incremental.Restart:  # a title in the menu changed: every page is built
-                    pages, titles, _built = incremental.build(loaded(), sources, env, None, kept_dir)
+                    pages, titles, taken = incremental.build(loaded(), sources, env, None, kept_dir)
             except (Abort, ConfigurationError) as exc:
                 raise collected.failure(
                     "网站生成失败：MkDocs 报告了问题（严格模式下，警告也算失败）。"
@@ -622,7 +614,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
         finally:
             mkdocs_logger.removeHandler(collected)
     if saved is not None:
-        saved.keep(site_dir, env, pages, titles, rendered.units, rendered.env)
+        saved.keep(site_dir, env, pages, titles, rendered.units, rendered.env, taken)
     link_letters(inputs, site_dir)
     return written
 

@@ -48,10 +48,11 @@ class Restart(Exception):
     """A title in the navigation changed, so every page's menu does: build again in full, from a fresh config."""
 
 
-def build(config, sources: dict[str, str], env: str, kept: Kept | None, kept_dir: Path) -> tuple[dict[str, PageKept], list[tuple[str, str]], int]:
+def build(config, sources: dict[str, str], env: str, kept: Kept | None, kept_dir: Path) -> tuple[dict[str, PageKept], list[tuple[str, str]], dict[str, str]]:
     """Build the site of ``config`` (loaded, strict); ``sources``: each page's source digest by docs path.
 
-    Returns each page's kept data, the navigation's titles and how many pages were rendered. Raises
+    Returns each page's kept data, the navigation's titles and the SHA-256 of each output taken from the kept
+    build (checked on the way: keeping this build need not read those files again). Raises
     ``Restart`` when the kept build cannot be used after all (then nothing of it was used).
     """
     usable = kept is not None and kept.env == env and set(kept.pages) == set(sources)
@@ -63,7 +64,7 @@ def _verified(kept: Kept, kept_dir: Path, page: PageKept) -> bool:
     return raw is not None and kept.files.get(page.output) == hashlib.sha256(raw).hexdigest()
 
 
-def _build(config, sources: dict[str, str], kept: Kept | None, kept_dir: Path) -> tuple[dict[str, PageKept], list[tuple[str, str]], int]:
+def _build(config, sources: dict[str, str], kept: Kept | None, kept_dir: Path) -> tuple[dict[str, PageKept], list[tuple[str, str]], dict[str, str]]:
     logger = logging.getLogger("mkdocs")
     warning_counter = utils.CountHandler()
     warning_counter.setLevel(logging.WARNING)
@@ -112,7 +113,7 @@ def _build(config, sources: dict[str, str], kept: Kept | None, kept_dir: Path) -
 
         index = _search_index(config)
         pages: dict[str, PageKept] = {}
-        built = 0
+        taken: dict[str, str] = {}
         for file in doc_files:
             uri = file.src_uri
             if uri in reuse:
@@ -121,10 +122,10 @@ def _build(config, sources: dict[str, str], kept: Kept | None, kept_dir: Path) -
                 if index is not None:
                     index.entries.extend(old.entries)
                 pages[uri] = old
+                taken[old.output] = kept.files[old.output]
                 continue
             start = len(index.entries) if index is not None else 0
             _build_page(file.page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded())
-            built += 1
             entries = index.entries[start:] if index is not None else []
             pages[uri] = PageKept(sources.get(uri, ""), file.dest_uri, [dict(e) for e in entries])
 
@@ -136,7 +137,7 @@ def _build(config, sources: dict[str, str], kept: Kept | None, kept_dir: Path) -
         if counts := warning_counter.get_counts():
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {msg} in strict mode!")
-        return pages, titles, built
+        return pages, titles, taken
     except Restart:
         raise
     except Exception as e:

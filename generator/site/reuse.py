@@ -138,8 +138,13 @@ class SavedSite:
         record = self.memo.get(self.NAME, SiteRecord, any_inputs=True)
         return None if record is None else record.kept
 
-    def keep(self, site_dir: Path, env: str, pages: dict, titles: list, units: dict, unit_env: str) -> None:
-        """Keep MkDocs' output in ``site_dir`` (before the letters are linked) for the next build."""
+    def keep(self, site_dir: Path, env: str, pages: dict, titles: list, units: dict, unit_env: str,
+             taken: dict[str, str] | None = None) -> None:
+        """Keep MkDocs' output in ``site_dir`` (before the letters are linked) for the next build.
+
+        ``taken``: the SHA-256 of the outputs this build linked from the kept one after checking them
+        (``incremental.build``): not read a second time."""
+        taken = taken or {}
         if self.fingerprint is None:
             return
         tmp = self.folder.with_name(f"{self.folder.name}.tmp-{os.getpid()}")
@@ -156,7 +161,8 @@ class SavedSite:
                         continue
                     source = Path(dirpath, name)
                     link_or_copy(source, tmp / rel)  # a link: whoever changes the output changes this copy,
-                    files[rel] = hashlib.sha256((tmp / rel).read_bytes()).hexdigest()  # which restore then refuses
+                    known = taken.get(rel)
+                    files[rel] = known or hashlib.sha256((tmp / rel).read_bytes()).hexdigest()  # which restore then refuses
             old = self.folder.with_name(f"{self.folder.name}.old-{os.getpid()}")
             if self.folder.exists():
                 os.rename(self.folder, old)

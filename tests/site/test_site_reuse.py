@@ -208,3 +208,18 @@ def test_a_unit_page_changed_in_the_work_folder_is_rendered_again(tmp_path, caps
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
     _site(capsys, c.root, tmp_path / "fresh")
     assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
+
+
+def test_a_new_payment_renders_again_only_its_units_page_and_gives_a_full_builds_bytes(tmp_path, capsys, monkeypatch):
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    histories = []
+    history = site_build.unit_history
+    monkeypatch.setattr(site_build, "unit_history", lambda state, *args: (histories.append(state.unit.id), history(state, *args))[1])
+    c.payment("1-1-102", "2026-11-20", "100.00").write()  # the entries file every unit's payments are in changes
+    _site(capsys, c.root, out)
+    assert histories == ["1-1-102"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    _site(capsys, c.root, tmp_path / "fresh")
+    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
