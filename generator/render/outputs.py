@@ -160,43 +160,42 @@ def publish(target: Path, produce: Callable[[Path], None], root: Path | None = N
     return Published(target, result.written, result.kept)
 
 
-def _regular_files(folder: Path) -> set[str]:
-    """The regular files under ``folder`` (relative posix paths), links to files or folders not followed."""
-    found = set()
+def _regular_files(folder: Path) -> dict[str, os.stat_result]:
+    """The regular files under ``folder`` (relative posix paths) with their lstat, links to files or folders not followed."""
+    found: dict[str, os.stat_result] = {}
     if folder.is_symlink() or not folder.is_dir():
         return found
-    for dirpath, _dirs, files in os.walk(folder):  # os.walk never descends into a linked folder
+    top = str(folder)
+    for dirpath, _dirs, files in os.walk(top):  # os.walk never descends into a linked folder
+        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
         for name in files:
-            path = Path(dirpath, name)
-            if not path.is_symlink() and path.is_file():
-                found.add(path.relative_to(folder).as_posix())
+            try:
+                info = os.lstat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found[prefix + name] = info
     return found
 
 
 def _reuse_unchanged(previous: Path, fresh: Path) -> tuple[int, int]:
-    """Keep the previous build's file where the new one has the same bytes; only real files inside ``previous`` are moved."""
+    """Keep the previous build's file where the new one has the same bytes; only real files inside ``previous`` are moved.
+
+    Two names of one file (a rebuild links unchanged pages from the kept build, as the previous one did) are
+    the same bytes without reading them."""
     written = kept = 0
     reusable = _regular_files(previous)
-    for dirpath, _dirs, files in os.walk(fresh):
-        for name in files:
-            new_file = Path(dirpath, name)
-            rel = new_file.relative_to(fresh)
-            old_file = previous / rel
-            if rel.as_posix() in reusable and (_same_file(old_file, new_file) or filecmp.cmp(old_file, new_file, shallow=False)):
-                os.replace(old_file, new_file)  # keep the old inode and mtime
-                kept += 1
-            else:
-                written += 1
+    for rel, info in _regular_files(fresh).items():
+        old = reusable.get(rel)
+        new_file = fresh / rel
+        if old is not None and ((old.st_dev, old.st_ino) == (info.st_dev, info.st_ino)
+                                or filecmp.cmp(previous / rel, new_file, shallow=False)):
+            os.replace(previous / rel, new_file)  # keep the old inode and mtime
+            kept += 1
+        else:
+            written += 1
     return written, kept
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """Two names of one file (hard links to the kept build, as a rebuild makes them): the same bytes, unread."""
-    try:
-        first, second = os.lstat(a), os.lstat(b)
-    except OSError:
-        return False
-    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino) and stat.S_ISREG(first.st_mode)
 
 
 def link_or_copy(source: Path, dest: Path) -> None:
