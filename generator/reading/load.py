@@ -416,6 +416,7 @@ def load(root: Path, use_cache: bool = True, overrides: Mapping[str, bytes] | No
         found: dict[str, FileResult] = {}
         todo: list[tuple[str, bytes, str]] = []
         budget = Budget()
+        total = 0  # bytes of the files read: what writing the cache costs grows with them, not with what changed
         shared = _shared_policy_bytes(root, budget, problems)
         if shared is not None and POLICY_PATH not in paths:
             paths = sorted([*paths, POLICY_PATH])  # the shared policy as it is
@@ -432,6 +433,7 @@ def load(root: Path, use_cache: bool = True, overrides: Mapping[str, bytes] | No
             if shared is not None and path == POLICY_PATH:
                 found[path] = _policy_over_shared(shared, raw)
                 continue
+            total += len(raw)
             digest = hashlib.sha256(raw).hexdigest()
             result = cache.get(path, digest)
             if result is None:
@@ -442,7 +444,7 @@ def load(root: Path, use_cache: bool = True, overrides: Mapping[str, bytes] | No
             cache.put(path, digest, result)
             found[path] = result
         if not overrides:
-            cache.save(set(paths), background=sum(len(raw) for _, raw, _ in todo) >= PARALLEL_MIN_BYTES)
+            cache.save(set(paths), background=total >= PARALLEL_MIN_BYTES)  # one file changed in 33 MB: 0.6 s behind
         return assemble([(path, found[path]) for path in paths], problems)
 
 
