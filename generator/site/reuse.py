@@ -58,6 +58,7 @@ class Kept(msgspec.Struct, frozen=True, array_like=True):
     files: dict[str, str]  # every output file kept (relative path -> SHA-256)
     units: dict[str, str] = {}  # 房号 -> digest of what its page was rendered from (``build.render``)
     unit_env: str = ""  # digest of what every unit page was rendered from besides its unit
+    charts: dict[str, str] = {}  # chart file -> digests of what it was drawn from and of its SVG (``build.chart_files``)
 
 
 class SiteRecord(msgspec.Struct, frozen=True, array_like=True):
@@ -81,7 +82,7 @@ def site_fingerprint(memo: pipeline.Memo, root: Path, letters: tuple, prints: tu
         return None
     digest.update(hashlib.sha256(config).digest())
     digest.update(installed_versions().encode())
-    digest.update(_fonts())
+    digest.update(installed_fonts())
     return digest.hexdigest()
 
 
@@ -90,7 +91,7 @@ def installed_versions() -> str:
     return repr((sys.version, sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())))
 
 
-def _fonts() -> bytes:
+def installed_fonts() -> bytes:
     """The font files installed (names, sizes, times): a font added or changed draws other chart glyphs."""
     found = []
     for folder in FONT_DIRS:
@@ -139,7 +140,7 @@ class SavedSite:
         return None if record is None else record.kept
 
     def keep(self, site_dir: Path, env: str, pages: dict, titles: list, units: dict, unit_env: str,
-             taken: dict[str, str] | None = None) -> None:
+             taken: dict[str, str] | None = None, charts: dict[str, str] | None = None) -> None:
         """Keep MkDocs' output in ``site_dir`` (before the letters are linked) for the next build.
 
         ``taken``: the SHA-256 of the outputs this build linked from the kept one after checking them
@@ -172,4 +173,4 @@ class SavedSite:
             shutil.rmtree(tmp, ignore_errors=True)
             return
         if site_fingerprint(self.memo, *self.inputs) == self.fingerprint:  # nothing changed while it was built
-            self.memo.put(self.NAME, SiteRecord(self.fingerprint, Kept(env, pages, titles, files, units, unit_env)), SiteRecord)
+            self.memo.put(self.NAME, SiteRecord(self.fingerprint, Kept(env, pages, titles, files, units, unit_env, charts or {})), SiteRecord)

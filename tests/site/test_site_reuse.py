@@ -223,3 +223,30 @@ def test_a_new_payment_renders_again_only_its_units_page_and_gives_a_full_builds
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
     _site(capsys, c.root, tmp_path / "fresh")
     assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
+
+
+def test_charts_drawn_from_the_same_numbers_are_taken_from_the_work_folder_unless_changed_there(tmp_path, capsys, monkeypatch):
+    from generator.site import charts
+
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    drawn = []
+    for name in ("aging_chart", "rate_chart", "complaint_chart"):
+        real = getattr(charts, name)
+        monkeypatch.setattr(charts, name, lambda *args, _name=name, _real=real: (drawn.append(_name), _real(*args))[1])
+    c.contact("1-1-102", "2026-11-20", "phone", "reached", by="张敏").write()  # moves no number a chart shows
+    _site(capsys, c.root, out)
+    assert drawn == []
+    kept_chart = work_folder(c.root) / "site" / "docs" / "charts" / "complaints.svg"
+    kept_chart.write_text(kept_chart.read_text(encoding="utf-8").replace("<svg", "<svg data-x='1'", 1), encoding="utf-8")
+    c.contact("1-1-101", "2026-11-21", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    assert drawn == ["complaint_chart"]  # changed in the work folder: drawn again, never taken as it is
+    drawn.clear()
+    c.payment("1-1-102", "2026-11-20", "100.00").write()  # the aging of what is overdue changes
+    _site(capsys, c.root, out)
+    assert drawn == ["aging_chart"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    _site(capsys, c.root, tmp_path / "fresh")
+    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
