@@ -58,6 +58,7 @@ from generator.rules.aging import BUCKET_NAMES
 from generator.rules.engine import RECORD_ENCODER, Desk, UnitState
 from generator.rules.followup import channels_text
 from generator.site import config as siteconfig
+from generator.site.asis import MARK, AsIsBlocks, put_back
 from generator.site.config import SiteBuildError
 from generator.site.export import arrears_sheet, queue_sheet, workbook
 from generator.views.complaints import AGE_GROUPS, CATEGORIES, complaints_view
@@ -345,6 +346,8 @@ class Rendered:
     units: dict[str, str] = field(default_factory=dict)  # 房号 -> digest of what its page is rendered from
     env: str = ""  # digest of what every unit page is rendered from besides its unit
     charts: dict[str, str] = field(default_factory=dict)  # chart file -> "digest-of-its-data digest-of-its-svg"
+    blocks: dict[str, str] = field(default_factory=dict)  # the pages' as-is blocks (``site.asis``), by digest
+    light: dict[str, str] = field(default_factory=dict)  # docs path -> the page's Markdown with its blocks as marks
 
 
 def _unit_env(env: Environment, desk: Desk, inputs: SiteInputs) -> str:
@@ -388,6 +391,7 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
     its sources) instead of rendered again.
     """
     env = environment(inputs.root)
+    blocks = env.filters["as_is"] = AsIsBlocks()
     unit_env = _unit_env(env, desk, inputs)
     reusable = kept is not None and unit_env and kept.unit_env == unit_env
     book = playbook_or_error(inputs.root)
@@ -451,8 +455,9 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
         for path in own_files(folder):
             files["assets/" + path.relative_to(folder).as_posix()] = read_own(folder, path)
     files.update(_guide_files(inputs.root))
-    docs = {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
-    return Rendered(docs, details, units, unit_env, chart_keys)
+    light = {k: v for k, v in files.items() if isinstance(v, str) and k.endswith(".md") and MARK.search(v)}
+    docs = {k: put_back(v, blocks).encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
+    return Rendered(docs, details, units, unit_env, chart_keys, dict(blocks), light)
 
 
 def chart_files(board, complaints, work: Path, kept=None) -> tuple[dict[str, str | bytes], dict[str, str]]:
@@ -645,7 +650,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
             raise collected.failure(
                 f"网站配置（{siteconfig.config_file(inputs.root)}）有错误，MkDocs 无法读取。"
                 "请对照项目自带的 mkdocs.yml 检查下面提到的那一项（MkDocs 的原话是英文）：", exc) from None
-        compact_plugin.install(config, sandboxed=own_theme)
+        compact_plugin.install(config, sandboxed=own_theme, blocks=rendered.blocks, light=rendered.light)
         return config
 
     kept_dir = saved.folder if saved is not None else site_dir

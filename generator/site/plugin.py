@@ -1,4 +1,5 @@
-"""The MkDocs plugin of the in-process build: every page without its indentation and blank lines.
+"""The MkDocs plugin of the in-process build: pages read without their as-is blocks and the blocks put back
+in their HTML (``site.asis``); every page without its indentation and blank lines.
 
 A real ``BasePlugin`` with MkDocs' events, added to the loaded configuration
 by ``site.build`` (the generated ``mkdocs.yml`` stays the community's plain
@@ -12,6 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
+from generator.site.asis import put_back
 from generator.site.compact import compact_html
 
 
@@ -25,9 +27,10 @@ class CompactPages(BasePlugin):
     the build, so the project's own theme is rendered as MkDocs does.)
     """
 
-    def __init__(self, sandboxed: bool = False) -> None:
+    def __init__(self, sandboxed: bool = False, blocks: dict[str, str] | None = None, light: dict[str, str] | None = None) -> None:
         super().__init__()
         self.sandboxed = sandboxed
+        self.blocks, self.light = blocks or {}, light or {}
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files) -> Environment:
         if not self.sandboxed:
@@ -41,16 +44,23 @@ class CompactPages(BasePlugin):
         sandbox.policies.update(env.policies)
         return sandbox
 
+    def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        return self.light.get(page.file.src_uri)  # None: MkDocs reads the file
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return compact_html(output)
+        return compact_html(put_back(output, self.blocks) if page.file.src_uri in self.light else output)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         return compact_html(output_content) if template_name.endswith(".html") else output_content
 
 
-def install(config: MkDocsConfig, sandboxed: bool = False) -> None:
-    """Add the plugin to a loaded configuration, its (empty) options validated like any plugin's."""
-    plugin = CompactPages(sandboxed)
+def install(config: MkDocsConfig, sandboxed: bool = False, blocks: dict[str, str] | None = None,
+            light: dict[str, str] | None = None) -> None:
+    """Add the plugin to a loaded configuration, its (empty) options validated like any plugin's.
+
+    ``blocks`` and ``light``: this build's as-is blocks by digest, and the pages to read with marks instead
+    (``site.asis``)."""
+    plugin = CompactPages(sandboxed, blocks, light)
     errors, warnings = plugin.load_config({})
     assert not errors and not warnings, (errors, warnings)  # it has no options
     config.plugins["cuijiao/compact"] = plugin
