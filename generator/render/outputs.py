@@ -189,8 +189,9 @@ def _reuse_unchanged(previous: Path, fresh: Path) -> tuple[int, int]:
     for rel, info in _regular_files(fresh).items():
         old = reusable.get(rel)
         new_file = fresh / rel
-        if old is not None and ((old.st_dev, old.st_ino) == (info.st_dev, info.st_ino)
-                                or filecmp.cmp(previous / rel, new_file, shallow=False)):
+        if old is not None and (old.st_dev, old.st_ino) == (info.st_dev, info.st_ino):
+            kept += 1  # already the old file
+        elif old is not None and filecmp.cmp(previous / rel, new_file, shallow=False):
             os.replace(previous / rel, new_file)  # keep the old inode and mtime
             kept += 1
         else:
@@ -209,11 +210,15 @@ def link_or_copy(source: Path, dest: Path) -> None:
         shutil.copyfile(source, dest, follow_symlinks=False)
 
 
-def sync_tree(folder: Path, files: dict[str, bytes]) -> tuple[int, int]:
-    """Make ``folder`` hold exactly ``files``; write only what changed. Returns (written, removed)."""
+def sync_tree(folder: Path, files: dict[str, bytes], same: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """Make ``folder`` hold exactly ``files``; write only what changed. Returns (written, removed).
+
+    ``same``: files just read from ``folder`` and found as they are in ``files`` (not compared again)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = removed = 0
     for rel, content in files.items():
+        if rel in same:
+            continue
         path = folder / rel
         try:
             if path.stat().st_size == len(content) and path.read_bytes() == content:
@@ -225,11 +230,13 @@ def sync_tree(folder: Path, files: dict[str, bytes]) -> tuple[int, int]:
         tmp.write_bytes(content)
         os.replace(tmp, path)
         written += 1
-    for dirpath, _dirs, names in os.walk(folder):
+    top = str(folder)
+    for dirpath, _dirs, names in os.walk(top):  # anything else, a link included, goes
+        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
         for name in names:
-            path = Path(dirpath, name)
-            if path.relative_to(folder).as_posix() not in files:
-                path.unlink()
+            if prefix + name not in files:
+                os.unlink(os.path.join(dirpath, name))
                 removed += 1
     return written, removed
 

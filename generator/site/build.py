@@ -348,6 +348,7 @@ class Rendered:
     charts: dict[str, str] = field(default_factory=dict)  # chart file -> "digest-of-its-data digest-of-its-svg"
     blocks: dict[str, str] = field(default_factory=dict)  # the pages' as-is blocks (``site.asis``), by digest
     light: dict[str, str] = field(default_factory=dict)  # docs path -> the page's Markdown with its blocks as marks
+    same: frozenset[str] = frozenset()  # docs and theme paths of the unit pages taken as they are from the work folder
 
 
 def _unit_env(env: Environment, desk: Desk, inputs: SiteInputs) -> str:
@@ -426,6 +427,7 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
         details: dict[str, bytes] = {}
         late_rule = desk.policy.late_fee
         units: dict[str, str] = {}
+        same: set[str] = set()
         for i, state in enumerate(desk.units):
             uid = state.unit.id
             links = letters_by_unit.get(uid, [])
@@ -437,6 +439,7 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
                 page = _kept_unit(inputs.work.absolute(), uid, kept)
                 if page is not None:
                     files[f"units/{uid}.md"], details[f"cj-units/{uid}.html"] = page
+                    same.update((f"units/{uid}.md", f"cj-units/{uid}.html"))
                     continue
             files[f"units/{uid}.md"] = unit_page.render(common, s=state, u=state.unit)
             details[f"cj-units/{uid}.html"] = _squeeze(unit_detail.render(
@@ -457,7 +460,7 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
     files.update(_guide_files(inputs.root))
     light = {k: v for k, v in files.items() if isinstance(v, str) and k.endswith(".md") and MARK.search(v)}
     docs = {k: put_back(v, blocks).encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
-    return Rendered(docs, details, units, unit_env, chart_keys, dict(blocks), light)
+    return Rendered(docs, details, units, unit_env, chart_keys, dict(blocks), light, frozenset(same))
 
 
 def chart_files(board, complaints, work: Path, kept=None) -> tuple[dict[str, str | bytes], dict[str, str]]:
@@ -600,10 +603,10 @@ def _prepare(desk: Desk, inputs: SiteInputs, kept=None) -> tuple[Path, int, bool
     work = inputs.work.absolute()
     config = siteconfig.site_config(inputs.root, desk.policy.community, search=inputs.search)
     rendered = render(desk, inputs, kept)
-    written, _ = sync_tree(work / "docs", rendered.docs)
+    written, _ = sync_tree(work / "docs", rendered.docs, rendered.same)
     overrides = siteconfig.override_files(config.overrides)
     theme = {**overrides, **rendered.details}
-    changed, _ = sync_tree(work / siteconfig.OVERRIDES, theme)
+    changed, _ = sync_tree(work / siteconfig.OVERRIDES, theme, rendered.same)
     config_path = work / "mkdocs.yml"
     text = config.text.encode("utf-8")
     if not config_path.is_file() or config_path.read_bytes() != text:
