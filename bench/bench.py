@@ -32,6 +32,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -316,15 +317,23 @@ class Bench:
         before = snapshot(out / "site")
         row("site after no change", [self.timed(site) for _ in range(repeat)], 0)
         owners = sorted((root / "owners").glob("*.yaml"))
-        contacts = []
-        for n in range(repeat):
-            owner = owners[(n + 1) * len(owners) // (repeat + 2)]
-            text = owner.read_bytes()
-            owner.write_bytes(text + new_contact(text).encode("utf-8"))
-            contacts.append(self.timed(site))
-        after = snapshot(out / "site")
-        changed = sum(1 for p in set(before) | set(after) if before.get(p) != after.get(p))
-        row(f"site after one new contact ({repeat} contacts, each to another unit; files changed by all)", contacts, changed)
+        report = json.loads(self.timed(report_json).stdout)
+        owing = sorted(u["unit"] for u in report["units"] if Decimal(u["outstanding"]) > 0)
+        series = (
+            ("each to another unit, picked by place in the list", [owners[(n + 1) * len(owners) // (repeat + 2)] for n in range(repeat)]),
+            # whom a committee calls: the lists, the queue and the dashboard change with the unit's row
+            ("each to another unit in arrears", [root / "owners" / f"{owing[(n + 1) * len(owing) // (repeat + 2)]}.yaml" for n in range(repeat)]),
+        )
+        for what, chosen in series:
+            contacts = []
+            for owner in chosen:
+                text = owner.read_bytes()
+                owner.write_bytes(text + new_contact(text).encode("utf-8"))
+                contacts.append(self.timed(site))
+            after = snapshot(out / "site")
+            changed = sum(1 for p in set(before) | set(after) if before.get(p) != after.get(p))
+            row(f"site after one new contact ({repeat} contacts, {what}; files changed by all)", contacts, changed)
+            before = after
         full = ["env", f"CUIJIAO_CACHE_DIR={self.out / f'rebuild-{units}u-fresh-cache'}", *site[2:-1], str(fresh)]
         shutil.rmtree(self.out / f"rebuild-{units}u-fresh-cache", ignore_errors=True)
         row("site, full build of the same data into another folder (nothing kept)", [self.timed(full)])
