@@ -86,7 +86,7 @@ class Dashboard:
     collectors: tuple[CollectorWork, ...]
 
 
-def month_sums(desk: Desk, ends: list[date]) -> list[tuple[Decimal, Decimal, Decimal]]:
+def month_sums(desk: Desk, ends: list[date]) -> list[tuple[Decimal, Decimal, Decimal, int]]:
     """Rule 11's (amount, paid, waived) at each month end of ``ends``, in one pass over the charges.
 
     At an end count the charges issued by then and due in its year up to it,
@@ -97,7 +97,8 @@ def month_sums(desk: Desk, ends: list[date]) -> list[tuple[Decimal, Decimal, Dec
     ends of each year are then summed up in date order (5,000 units: 0.17 s
     instead of 1.3 s end by end). Decimal sums of cents are exact, so the order
     of adding changes nothing. ``ends`` may come in any order; the sums come in
-    the same order.
+    the same order. The fourth figure: how many units those charges are of (the
+    portfolio's small-cell rule).
     """
     order = sorted(range(len(ends)), key=ends.__getitem__)  # positions of the ends in date order
     days_of_year: dict[int, list[date]] = defaultdict(list)  # year -> its ends, ascending
@@ -109,8 +110,9 @@ def month_sums(desk: Desk, ends: list[date]) -> list[tuple[Decimal, Decimal, Dec
         start[year] = n
         n += len(days)
     years = {year: (start[year], days, len(days)) for year, days in days_of_year.items()}
-    amounts, paid, waived = [ZERO] * n, [ZERO] * n, [ZERO] * n
+    amounts, paid, waived, units = [ZERO] * n, [ZERO] * n, [ZERO] * n, [0] * n
     for state in desk.units:
+        first_counted: dict[int, int] = {}  # year -> the first place where a charge of this unit counts
         for c in state.charges:
             charge = c.charge
             due = charge.due
@@ -123,6 +125,8 @@ def month_sums(desk: Desk, ends: list[date]) -> list[tuple[Decimal, Decimal, Dec
             if k == count:
                 continue
             amounts[first + k] += charge.amount
+            if first + k < first_counted.get(due.year, n):
+                first_counted[due.year] = first + k
             for p in c.pieces:
                 j = bisect_left(days, p.settled, k)
                 if j < count:
@@ -130,13 +134,17 @@ def month_sums(desk: Desk, ends: list[date]) -> list[tuple[Decimal, Decimal, Dec
                         paid[first + j] += p.amount
                     else:
                         waived[first + j] += p.amount
-    flat: list[tuple[Decimal, Decimal, Decimal]] = []  # the running sums, in date order
+        for i in first_counted.values():
+            units[i] += 1
+    flat: list[tuple[Decimal, Decimal, Decimal, int]] = []  # the running sums, in date order
     for first, days, count in years.values():
         amount_sum = paid_sum = waived_sum = ZERO
+        unit_sum = 0
         for i in range(first, first + count):
             amount_sum, paid_sum, waived_sum = amount_sum + amounts[i], paid_sum + paid[i], waived_sum + waived[i]
-            flat.append((amount_sum, paid_sum, waived_sum))
-    sums: list[tuple[Decimal, Decimal, Decimal]] = [(ZERO, ZERO, ZERO)] * len(ends)
+            unit_sum += units[i]
+            flat.append((amount_sum, paid_sum, waived_sum, unit_sum))
+    sums: list[tuple[Decimal, Decimal, Decimal, int]] = [(ZERO, ZERO, ZERO, 0)] * len(ends)
     for position, i in enumerate(order):
         sums[i] = flat[position]
     return sums
@@ -144,7 +152,7 @@ def month_sums(desk: Desk, ends: list[date]) -> list[tuple[Decimal, Decimal, Dec
 
 def monthly_rates_at(desk: Desk, ends: list[date]) -> list[Decimal | None]:
     """Rule 11 at each month end of ``ends``, from ``month_sums``."""
-    return [collection_rate([row]) for row in month_sums(desk, ends)]
+    return [collection_rate([row[:3]]) for row in month_sums(desk, ends)]
 
 
 def monthly_rates(desk: Desk, months: int = 24) -> tuple[MonthRate, ...]:
