@@ -56,3 +56,17 @@ def user_cache(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
     monkeypatch.delenv("CUIJIAO_CACHE_DIR", raising=False)
     return folder
+
+
+def synthetic_ledger(root: Path, units: int, years: int):
+    """A community of ``bench/synth.py`` written into ``root`` and loaded without the cache; it loads without errors."""
+    if str(PROJECT / "bench") not in sys.path:
+        sys.path.insert(0, str(PROJECT / "bench"))
+    import synth
+
+    from generator.reading import load
+
+    synth.generate(root, units=units, years=years)
+    ledger, problems = load.load(root, use_cache=False)
+    assert ledger is not None and not [p for p in problems if p.severity == "error"]
+    return ledger

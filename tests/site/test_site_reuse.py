@@ -6,8 +6,6 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from generator import pipeline
 from generator.core.paths import work_folder
 from generator.site import build as site_build
@@ -51,6 +49,21 @@ class _Counting:
             self.builds += 1
             return real(*args, **kwargs)
         monkeypatch.setattr(site_build, "build_site", counted)
+
+
+def _rendered_units(monkeypatch) -> list[str]:
+    """The units whose page Jinja renders from now on, in order (their history is worked out for the page)."""
+    histories: list[str] = []
+    history = site_build.unit_history
+    monkeypatch.setattr(site_build, "unit_history", lambda state, *args: (histories.append(state.unit.id), history(state, *args))[1])
+    return histories
+
+
+def _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path: Path, root: Path, out: Path) -> None:
+    """A full build of the same data by another user (nothing kept) gives ``out``'s site byte for byte."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    _site(capsys, root, tmp_path / "fresh")
+    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
 
 
 def test_a_rebuild_of_unchanged_inputs_is_the_kept_build_without_checking_or_building(tmp_path, capsys, monkeypatch):
@@ -161,10 +174,9 @@ def test_after_one_new_contact_only_changed_pages_are_rendered_and_the_site_is_a
     c.write()
     out = tmp_path / "out"
     _site(capsys, c.root, out)
-    rendered, histories = [], []
-    real, history = incremental._build_page, site_build.unit_history
+    rendered, histories = [], _rendered_units(monkeypatch)
+    real = incremental._build_page
     monkeypatch.setattr(incremental, "_build_page", lambda page, *args, **kwargs: (rendered.append(page.file.src_uri), real(page, *args, **kwargs)))
-    monkeypatch.setattr(site_build, "unit_history", lambda state, *args: (histories.append(state.unit.id), history(state, *args))[1])
     c.contact("1-1-103", "2026-11-20", "phone", "reached", by="张敏").write()
     _site(capsys, c.root, out)
     assert histories == ["1-1-103"]  # the other units' pages are taken from the work folder, not rendered by Jinja
@@ -188,9 +200,7 @@ def test_the_demo_after_one_new_contact_is_byte_for_byte_a_full_build(tmp_path, 
                                    "--channel", "phone", "--outcome", "reached", "--by", "张敏", "--evidence", "", "--note", "")
     assert code == 0, err
     _site(capsys, root, out)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
-    _site(capsys, root, tmp_path / "fresh")
-    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, root, out)
 
 
 def test_a_unit_page_changed_in_the_work_folder_is_rendered_again(tmp_path, capsys, monkeypatch):
@@ -199,30 +209,22 @@ def test_a_unit_page_changed_in_the_work_folder_is_rendered_again(tmp_path, caps
     _site(capsys, c.root, out)
     source = work_folder(c.root) / "site" / "docs" / "units" / "1-1-102.md"
     source.write_text(source.read_text(encoding="utf-8").replace("1-1-102", "9-9-999"), encoding="utf-8")
-    histories = []
-    history = site_build.unit_history
-    monkeypatch.setattr(site_build, "unit_history", lambda state, *args: (histories.append(state.unit.id), history(state, *args))[1])
+    histories = _rendered_units(monkeypatch)
     c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
     _site(capsys, c.root, out)
     assert sorted(histories) == ["1-1-101", "1-1-102"]
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
-    _site(capsys, c.root, tmp_path / "fresh")
-    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
 
 
 def test_a_new_payment_renders_again_only_its_units_page_and_gives_a_full_builds_bytes(tmp_path, capsys, monkeypatch):
     c = _households(tmp_path / "c")
     out = tmp_path / "out"
     _site(capsys, c.root, out)
-    histories = []
-    history = site_build.unit_history
-    monkeypatch.setattr(site_build, "unit_history", lambda state, *args: (histories.append(state.unit.id), history(state, *args))[1])
+    histories = _rendered_units(monkeypatch)
     c.payment("1-1-102", "2026-11-20", "100.00").write()  # the entries file every unit's payments are in changes
     _site(capsys, c.root, out)
     assert histories == ["1-1-102"]
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
-    _site(capsys, c.root, tmp_path / "fresh")
-    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
 
 
 def test_charts_drawn_from_the_same_numbers_are_taken_from_the_work_folder_unless_changed_there(tmp_path, capsys, monkeypatch):
@@ -247,6 +249,4 @@ def test_charts_drawn_from_the_same_numbers_are_taken_from_the_work_folder_unles
     c.payment("1-1-102", "2026-11-20", "100.00").write()  # the aging of what is overdue changes
     _site(capsys, c.root, out)
     assert drawn == ["aging_chart"]
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
-    _site(capsys, c.root, tmp_path / "fresh")
-    assert _files(out / "site") == _files(tmp_path / "fresh" / "site")
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)

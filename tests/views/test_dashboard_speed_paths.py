@@ -8,7 +8,6 @@ exponent alike (compared through ``repr``), on a hand-counted community, the dem
 """
 from __future__ import annotations
 
-import sys
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,7 +18,6 @@ import pytest
 from generator import pipeline
 from generator.core.dates import month_end, month_index
 from generator.core.money import ZERO, round_places
-from generator.reading import load
 from generator.rules.aging import BUCKET_NAMES
 from generator.rules.billing import KIND_FEE
 from generator.rules.engine import compute
@@ -39,10 +37,7 @@ from generator.views.dashboard import (
     period_speeds,
 )
 from tests.community import Community, fee
-from tests.support import DEMO_AS_OF, PROJECT
-
-sys.path.insert(0, str(PROJECT / "bench"))
-import synth  # noqa: E402
+from tests.support import DEMO_AS_OF, PROJECT, synthetic_ledger
 
 D = Decimal
 
@@ -195,11 +190,7 @@ def demo_desk():
 
 @pytest.fixture(scope="module")
 def synthetic_desk(tmp_path_factory):
-    root = tmp_path_factory.mktemp("synth")
-    synth.generate(root, units=60, years=3)
-    ledger, problems = load.load(root, use_cache=False)
-    assert ledger is not None and not [p for p in problems if p.severity == "error"]
-    return compute(ledger, DEMO_AS_OF)
+    return compute(synthetic_ledger(tmp_path_factory.mktemp("synth"), units=60, years=3), DEMO_AS_OF)
 
 
 @pytest.mark.parametrize("which", ["demo_desk", "synthetic_desk"])

@@ -3,33 +3,24 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 from datetime import date
 
 import pytest
 from rich.console import Console
 
-from generator.reading import load
 from generator.rules import engine
 from generator.rules.engine import compute
 from generator.speed import forking
 from generator.views.report import ledger_json, to_json
 from generator.views.terminal import arrears_row, print_ledger, print_report
-from tests.support import PROJECT
-
-sys.path.insert(0, str(PROJECT / "bench"))
-import synth  # noqa: E402
+from tests.support import synthetic_ledger
 
 AS_OF = date(2026, 11, 22)
 
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory):
-    root = tmp_path_factory.mktemp("synth")
-    synth.generate(root, units=60, years=2)
-    ledger, problems = load.load(root, use_cache=False)
-    assert ledger is not None and not [p for p in problems if p.severity == "error"]
-    return ledger
+    return synthetic_ledger(tmp_path_factory.mktemp("synth"), units=60, years=2)
 
 
 def _table(community, totals, rows) -> str:
