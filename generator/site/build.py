@@ -473,17 +473,17 @@ def chart_files(board, complaints, work: Path, kept=None) -> tuple[dict[str, str
     from generator import pipeline
     from generator.site.reuse import installed_fonts, installed_versions
 
-    drawn_from = {
-        "charts/aging.svg": ("aging", board.aging),
-        "charts/rates.svg": ("rates", board.monthly_rates),
-        "charts/complaints.svg": ("complaints", complaints.months, COMPLAINT_CATEGORY),
+    drawn_from = {  # file -> the function of site.charts that draws it, and its arguments but the font
+        "charts/aging.svg": ("aging_chart", (board.aging,)),
+        "charts/rates.svg": ("rate_chart", (board.monthly_rates,)),
+        "charts/complaints.svg": ("complaint_chart", (complaints.months, COMPLAINT_CATEGORY)),
     }
     salt = installed_fonts() + f"{installed_versions()} {pipeline.code_fingerprint()}".encode()
     files: dict[str, str | bytes] = {}
     keys: dict[str, str] = {}
     family = None
-    for name, data in drawn_from.items():
-        source = hashlib.sha256(salt + repr(data).encode()).hexdigest()
+    for name, (draw, args) in drawn_from.items():
+        source = hashlib.sha256(salt + repr((draw, args)).encode()).hexdigest()
         old = kept.charts.get(name, "").split() if kept is not None else []
         if len(old) == 2 and old[0] == source:
             raw, _problem = read_data_file(work / "docs" / "charts", name.split("/")[1])
@@ -493,12 +493,7 @@ def chart_files(board, complaints, work: Path, kept=None) -> tuple[dict[str, str
         from generator.site import charts  # matplotlib: only when a chart is drawn
 
         family = family or charts.cjk_family()
-        if name == "charts/aging.svg":
-            svg = charts.aging_chart(board.aging, family)
-        elif name == "charts/rates.svg":
-            svg = charts.rate_chart(board.monthly_rates, family)
-        else:
-            svg = charts.complaint_chart(complaints.months, COMPLAINT_CATEGORY, family)
+        svg = getattr(charts, draw)(*args, family)
         files[name], keys[name] = svg, f"{source} {hashlib.sha256(svg.encode('utf-8')).hexdigest()}"
     return files, keys
 
