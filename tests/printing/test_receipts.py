@@ -281,3 +281,20 @@ def test_a_kind_of_several_batches_prints_its_letters_joined_and_paints_no_page_
     assert len(pages) == 6
     texts = [re.sub(r"\s+", "", p.extract_text()) for p in pages]
     assert texts == [re.sub(r"\s+", "", PdfReader(io.BytesIO(f.pdf)).pages[0].extract_text()) for f in run.files]
+
+
+def test_the_print_file_of_a_kind_of_several_batches_is_joined_once_and_then_taken_from_the_cache(march, tmp_path, monkeypatch):
+    """Joining every letter again (pypdf reads each one) was nearly all of a run whose letters were all cached."""
+    from generator.printing import print_run
+
+    ledger, _letters, _one_batch, _folder, root, _cache = march
+    monkeypatch.setattr(print_run, "CHUNK", 4)
+    shutil.copytree(_cache / "fonts", tmp_path / "cache" / "fonts")
+    joins = []
+    real = print_run._join
+    monkeypatch.setattr(print_run, "_join", lambda pdfs: (joins.append(len(pdfs)), real(pdfs))[1])
+    first = render_receipts(ledger, MARCH, AS_OF, root, tmp_path / "cache", workers=1)
+    again = render_receipts(ledger, MARCH, AS_OF, root, tmp_path / "cache", workers=1)
+    assert joins == [6]  # the second run takes the print file the first one joined
+    assert again.combined["receipt"] == first.combined["receipt"]
+    assert [f.pdf for f in again.files] == [f.pdf for f in first.files]
