@@ -201,22 +201,30 @@ def render_planned(letters: list[Letter], root: Path, cache_dir: Path, workers: 
             combined[kind] = (cache / f"batch-{batch_key}.pdf").read_bytes()
     for kind, items in by_kind.items():
         if not single[kind]:
-            combined[kind] = _joined(cache, [key for _l, _s, key in items], [f.pdf for f in files if f.letter.kind == kind])
+            combined[kind] = _joined(cache, kind, [key for _l, _s, key in items], [f.pdf for f in files if f.letter.kind == kind])
     return PrintRun(files, {kind: combined[kind] for kind in by_kind})
 
 
-def _joined(cache: Path, keys: list[str], pdfs: list[bytes]) -> bytes:
+def _joined(cache: Path, kind: str, keys: list[str], pdfs: list[bytes]) -> bytes:
     """``_join(pdfs)``, kept in the cache under the keys of its letters in order: the same letters give the same
     print file, and joining is nearly all of a run whose letters are all cached (pypdf reads every letter again:
-    150 s for 3,287 letters)."""
-    path = cache / f"joined-{hashlib.sha256(chr(10).join(keys).encode()).hexdigest()}.pdf"
+    150 s for 3,287 letters). Only the kind's latest print file is kept (each is megabytes, and a new day's
+    letters make a new one): the kind's others, which this function wrote, are removed."""
+    family = f"joined-{hashlib.sha256(kind.encode()).hexdigest()[:16]}-"  # a kind may be a policy's letter key: hex only
+    name = f"{family}{hashlib.sha256(chr(10).join(keys).encode()).hexdigest()}.pdf"
     try:
-        return path.read_bytes()
+        return (cache / name).read_bytes()
     except OSError:
         pass
     data = _join(pdfs)
-    _write(path, data)
+    _write(cache / name, data)
+    for old in cache.glob(f"{family}*.pdf"):
+        if old.name != name and _JOINED.fullmatch(old.name):
+            old.unlink(missing_ok=True)  # a link is removed as a link, never followed
     return data
+
+
+_JOINED = re.compile(r"joined-[0-9a-f]{16}-[0-9a-f]{64}\.pdf")
 
 
 def _cached(cache: Path, batch_key: str, part: list, with_combined: bool) -> bool:

@@ -298,3 +298,24 @@ def test_the_print_file_of_a_kind_of_several_batches_is_joined_once_and_then_tak
     assert joins == [6]  # the second run takes the print file the first one joined
     assert again.combined["receipt"] == first.combined["receipt"]
     assert [f.pdf for f in again.files] == [f.pdf for f in first.files]
+
+
+def test_only_the_latest_print_file_of_a_kind_is_kept_in_the_cache(march, tmp_path, monkeypatch):
+    """Each is megabytes and each day's letters make a new one: the kind's older ones go, nothing else does."""
+    from generator.printing import print_run
+
+    ledger, _letters, _one_batch, _folder, root, _cache = march
+    monkeypatch.setattr(print_run, "CHUNK", 4)
+    shutil.copytree(_cache / "fonts", tmp_path / "cache" / "fonts")
+    render_receipts(ledger, MARCH, AS_OF, root, tmp_path / "cache", workers=1)
+    letters = tmp_path / "cache" / "letters"
+    first = sorted(p.name for p in letters.glob("joined-*.pdf"))
+    assert len(first) == 1
+    stale = letters / first[0].replace(first[0][-20:], "0" * 16 + ".pdf")  # another print file of the same kind
+    stale.write_bytes(b"old")
+    other = letters / "joined-notes.txt"
+    other.write_bytes(b"not ours")
+    (letters / first[0]).unlink()  # joined again, as after a new day's letters
+    render_receipts(ledger, MARCH, AS_OF, root, tmp_path / "cache", workers=1)
+    assert sorted(p.name for p in letters.glob("joined-*.pdf")) == first
+    assert other.read_bytes() == b"not ours"
