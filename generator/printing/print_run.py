@@ -212,10 +212,8 @@ def _joined(cache: Path, kind: str, keys: list[str], pdfs: list[bytes]) -> bytes
     letters make a new one): the kind's others, which this function wrote, are removed."""
     family = f"joined-{hashlib.sha256(kind.encode()).hexdigest()[:16]}-"  # a kind may be a policy's letter key: hex only
     name = f"{family}{hashlib.sha256(chr(10).join(keys).encode()).hexdigest()}.pdf"
-    try:
+    if (cache / name).is_file():
         return (cache / name).read_bytes()
-    except OSError:
-        pass
     data = _join(pdfs)
     _write(cache / name, data)
     for old in cache.glob(f"{family}*.pdf"):

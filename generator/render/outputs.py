@@ -160,22 +160,28 @@ def publish(target: Path, produce: Callable[[Path], None], root: Path | None = N
     return Published(target, result.written, result.kept)
 
 
+def _entries(folder: Path) -> Iterator[tuple[str, str]]:
+    """(relative posix path, path) of everything under ``folder`` but folders; a linked folder is listed, not entered."""
+    top = str(folder)
+    for dirpath, _dirs, names in os.walk(top):  # os.walk never descends into a linked folder
+        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        for name in names:
+            yield prefix + name, os.path.join(dirpath, name)
+
+
 def _regular_files(folder: Path) -> dict[str, os.stat_result]:
     """The regular files under ``folder`` (relative posix paths) with their lstat, links to files or folders not followed."""
     found: dict[str, os.stat_result] = {}
     if folder.is_symlink() or not folder.is_dir():
         return found
-    top = str(folder)
-    for dirpath, _dirs, files in os.walk(top):  # os.walk never descends into a linked folder
-        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        for name in files:
-            try:
-                info = os.lstat(os.path.join(dirpath, name))
-            except OSError:
-                continue
-            if stat.S_ISREG(info.st_mode):
-                found[prefix + name] = info
+    for rel, path in _entries(folder):
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            found[rel] = info
     return found
 
 
@@ -230,14 +236,10 @@ def sync_tree(folder: Path, files: dict[str, bytes], same: frozenset[str] = froz
         tmp.write_bytes(content)
         os.replace(tmp, path)
         written += 1
-    top = str(folder)
-    for dirpath, _dirs, names in os.walk(top):  # anything else, a link included, goes
-        rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        for name in names:
-            if prefix + name not in files:
-                os.unlink(os.path.join(dirpath, name))
-                removed += 1
+    for rel, path in list(_entries(folder)):  # anything else, a link included, goes
+        if rel not in files:
+            os.unlink(path)
+            removed += 1
     return written, removed
 
 
