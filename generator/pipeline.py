@@ -13,11 +13,9 @@ entry is simply not used, never an error.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +33,7 @@ from generator.reading.files import discover, read_data_file, shared_policy
 from generator.reading.load import cache_key, load
 from generator.reading.validate import validate
 from generator.rules.engine import Desk, Totals, compute, unit_inputs, unit_state
+from generator.speed.signed import read_signed, write_signed
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,12 +212,8 @@ class Memo:
         for results that carry their own means of telling what is still valid (``site.incremental.Kept``)."""
         if self.key is None or (not any_inputs and self.fingerprint is None):
             return None
-        try:
-            data = self._file(name).read_bytes()
-        except OSError:
-            return None
-        signature, payload = data[:32], memoryview(data)[32:]
-        if not hmac.compare_digest(signature, hmac.digest(self.key, payload, "sha256")):
+        payload = read_signed(self.folder, self._file(name).name, self.key)
+        if payload is None:
             return None
         try:
             stored = _MEMO_FILE.decode(payload)
@@ -245,19 +240,3 @@ class Memo:
             return
         payload = _ENCODER.encode(_MemoFile(before, msgspec.Raw(encoded)))
         write_signed(self.folder, self._file(name).name, self.key, payload)
-
-
-def write_signed(folder: Path, name: str, key: bytes, payload: bytes) -> None:
-    """``folder/name`` := HMAC-SHA256(key, payload) + payload, atomically (tmp + rename); quietly nothing on failure."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(hmac.digest(key, payload, "sha256"))
-            handle.write(payload)
-        os.replace(tmp, folder / name)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)

@@ -4,10 +4,11 @@ A month's receipts (``receipts.py``) are a print run of their own (``render_rece
 ``receipt_folder``): the same rendering, cache, combined file and manifest.
 
 Templates come from the community's ``letters/`` folder first, then the
-project's.  Each letter is cached under the hash of everything that shapes
-its bytes (its HTML, the shared head, the font, the WeasyPrint version), so
-a rebuild renders only letters whose content changed; new ones are laid out
-in batches across worker processes.
+project's.  Each letter is cached (``cache.LetterCache``: signed, pruned
+after a month unused) under the hash of everything that shapes its bytes
+(its HTML, the shared head, the font, the WeasyPrint version), so a rebuild
+renders only letters whose content changed; new ones are laid out in
+batches across worker processes.
 """
 from __future__ import annotations
 
@@ -32,12 +33,14 @@ from generator.core.errors import CuijiaoError
 from generator.core.model import Ledger, Policy
 from generator.core.money import fmt
 from generator.core.progress import SILENT, Progress
+from generator.printing.cache import LetterCache
 from generator.printing.dossier import TITLES, for_court, plan_all
 from generator.printing.letters import Letter, filters
 from generator.printing.pdf import Batch, Section, render_chunk, render_sections
 from generator.printing.receipts import KIND as RECEIPT
 from generator.printing.receipts import TITLE as RECEIPT_TITLE
 from generator.printing.receipts import plan_receipts
+from generator.reading.load import cache_key
 from generator.render import templates
 from generator.render.fonts import LetterFont, letter_font, missing_characters
 from generator.rules.engine import Desk
@@ -168,8 +171,7 @@ def render_planned(letters: list[Letter], root: Path, cache_dir: Path, workers: 
             where = f"{letter.unit} 的" if letter.unit else ""
             raise LetterError(f"{where}{letter.title}里有字体无法显示的字：{'、'.join(missing)}。请安装 fonts-noto-cjk-extra，或检查数据里是否有错字")
         by_kind.setdefault(letter.kind, []).append((letter, Section(anchor(letter), html, _guess_pages(letter)), _cache_key(head, html, font)))
-    cache = cache_dir / "letters"
-    cache.mkdir(parents=True, exist_ok=True)
+    cache = LetterCache(cache_dir, cache_key())
     batches: list[tuple[str, str, list]] = []  # (kind, batch key, items)
     for kind, items in by_kind.items():
         for start in range(0, len(items), CHUNK):
@@ -179,7 +181,12 @@ def render_planned(letters: list[Letter], root: Path, cache_dir: Path, workers: 
     # A kind of one batch prints from the batch's own combined PDF (one embedded font, tagged); a kind of
     # several prints from its letters joined, so no page is painted twice (a quarter of a large run's time).
     single = {kind: sum(1 for k, _key, _part in batches if k == kind) == 1 for kind in by_kind}
-    todo = [b for b in batches if not _cached(cache, b[1], b[2], single[b[0]])]
+    found = {key: got for _kind, _batch, part in batches for _l, _s, key in part if (got := cache.letter(key)) is not None}
+    combined: dict[str, bytes] = {}
+    for kind, batch_key, _part in batches:
+        if single[kind] and (pdf := cache.batch(batch_key)) is not None:
+            combined[kind] = pdf
+    todo = [b for b in batches if (single[b[0]] and b[0] not in combined) or any(key not in found for _l, _s, key in b[2])]
     progress.total(len(letters), len(letters) - sum(len(part) for _kind, _key, part in todo))
     allowed = tuple(str(d) for d in template_dirs(root)) + (str(font.subset.parent),)
     base_url = template_dirs(root)[-1].as_uri() + "/"
@@ -187,48 +194,28 @@ def render_planned(letters: list[Letter], root: Path, cache_dir: Path, workers: 
                    workers, lambda batch: progress.advance(len(batch.letters)))
     for (kind, batch_key, part), batch in zip(todo, results):
         for (_letter, _section, key), result in zip(part, batch.letters):
-            _write(cache / f"{key}.pdf", result.pdf)
-            _write(cache / f"{key}.pages", str(result.pages).encode())
+            found[key] = (result.pdf, result.pages)
+            cache.put_letter(key, result.pdf, result.pages)
         if single[kind]:
-            _write(cache / f"batch-{batch_key}.pdf", batch.combined)
-    files = [
-        LetterFile(letter, (cache / f"{key}.pdf").read_bytes(), _page_count(cache, key))
-        for _kind, _batch, part in batches for letter, _section, key in part
-    ]
-    combined: dict[str, bytes] = {}
-    for kind, batch_key, _part in batches:
-        if single[kind]:
-            combined[kind] = (cache / f"batch-{batch_key}.pdf").read_bytes()
+            combined[kind] = batch.combined
+            cache.put_batch(batch_key, batch.combined)
+    files = [LetterFile(letter, *found[key]) for _kind, _batch, part in batches for letter, _section, key in part]
     for kind, items in by_kind.items():
         if not single[kind]:
             combined[kind] = _joined(cache, kind, [key for _l, _s, key in items], [f.pdf for f in files if f.letter.kind == kind])
+    cache.prune()
     return PrintRun(files, {kind: combined[kind] for kind in by_kind})
 
 
-def _joined(cache: Path, kind: str, keys: list[str], pdfs: list[bytes]) -> bytes:
+def _joined(cache: LetterCache, kind: str, keys: list[str], pdfs: list[bytes]) -> bytes:
     """``_join(pdfs)``, kept in the cache under the keys of its letters in order: the same letters give the same
     print file, and joining is nearly all of a run whose letters are all cached (pypdf reads every letter again:
-    150 s for 3,287 letters). Only the kind's latest print file is kept (each is megabytes, and a new day's
-    letters make a new one): the kind's others, which this function wrote, are removed."""
-    family = f"joined-{hashlib.sha256(kind.encode()).hexdigest()[:16]}-"  # a kind may be a policy's letter key: hex only
-    name = f"{family}{hashlib.sha256(chr(10).join(keys).encode()).hexdigest()}.pdf"
-    if (cache / name).is_file():
-        return (cache / name).read_bytes()
-    data = _join(pdfs)
-    _write(cache / name, data)
-    for old in cache.glob(f"{family}*.pdf"):
-        if old.name != name and _JOINED.fullmatch(old.name):
-            old.unlink(missing_ok=True)  # a link is removed as a link, never followed
+    150 s for 3,287 letters)."""
+    data = cache.joined(kind, keys)
+    if data is None:
+        data = _join(pdfs)
+        cache.put_joined(kind, keys, data)
     return data
-
-
-_JOINED = re.compile(r"joined-[0-9a-f]{16}-[0-9a-f]{64}\.pdf")
-
-
-def _cached(cache: Path, batch_key: str, part: list, with_combined: bool) -> bool:
-    return (not with_combined or (cache / f"batch-{batch_key}.pdf").is_file()) and all(
-        (cache / f"{key}.pdf").is_file() and (cache / f"{key}.pages").is_file() for _l, _s, key in part
-    )
 
 
 def _run(args: list[tuple], workers: int | None, done: Callable[[Batch], None]) -> list[Batch]:
@@ -245,19 +232,6 @@ def _run(args: list[tuple], workers: int | None, done: Callable[[Batch], None]) 
         for future in as_completed(futures):
             done(future.result())
         return [future.result() for future in futures]
-
-
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
-def _page_count(cache: Path, key: str) -> int:
-    try:
-        return int((cache / f"{key}.pages").read_text())
-    except (OSError, ValueError):
-        return 0
 
 
 def _join(pdfs: list[bytes]) -> bytes:

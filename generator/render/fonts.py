@@ -12,12 +12,15 @@ the build instead of printing a box.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import CuijiaoError
 from generator.core.paths import user_cache
+from generator.speed.signed import read_signed, write_signed
 
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 # (family, file name pattern): the first one installed wins
@@ -90,34 +93,67 @@ def font_folder(cache_dir: Path) -> Path:
 
 
 def letter_font(cache_dir: Path) -> LetterFont:
-    """The subset font for letters, built on first use (about 10 s) and cached by the source font's hash."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    """The subset font for letters, built on first use (about 10 s) and cached by the source font's hash.
+
+    The cache folder may have been written by someone else (a CI cache): the subset is used only when a
+    record signed with the user's cache key (``speed.signed``) gives its SHA-256 and the characters the
+    system font covers, and it is read without following a link. Anything else is cut again; the files
+    are written as new files renamed into place, never through a link planted under their names.
+    """
+    from generator.reading.files import read_data_file
+    from generator.reading.load import cache_key
 
     source = find_system_font()
     digest = hashlib.sha256(source.path.read_bytes() + f"|{source.index}|{SUBSET_VERSION}".encode()).hexdigest()
-    target = font_folder(cache_dir) / f"cjk-{digest[:16]}.otf"
-    chars_file = target.with_suffix(".chars")
-    if not target.is_file() or not chars_file.is_file():
-        font = TTFont(str(source.path), fontNumber=source.index, recalcTimestamp=False)
-        options = subset.Options()
-        options.layout_features = []
-        options.notdef_outline = True
-        options.desubroutinize = True
-        options.drop_tables += ["GSUB", "GPOS", "BASE", "VORG", "vhea", "vmtx"]
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=[ord(c) for c in everyday_characters()])
-        subsetter.subset(font)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        font.save(str(tmp))
+    folder = font_folder(cache_dir)
+    target = folder / f"cjk-{digest[:16]}.otf"
+    record_name = f"cjk-{digest[:16]}.record"
+    key = cache_key()
+    record = read_signed(folder, record_name, key)
+    subset_bytes, _problem = read_data_file(folder, target.name) if record is not None else (None, None)
+    if record is not None and subset_bytes is not None:
+        sha, _, chars = record.partition(b"\n")
+        if sha.decode("ascii", "replace") == hashlib.sha256(subset_bytes).hexdigest():
+            return LetterFont(source.family, target, sha.decode(), frozenset(chars.decode("utf-8", "surrogatepass")))
+    subset_bytes, system_chars = _cut(source)
+    _write_new(target, subset_bytes)
+    sha = hashlib.sha256(subset_bytes).hexdigest()
+    if key is not None:
+        write_signed(folder, record_name, key, sha.encode() + b"\n" + system_chars.encode("utf-8", "surrogatepass"))
+    return LetterFont(source.family, target, sha, frozenset(system_chars))
+
+
+def _cut(source: SystemFont) -> tuple[bytes, str]:
+    """The GB 2312 subset of the system font, and every character the system font draws."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(source.path), fontNumber=source.index, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = []
+    options.notdef_outline = True
+    options.desubroutinize = True
+    options.drop_tables += ["GSUB", "GPOS", "BASE", "VORG", "vhea", "vmtx"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in everyday_characters()])
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    full = TTFont(str(source.path), fontNumber=source.index, lazy=True)
+    return out.getvalue(), "".join(sorted(chr(c) for c in full.getBestCmap()))
+
+
+def _write_new(target: Path, data: bytes) -> None:
+    """``target`` := data, as a new file renamed over whatever is there (a link there is replaced, not followed)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, target)
-        full = TTFont(str(source.path), fontNumber=source.index, lazy=True)
-        tmp.write_text("".join(sorted(chr(c) for c in full.getBestCmap())), encoding="utf-8", errors="surrogatepass")
-        os.replace(tmp, chars_file)
-    system_chars = frozenset(chars_file.read_text(encoding="utf-8", errors="surrogatepass"))
-    subset_bytes = target.read_bytes()
-    return LetterFont(source.family, target, hashlib.sha256(subset_bytes).hexdigest(), system_chars)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def missing_characters(text: str, font: LetterFont) -> list[str]:

@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -884,3 +885,21 @@ def test_every_work_folder_in_the_users_cache_shares_one_font_subset(tmp_path, m
     east, west = tmp_path / "cuijiao" / "work" / "east-1", tmp_path / "cuijiao" / "work" / "west-2"
     assert fonts.font_folder(east) == fonts.font_folder(west) == tmp_path / "cuijiao" / "fonts"
     assert fonts.font_folder(tmp_path / "bench-cache") == tmp_path / "bench-cache" / "fonts"  # CUIJIAO_CACHE_DIR, tests
+
+
+def test_a_font_subset_planted_in_the_cache_is_cut_again_and_never_written_through(tmp_path, cache_dir, demo):
+    """A CI cache someone else wrote may hold a link where the subset goes: it is not read as the font, the
+    file it points to is not written, and the subset cut again is the same as the one cut before."""
+    from generator.render import fonts
+
+    before = fonts.letter_font(cache_dir)
+    shutil.copytree(cache_dir / "fonts", tmp_path / "cache" / "fonts")
+    planted = tmp_path / "cache" / "fonts" / before.subset.name
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"PRIVATE KEY")
+    planted.unlink()
+    planted.symlink_to(secret)
+    after = fonts.letter_font(tmp_path / "cache")
+    assert secret.read_bytes() == b"PRIVATE KEY" and not planted.is_symlink()
+    assert after.digest == before.digest and planted.read_bytes() == before.subset.read_bytes()
+    assert after.covered == before.covered

@@ -308,14 +308,34 @@ def test_only_the_latest_print_file_of_a_kind_is_kept_in_the_cache(march, tmp_pa
     monkeypatch.setattr(print_run, "CHUNK", 4)
     shutil.copytree(_cache / "fonts", tmp_path / "cache" / "fonts")
     render_receipts(ledger, MARCH, AS_OF, root, tmp_path / "cache", workers=1)
-    letters = tmp_path / "cache" / "letters"
-    first = sorted(p.name for p in letters.glob("joined-*.pdf"))
+    letters = tmp_path / "cache" / "letter-cache"
+    first = sorted(p.name for p in letters.glob("joined-*"))
     assert len(first) == 1
-    stale = letters / first[0].replace(first[0][-20:], "0" * 16 + ".pdf")  # another print file of the same kind
+    stale = letters / (first[0][:-64] + "0" * 64)  # another print file of the same kind
     stale.write_bytes(b"old")
     other = letters / "joined-notes.txt"
     other.write_bytes(b"not ours")
     (letters / first[0]).unlink()  # joined again, as after a new day's letters
     render_receipts(ledger, MARCH, AS_OF, root, tmp_path / "cache", workers=1)
-    assert sorted(p.name for p in letters.glob("joined-*.pdf")) == first
+    assert sorted(p.name for p in letters.glob("joined-*")) == sorted([first[0], "joined-notes.txt"])
     assert other.read_bytes() == b"not ours"
+
+
+def test_a_letter_planted_in_the_cache_never_reaches_the_print_run(march, tmp_path):
+    """The work folder may be a CI cache someone else wrote: a file under a letter's name that this user's key did
+    not sign, or a link to a file of the machine, is laid out again instead of used."""
+    ledger, _letters, _one_batch, _folder, root, _cache = march
+    shutil.copytree(_cache / "fonts", tmp_path / "cache" / "fonts")
+    first = render_receipts(ledger, MARCH, AS_OF, root, tmp_path / "cache", workers=1)
+    kept = tmp_path / "cache" / "letter-cache"
+    letters = sorted(p for p in kept.iterdir() if re.fullmatch(r"[0-9a-f]{64}", p.name))
+    assert len(letters) == 6
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"PRIVATE KEY")
+    letters[0].write_bytes(b"\0" * 36 + first.files[1].pdf)  # another receipt, unsigned
+    letters[1].unlink()
+    letters[1].symlink_to(secret)
+    again = render_receipts(ledger, MARCH, AS_OF, root, tmp_path / "cache", workers=1)
+    assert [text_of(f.pdf) for f in again.files] == [text_of(f.pdf) for f in first.files]
+    assert all(b"PRIVATE KEY" not in f.pdf for f in again.files) and secret.read_bytes() == b"PRIVATE KEY"
+    assert not letters[1].is_symlink()  # the link was replaced by the letter, its target untouched
