@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import CuijiaoError
 from generator.core.paths import user_cache
+from generator.render.outputs import real_folder, write_new
 from generator.speed.signed import read_signed, write_signed
 
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
@@ -116,7 +116,8 @@ def letter_font(cache_dir: Path) -> LetterFont:
         if sha.decode("ascii", "replace") == hashlib.sha256(subset_bytes).hexdigest():
             return LetterFont(source.family, target, sha.decode(), frozenset(chars.decode("utf-8", "surrogatepass")))
     subset_bytes, system_chars = _cut(source)
-    _write_new(target, subset_bytes)
+    real_folder(folder)
+    write_new(target, subset_bytes)
     sha = hashlib.sha256(subset_bytes).hexdigest()
     if key is not None:
         write_signed(folder, record_name, key, sha.encode() + b"\n" + system_chars.encode("utf-8", "surrogatepass"))
@@ -141,19 +142,6 @@ def _cut(source: SystemFont) -> tuple[bytes, str]:
     font.save(out)
     full = TTFont(str(source.path), fontNumber=source.index, lazy=True)
     return out.getvalue(), "".join(sorted(chr(c) for c in full.getBestCmap()))
-
-
-def _write_new(target: Path, data: bytes) -> None:
-    """``target`` := data, as a new file renamed over whatever is there (a link there is replaced, not followed)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def missing_characters(text: str, font: LetterFont) -> list[str]:

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import stat
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,11 +164,14 @@ def publish(target: Path, produce: Callable[[Path], None], root: Path | None = N
 def _entries(folder: Path) -> Iterator[tuple[str, str]]:
     """(relative posix path, path) of everything under ``folder`` but folders; a linked folder is listed, not entered."""
     top = str(folder)
-    for dirpath, _dirs, names in os.walk(top):  # os.walk never descends into a linked folder
+    for dirpath, dirs, names in os.walk(top):  # os.walk never descends into a linked folder
         rel_dir = os.path.relpath(dirpath, top).replace(os.sep, "/")
         prefix = "" if rel_dir == "." else rel_dir + "/"
         for name in names:
             yield prefix + name, os.path.join(dirpath, name)
+        for name in dirs:  # os.walk counts a link to a folder as a folder
+            if os.path.islink(os.path.join(dirpath, name)):
+                yield prefix + name, os.path.join(dirpath, name)
 
 
 def _regular_files(folder: Path) -> dict[str, os.stat_result]:
@@ -219,28 +223,80 @@ def link_or_copy(source: Path, dest: Path) -> None:
 def sync_tree(folder: Path, files: dict[str, bytes], same: frozenset[str] = frozenset()) -> tuple[int, int]:
     """Make ``folder`` hold exactly ``files``; write only what changed. Returns (written, removed).
 
-    ``same``: files just read from ``folder`` and found as they are in ``files`` (not compared again)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    ``same``: files just read from ``folder`` and found as they are in ``files`` (not compared again).
+
+    The folder may be in a work folder someone else wrote (a CI cache): nothing is read, written or
+    removed through a link. A link (or file) where the folder or one of its subfolders should be is
+    removed and a real folder made; files are compared without following a link and written as new
+    files renamed into place, so a link planted under a file's name is replaced, never written through.
+    """
+    real_folder(folder)
     written = removed = 0
+    checked: set[str] = set()  # subfolders found (or made) real folders
     for rel, content in files.items():
         if rel in same:
             continue
+        parent, _, _name = rel.rpartition("/")
+        if parent and parent not in checked:
+            step = folder
+            for part in parent.split("/"):
+                step = step / part
+                real_folder(step, parents=False)
+            checked.add(parent)
         path = folder / rel
-        try:
-            if path.stat().st_size == len(content) and path.read_bytes() == content:
-                continue
-        except FileNotFoundError:
-            pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
+        if holds(path, content):
+            continue
+        write_new(path, content)
         written += 1
     for rel, path in list(_entries(folder)):  # anything else, a link included, goes
         if rel not in files:
             os.unlink(path)
             removed += 1
     return written, removed
+
+
+def real_folder(path: Path, parents: bool = True) -> None:
+    """Make ``path`` a real folder: a link or a file in its place (in a folder of ours) is removed first."""
+    try:
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            return
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    path.mkdir(parents=parents, exist_ok=True)
+
+
+def write_new(path: Path, content: bytes) -> None:
+    """``path`` := content, written as a new file renamed over whatever is there (a link is replaced, not followed)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def holds(path: Path, content: bytes) -> bool:
+    """``path`` is a regular file (reached without a link) holding exactly ``content``."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(content):
+            return False
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read() == content
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 @contextmanager

@@ -52,7 +52,7 @@ from generator.core.money import ZERO
 from generator.core.paths import PROJECT_DIR
 from generator.reading.files import inside, own_files, read_data_file, read_own
 from generator.render import templates
-from generator.render.outputs import link_or_copy, sync_tree
+from generator.render.outputs import holds, link_or_copy, sync_tree, write_new
 from generator.render.templates import template_dirs
 from generator.rules.aging import BUCKET_NAMES
 from generator.rules.engine import RECORD_ENCODER, Desk, UnitState
@@ -604,8 +604,8 @@ def _prepare(desk: Desk, inputs: SiteInputs, kept=None) -> tuple[Path, int, bool
     changed, _ = sync_tree(work / siteconfig.OVERRIDES, theme, rendered.same)
     config_path = work / "mkdocs.yml"
     text = config.text.encode("utf-8")
-    if not config_path.is_file() or config_path.read_bytes() != text:
-        config_path.write_bytes(text)
+    if not holds(config_path, text):
+        write_new(config_path, text)
         written += 1
     own_theme = any(not folder.resolve().is_relative_to(PROJECT_DIR) for folder in config.overrides)
     sources = {}

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import shutil
 import sys
 from importlib import metadata
@@ -152,8 +153,8 @@ class SavedSite:
             return
         tmp = self.folder.with_name(f"{self.folder.name}.tmp-{os.getpid()}")
         files: dict[str, str] = {}
+        self._remove_leftovers()
         try:
-            shutil.rmtree(tmp, ignore_errors=True)
             for dirpath, dirnames, filenames in os.walk(site_dir):
                 rel_dir = Path(dirpath).relative_to(site_dir)
                 if rel_dir == Path("."):
@@ -176,3 +177,18 @@ class SavedSite:
             return
         if site_fingerprint(self.memo, *self.inputs) == self.fingerprint:  # nothing changed while it was built
             self.memo.put(self.NAME, SiteRecord(self.fingerprint, Kept(env, pages, titles, files, units, unit_env, charts or {})), SiteRecord)
+
+    def _remove_leftovers(self) -> None:
+        """Remove what a build killed while keeping left (``site-built.tmp-PID``, ``.old-PID``): a build keeps
+        only while it holds the work folder's lock (``outputs.work_folder_lock``), so no other build is using one."""
+        leftover = re.compile(re.escape(self.folder.name) + r"\.(?:tmp|old)-\d+")
+        try:
+            entries = list(os.scandir(self.folder.parent))
+        except OSError:
+            return
+        for entry in entries:
+            if leftover.fullmatch(entry.name):
+                if entry.is_symlink():
+                    os.unlink(entry.path)
+                else:
+                    shutil.rmtree(entry.path, ignore_errors=True)

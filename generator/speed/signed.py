@@ -24,6 +24,8 @@ def write_signed(folder: Path, name: str, key: bytes, payload: bytes) -> bool:
     """``folder/name`` := HMAC-SHA256(key, payload) + payload, atomically; False (and nothing written) on failure."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):  # a link in the folder's place: nothing is written through it
+            return False
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     except OSError:
         return False

@@ -250,3 +250,48 @@ def test_charts_drawn_from_the_same_numbers_are_taken_from_the_work_folder_unles
     _site(capsys, c.root, out)
     assert drawn == ["aging_chart"]
     _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
+
+
+def test_links_planted_in_the_work_folder_are_replaced_never_written_through(tmp_path, capsys, monkeypatch):
+    """The work folder may be a CI cache someone else wrote: a link where a folder, a page, a page's temporary
+    file or the MkDocs configuration goes takes nothing out of it, and the site is still a full build's."""
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    work = work_folder(c.root) / "site"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_bytes(b"mine")
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"PRIVATE")
+    shutil.rmtree(work / "docs" / "units")
+    (work / "docs" / "units").symlink_to(elsewhere)
+    (work / "docs" / "index.md").unlink()
+    (work / "docs" / "index.md").symlink_to(secret)
+    (work / "docs" / "arrears.md.tmp").symlink_to(secret)
+    (work / "mkdocs.yml").unlink()
+    (work / "mkdocs.yml").symlink_to(secret)
+    c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"] and secret.read_bytes() == b"PRIVATE"
+    assert not any(p.is_symlink() for p in work.rglob("*"))
+    assert b"PRIVATE" not in b"".join(_files(out / "site").values())
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
+
+
+def test_what_a_killed_build_left_in_the_work_folder_is_removed_by_the_next_build(tmp_path, capsys):
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    work = work_folder(c.root)
+    for name in ("site-built.tmp-999999", "site-built.old-4242"):
+        shutil.copytree(work / "site-built", work / name)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_bytes(b"mine")
+    (work / "site-built.tmp-77").symlink_to(elsewhere)
+    (work / "site-built.notes").mkdir()
+    c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    assert sorted(p.name for p in work.iterdir() if p.name.startswith("site-built")) == ["site-built", "site-built.notes"]
+    assert (elsewhere / "keep.txt").read_bytes() == b"mine"
