@@ -15,7 +15,6 @@ zipped) is never looked at.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import itertools
 import operator
 import os
@@ -42,13 +41,21 @@ from generator.core.model import (
 from generator.core.paths import user_cache, work_folder
 from generator.reading.fastpath import GiveUp, read_fast
 from generator.reading.fields import Reader
-from generator.reading.files import SHARED_FOLDER, SHARED_POLICY, Budget, discover, read_data_file, shared_policy
+from generator.reading.files import (
+    SHARED_FOLDER,
+    SHARED_POLICY,
+    Budget,
+    discover,
+    read_data_file,
+    shared_policy,
+)
 from generator.reading.parts import PARTS_MIN_CHARS, read_in_parts
 from generator.reading.shared import read_shared_policy
 from generator.reading.specs import read_entries, read_policy, read_unit
 from generator.reading.yamlsource import compose, decode, scan
 from generator.speed.forking import can_fork, in_background, in_two_processes
 from generator.speed.gcpause import paused_gc
+from generator.speed.signed import read_signed, write_signed
 
 POLICY_PATH = "ledger/policy.yaml"
 CACHE_VERSION = 3  # bump when the records or the reading rules change
@@ -284,10 +291,6 @@ def cache_key() -> bytes | None:
     return key if len(key) == KEY_BYTES else None
 
 
-def _signature(key: bytes, payload) -> bytes:
-    return hmac.digest(key, payload, "sha256")
-
-
 class FileCache:
     """What reading each file gave, by (path, sha256); best effort, never required, never trusted unsigned."""
 
@@ -305,12 +308,8 @@ class FileCache:
 
     def _read(self) -> None:
         """Take the cache file's entries if it is signed with this user's key, decodes, and was written by this reading code."""
-        try:
-            data = self.file.read_bytes()
-        except OSError:
-            return
-        signature, payload = data[:32], memoryview(data)[32:]
-        if not hmac.compare_digest(signature, _signature(self.key, payload)):
+        payload = read_signed(self.file.parent, self.file.name, self.key)  # no link followed, a FIFO not waited on
+        if payload is None:
             return
         try:
             cached = _CACHED.decode(payload)
@@ -369,19 +368,15 @@ class FileCache:
         payload = _ENCODER.encode(_CacheFileOut(self.fingerprint, tables, files))
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            # a new file only (O_EXCL): a link planted under the name, even a dangling one, is never written through
+            fd = os.open(self.folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write("*\n")
+        except FileExistsError:
+            pass
         except OSError:
             return  # a read-only checkout still works, only slower
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_signature(self.key, payload))
-                handle.write(payload)
-            os.replace(tmp, self.file)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+        write_signed(self.folder, self.file.name, self.key, payload)  # a full disk leaves no half-written file behind
 
 
 def _packed(value, decoder: msgspec.msgpack.Decoder) -> msgspec.Raw | None:

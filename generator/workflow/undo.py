@@ -2,7 +2,8 @@
 
 Every helper's write (``edit.apply``) leaves a small journal in the community's
 work folder (``core.paths.work_folder``, in the user's cache: nothing in the
-community folder is ever taken for it): for each file written, its bytes from
+community folder is ever taken for it; signed with the user's cache key, so a
+journal planted in a restored work folder is refused): for each file written, its bytes from
 before (none for a new file) and the SHA-256 of the bytes written. Undo puts
 the old bytes back (or deletes the new file) only when every file still holds
 exactly the bytes written, and the write is not committed (Git's ``HEAD`` does
@@ -16,13 +17,14 @@ import base64
 import hashlib
 import json
 import os
-import secrets
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from generator.core.paths import work_folder
+from generator.reading.load import cache_key
+from generator.speed.signed import read_signed, write_signed
 from generator.workflow.diff import GitError, _git, git_location
 from generator.workflow.edit import (
     Edit,
@@ -68,15 +70,9 @@ def remember(root: Path, edits: list[Edit], before: dict[str, bytes | None], wha
                    "before": None if before.get(e.path) is None else base64.b64encode(before[e.path]).decode("ascii"),
                    "after": _digest(e.text.encode("utf-8"))} for e in edits],
     }
-    tmp = path.with_name(f".{JOURNAL}.{secrets.token_hex(6)}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:
-        with suppress(OSError):
-            tmp.unlink()
+    payload = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    key = cache_key()
+    if key is None or not write_signed(path.parent, JOURNAL, key, payload):
         with suppress(OSError):
             path.unlink()
 
@@ -84,12 +80,16 @@ def remember(root: Path, edits: list[Edit], before: dict[str, bytes | None], wha
 def _load(root: Path) -> dict:
     nothing = EditError("没有可以撤销的修改：cuijiao undo 只撤销 log、pay、waive、plan、match --write 最近一次写入的内容，"
                         "而这个小区还没有这样的写入，或它已经撤销过了。其他改动请用 Git 查看和恢复（git diff、git checkout -- 文件）")
+    path = _journal_path(root)
+    if not os.path.lexists(path):
+        raise nothing
+    payload = read_signed(path.parent, JOURNAL, cache_key())
     try:
-        record = json.loads(_journal_path(root).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise nothing from None
-    except (OSError, ValueError):
-        raise EditError(f"读不懂上一次写入的记录（{_journal_path(root)}），无法撤销；请用 Git 查看和恢复改动") from None
+        if payload is None:  # not signed with this user's key: not a journal this program wrote
+            raise ValueError
+        record = json.loads(payload.decode("utf-8"))
+    except ValueError:
+        raise EditError(f"读不懂上一次写入的记录（{path}），或它不是本机这个用户写下的，无法撤销；请用 Git 查看和恢复改动") from None
     if not isinstance(record, dict) or record.get("version") != VERSION or record.get("root") != str(Path(root).resolve()):
         raise nothing
     return record

@@ -862,6 +862,21 @@ def test_undo_refuses_a_write_committed_to_git(community):
     assert snapshot(community) == committed
 
 
+def test_undo_refuses_a_journal_it_did_not_sign(community):
+    """The journal sits in the work folder, which may be a CI cache someone else wrote: a planted journal
+    (here the real one with its owner's words changed) must not make undo write its bytes into the ledger."""
+    from generator.core.paths import work_folder
+
+    assert cli(community, "pay", "1-1-101", "100", "--date", "2026-03-20", "--method", "cash").exit_code == 0
+    written = snapshot(community)
+    journal = work_folder(community) / "last-edit.json"
+    raw = journal.read_bytes()
+    journal.write_bytes(raw[:32] + raw[32:].replace("现金".encode(), "微信".encode()))
+    result = cli(community, "undo")
+    assert result.exit_code == 1 and "不是本机这个用户写下的" in result.output
+    assert snapshot(community) == written
+
+
 def test_amounts_are_taken_as_people_write_them():
     for text in ("1200.5", "1,200.50", "￥1,200.50元", "１，２００．５０", "¥1200.50 元"):
         assert edit.parse_money(text) == Decimal("1200.50"), text
