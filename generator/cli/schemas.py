@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 
 from generator.cli.chinese import CuijiaoCommand
-from generator.reading.editor_schemas import stale, write_all
+from generator.reading.editor_schemas import render, stale
+from generator.workflow.edit import Edit, write
 
 # -- the command ------------------------------------------------------------------------
 
@@ -24,5 +25,13 @@ def command(obj, out: Path | None, check_only: bool) -> None:
             raise SystemExit(1)
         click.echo(f"{folder} 里的 JSON Schema 都是最新的。")
         return
-    written = write_all(folder)
+    written = stale(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in written:
+        if (folder / name).is_symlink() or ((folder / name).exists() and not (folder / name).is_file()):
+            raise click.ClickException(f"{folder / name} 不是普通文件（是符号链接或别的东西），cuijiao 不会经过它写入，"
+                                       "以免改动别处的文件。请删除它后再运行 cuijiao schemas")
+    # the community's own writer: a new file renamed into place, never through a link (a pull request may have
+    # put one where a schema goes: a Chinese error names it)
+    write(folder, [Edit(name, render(name.removesuffix(".schema.json")), created=False) for name in written])
     click.echo(f"已更新 {folder}：{'、'.join(written)}" if written else f"{folder} 里的 JSON Schema 已是最新。")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from generator.core import labels
 from generator.reading.fields import Field, Spec, record_schema
+from generator.reading.files import read_data_file
 from generator.reading.specs import ENTRIES_SPEC, POLICY_SPEC, UNIT_SPEC
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -275,21 +276,11 @@ def file_name(kind: str) -> str:
 
 
 def stale(folder: Path) -> list[str]:
-    """The schema files in ``folder`` that are missing or differ from what the specs give."""
+    """The schema files in ``folder`` that are missing or differ from what the specs give (a link, a FIFO or
+    anything but a regular file there counts as differing: it is never followed)."""
     out = []
     for kind in FILES:
-        path = folder / file_name(kind)
-        if not path.is_file() or path.read_text(encoding="utf-8") != render(kind):
-            out.append(path.name)
+        raw, _problem = read_data_file(folder, file_name(kind))
+        if raw is None or raw != render(kind).encode("utf-8"):
+            out.append(file_name(kind))
     return out
-
-
-def write_all(folder: Path) -> list[str]:
-    """Write every schema that changed; returns the names written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in stale(folder):
-        kind = name.removesuffix(".schema.json")
-        (folder / name).write_text(render(kind), encoding="utf-8", newline="\n")
-        written.append(name)
-    return written

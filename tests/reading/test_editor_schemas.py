@@ -247,3 +247,22 @@ def test_a_communitys_own_policy_may_leave_any_key_to_the_shared_one_but_a_list_
     assert "required" in {e.validator for e in validator("policy-override").iter_errors(instance(half_fee))}
     typo = override.replace("daily_rate", "daily_rat")
     assert "additionalProperties" in {e.validator for e in validator("policy-override").iter_errors(instance(typo))}
+
+
+def test_the_schemas_command_writes_new_files_and_never_writes_through_a_link(tmp_path):
+    """A pull request may put a link where a schema goes: ``cuijiao schemas`` names it in Chinese and leaves the file
+    it points to as it was; the other schemas are written, and a second run finds them up to date."""
+    community = make_community(tmp_path / "c")
+    secret = tmp_path / "bashrc"
+    secret.write_text("export PATH\n", encoding="utf-8")
+    (community / "schemas").mkdir(exist_ok=True)
+    planted = community / "schemas" / js.file_name("owner")
+    planted.unlink(missing_ok=True)
+    planted.symlink_to(secret)
+    result = cli(community, "schemas")
+    assert result.exit_code == 1 and "owner.schema.json 不是普通文件（是符号链接" in result.output
+    assert secret.read_text(encoding="utf-8") == "export PATH\n"
+    planted.unlink()
+    assert cli(community, "schemas").exit_code == 0
+    assert js.stale(community / "schemas") == []
+    assert cli(community, "schemas", "--check").exit_code == 0
