@@ -8,6 +8,8 @@ community, one after the other, each with its own output folder
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import sys
@@ -80,14 +82,59 @@ def _option_value(args: list[str], option: str) -> str | None:
 
 
 def run_each(group: click.Group, runs: list[tuple[str, list[str]]], prog_name: str | None) -> int:
-    """Run the command once per community (a heading on stderr before each); the worst exit code."""
+    """Run the command once per community (a heading on stderr before each); the worst exit code.
+
+    A command that prints one JSON document (``report --format json``, ``summary`` without ``--out``) prints,
+    for all of them, one JSON object: each community's document under its name (null where it failed), so
+    that a program reads the output with one ``json.loads``. Other output goes out as each run makes it.
+    """
     worst = 0
+    documents: list[tuple[str, str | None]] = []
     for name, args in runs:
         click.echo(f"== 小区 {name} ==", err=True)
-        code = group.main(args, prog_name, standalone_mode=False)
-        code = code if isinstance(code, int) and not isinstance(code, bool) else 0
+        if _prints_json(group, args):
+            with contextlib.redirect_stdout(io.StringIO()) as captured:
+                code = _run_one(group, args, prog_name)
+            documents.append((name, captured.getvalue()))
+        else:
+            code = _run_one(group, args, prog_name)
         worst = max(worst, code)
+    if documents:
+        sys.stdout.write(_one_object(documents))
     return worst
+
+
+def _run_one(group: click.Group, args: list[str], prog_name: str | None) -> int:
+    """One community's run and its exit code: a command that fails leaves with SystemExit, which must not end
+    the runs of the communities after it."""
+    try:
+        code = group.main(args, prog_name, standalone_mode=False)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if isinstance(exc.code, str):
+            click.echo(exc.code, err=True)
+    return code if isinstance(code, int) and not isinstance(code, bool) else 0
+
+
+def _prints_json(group: click.Group, args: list[str]) -> bool:
+    command = next((word for index, word in enumerate(args) if word in group.commands
+                    and (index == 0 or args[index - 1] not in _TAKES_VALUE)), None)
+    if command == "report":
+        return _option_value(args, "--format") == "json"
+    return command == "summary" and _option_value(args, "--out") is None
+
+
+def _one_object(documents: list[tuple[str, str | None]]) -> str:
+    """``{"name": document, ...}`` with each document as its command printed it (a run that printed no JSON: null)."""
+    parts = []
+    for name, text in documents:
+        text = (text or "").strip()
+        try:
+            json.loads(text)
+        except ValueError:
+            text = "null"
+        parts.append(f"  {json.dumps(name, ensure_ascii=False)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def changed_communities(repo: Path, base: str, names: list[str]) -> list[str]:

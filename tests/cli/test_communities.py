@@ -83,6 +83,29 @@ def test_community_all_runs_each_community_and_keeps_the_worst_exit_code(tmp_pat
     (repo / "communities" / "west" / "owners" / "1-101.yaml").write_text("area: [\n", encoding="utf-8")
     broken = cuijiao("--community", "all", "check", root=repo, as_of=AS_OF)
     assert broken.returncode == 1 and "检查通过" in broken.stdout  # east still checked and passed
+    (repo / "communities" / "east" / "owners" / "1-101.yaml").write_text("area: [\n", encoding="utf-8")
+    (repo / "communities" / "west" / "owners" / "1-101.yaml").unlink()
+    first_broken = cuijiao("--community", "all", "check", root=repo, as_of=AS_OF)
+    assert first_broken.returncode == 1 and "== 小区 west ==" in first_broken.stderr  # a failure does not stop the rest
+    assert "检查通过" in first_broken.stdout
+
+
+def test_community_all_prints_one_json_object_of_every_communitys_report(tmp_path):
+    """A program reads ``--community all report --format json`` with one json.loads: each community's report
+    under its name, exactly as ``--community NAME`` prints it; a community that fails is null."""
+    repo = _repo(tmp_path)
+    done = cuijiao("--community", "all", "report", "--format", "json", root=repo, as_of=AS_OF)
+    assert done.returncode == 0, done.stderr
+    reports = json.loads(done.stdout)
+    assert list(reports) == ["east", "west"]
+    assert reports == {"east": _report(repo, "east"), "west": _report(repo, "west")}
+    summaries = json.loads(cuijiao("--community", "all", "summary", root=repo, as_of=AS_OF).stdout)
+    assert list(summaries) == ["east", "west"]
+    (repo / "communities" / "west" / "owners" / "1-101.yaml").write_text("area: [\n", encoding="utf-8")
+    broken = cuijiao("--community", "all", "report", "--format", "json", root=repo, as_of=AS_OF)
+    assert broken.returncode == 1 and json.loads(broken.stdout) == {"east": reports["east"], "west": None}
+    text = cuijiao("--community", "all", "report", root=repo, as_of=AS_OF)
+    assert "东区" in text.stdout  # the text report is printed as it is
 
 
 def test_community_all_refuses_commands_that_write_data(tmp_path):
