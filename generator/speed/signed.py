@@ -56,10 +56,14 @@ def read_signed(folder: Path, name: str, key: bytes | None, touch: bool = False)
             return None
         with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read()
-        if touch:
-            os.utime(fd)
     except OSError:
         return None
+    else:
+        if touch:
+            try:
+                os.utime(fd)
+            except OSError:  # a read-only cache is still read; it is only not pruned by use
+                pass
     finally:
         os.close(fd)
     payload = memoryview(data)[SIGNATURE_BYTES:]

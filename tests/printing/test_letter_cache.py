@@ -96,3 +96,17 @@ def test_the_unsigned_cache_of_earlier_versions_is_removed_file_by_file(tmp_path
     (legacy / "mine.pdf").write_bytes(b"not the cache's")
     LetterCache(tmp_path, KEY).prune()
     assert [p.name for p in legacy.iterdir()] == ["mine.pdf"]
+
+
+def test_a_letter_that_cannot_be_marked_used_is_still_read(tmp_path, monkeypatch):
+    """A read-only cache (marking a file used fails) still gives its letters; it is only not pruned by use."""
+    from generator.speed import signed
+
+    cache = LetterCache(tmp_path, KEY)
+    cache.put_letter(DIGEST, b"%PDF", 2)
+
+    def refused(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(signed.os, "utime", refused)
+    assert cache.letter(DIGEST) == (b"%PDF", 2)
