@@ -1,0 +1,251 @@
+"""A second, deliberately plain reading of the spec's money rules, written from ``ledger-format.md`` alone.
+
+It takes the property tests' scenarios (``test_properties.scenarios``: units, fees, an optional late
+fee, payments, waivers, one-off charges, plans and contacts, no creditor, no designations) straight
+from their dicts, not through the loader, and gives the JSON report's numbers (rules 1-7, 10, 11).
+``test_oracle.py`` checks that the generator gives the same numbers on many generated communities:
+two readings of the same text that agree on every cent. It is slow and simple on purpose: a day-by-day
+simulation, exact fractions, no shared code with the generator (``Decimal`` and ``Fraction`` only).
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+YEARS = 3  # the policy's limitation when it says none (spec: limitation years 3, warn_days 180)
+WARN_DAYS = 180
+DEMAND_OUTCOMES = ("reached", "promised", "refused", "disputed", "delivered")
+BUCKETS = (("1-30", 1, 30), ("31-90", 31, 90), ("91-180", 91, 180), ("181-365", 181, 365), ("366-730", 366, 730),
+           ("731-1095", 731, 1095), ("1096+", 1096, None))
+
+
+def exact_cents(x: Fraction, places: int = 2) -> Decimal:
+    """Half-up to ``places`` decimals from the exact fraction (never through a rounded decimal); x >= 0."""
+    q = x * 10 ** places
+    whole = (q.numerator * 2 + q.denominator) // (2 * q.denominator)  # floor(q + 1/2)
+    return (Decimal(whole) / 10 ** places).quantize(Decimal(1).scaleb(-places))
+
+
+def plus_years(d: date, years: int) -> date:
+    if d.month == 2 and d.day == 29 and not calendar.isleap(d.year + years):
+        return date(d.year + years, 2, 28)
+    return date(d.year + years, d.month, d.day)
+
+
+def month_start(year: int, month: int) -> date:
+    return date(year, month, 1)
+
+
+def add_months(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class Charge:
+    order: tuple  # rule 3's sort key
+    amount: Decimal
+    issued: date
+    due: date
+    pieces: list = field(default_factory=list)  # (amount, settled, by_payment)
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.amount - sum((p[0] for p in self.pieces), Decimal(0))
+
+
+def fee_bills(fee: dict, fee_index: int, unit: dict, as_of: date) -> list[Charge]:
+    start: date = unit["billing_start"]
+    cycle = fee.get("cycle", 1)
+    first = month_start(start.year, ((start.month - 1) // cycle) * cycle + 1)
+    rate = Fraction(str(fee["rate"]))
+    base = rate * (Fraction(str(unit["area"])) if fee.get("basis", "area") == "area" else 1)
+    if unit.get("occupancy") == "vacant":
+        base *= Fraction(str(fee.get("vacant_factor", "1")))
+    bills = []
+    cycle_start = first
+    while True:
+        cycle_end = add_months(cycle_start, cycle) - timedelta(days=1)
+        issued = max(cycle_start, start)
+        if issued > as_of:
+            break
+        if start > cycle_start:  # the first cycle, entered after its start
+            days_in = calendar.monthrange(start.year, start.month)[1]
+            partial = Fraction(days_in - start.day + 1, days_in) if start.day > 1 else Fraction(1)
+            whole_after = (cycle_end.year * 12 + cycle_end.month) - (start.year * 12 + start.month)
+            months = partial + whole_after
+        else:
+            months = Fraction(cycle)
+        amount = exact_cents(base * months)
+        due = max(date(cycle_start.year, cycle_start.month, fee["due_day"]), start)
+        if amount != 0:
+            bills.append(Charge((due, issued, 1, fee_index, 0), amount, issued, due))
+        cycle_start = add_months(cycle_start, cycle)
+    return bills
+
+
+@dataclass
+class Unit:
+    charges: list[Charge]
+    credits: list  # (date, kind order, load order, amount, is_payment)
+    events: list  # (date, kind): demands and acknowledgments from contacts and plans
+    late_fee_waivers: Decimal
+
+
+def unit_of(scenario: dict, unit: dict) -> Unit:
+    as_of = scenario["as_of"]
+    uid = unit["unit_id"]
+    charges: list[Charge] = []
+    if unit["opening"]:
+        due = unit["opening"]["due"]
+        if due <= as_of:
+            charges.append(Charge((due, due, 0, 0, 0), Decimal(unit["opening"]["amount"]), due, due))
+    for index, fee in enumerate(scenario["policy"]["fees"]):
+        charges += fee_bills(fee, index, unit, as_of)
+    credits, events, late_waived = [], [], Decimal(0)
+    for load, entry in enumerate(scenario["entries"]):
+        kind, who, day = entry[:3]
+        if who != uid:
+            continue
+        if kind == "charge":  # ``day`` is its due date; it exists from its issue date
+            issued = day + timedelta(days=entry[4])
+            if issued <= as_of:
+                charges.append(Charge((day, issued, 2, 0, load), Decimal(entry[3]), issued, day))
+            continue
+        if day > as_of:
+            continue
+        elif kind == "payment":
+            credits.append((day, 0, load, Decimal(entry[3]), True))
+        elif kind == "waiver":
+            if entry[4] == "principal":
+                credits.append((day, 1, load, Decimal(entry[3]), False))
+            else:
+                late_waived += Decimal(entry[3])
+        elif kind == "plan":
+            events.append(day)  # signing a plan acknowledges (covers: in_time, the default): acts as a demand
+        elif kind == "contact" and entry[4] in DEMAND_OUTCOMES and entry[5]:  # with evidence
+            events.append(day)
+    charges.sort(key=lambda c: c.order)
+    credits.sort(key=lambda c: (c[0], c[1], c[2]))
+    return Unit(charges, credits, sorted(events), late_waived)
+
+
+def expiry(charge: Charge, events: list[date], before: date) -> date:
+    """Rule 10: the charge's expiry counting only the events dated after its due date and before ``before``."""
+    found = [d for d in events if charge.due < d < before]
+    found += [p[1] for p in charge.pieces if p[2] and charge.due < p[1] < before]  # partial performance
+    end = plus_years(charge.due, YEARS)
+    for day in sorted(found):
+        if not end < day:  # not expired on the event's day: it interrupts
+            end = plus_years(day, YEARS)
+    return min(end, plus_years(charge.due, 20))
+
+
+def allocate(unit: Unit, as_of: date) -> Decimal:
+    """Rule 4, day by day; returns the credit left."""
+    days = sorted({c.issued for c in unit.charges} | {c[0] for c in unit.credits})
+    waiting: list[list] = []  # [amount left, is_payment] in credit order
+    for day in days:
+        for charge in unit.charges:  # charges issued today: the waiting credits settle them today
+            if charge.issued != day:
+                continue
+            for credit in waiting:
+                take = min(credit[0], charge.unpaid)
+                if take > 0:
+                    charge.pieces.append((take, day, credit[1]))
+                    credit[0] -= take
+        for credit_day, _kind, _load, amount, is_payment in unit.credits:
+            if credit_day != day:
+                continue
+            existing = [c for c in unit.charges if c.issued <= day]
+            if is_payment:
+                before = [c for c in existing if c.due < day]
+                in_time = [c for c in before if not expiry(c, unit.events, day) < day]
+                barred = [c for c in before if expiry(c, unit.events, day) < day]
+                order = in_time + barred + [c for c in existing if c.due >= day]
+            else:
+                order = existing
+            left = amount
+            for charge in order:
+                take = min(left, charge.unpaid)
+                if take > 0:
+                    charge.pieces.append((take, day, is_payment))
+                    left -= take
+            waiting.append([left, is_payment])
+    return sum((w[0] for w in waiting), Decimal(0))
+
+
+def late_fee(charge: Charge, rule: dict, as_of: date) -> Decimal:
+    grace = rule.get("grace_days", 0)
+    pieces = [(p[0], p[1]) for p in charge.pieces] + ([(charge.unpaid, as_of)] if charge.unpaid > 0 else [])
+    weighted = sum((Fraction(str(x)) * max(0, (p - charge.due).days - grace) for x, p in pieces), Fraction(0))
+    fee = min(Fraction(str(rule.get("cap", "1"))) * Fraction(str(charge.amount)), Fraction(str(rule["daily_rate"])) * weighted)
+    return exact_cents(fee)
+
+
+def money(x: Decimal) -> str:
+    return str(x.quantize(Decimal("0.01")))
+
+
+def report(scenario: dict) -> dict:
+    """The JSON report's totals and unit rows that these rules decide (stage and plan left out)."""
+    as_of = scenario["as_of"]
+    rule = scenario["policy"]["late_fee"]
+    rows, totals = [], {"charged": Decimal(0), "paid": Decimal(0), "waived": Decimal(0), "outstanding": Decimal(0),
+                        "not_due": Decimal(0), "credit": Decimal(0), "late_fee": Decimal(0), "late_fee_barred": Decimal(0),
+                        "units_in_arrears": 0}
+    year = [Fraction(0), Fraction(0)]  # rule 11: paid, amount - waived
+    for unit in sorted(scenario["units"], key=lambda u: u["unit_id"]):
+        u = unit_of(scenario, unit)
+        credit = allocate(u, as_of)
+        outstanding = not_due = claimable = barred_fee = expired_amount = Decimal(0)
+        aging = {name: Decimal(0) for name, _low, _high in BUCKETS}
+        oldest, expiries, statuses = None, [], []
+        for c in u.charges:
+            end = expiry(c, u.events, as_of + timedelta(days=1))  # events dated on or before A
+            expired = c.due < as_of and end < as_of
+            if rule is not None:
+                fee = late_fee(c, rule, as_of)
+                if expired:
+                    barred_fee += fee
+                else:
+                    claimable += fee
+            if c.unpaid > 0 and c.due < as_of:
+                outstanding += c.unpaid
+                oldest = c.due if oldest is None else min(oldest, c.due)
+                days = (as_of - c.due).days
+                aging[next(n for n, low, high in BUCKETS if days >= low and (high is None or days <= high))] += c.unpaid
+                expiries.append(end)
+                statuses.append("expired" if expired else "warning" if (end - as_of).days <= WARN_DAYS else "ok")
+                if expired:
+                    expired_amount += c.unpaid
+            elif c.unpaid > 0:
+                not_due += c.unpaid
+            if date(as_of.year, 1, 1) <= c.due <= as_of:
+                year[0] += sum((Fraction(str(p[0])) for p in c.pieces if p[2]), Fraction(0))
+                year[1] += Fraction(str(c.amount)) - sum((Fraction(str(p[0])) for p in c.pieces if not p[2]), Fraction(0))
+        unit_late = max(Decimal(0), claimable - u.late_fee_waivers) if rule is not None else Decimal(0)
+        status = next((s for s in ("expired", "warning", "ok") if s in statuses), None)
+        rows.append({
+            "unit": unit["unit_id"], "outstanding": money(outstanding), "not_due": money(not_due), "credit": money(credit),
+            "late_fee": money(unit_late), "late_fee_barred": money(barred_fee),
+            "oldest_due": oldest.isoformat() if oldest else None, "days_overdue": (as_of - oldest).days if oldest else None,
+            "aging": {k: money(v) for k, v in aging.items()},
+            "limitation": {"earliest_expiry": min(expiries).isoformat() if expiries else None, "status": status,
+                           "expired_amount": money(expired_amount)},
+        })
+        totals["charged"] += sum((c.amount for c in u.charges), Decimal(0))
+        totals["paid"] += sum((c[3] for c in u.credits if c[4]), Decimal(0))
+        totals["waived"] += sum((c[3] for c in u.credits if not c[4]), Decimal(0))
+        totals["outstanding"] += outstanding
+        totals["not_due"] += not_due
+        totals["credit"] += credit
+        totals["late_fee"] += unit_late
+        totals["late_fee_barred"] += barred_fee
+        totals["units_in_arrears"] += 1 if outstanding > 0 else 0
+    shown = {k: (money(v) if isinstance(v, Decimal) else v) for k, v in totals.items()}
+    shown["collection_rate"] = None if year[1] == 0 else str(exact_cents(year[0] / year[1], 4))
+    return {"as_of": as_of.isoformat(), "totals": shown, "units": rows}
