@@ -50,6 +50,8 @@ class Charge:
     amount: Decimal
     issued: date
     due: date
+    opening: bool = False
+    assignment: date | None = None  # an opening item's assignment_notified
     pieces: list = field(default_factory=list)  # (amount, settled, by_payment)
 
     @property
@@ -90,63 +92,126 @@ def fee_bills(fee: dict, fee_index: int, unit: dict, as_of: date) -> list[Charge
 @dataclass
 class Unit:
     charges: list[Charge]
-    credits: list  # (date, kind order, load order, amount, is_payment)
-    events: list  # (date, kind): demands and acknowledgments from contacts and plans
-    late_fee_waivers: Decimal
+    credits: list[dict]  # payments (principal) and principal waivers dated <= A, in rule 4's order
+    events: list[tuple[date, bool, object]]  # (date, covers all, source): demands and acknowledgments
+    late_fee_waived: Decimal
+    late_fee_paid: Decimal
+    paid: Decimal  # every payment dated <= A, late-fee payments included
+    waived: Decimal
+    plans: list[dict]
+    payments: list[dict]
+
+
+def for_creditor(policy: dict, contact: dict) -> bool:
+    creditor = policy.get("creditor")
+    if creditor is None or creditor["name"] == policy["issuer_name"] or contact.get("party") == "creditor":
+        return True
+    return any(a["from"] <= contact["date"] <= (a.get("until") or date.max) for a in policy.get("authorisations", ()))
+
+
+def demand(policy: dict, unit: dict, contact: dict) -> bool:
+    """Rule 10's demand: purpose demand, evidence, an outcome that reached the owner (or a letter returned from
+    the address the owner confirmed), made for the creditor."""
+    if (contact.get("purpose") or "demand") != "demand" or not contact.get("evidence"):
+        return False
+    reached = contact["outcome"] in DEMAND_OUTCOMES
+    address = unit.get("service_address")
+    returned = (contact["channel"] in ("letter", "registered_mail", "lawyer_letter") and contact["outcome"] in ("returned", "unreachable")
+                and address is not None and address["confirmed"] <= contact["date"])
+    return (reached or returned) and for_creditor(policy, contact)
+
+
+def openings(unit: dict) -> list[dict]:
+    opening = unit.get("opening")
+    return [] if not opening else opening if isinstance(opening, list) else [opening]
 
 
 def unit_of(scenario: dict, unit: dict) -> Unit:
-    as_of = scenario["as_of"]
+    as_of, policy = scenario["as_of"], scenario["policy"]
     uid = unit["unit_id"]
     charges: list[Charge] = []
-    if unit["opening"]:
-        due = unit["opening"]["due"]
-        if due <= as_of:
-            charges.append(Charge((due, due, 0, 0, 0), Decimal(unit["opening"]["amount"]), due, due))
-    for index, fee in enumerate(scenario["policy"]["fees"]):
+    for index, item in enumerate(openings(unit)):
+        if item["due"] <= as_of:
+            charges.append(Charge((item["due"], item["due"], 0, index, 0), Decimal(item["amount"]), item["due"], item["due"],
+                                  opening=True, assignment=item.get("assignment_notified")))
+    for index, fee in enumerate(policy["fees"]):
         charges += fee_bills(fee, index, unit, as_of)
-    credits, events, late_waived = [], [], Decimal(0)
+    u = Unit(charges, [], [], Decimal(0), Decimal(0), Decimal(0), Decimal(0), [], [])
+    for contact in unit.get("contacts", ()):
+        if contact["date"] <= as_of and demand(policy, unit, contact):
+            u.events.append((contact["date"], contact["outcome"] == "promised" and contact.get("covers") == "all", contact))
     for load, entry in enumerate(scenario["entries"]):
-        kind, who, day = entry[:3]
-        if who != uid:
+        entry = entry if isinstance(entry, dict) else _as_dict(entry)
+        if entry["unit"] != uid:
             continue
-        if kind == "charge":  # ``day`` is its due date; it exists from its issue date
-            issued = day + timedelta(days=entry[4])
-            if issued <= as_of:
-                charges.append(Charge((day, issued, 2, 0, load), Decimal(entry[3]), issued, day))
+        kind, day = entry["kind"], entry["date"]
+        if kind == "charge":  # ``date`` is its due date; it exists from its issue date
+            if entry["issued"] <= as_of:
+                charges.append(Charge((day, entry["issued"], 2, 0, load), Decimal(entry["amount"]), entry["issued"], day))
             continue
         if day > as_of:
             continue
-        elif kind == "payment":
-            credits.append((day, 0, load, Decimal(entry[3]), True))
-        elif kind == "waiver":
-            if entry[4] == "principal":
-                credits.append((day, 1, load, Decimal(entry[3]), False))
+        amount = Decimal(entry.get("amount", "0"))
+        if kind == "payment":
+            u.paid += amount
+            u.payments.append(entry)
+            if "late_fee" in (entry.get("for") or ()):
+                u.late_fee_paid += amount
             else:
-                late_waived += Decimal(entry[3])
+                u.credits.append({"date": day, "order": (day, 0, load), "amount": amount, "payment": True, "for": entry.get("for")})
+        elif kind == "waiver":
+            if entry["applies_to"] == "principal":
+                u.waived += amount
+                u.credits.append({"date": day, "order": (day, 1, load), "amount": amount, "payment": False, "for": None})
+            else:
+                u.late_fee_waived += amount
         elif kind == "plan":
-            events.append(day)  # signing a plan acknowledges (covers: in_time, the default): acts as a demand
-        elif kind == "contact" and entry[4] in DEMAND_OUTCOMES and entry[5]:  # with evidence
-            events.append(day)
+            u.plans.append(entry)
+            u.events.append((day, entry.get("covers") == "all", entry))  # signing acknowledges
+        elif kind == "contact" and demand(policy, unit, entry):
+            u.events.append((day, entry["outcome"] == "promised" and entry.get("covers") == "all", entry))
     charges.sort(key=lambda c: c.order)
-    credits.sort(key=lambda c: (c[0], c[1], c[2]))
-    return Unit(charges, credits, sorted(events), late_waived)
+    u.credits.sort(key=lambda c: c["order"])
+    return u
 
 
-def expiry(charge: Charge, events: list[date], before: date) -> date:
-    """Rule 10: the charge's expiry counting only the events dated after its due date and before ``before``."""
-    found = [d for d in events if charge.due < d < before]
-    found += [p[1] for p in charge.pieces if p[2] and charge.due < p[1] < before]  # partial performance
+def _as_dict(entry: tuple) -> dict:
+    """The property tests' tuples as entries."""
+    kind, unit, day = entry[:3]
+    if kind == "payment":
+        return {"kind": kind, "unit": unit, "date": day, "amount": entry[3]}
+    if kind == "waiver":
+        return {"kind": kind, "unit": unit, "date": day, "amount": entry[3], "applies_to": entry[4]}
+    if kind == "charge":
+        return {"kind": kind, "unit": unit, "date": day, "amount": entry[3], "issued": day + timedelta(days=entry[4])}
+    if kind == "plan":
+        return {"kind": kind, "unit": unit, "date": day, "installments": [(day + timedelta(days=30), entry[3])]}
+    return {"kind": kind, "unit": unit, "date": day, "channel": entry[3], "outcome": entry[4], "evidence": "凭证" if entry[5] else None}
+
+
+def chain(charge: Charge, unit: Unit, before: date) -> tuple[date, list]:
+    """Rule 10 for one charge with the events dated after its due date and before ``before``: its expiry, and
+    the sources of the events that interrupted it."""
+    found = [(d, 0 if every else 1, src) for d, every, src in unit.events if charge.due < d < before]
+    found += [(p[1], 1, "performance") for p in charge.pieces if p[2] and charge.due < p[1] < before]
+    if charge.assignment is not None and charge.due < charge.assignment < before:
+        found.append((charge.assignment, 1, "assignment"))
     end = plus_years(charge.due, YEARS)
-    for day in sorted(found):
-        if not end < day:  # not expired on the event's day: it interrupts
+    interrupted = []
+    for day, rank, source in sorted(found, key=lambda f: (f[0], f[1])):  # same day: covers all first
+        if rank == 0 or not end < day:  # an acknowledgment of everything due revives an expired charge too
             end = plus_years(day, YEARS)
-    return min(end, plus_years(charge.due, 20))
+            interrupted.append(source)
+    return min(end, plus_years(charge.due, 20)), interrupted
+
+
+def expiry(charge: Charge, unit: Unit, before: date) -> date:
+    return chain(charge, unit, before)[0]
 
 
 def allocate(unit: Unit, as_of: date) -> Decimal:
     """Rule 4, day by day; returns the credit left."""
-    days = sorted({c.issued for c in unit.charges} | {c[0] for c in unit.credits})
+    days = sorted({c.issued for c in unit.charges} | {c["date"] for c in unit.credits})
     waiting: list[list] = []  # [amount left, is_payment] in credit order
     for day in days:
         for charge in unit.charges:  # charges issued today: the waiting credits settle them today
@@ -157,30 +222,45 @@ def allocate(unit: Unit, as_of: date) -> Decimal:
                 if take > 0:
                     charge.pieces.append((take, day, credit[1]))
                     credit[0] -= take
-        for credit_day, _kind, _load, amount, is_payment in unit.credits:
-            if credit_day != day:
+        for credit in unit.credits:
+            if credit["date"] != day:
                 continue
             existing = [c for c in unit.charges if c.issued <= day]
-            if is_payment:
-                before = [c for c in existing if c.due < day]
-                in_time = [c for c in before if not expiry(c, unit.events, day) < day]
-                barred = [c for c in before if expiry(c, unit.events, day) < day]
-                order = in_time + barred + [c for c in existing if c.due >= day]
+            if credit["payment"]:
+                named = credit["for"] or ()
+                # YYYY-MM names every charge due in that month (an opening item too); "opening" every opening item
+                designated = [c for c in existing if (c.opening and "opening" in named) or f"{c.due.year:04d}-{c.due.month:02d}" in named]
+                rest = [c for c in existing if c not in designated]
+                before = [c for c in rest if c.due < day]
+                in_time = [c for c in before if not expiry(c, unit, day) < day]
+                barred = [c for c in before if expiry(c, unit, day) < day]
+                order = designated + in_time + barred + [c for c in rest if c.due >= day]
             else:
                 order = existing
-            left = amount
+            left = credit["amount"]
             for charge in order:
                 take = min(left, charge.unpaid)
                 if take > 0:
-                    charge.pieces.append((take, day, is_payment))
+                    charge.pieces.append((take, day, credit["payment"]))
                     left -= take
-            waiting.append([left, is_payment])
+            waiting.append([left, credit["payment"]])
     return sum((w[0] for w in waiting), Decimal(0))
 
 
-def late_fee(charge: Charge, rule: dict, as_of: date) -> Decimal:
+def plan_behind(plan: dict, unit: Unit, as_of: date) -> bool:
+    """Rule 9: payments on or after the signing day sum to less than the installments due before A (and not to
+    the whole total: a completed plan is not behind)."""
+    paid = sum((Decimal(p["amount"]) for p in unit.payments if p["date"] >= plan["date"]), Decimal(0))
+    total = sum((Decimal(a) for _d, a in plan["installments"]), Decimal(0))
+    due = sum((Decimal(a) for d, a in plan["installments"] if d < as_of), Decimal(0))
+    return paid < total and paid < due
+
+
+def late_fee(charge: Charge, rule: dict, as_of: date, frozen: date | None = None) -> Decimal:
     grace = rule.get("grace_days", 0)
     pieces = [(p[0], p[1]) for p in charge.pieces] + ([(charge.unpaid, as_of)] if charge.unpaid > 0 else [])
+    if frozen is not None:
+        pieces = [(x, min(p, frozen)) for x, p in pieces]
     weighted = sum((Fraction(str(x)) * max(0, (p - charge.due).days - grace) for x, p in pieces), Fraction(0))
     fee = min(Fraction(str(rule.get("cap", "1"))) * Fraction(str(charge.amount)), Fraction(str(rule["daily_rate"])) * weighted)
     return exact_cents(fee)
@@ -204,11 +284,13 @@ def report(scenario: dict) -> dict:
         outstanding = not_due = claimable = barred_fee = expired_amount = Decimal(0)
         aging = {name: Decimal(0) for name, _low, _high in BUCKETS}
         oldest, expiries, statuses = None, [], []
+        freezing = [p for p in u.plans if p.get("late_fee") == "freeze" and not plan_behind(p, u, as_of)]
         for c in u.charges:
-            end = expiry(c, u.events, as_of + timedelta(days=1))  # events dated on or before A
+            end, interrupted = chain(c, u, as_of + timedelta(days=1))  # events dated on or before A
             expired = c.due < as_of and end < as_of
             if rule is not None:
-                fee = late_fee(c, rule, as_of)
+                frozen = min((p["date"] for p in freezing if any(src is p for src in interrupted)), default=None)
+                fee = late_fee(c, rule, as_of, frozen)
                 if expired:
                     barred_fee += fee
                 else:
@@ -227,7 +309,7 @@ def report(scenario: dict) -> dict:
             if date(as_of.year, 1, 1) <= c.due <= as_of:
                 year[0] += sum((Fraction(str(p[0])) for p in c.pieces if p[2]), Fraction(0))
                 year[1] += Fraction(str(c.amount)) - sum((Fraction(str(p[0])) for p in c.pieces if not p[2]), Fraction(0))
-        unit_late = max(Decimal(0), claimable - u.late_fee_waivers) if rule is not None else Decimal(0)
+        unit_late = max(Decimal(0), claimable - u.late_fee_waived - u.late_fee_paid) if rule is not None else Decimal(0)
         status = next((s for s in ("expired", "warning", "ok") if s in statuses), None)
         rows.append({
             "unit": unit["unit_id"], "outstanding": money(outstanding), "not_due": money(not_due), "credit": money(credit),
@@ -238,8 +320,8 @@ def report(scenario: dict) -> dict:
                            "expired_amount": money(expired_amount)},
         })
         totals["charged"] += sum((c.amount for c in u.charges), Decimal(0))
-        totals["paid"] += sum((c[3] for c in u.credits if c[4]), Decimal(0))
-        totals["waived"] += sum((c[3] for c in u.credits if not c[4]), Decimal(0))
+        totals["paid"] += u.paid
+        totals["waived"] += u.waived
         totals["outstanding"] += outstanding
         totals["not_due"] += not_due
         totals["credit"] += credit
