@@ -100,6 +100,7 @@ class Unit:
     waived: Decimal
     plans: list[dict]
     payments: list[dict]
+    contacts: list[dict] = field(default_factory=list)  # dated <= A
 
 
 def for_creditor(policy: dict, contact: dict) -> bool:
@@ -138,6 +139,8 @@ def unit_of(scenario: dict, unit: dict) -> Unit:
         charges += fee_bills(fee, index, unit, as_of)
     u = Unit(charges, [], [], Decimal(0), Decimal(0), Decimal(0), Decimal(0), [], [])
     for contact in unit.get("contacts", ()):
+        if contact["date"] <= as_of:
+            u.contacts.append(contact)
         if contact["date"] <= as_of and demand(policy, unit, contact):
             u.events.append((contact["date"], contact["outcome"] == "promised" and contact.get("covers") == "all", contact))
     for load, entry in enumerate(scenario["entries"]):
@@ -256,6 +259,30 @@ def plan_behind(plan: dict, unit: Unit, as_of: date) -> bool:
     return paid < total and paid < due
 
 
+def plan_status(plan: dict, unit: Unit, as_of: date) -> str:
+    """Rule 9."""
+    paid = sum((Decimal(p["amount"]) for p in unit.payments if p["date"] >= plan["date"]), Decimal(0))
+    if paid >= sum((Decimal(a) for _d, a in plan["installments"]), Decimal(0)):
+        return "completed"
+    return "behind" if paid < sum((Decimal(a) for d, a in plan["installments"] if d < as_of), Decimal(0)) else "on_track"
+
+
+def stage(dunning: list[dict], contacts: list[dict], oldest: date | None, as_of: date) -> str | None:
+    """Rule 8: the last stage whose days have passed and whose required stages' contacts were made."""
+    if oldest is None:
+        return None
+    days = (as_of - oldest).days
+
+    def fulfils(contact: dict, step: dict) -> bool:
+        return (contact["channel"] in step["channels"] and oldest < contact["date"] <= as_of
+                and contact["outcome"] not in ("returned", "unreachable") and (contact.get("purpose") or "demand") == "demand")
+
+    made = {step["id"]: sum(1 for c in contacts if fulfils(c, step)) for step in dunning}
+    reached = [step["id"] for step in dunning
+               if step["after_days"] <= days and all(made[k] >= n for k, n in (step.get("requires") or {}).items())]
+    return reached[-1] if reached else None
+
+
 def late_fee(charge: Charge, rule: dict, as_of: date, frozen: date | None = None) -> Decimal:
     grace = rule.get("grace_days", 0)
     pieces = [(p[0], p[1]) for p in charge.pieces] + ([(charge.unpaid, as_of)] if charge.unpaid > 0 else [])
@@ -311,7 +338,13 @@ def report(scenario: dict) -> dict:
                 year[1] += Fraction(str(c.amount)) - sum((Fraction(str(p[0])) for p in c.pieces if not p[2]), Fraction(0))
         unit_late = max(Decimal(0), claimable - u.late_fee_waived - u.late_fee_paid) if rule is not None else Decimal(0)
         status = next((s for s in ("expired", "warning", "ok") if s in statuses), None)
-        rows.append({
+        latest = max(enumerate(u.plans), key=lambda ip: (ip[1]["date"], ip[0]))[1] if u.plans else None
+        if "dunning" in scenario["policy"]:
+            rows_extra = {"stage": stage(scenario["policy"]["dunning"], u.contacts, oldest, as_of),
+                          "plan": plan_status(latest, u, as_of) if latest else None}
+        else:
+            rows_extra = {}
+        rows.append(rows_extra | {
             "unit": unit["unit_id"], "outstanding": money(outstanding), "not_due": money(not_due), "credit": money(credit),
             "late_fee": money(unit_late), "late_fee_barred": money(barred_fee),
             "oldest_due": oldest.isoformat() if oldest else None, "days_overdue": (as_of - oldest).days if oldest else None,
