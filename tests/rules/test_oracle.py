@@ -109,7 +109,7 @@ def v2_scenarios(draw):
         start = draw(st.dates(min_value=date(2019, 6, 1), max_value=date(2022, 12, 31)))
         items = []
         for _ in range(draw(st.integers(0, 2))):
-            due = start - timedelta(days=draw(st.integers(1, 900)))
+            due = start - timedelta(days=draw(st.integers(1, 900) | st.integers(6000, 8000)))  # some older than the 20-year cap
             item = {"amount": draw(amounts | large_amounts), "due": due}
             if draw(st.booleans()):
                 item["assignment_notified"] = draw(st.dates(min_value=due + timedelta(days=1), max_value=as_of))
