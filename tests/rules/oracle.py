@@ -63,7 +63,7 @@ def fee_bills(fee: dict, fee_index: int, unit: dict, as_of: date) -> list[Charge
     start: date = unit["billing_start"]
     cycle = fee.get("cycle", 1)
     first = month_start(start.year, ((start.month - 1) // cycle) * cycle + 1)
-    rate = Fraction(str(fee["rate"]))
+    rate = Fraction(str(fee["rate"][unit.get("type", "高层")] if isinstance(fee["rate"], dict) else fee["rate"]))
     base = rate * (Fraction(str(unit["area"])) if fee.get("basis", "area") == "area" else 1)
     if unit.get("occupancy") == "vacant":
         base *= Fraction(str(fee.get("vacant_factor", "1")))
@@ -83,7 +83,8 @@ def fee_bills(fee: dict, fee_index: int, unit: dict, as_of: date) -> list[Charge
             months = Fraction(cycle)
         amount = exact_cents(base * months)
         due = max(date(cycle_start.year, cycle_start.month, fee["due_day"]), start)
-        if amount != 0:
+        this_version = fee.get("from", date.min) <= cycle_start <= (fee.get("until") or date.max)  # a fee's from/until
+        if amount != 0 and this_version:
             bills.append(Charge((due, issued, 1, fee_index, 0), amount, issued, due))
         cycle_start = add_months(cycle_start, cycle)
     return bills

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -101,6 +102,14 @@ def v2_scenarios(draw):
     policy = draw(policies())
     policy["late_fee"] = policy["late_fee"] or {"daily_rate": "0.0003", "grace_days": 0, "cap": "1"}
     policy["fees"] = [dict(f, cycle=draw(st.sampled_from([3, 6, 12]))) for f in policy["fees"]]
+    if draw(st.booleans()):  # the property fee by type, its rate changed from the first day of a cycle
+        first = policy["fees"][0]
+        cycle = first["cycle"]
+        year = draw(st.integers(2020, 2024))
+        change = date(year, draw(st.sampled_from(range(1, 13, cycle))), 1)
+        rates = {"高层": draw(st.sampled_from(["1.50", "2.20"])), "洋房": draw(st.sampled_from(["2.80", "3.05"]))}
+        raised = {k: str(Decimal(v) + Decimal("0.35")) for k, v in rates.items()}
+        policy["fees"][0:1] = [dict(first, rate=rates, until=change - timedelta(days=1)), dict(first, rate=raised, **{"from": change})]
     policy.update(issuer_name=issuer, creditor={"name": creditor} if creditor else None, authorisations=authorisations,
                   dunning=SPEC_DUNNING)
     unit_ids = draw(st.lists(st.sampled_from(UNITS), min_size=1, max_size=2, unique=True))
@@ -129,6 +138,7 @@ def v2_scenarios(draw):
         if draw(st.booleans()):
             address = {"address": "示例花园1幢", "confirmed": draw(dated), "evidence": "送达地址确认书"}
         units.append({"unit_id": unit_id, "billing_start": start, "opening": items or None, "area": "89.50",
+                      "type": draw(st.sampled_from(["高层", "洋房"])),
                       "occupancy": None, "contacts": contacts, "service_address": address})
         for _ in range(draw(st.integers(0, 8))):
             day = draw(dated)
@@ -170,7 +180,7 @@ def build_v2(root: Path, scenario: dict) -> Community:
     c = Community(root, fees=policy["fees"], late_fee=policy["late_fee"], dunning=policy["dunning"], **extra)
     consent = {"consent": "债权人书面同意"} if policy["creditor"] and policy["creditor"]["name"] != policy["issuer_name"] else {}
     for u in scenario["units"]:
-        c.unit(u["unit_id"], area=u["area"], billing_start=u["billing_start"], opening=u["opening"],
+        c.unit(u["unit_id"], type=u["type"], area=u["area"], billing_start=u["billing_start"], opening=u["opening"],
                **({"service_address": u["service_address"]} if u["service_address"] else {}))
         for contact in u["contacts"]:
             more = _without_none({k: contact.get(k) for k in ("purpose", "party", "promise", "covers")})
