@@ -15,6 +15,7 @@ mtime), so a rebuild after one new contact rewrites only what changed.
 from __future__ import annotations
 
 import filecmp
+import functools
 import os
 import re
 import shutil
@@ -267,15 +268,28 @@ def real_folder(path: Path, parents: bool = True) -> None:
 
 
 def write_new(path: Path, content: bytes) -> None:
-    """``path`` := content, written as a new file renamed over whatever is there (a link is replaced, not followed)."""
+    """``path`` := content, written as a new file renamed over whatever is there (a link is replaced, not followed).
+
+    The file gets the mode a plain ``open`` would give it (0666 less the umask), not mkstemp's 0600: letters
+    linked into a site a web server serves must stay readable to it as they were."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        if hasattr(os, "fchmod"):  # not on Windows, where the mode means little
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@functools.cache
+def _umask() -> int:
+    """This process's umask (read by setting it and putting it back, once, before any thread or worker starts)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)

@@ -75,3 +75,26 @@ def test_builds_of_one_community_at_the_same_time_each_give_the_whole_site(tmp_p
         assert proc.returncode == 0, err.decode("utf-8")
     sites = [{p.relative_to(out): p.read_bytes() for p in (out / "site").rglob("*") if p.is_file()} for out in outs]
     assert len(sites[0]) > 50 and sites[0] == sites[1] == sites[2]
+
+
+def test_files_synced_into_a_folder_get_the_usual_mode_and_replace_links_without_following_them(tmp_path):
+    """sync_tree writes new files renamed into place: a link planted under a name is replaced, not written through,
+    and the files are as readable as a plain write makes them (a web server serving the site reads the letters)."""
+    import os
+    import stat
+
+    from generator.render.outputs import sync_tree
+
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"mine")
+    folder = tmp_path / "letters"
+    (folder / "notice").mkdir(parents=True)
+    (folder / "notice" / "a.pdf").symlink_to(secret)
+    (folder / "print").symlink_to(tmp_path)
+    mask = os.umask(0o022)
+    os.umask(mask)  # this process's umask, as it was
+    written, _removed = sync_tree(folder, {"notice/a.pdf": b"%PDF a", "print/all.pdf": b"%PDF all"})
+    assert (written, secret.read_bytes()) == (2, b"mine") and not (tmp_path / "all.pdf").exists()
+    for rel in ("notice/a.pdf", "print/all.pdf"):
+        info = os.lstat(folder / rel)
+        assert stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == 0o666 & ~mask
