@@ -6,8 +6,11 @@ from pathlib import Path
 import click
 
 from generator.cli.chinese import CuijiaoCommand
-from generator.reading.editor_schemas import render, stale
+from generator.reading.editor_schemas import FILES, file_name, render, stale
 from generator.workflow.edit import Edit, write
+
+FILE_NAMES = tuple(file_name(kind) for kind in FILES)
+
 
 # -- the command ------------------------------------------------------------------------
 
@@ -25,13 +28,15 @@ def command(obj, out: Path | None, check_only: bool) -> None:
             raise SystemExit(1)
         click.echo(f"{folder} 里的 JSON Schema 都是最新的。")
         return
+    # the community's own writer: each step a real folder, a new file renamed into place, never through a link
+    # (a pull request may have put one where the folder or a schema goes): a Chinese error names it
+    root, prefix = (obj.root, "schemas/") if out is None else (out, "")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    for step in (folder, *(folder / name for name in FILE_NAMES)):
+        if step.is_symlink() or (step != folder and step.exists() and not step.is_file()):
+            raise click.ClickException(f"{step} 是符号链接或不是普通文件，cuijiao 不会经过它写入，以免改动别处的文件。"
+                                       "请删除它后再运行 cuijiao schemas")
     written = stale(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in written:
-        if (folder / name).is_symlink() or ((folder / name).exists() and not (folder / name).is_file()):
-            raise click.ClickException(f"{folder / name} 不是普通文件（是符号链接或别的东西），cuijiao 不会经过它写入，"
-                                       "以免改动别处的文件。请删除它后再运行 cuijiao schemas")
-    # the community's own writer: a new file renamed into place, never through a link (a pull request may have
-    # put one where a schema goes: a Chinese error names it)
-    write(folder, [Edit(name, render(name.removesuffix(".schema.json")), created=False) for name in written])
+    write(root, [Edit(prefix + name, render(name.removesuffix(".schema.json")), created=False) for name in written])
     click.echo(f"已更新 {folder}：{'、'.join(written)}" if written else f"{folder} 里的 JSON Schema 已是最新。")

@@ -260,9 +260,15 @@ def test_the_schemas_command_writes_new_files_and_never_writes_through_a_link(tm
     planted.unlink(missing_ok=True)
     planted.symlink_to(secret)
     result = cli(community, "schemas")
-    assert result.exit_code == 1 and "owner.schema.json 不是普通文件（是符号链接" in result.output
+    assert result.exit_code == 1 and "owner.schema.json 是符号链接或不是普通文件" in result.output
     assert secret.read_text(encoding="utf-8") == "export PATH\n"
     planted.unlink()
     assert cli(community, "schemas").exit_code == 0
     assert js.stale(community / "schemas") == []
     assert cli(community, "schemas", "--check").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (community / "schemas").rename(tmp_path / "old-schemas")
+    (community / "schemas").symlink_to(elsewhere)  # the whole folder a link
+    result = cli(community, "schemas")
+    assert result.exit_code == 1 and "是符号链接" in result.output and list(elsewhere.iterdir()) == []
