@@ -24,6 +24,7 @@ import stat
 import time
 from pathlib import Path
 
+from generator.render.outputs import regular_files
 from generator.speed.signed import read_signed, write_signed
 
 FOLDER = "letter-cache"
@@ -68,26 +69,22 @@ class LetterCache:
         name = _joined_name(kind, letters)
         self._put(name, pdf)
         family = name[:len("joined-") + 17]
-        for entry in _entries(self.folder):
-            if entry.name.startswith(family) and entry.name != name and _OURS.fullmatch(entry.name):
-                _remove(entry)
+        for other in regular_files(self.folder):
+            if other.startswith(family) and other != name and _OURS.fullmatch(other):
+                _remove(self.folder / other)
 
     def prune(self, now: float | None = None) -> None:
         """Remove this cache's files unused for ``UNUSED_DAYS``, and every file of the unsigned cache of before."""
         if self.key is None:
             return
         oldest = (time.time() if now is None else now) - UNUSED_DAYS * 86400
-        for entry in _entries(self.folder):
-            if _OURS.fullmatch(entry.name) or _LEFT_BEHIND.fullmatch(entry.name):
-                try:
-                    if entry.stat(follow_symlinks=False).st_mtime < oldest:
-                        _remove(entry)
-                except OSError:
-                    pass
+        for name, info in regular_files(self.folder).items():
+            if (_OURS.fullmatch(name) or _LEFT_BEHIND.fullmatch(name)) and info.st_mtime < oldest:
+                _remove(self.folder / name)
         legacy = self.folder.parent / _LEGACY_FOLDER
-        for entry in _entries(legacy):
-            if _LEGACY.fullmatch(entry.name):
-                _remove(entry)
+        for name in regular_files(legacy):
+            if _LEGACY.fullmatch(name):
+                _remove(legacy / name)
         try:
             legacy.rmdir()  # only when it is now empty: anything else in it stays
         except OSError:
@@ -112,21 +109,9 @@ def _real_folder_or_none(path: Path) -> bool:
         return False
 
 
-def _entries(folder: Path) -> list[os.DirEntry]:
-    """The entries of ``folder`` if it is a real folder (a link in its place is not followed); none otherwise."""
+def _remove(path: Path) -> None:
+    """Remove a regular file of ours (``regular_files`` lists no link and no folder)."""
     try:
-        if not stat.S_ISDIR(os.lstat(folder).st_mode):
-            return []
-        with os.scandir(folder) as it:
-            return list(it)
-    except OSError:
-        return []
-
-
-def _remove(entry: os.DirEntry) -> None:
-    """Remove a file of ours; a link is removed as a link, never followed; a folder is left alone."""
-    try:
-        if not entry.is_dir(follow_symlinks=False):
-            os.unlink(entry.path)
+        os.unlink(path)
     except OSError:
         pass

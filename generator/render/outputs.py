@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from generator.core.errors import UsageProblem
+from generator.reading.files import read_data_file
 
 MARKER = ".cuijiao-output"
 MARKER_TEXT = "本文件夹由 cuijiao 生成，每次生成时整个替换，请不要在里面存放别的文件。\n".encode("utf-8")
@@ -175,7 +176,7 @@ def _entries(folder: Path) -> Iterator[tuple[str, str]]:
                 yield prefix + name, os.path.join(dirpath, name)
 
 
-def _regular_files(folder: Path) -> dict[str, os.stat_result]:
+def regular_files(folder: Path) -> dict[str, os.stat_result]:
     """The regular files under ``folder`` (relative posix paths) with their lstat, links to files or folders not followed."""
     found: dict[str, os.stat_result] = {}
     if folder.is_symlink() or not folder.is_dir():
@@ -196,8 +197,8 @@ def _reuse_unchanged(previous: Path, fresh: Path) -> tuple[int, int]:
     Two names of one file (a rebuild links unchanged pages from the kept build, as the previous one did) are
     the same bytes without reading them."""
     written = kept = 0
-    reusable = _regular_files(previous)
-    for rel, info in _regular_files(fresh).items():
+    reusable = regular_files(previous)
+    for rel, info in regular_files(fresh).items():
         old = reusable.get(rel)
         new_file = fresh / rel
         if old is not None and (old.st_dev, old.st_ino) == (info.st_dev, info.st_ino):
@@ -292,25 +293,10 @@ def _umask() -> int:
     return mask
 
 
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
 def holds(path: Path, content: bytes) -> bool:
     """``path`` is a regular file (reached without a link) holding exactly ``content``."""
-    try:
-        fd = os.open(path, _READ_FLAGS)
-    except OSError:
-        return False
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(content):
-            return False
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            return handle.read() == content
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
+    raw, _problem = read_data_file(path.parent, path.name)
+    return raw == content
 
 
 @contextmanager
