@@ -1,6 +1,6 @@
 """A second, deliberately plain reading of the spec's money rules, written from ``ledger-format.md`` alone.
 
-It takes the property tests' scenarios (``test_properties.scenarios``: units, fees, an optional late
+It takes the generated communities (``generated.scenarios``: units, fees, an optional late
 fee, payments, waivers, one-off charges, plans and contacts, no creditor, no designations) straight
 from their dicts, not through the loader, and gives the JSON report's numbers (rules 1-7, 10, 11).
 ``test_oracle.py`` checks that the generator gives the same numbers on many generated communities:

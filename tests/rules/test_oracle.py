@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.community import TODAY, Community, fixture_value
 from tests.rules import oracle
-from tests.rules.test_properties import (
+from tests.rules.generated import (
     UNITS,
     amounts,
     build,
