@@ -1,9 +1,10 @@
 """A second, deliberately plain reading of the spec's money rules, written from ``ledger-format.md`` alone.
 
-It takes the generated communities (``generated.scenarios``: units, fees, an optional late
-fee, payments, waivers, one-off charges, plans and contacts, no creditor, no designations) straight
-from their dicts, not through the loader, and gives the JSON report's numbers (rules 1-7, 10, 11).
-``test_oracle.py`` checks that the generator gives the same numbers on many generated communities:
+It takes generated communities as plain data (``generated.scenarios`` and ``test_oracle.v2_scenarios``:
+units with rate types and opening items, fees with rate changes, a late fee, payments with designations,
+waivers, one-off charges, plans, contacts, a creditor and its authorisations) straight from their dicts,
+not through the loader, and gives the JSON report's numbers (rules 1 to 11; stage and plan when the
+scenario has a dunning ladder). ``test_oracle.py`` checks that the generator gives the same numbers:
 two readings of the same text that agree on every cent. It is slow and simple on purpose: a day-by-day
 simulation, exact fractions, no shared code with the generator (``Decimal`` and ``Fraction`` only).
 """
