@@ -33,7 +33,8 @@ def command(obj, out: Path | None, check_only: bool) -> None:
     root, prefix = (obj.root, "schemas/") if out is None else (out, "")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    for step in (folder, *(folder / name for name in FILE_NAMES)):
+    # the community's own schemas folder must be a real folder; an --out folder is the user's to choose
+    for step in ((folder,) if out is None else ()) + tuple(folder / name for name in FILE_NAMES):
         if step.is_symlink() or (step != folder and step.exists() and not step.is_file()):
             raise click.ClickException(f"{step} 是符号链接或不是普通文件，cuijiao 不会经过它写入，以免改动别处的文件。"
                                        "请删除它后再运行 cuijiao schemas")

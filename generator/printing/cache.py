@@ -41,7 +41,7 @@ class LetterCache:
     def __init__(self, cache_dir: Path, key: bytes | None) -> None:
         self.folder = cache_dir / FOLDER
         # a link (or anything but a folder) in the cache's place: nothing is read, written or removed through it
-        self.key = key if _real_folder_or_none(self.folder) else None
+        self.key = key if _folder_or_missing(self.folder) else None
 
     def letter(self, digest: str) -> tuple[bytes, int] | None:
         """A letter's PDF and page total."""
@@ -100,7 +100,8 @@ def _joined_name(kind: str, letters: list[str]) -> str:
     return f"joined-{hashlib.sha256(kind.encode()).hexdigest()[:16]}-{hashlib.sha256(chr(10).join(letters).encode()).hexdigest()}"
 
 
-def _real_folder_or_none(path: Path) -> bool:
+def _folder_or_missing(path: Path) -> bool:
+    """``path`` is a real folder or not there yet (it is then made as one); False for a link or anything else."""
     try:
         return stat.S_ISDIR(os.lstat(path).st_mode)
     except FileNotFoundError:
