@@ -225,7 +225,7 @@ def link_or_copy(source: Path, dest: Path) -> None:
 def sync_tree(folder: Path, files: dict[str, bytes], same: frozenset[str] = frozenset()) -> tuple[int, int]:
     """Make ``folder`` hold exactly ``files``; write only what changed. Returns (written, removed).
 
-    ``same``: files just read from ``folder`` and found as they are in ``files`` (not compared again).
+    ``same``: files of ``folder`` to leave as they are, whether in ``files`` or not (not compared, not removed).
 
     The folder may be in a work folder someone else wrote (a CI cache): nothing is read, written or
     removed through a link. A link (or file) where the folder or one of its subfolders should be is
@@ -251,7 +251,7 @@ def sync_tree(folder: Path, files: dict[str, bytes], same: frozenset[str] = froz
         write_new(path, content)
         written += 1
     for rel, path in list(_entries(folder)):  # anything else, a link included, goes
-        if rel not in files:
+        if rel not in files and rel not in same:
             os.unlink(path)
             removed += 1
     return written, removed

@@ -348,7 +348,10 @@ class Rendered:
     charts: dict[str, str] = field(default_factory=dict)  # chart file -> "digest-of-its-data digest-of-its-svg"
     blocks: dict[str, str] = field(default_factory=dict)  # the pages' as-is blocks (``site.asis``), by digest
     light: dict[str, str] = field(default_factory=dict)  # docs path -> the page's Markdown with its blocks as marks
-    same: frozenset[str] = frozenset()  # docs and theme paths of the unit pages taken as they are from the work folder
+    # docs and theme paths of the unit pages left as they are in the work folder: not rendered, not read (they are
+    # in neither ``docs`` nor ``details``); ``kept_sources`` has their pages' source digests as the last build kept them
+    same: frozenset[str] = frozenset()
+    kept_sources: dict[str, str] = field(default_factory=dict)
 
 
 def _unit_env(env: Environment, desk: Desk, inputs: SiteInputs) -> str:
@@ -428,6 +431,8 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
         late_rule = desk.policy.late_fee
         units: dict[str, str] = {}
         same: set[str] = set()
+        kept_sources: dict[str, str] = {}
+        work_dir = inputs.work.absolute()
         for i, state in enumerate(desk.units):
             uid = state.unit.id
             links = letters_by_unit.get(uid, [])
@@ -436,9 +441,9 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
             made_from = desk.digests[i].encode() if desk.digests else RECORD_ENCODER.encode(state)
             units[uid] = hashlib.sha256(made_from + repr(links).encode()).hexdigest()
             if reusable and kept.units.get(uid) == units[uid]:
-                page = _kept_unit(inputs.work.absolute(), uid, kept)
-                if page is not None:
-                    files[f"units/{uid}.md"], details[f"cj-units/{uid}.html"] = page
+                source = _kept_unit(work_dir, uid, kept)
+                if source is not None:
+                    kept_sources[f"units/{uid}.md"] = source
                     same.update((f"units/{uid}.md", f"cj-units/{uid}.html"))
                     continue
             files[f"units/{uid}.md"] = unit_page.render(common, s=state, u=state.unit)
@@ -460,7 +465,7 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
     files.update(_guide_files(inputs.root))
     light = {k: v for k, v in files.items() if isinstance(v, str) and k.endswith(".md") and MARK.search(v)}
     docs = {k: put_back(v, blocks).encode("utf-8") if isinstance(v, str) else v for k, v in files.items()}
-    return Rendered(docs, details, units, unit_env, chart_keys, dict(blocks), light, frozenset(same))
+    return Rendered(docs, details, units, unit_env, chart_keys, dict(blocks), light, frozenset(same), kept_sources)
 
 
 def chart_files(board, complaints, work: Path, kept=None) -> tuple[dict[str, str | bytes], dict[str, str]]:
@@ -498,16 +503,28 @@ def chart_files(board, complaints, work: Path, kept=None) -> tuple[dict[str, str
     return files, keys
 
 
-def _kept_unit(work: Path, uid: str, kept) -> tuple[bytes, bytes] | None:
-    """A unit's page and detail as the last build wrote them into the work folder, if they are what it kept."""
+def _kept_unit(work: Path, uid: str, kept) -> str | None:
+    """The source digest the last build kept for a unit's page, if its page and detail are still regular files of
+    the work folder (no link). They are not read: MkDocs reads them only to render the page again, and then
+    ``kept_unit_holds`` checks them first (a rebuild after one contact reads none of 5,000 pages)."""
     page = kept.pages.get(f"units/{uid}.md")
     if page is None:
         return None
+    for path in (work / "docs" / "units" / f"{uid}.md", work / siteconfig.OVERRIDES / "cj-units" / f"{uid}.html"):
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return None
+        except OSError:
+            return None
+    return page.source
+
+
+def kept_unit_holds(work: Path, rel: str, source: str) -> bool:
+    """Whether the work folder's page ``units/<房号>.md`` and its detail are the sources whose digest is ``source``."""
+    uid = rel[len("units/"):-len(".md")]
     md, _ = read_data_file(work / "docs" / "units", f"{uid}.md")
     detail, _ = read_data_file(work / siteconfig.OVERRIDES / "cj-units", f"{uid}.html")
-    if md is None or detail is None or _digest(md, detail) != page.source:
-        return None
-    return md, detail
+    return md is not None and detail is not None and _digest(md, detail) == source
 
 
 def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:
@@ -608,7 +625,7 @@ def _prepare(desk: Desk, inputs: SiteInputs, kept=None) -> tuple[Path, int, bool
         write_new(config_path, text)
         written += 1
     own_theme = any(not folder.resolve().is_relative_to(PROJECT_DIR) for folder in config.overrides)
-    sources = {}
+    sources = dict(rendered.kept_sources)
     for rel, content in rendered.docs.items():
         if rel.endswith(".md"):
             detail = rendered.details.get(f"cj-units/{rel[len('units/'):-len('.md')]}.html") if rel.startswith("units/") else None
@@ -633,10 +650,14 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
 
     from generator.site import incremental
     from generator.site import plugin as compact_plugin
+    from generator.site.reuse import installed_versions
+    from generator.site.segments import Segmenter
 
     kept = saved.previous() if saved is not None else None
     config_path, written, own_theme, sources, env, rendered = _prepare(desk, inputs, kept)
     siteconfig.quiet_search_segmenter()
+    # with the work folder in use (the user's cache key), the search's word breaks are remembered between builds
+    segmenter = Segmenter(inputs.work.absolute(), saved.memo.key, installed_versions()) if saved is not None else None
     collected = _Collect()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(collected)
@@ -648,18 +669,31 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
             raise collected.failure(
                 f"网站配置（{siteconfig.config_file(inputs.root)}）有错误，MkDocs 无法读取。"
                 "请对照项目自带的 mkdocs.yml 检查下面提到的那一项（MkDocs 的原话是英文）：", exc) from None
-        compact_plugin.install(config, sandboxed=own_theme, blocks=rendered.blocks, light=rendered.light)
+        compact_plugin.install(config, sandboxed=own_theme, blocks=rendered.blocks, light=rendered.light, segmenter=segmenter)
         return config
 
     kept_dir = saved.folder if saved is not None else site_dir
+    work = inputs.work.absolute()
+
+    def source_holds(uri: str) -> bool:  # a unit page left unread in the work folder is checked before MkDocs reads it
+        source = rendered.kept_sources.get(uri)
+        return source is None or kept_unit_holds(work, uri, source)
+
+    def mkdocs_build():
+        try:
+            return incremental.build(loaded(), sources, env, kept, kept_dir, source_holds)
+        except incremental.Restart:  # a title in the menu changed: every page is built
+            return incremental.build(loaded(), sources, env, None, kept_dir, source_holds)
+
     with siteconfig.source_date(desk.as_of):
         try:
-            config = loaded()
             try:
                 try:
-                    pages, titles, taken = incremental.build(config, sources, env, kept, kept_dir)
-                except incremental.Restart:  # a title in the menu changed: every page is built
-                    pages, titles, taken = incremental.build(loaded(), sources, env, None, kept_dir)
+                    pages, titles, taken = mkdocs_build()
+                except incremental.Stale:  # a unit page left unread was changed in the work folder: render them all
+                    config_path, again, own_theme, sources, env, rendered = _prepare(desk, inputs, None)
+                    written += again
+                    pages, titles, taken = mkdocs_build()
             except (Abort, ConfigurationError) as exc:
                 raise collected.failure(
                     "网站生成失败：MkDocs 报告了问题（严格模式下，警告也算失败）。"
@@ -670,6 +704,8 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
             mkdocs_logger.removeHandler(collected)
     if saved is not None:
         saved.keep(site_dir, env, pages, titles, rendered.units, rendered.env, taken, rendered.charts)
+    if segmenter is not None:
+        segmenter.save()
     link_letters(inputs, site_dir)
     return written
 

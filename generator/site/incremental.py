@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs import utils
@@ -48,15 +49,26 @@ class Restart(Exception):
     """A title in the navigation changed, so every page's menu does: build again in full, from a fresh config."""
 
 
-def build(config, sources: dict[str, str], env: str, kept: Kept | None, kept_dir: Path) -> tuple[dict[str, PageKept], list[tuple[str, str]], dict[str, str]]:
+class Stale(Exception):
+    """A page to render is one whose sources were left unread in the work folder (``build.Rendered.same``) and
+    they are not what the last build kept: render every page's sources again, then build."""
+
+
+def _always(uri: str) -> bool:
+    return True
+
+
+def build(config, sources: dict[str, str], env: str, kept: Kept | None, kept_dir: Path,
+          source_holds: Callable[[str], bool] = _always) -> tuple[dict[str, PageKept], list[tuple[str, str]], dict[str, str]]:
     """Build the site of ``config`` (loaded, strict); ``sources``: each page's source digest by docs path.
 
     Returns each page's kept data, the navigation's titles and the SHA-256 of each output taken from the kept
     build (checked on the way: keeping this build need not read those files again). Raises
-    ``Restart`` when the kept build cannot be used after all (then nothing of it was used).
+    ``Restart`` when the kept build cannot be used after all (then nothing of it was used), and ``Stale``
+    when ``source_holds(uri)`` is false for a page that must be read and rendered.
     """
     usable = kept is not None and kept.env == env and set(kept.pages) == set(sources)
-    return _build(config, sources, kept if usable else None, kept_dir)
+    return _build(config, sources, kept if usable else None, kept_dir, source_holds)
 
 
 def _verified(kept: Kept, kept_dir: Path, page: PageKept) -> bool:
@@ -64,7 +76,8 @@ def _verified(kept: Kept, kept_dir: Path, page: PageKept) -> bool:
     return raw is not None and kept.files.get(page.output) == hashlib.sha256(raw).hexdigest()
 
 
-def _build(config, sources: dict[str, str], kept: Kept | None, kept_dir: Path) -> tuple[dict[str, PageKept], list[tuple[str, str]], dict[str, str]]:
+def _build(config, sources: dict[str, str], kept: Kept | None, kept_dir: Path,
+           source_holds: Callable[[str], bool]) -> tuple[dict[str, PageKept], list[tuple[str, str]], dict[str, str]]:
     logger = logging.getLogger("mkdocs")
     warning_counter = utils.CountHandler()
     warning_counter.setLevel(logging.WARNING)
@@ -97,6 +110,8 @@ def _build(config, sources: dict[str, str], kept: Kept | None, kept_dir: Path) -
                 Page(None, file, config)
             assert file.page is not None
             if file.src_uri not in reuse:
+                if not source_holds(file.src_uri):
+                    raise Stale
                 _populate_page(file.page, config, files)
             elif file.src_uri in kept_titles:  # a page of the menu, not read: its title as its sources gave it
                 file.page.title = kept_titles[file.src_uri]
@@ -138,7 +153,7 @@ def _build(config, sources: dict[str, str], kept: Kept | None, kept_dir: Path) -
             msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
             raise Abort(f"Aborted with {msg} in strict mode!")
         return pages, titles, taken
-    except Restart:
+    except (Restart, Stale):
         raise
     except Exception as e:
         config.plugins.on_build_error(error=e)

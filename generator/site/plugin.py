@@ -1,5 +1,6 @@
 """The MkDocs plugin of the in-process build: pages read without their as-is blocks and the blocks put back
-in their HTML (``site.asis``); every page without its indentation and blank lines.
+in their HTML (``site.asis``); every page without its indentation and blank lines; the search index's
+Chinese word breaks taken from the last builds' (``site.segments``).
 
 A real ``BasePlugin`` with MkDocs' events, added to the loaded configuration
 by ``site.build`` (the generated ``mkdocs.yml`` stays the community's plain
@@ -15,6 +16,7 @@ from mkdocs.structure.pages import Page
 
 from generator.site.asis import put_back
 from generator.site.compact import compact_html
+from generator.site.segments import Segmenter
 
 
 class CompactPages(BasePlugin):
@@ -27,10 +29,16 @@ class CompactPages(BasePlugin):
     the build, so the project's own theme is rendered as MkDocs does.)
     """
 
-    def __init__(self, sandboxed: bool = False, blocks: dict[str, str] | None = None, light: dict[str, str] | None = None) -> None:
+    def __init__(self, sandboxed: bool = False, blocks: dict[str, str] | None = None, light: dict[str, str] | None = None,
+                 segmenter: Segmenter | None = None) -> None:
         super().__init__()
         self.sandboxed = sandboxed
         self.blocks, self.light = blocks or {}, light or {}
+        self.segmenter = segmenter
+
+    def on_config(self, config: MkDocsConfig) -> None:
+        if self.segmenter is not None:  # after the search plugin's on_config: this plugin is added last
+            self.segmenter.install(config)
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files) -> Environment:
         if not self.sandboxed:
@@ -55,12 +63,12 @@ class CompactPages(BasePlugin):
 
 
 def install(config: MkDocsConfig, sandboxed: bool = False, blocks: dict[str, str] | None = None,
-            light: dict[str, str] | None = None) -> None:
+            light: dict[str, str] | None = None, segmenter: Segmenter | None = None) -> None:
     """Add the plugin to a loaded configuration, its (empty) options validated like any plugin's.
 
     ``blocks`` and ``light``: this build's as-is blocks by digest, and the pages to read with marks instead
-    (``site.asis``)."""
-    plugin = CompactPages(sandboxed, blocks, light)
+    (``site.asis``). ``segmenter``: the search index's word breaks remembered between builds (``site.segments``)."""
+    plugin = CompactPages(sandboxed, blocks, light, segmenter)
     errors, warnings = plugin.load_config({})
     assert not errors and not warnings, (errors, warnings)  # it has no options
     config.plugins["cuijiao/compact"] = plugin

@@ -203,16 +203,56 @@ def test_the_demo_after_one_new_contact_is_byte_for_byte_a_full_build(tmp_path, 
     _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, root, out)
 
 
-def test_a_unit_page_changed_in_the_work_folder_is_rendered_again(tmp_path, capsys, monkeypatch):
+def _tamper_with_a_kept_unit_page(root: Path) -> None:
+    source = work_folder(root) / "site" / "docs" / "units" / "1-1-102.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("1-1-102", "9-9-999"), encoding="utf-8")
+
+
+def test_a_unit_page_changed_in_the_work_folder_never_reaches_the_site(tmp_path, capsys, monkeypatch):
+    """A unit page whose unit did not change is left unread in the work folder: its HTML comes from the kept build."""
     c = _households(tmp_path / "c")
     out = tmp_path / "out"
     _site(capsys, c.root, out)
+    _tamper_with_a_kept_unit_page(c.root)
+    histories = _rendered_units(monkeypatch)
+    c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    assert histories == ["1-1-101"]
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
+
+
+def test_a_unit_page_changed_in_the_work_folder_is_rendered_again_before_mkdocs_reads_it(tmp_path, capsys, monkeypatch):
+    """When its kept HTML cannot be used either, MkDocs must read the page: it is checked first, found changed, and
+    every page is rendered again from the data."""
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    _tamper_with_a_kept_unit_page(c.root)
+    kept_html = work_folder(c.root) / "site-built" / "units" / "1-1-102.html"
+    kept_html.unlink()
+    kept_html.write_text("planted", encoding="utf-8")
+    histories = _rendered_units(monkeypatch)
+    c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    assert sorted(histories) == ["1-1-101", "1-1-101", "1-1-102"]  # 101 as it changed; then both, all pages again
+    assert "9-9-999" not in (work_folder(c.root) / "site" / "docs" / "units" / "1-1-102.md").read_text(encoding="utf-8")
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
+
+
+def test_a_link_in_place_of_a_kept_unit_page_is_replaced_by_its_page_rendered_again(tmp_path, capsys, monkeypatch):
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    secret = tmp_path / "secret.md"
+    secret.write_text("# secret\n", encoding="utf-8")
     source = work_folder(c.root) / "site" / "docs" / "units" / "1-1-102.md"
-    source.write_text(source.read_text(encoding="utf-8").replace("1-1-102", "9-9-999"), encoding="utf-8")
+    source.unlink()
+    source.symlink_to(secret)
     histories = _rendered_units(monkeypatch)
     c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
     _site(capsys, c.root, out)
     assert sorted(histories) == ["1-1-101", "1-1-102"]
+    assert not source.is_symlink() and secret.read_text(encoding="utf-8") == "# secret\n"
     _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
 
 
@@ -295,3 +335,20 @@ def test_what_a_killed_build_left_in_the_work_folder_is_removed_by_the_next_buil
     _site(capsys, c.root, out)
     assert sorted(p.name for p in work.iterdir() if p.name.startswith("site-built")) == ["site-built", "site-built.notes"]
     assert (elsewhere / "keep.txt").read_bytes() == b"mine"
+
+
+def test_a_rebuild_whose_pages_hold_only_words_seen_before_never_asks_jieba_and_gives_a_full_builds_bytes(tmp_path, capsys, monkeypatch):
+    import jieba
+
+    c = _households(tmp_path / "c")
+    c.contact("1-1-101", "2026-11-18", "phone", "reached", by="张敏").write()
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    asked: list[str] = []
+    real = jieba.cut
+    monkeypatch.setattr(jieba, "cut", lambda text, *args, **kwargs: (asked.append(text), real(text, *args, **kwargs))[1])
+    c.contact("1-1-102", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    assert asked == []  # the dashboard and the unit page were indexed again with the kept word breaks
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
+    assert asked  # a build by another user (nothing kept) asks jieba
