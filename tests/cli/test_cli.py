@@ -321,3 +321,30 @@ def test_report_table_fits_80_and_120_column_terminals_without_cutting_a_value(b
         for cell in cells:
             assert f" {cell} " in rows[unit] or f" {cell}\n" in rows[unit] or rows[unit].endswith(cell), (unit, cell, rows[unit])
     assert "下一步" in text and "诉讼时效" in text
+
+
+def _run_installed(monkeypatch, *args: str) -> tuple[int, list]:
+    """``cli.run`` as ``console`` calls it: the exit code and what the command left to the process exit."""
+    left: list = []
+    monkeypatch.setattr("sys.argv", ["cuijiao", *args])
+    with pytest.raises(SystemExit) as exc:
+        cli.run(left)
+    return exc.value.code, left
+
+
+def test_the_installed_command_leaves_the_computed_desk_to_the_process_exit_not_to_be_freed_object_by_object(
+        tmp_path, monkeypatch, community):
+    from generator.rules.engine import Desk
+
+    code, left = _run_installed(monkeypatch, "--root", str(community.root), "--as-of", "2026-03-20", "site", "--out", str(tmp_path / "out"))
+    assert code == 0
+    assert [type(value) for made in left for value in made] == [Desk]
+
+
+def test_community_all_frees_each_communitys_desk_after_its_run(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    for name in ("east", "west"):
+        Community(repo / "communities" / name, fees=[fee()]).unit("1-101", billing_start="2026-01-01").write()
+    code, left = _run_installed(monkeypatch, "--root", str(repo), "--community", "all", "--as-of", "2026-03-20",
+                                "site", "--out", str(tmp_path / "out"))
+    assert code == 0 and left == []
