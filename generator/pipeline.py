@@ -223,6 +223,13 @@ class Memo:
         except _NOT_DATA:
             return None
 
+    def forget(self, name: str) -> None:
+        """Remove what is kept under ``name`` (whatever its inputs): for a value about to stop being true."""
+        try:
+            os.unlink(self._file(name))
+        except OSError:
+            pass
+
     def put(self, name: str, value, kind: type) -> None:
         """Keep ``value`` if it comes back from its encoding as ``kind`` equal and encoding to the same bytes."""
         before = self.fingerprint

@@ -191,20 +191,62 @@ def regular_files(folder: Path) -> dict[str, os.stat_result]:
     return found
 
 
+def file_inodes(folder: Path) -> tuple[dict[str, int], list[str]]:
+    """The regular files under ``folder`` (relative posix paths) with their inode numbers as the folder lists them
+    (no stat per file), and everything else but real folders (links to files or folders, FIFOs…), not entered.
+    A ``folder`` that is a link or not a folder has neither."""
+    files: dict[str, int] = {}
+    others: list[str] = []
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return files, others
+    except OSError:
+        return files, others
+    todo = [(str(folder), "")]
+    while todo:
+        path, prefix = todo.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                todo.append((entry.path, rel + "/"))
+            elif entry.is_file(follow_symlinks=False):
+                files[rel] = entry.inode()
+            else:
+                others.append(rel)
+    return files, others
+
+
+def same_device(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` (not followed if links) are on one file system: their inode numbers compare."""
+    try:
+        return os.lstat(a).st_dev == os.lstat(b).st_dev
+    except OSError:
+        return False
+
+
 def _reuse_unchanged(previous: Path, fresh: Path) -> tuple[int, int]:
     """Keep the previous build's file where the new one has the same bytes; only real files inside ``previous`` are moved.
 
     Two names of one file (a rebuild links unchanged pages from the kept build, as the previous one did) are
-    the same bytes without reading them."""
+    the same bytes without reading them. Whatever is decided, ``fresh`` keeps the new bytes: an old file is put
+    in place of a new one only when they compare equal."""
     written = kept = 0
-    reusable = regular_files(previous)
-    for rel, info in regular_files(fresh).items():
+    reusable, _ = file_inodes(previous)
+    one_device = same_device(previous, fresh)
+    for rel, inode in file_inodes(fresh)[0].items():
         old = reusable.get(rel)
         new_file = fresh / rel
-        if old is not None and (old.st_dev, old.st_ino) == (info.st_dev, info.st_ino):
+        if old is not None and one_device and old == inode:
             kept += 1  # already the old file
         elif old is not None and filecmp.cmp(previous / rel, new_file, shallow=False):
-            os.replace(previous / rel, new_file)  # keep the old inode and mtime
+            # keep the old inode and mtime, unless the new file has other names: a site's page linked from (or
+            # into) the kept build stays that file, so the next rebuild finds them one file, not two to compare
+            if os.lstat(new_file).st_nlink == 1:
+                os.replace(previous / rel, new_file)
             kept += 1
         else:
             written += 1

@@ -23,11 +23,13 @@ its own mkdocs.yml (which may name any folder of it) is always built in full
 """
 from __future__ import annotations
 
+import filecmp
 import functools
 import hashlib
 import os
 import re
 import shutil
+import stat
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -38,7 +40,7 @@ import msgspec
 from generator import pipeline
 from generator.core.paths import PROJECT_DIR
 from generator.reading.files import read_data_file
-from generator.render.outputs import MARKER, link_or_copy
+from generator.render.outputs import MARKER, same_device, file_inodes, link_or_copy, real_folder
 
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts", "/Library/Fonts",
              "~/Library/Fonts", "C:/Windows/Fonts")
@@ -147,36 +149,73 @@ class SavedSite:
         """Keep MkDocs' output in ``site_dir`` (before the letters are linked) for the next build.
 
         ``taken``: the SHA-256 of the outputs this build linked from the kept one after checking them
-        (``incremental.build``): not read a second time."""
+        (``incremental.build``): not read a second time. The kept folder is brought up to date in place: a
+        file that is already the kept one (the same inode: a page this build linked from it) stays, one with
+        the kept bytes is replaced in the site by the kept file, the others are linked in, and what the build
+        no longer has is removed (a rebuild after one contact links a few files, not 5,000). The record is removed first and written last, so a build killed in between leaves
+        no record and the next build is a full one. A kept folder that is a link, or holds links where its
+        folders are, is made again from scratch."""
         taken = taken or {}
         if self.fingerprint is None:
             return
-        tmp = self.folder.with_name(f"{self.folder.name}.tmp-{os.getpid()}")
-        files: dict[str, str] = {}
         self._remove_leftovers()
+        self.memo.forget(self.NAME)
         try:
-            for dirpath, dirnames, filenames in os.walk(site_dir):
-                rel_dir = Path(dirpath).relative_to(site_dir)
-                if rel_dir == Path("."):
-                    dirnames[:] = [d for d in dirnames if d not in SKIPPED]
-                for name in filenames:
-                    rel = (rel_dir / name).as_posix()
-                    if rel in SKIPPED:
-                        continue
-                    source = Path(dirpath, name)
-                    link_or_copy(source, tmp / rel)  # a link: whoever changes the output changes this copy,
-                    known = taken.get(rel)
-                    files[rel] = known or hashlib.sha256((tmp / rel).read_bytes()).hexdigest()  # which restore then refuses
-            old = self.folder.with_name(f"{self.folder.name}.old-{os.getpid()}")
-            if self.folder.exists():
-                os.rename(self.folder, old)
-            os.rename(tmp, self.folder)
-            shutil.rmtree(old, ignore_errors=True)
+            files = self._update(site_dir, taken)
         except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
             return
         if site_fingerprint(self.memo, *self.inputs) == self.fingerprint:  # nothing changed while it was built
             self.memo.put(self.NAME, SiteRecord(self.fingerprint, Kept(env, pages, titles, files, units, unit_env, charts or {})), SiteRecord)
+
+    def _update(self, site_dir: Path, taken: dict[str, str]) -> dict[str, str]:
+        """Make the kept folder hold MkDocs' output in ``site_dir``; returns every kept file's SHA-256."""
+        built, _others = file_inodes(site_dir)
+        built = {rel: inode for rel, inode in built.items() if rel.split("/", 1)[0] not in SKIPPED}
+        old, planted = file_inodes(self.folder)
+        try:
+            real = stat.S_ISDIR(os.lstat(self.folder).st_mode)
+        except OSError:
+            real = False
+        if not real or planted or not same_device(site_dir, self.folder):  # no kept folder, or a link in it: start again
+            self._replace_folder()
+            old = {}
+        folders: set[str] = set()
+        files: dict[str, str] = {}
+        for rel, inode in built.items():
+            dest = self.folder / rel
+            have = old.get(rel)
+            if have is not None and have != inode and filecmp.cmp(dest, site_dir / rel, shallow=False):
+                # the bytes kept (a theme file MkDocs copied again, a page that came out the same): the site takes
+                # the kept file, so its files keep their inodes and times from one build to the next
+                link_or_copy(dest, site_dir / rel)
+            elif have != inode:
+                parent = rel.rpartition("/")[0]
+                if parent and parent not in folders:
+                    step = self.folder
+                    for part in parent.split("/"):
+                        step = step / part
+                        real_folder(step, parents=False)
+                    folders.add(parent)
+                link_or_copy(site_dir / rel, dest)  # a link: whoever changes the output changes this copy,
+            known = taken.get(rel)
+            files[rel] = known or hashlib.sha256(dest.read_bytes()).hexdigest()  # which restore then refuses
+        for rel in old:
+            if rel not in built:
+                os.unlink(self.folder / rel)
+        return files
+
+    def _replace_folder(self) -> None:
+        """An empty kept folder in place of whatever is there (a link is removed, never followed)."""
+        try:
+            if stat.S_ISDIR(os.lstat(self.folder).st_mode):
+                gone = self.folder.with_name(f"{self.folder.name}.old-{os.getpid()}")
+                os.rename(self.folder, gone)
+                shutil.rmtree(gone, ignore_errors=True)
+            else:
+                os.unlink(self.folder)
+        except FileNotFoundError:
+            pass
+        self.folder.mkdir(parents=True)
 
     def _remove_leftovers(self) -> None:
         """Remove what a build killed while keeping left (``site-built.tmp-PID``, ``.old-PID``): a build keeps

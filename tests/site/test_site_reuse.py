@@ -352,3 +352,80 @@ def test_a_rebuild_whose_pages_hold_only_words_seen_before_never_asks_jieba_and_
     assert asked == []  # the dashboard and the unit page were indexed again with the kept word breaks
     _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
     assert asked  # a build by another user (nothing kept) asks jieba
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_keeping_a_rebuild_links_in_only_what_changed_and_the_next_unchanged_build_restores_it(tmp_path, capsys, monkeypatch):
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    kept = work_folder(c.root) / "site-built"
+    before = _inodes(kept)
+    c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    after = _inodes(kept)
+    assert set(after) == set(before)
+    same = {rel for rel in after if after[rel] == before[rel]}
+    assert "units/1-1-102.html" in same and "legal.html" in same  # pages the contact did not change stay as kept
+    assert "units/1-1-101.html" not in same and "index.html" not in same
+    assert {rel: p.read_bytes() for rel, p in ((rel, kept / rel) for rel in after)} == {
+        rel: data for rel, data in _files(out / "site").items() if rel in after}
+    counting = _Counting(monkeypatch)
+    _site(capsys, c.root, out)
+    assert counting.builds == 0  # the same inputs again: the kept build, checked file by file
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
+
+
+def test_a_link_planted_in_the_kept_folder_is_never_written_through(tmp_path, capsys, monkeypatch):
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    kept = work_folder(c.root) / "site-built"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_bytes(b"mine")
+    shutil.rmtree(kept / "units")
+    (kept / "units").symlink_to(elsewhere)
+    c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+    assert not any(p.is_symlink() for p in kept.rglob("*"))
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
+
+
+def test_a_build_that_fails_while_keeping_leaves_no_record_so_the_next_build_is_a_full_one(tmp_path, capsys, monkeypatch):
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    assert reuse.SavedSite(pipeline.Memo(c.root, AS_OF, AS_OF), work_folder(c.root), c.root, (), (), True).previous() is not None
+    c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
+
+    def broken(self, site_dir, taken):
+        raise OSError("disk full")
+    monkeypatch.setattr(reuse.SavedSite, "_update", broken)
+    _site(capsys, c.root, out)
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the test's user cache again (undo reset it)
+    monkeypatch.delenv("CUIJIAO_CACHE_DIR", raising=False)
+    saved = reuse.SavedSite(pipeline.Memo(c.root, AS_OF, AS_OF), work_folder(c.root), c.root, (), (), True)
+    assert saved.fingerprint is not None and saved.previous() is None
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
+
+
+def test_a_rebuild_leaves_every_output_file_whose_bytes_did_not_change_the_same_file(tmp_path, capsys):
+    """Same inode (and time) for what did not change, theme files MkDocs copies again included: what serves or
+    syncs the site sees only the changed pages change, and the next rebuild compares no file twice."""
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    before, before_bytes = _inodes(out / "site"), _files(out / "site")
+    c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    after, after_bytes = _inodes(out / "site"), _files(out / "site")
+    unchanged = {rel for rel in after if before_bytes.get(rel) == after_bytes[rel]}
+    assert any(rel.startswith("assets/") for rel in unchanged) and "units/1-1-102.html" in unchanged
+    assert {rel for rel in unchanged if before[rel] != after[rel]} == set()
+    assert {"units/1-1-101.html", "index.html"} <= set(after) - unchanged
