@@ -61,6 +61,7 @@ from generator.site import config as siteconfig
 from generator.site.asis import MARK, AsIsBlocks, put_back
 from generator.site.config import SiteBuildError
 from generator.site.export import arrears_sheet, queue_sheet, workbook
+from generator.site.fragments import CacheExtension, FragmentCache
 from generator.views.complaints import AGE_GROUPS, CATEGORIES, complaints_view
 from generator.views.dashboard import QUEUE_GROUPS, QUEUE_HORIZON_DAYS, dashboard, queue
 from generator.views.unitpage import unit_history
@@ -186,7 +187,8 @@ def _inert(value) -> Markup:
 
 
 def environment(root: Path) -> Environment:
-    return templates.environment(template_dirs(root, "site_templates", "pages"), keep_trailing_newline=True, finalize=_inert)
+    return templates.environment(template_dirs(root, "site_templates", "pages"), keep_trailing_newline=True, finalize=_inert,
+                                 extensions=[CacheExtension])
 
 
 
@@ -289,8 +291,10 @@ def with_code_spans(value):
     return value
 
 
-def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: AdviceBook, root: Path) -> dict[str, str | bytes]:
-    """The 催收手册 section and the 法律依据 page."""
+def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: AdviceBook, root: Path,
+                   first_tactic=None) -> dict[str, str | bytes]:
+    """The 催收手册 section and the 法律依据 page. ``first_tactic(state)``: the id of the tactic that fits the unit
+    best ("" for none), when the caller remembers it (``render``); else worked out from ``advice``."""
     shown = with_code_spans(book)
     common = {"as_of": desk.as_of, "policy": desk.policy, "pb": shown, "legal": shown.legal}
     files: dict[str, str | bytes] = {}
@@ -309,9 +313,9 @@ def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: AdviceB
             counts[state.stage.id] = counts.get(state.stage.id, 0) + 1
         for reason in state.reasons:
             reason_counts[reason] = reason_counts.get(reason, 0) + 1
-        matches = advice[state.unit.id].matches
-        if matches:
-            firsts.setdefault(matches[0].tactic.id, []).append(state.unit.id)
+        first = first_tactic(state) if first_tactic is not None else _first_tactic(advice, state)
+        if first:
+            firsts.setdefault(first, []).append(state.unit.id)
     stage_rows = [(stage, shown.guide_for(stage), counts.get(stage.id, 0)) for stage in desk.policy.dunning]
     files["playbook/stages.md"] = env.get_template("playbook/stages.md.j2").render(
         common, stage_rows=stage_rows, channels=channels_text,
@@ -327,6 +331,11 @@ def playbook_pages(env: Environment, desk: Desk, book: Playbook, advice: AdviceB
     files["playbook/donts.md"] = env.get_template("playbook/donts.md.j2").render(common)
     files["legal.md"] = env.get_template("legal.md.j2").render(common, checked_words=CHECKED_WORDS, cited_by=cited_by(book))
     return files
+
+
+def _first_tactic(advice: AdviceBook, state: UnitState) -> str:
+    matches = advice[state.unit.id].matches
+    return matches[0].tactic.id if matches else ""
 
 
 def _guide_files(root: Path) -> dict[str, bytes]:
@@ -387,26 +396,37 @@ def _unit_env(env: Environment, desk: Desk, inputs: SiteInputs) -> str:
     return digest.hexdigest()
 
 
-def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
+def render(desk: Desk, inputs: SiteInputs, kept=None, cache_key: bytes | None = None) -> Rendered:
     """Every generated file: the docs folder and the unit details the theme includes.
 
     ``kept`` (``reuse.Kept``, the last build's): a unit page whose unit, letters and everything else it is
-    rendered from are as they were then is taken from the work folder (checked against the kept digest of
-    its sources) instead of rendered again.
+    rendered from are as they were then is left as it is in the work folder instead of rendered again.
+    ``cache_key`` (the user's): the lists' rows in ``{% cache %}`` blocks are kept in the work folder and
+    taken from there by the next build (``site.fragments``).
     """
     env = environment(inputs.root)
     blocks = env.filters["as_is"] = AsIsBlocks()
     unit_env = _unit_env(env, desk, inputs)
     reusable = kept is not None and unit_env and kept.unit_env == unit_env
+    letters_by_unit: dict[str, list[LetterLink]] = {}
+    for link in inputs.letters:
+        letters_by_unit.setdefault(link.unit, []).append(link)
+    units: dict[str, str] = {}  # 房号 -> digest of what its rows and page are rendered from
+    for i, state in enumerate(desk.units):
+        # the unit's inputs when computed with them (equal inputs, equal state; the policy and as_of are in
+        # unit_env), else its state; and its letters
+        made_from = desk.digests[i].encode() if desk.digests else RECORD_ENCODER.encode(state)
+        units[state.unit.id] = hashlib.sha256(made_from + repr(letters_by_unit.get(state.unit.id, [])).encode()).hexdigest()
+    fragments = None
+    if cache_key is not None and unit_env:
+        context = hashlib.sha256(unit_env.encode() + RECORD_ENCODER.encode(desk.totals)).hexdigest()
+        fragments = env.fragment_cache = FragmentCache(inputs.work.absolute(), cache_key, context)
     book = playbook_or_error(inputs.root)
     advice = AdviceBook(desk, book)
     board = dashboard(desk)
     complaints = complaints_view(desk)
-    common = {"as_of": desk.as_of, "policy": desk.policy, "t": desk.totals}
+    common = {"as_of": desk.as_of, "policy": desk.policy, "t": desk.totals, "unit_keys": units}
     files: dict[str, str | bytes] = {}
-    letters_by_unit: dict[str, list[LetterLink]] = {}
-    for link in inputs.letters:
-        letters_by_unit.setdefault(link.unit, []).append(link)
     arrears = sorted((s for s in desk.units if s.in_arrears), key=lambda s: (s.oldest_due, s.unit.id))
     work = queue(desk)
     export = export_name(desk.as_of) if inputs.search else None  # a site to publish holds no workbook: it stays plain
@@ -429,17 +449,11 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
         unit_detail = env.get_template("unit.html.j2")
         details: dict[str, bytes] = {}
         late_rule = desk.policy.late_fee
-        units: dict[str, str] = {}
         same: set[str] = set()
         kept_sources: dict[str, str] = {}
         work_dir = inputs.work.absolute()
-        for i, state in enumerate(desk.units):
+        for state in desk.units:
             uid = state.unit.id
-            links = letters_by_unit.get(uid, [])
-            # what the page is rendered from: the unit's inputs when computed with them (equal inputs, equal state;
-            # the policy and as_of are in unit_env), else its state
-            made_from = desk.digests[i].encode() if desk.digests else RECORD_ENCODER.encode(state)
-            units[uid] = hashlib.sha256(made_from + repr(links).encode()).hexdigest()
             if reusable and kept.units.get(uid) == units[uid]:
                 source = _kept_unit(work_dir, uid, kept)
                 if source is not None:
@@ -451,9 +465,12 @@ def render(desk: Desk, inputs: SiteInputs, kept=None) -> Rendered:
                 common, s=state, u=state.unit, h=unit_history(state, desk.as_of, desk.policy), letters=letters_by_unit.get(uid, []),
                 advice=advice[uid], shown=ADVICE_SHOWN, legal=book.legal, unit_status=unit_status(state), late_rule=late_rule,
             )).encode("utf-8")
-        files.update(playbook_pages(env, desk, book, advice, inputs.root))
+        files.update(playbook_pages(env, desk, book, advice, inputs.root, first_tactic=None if fragments is None else (
+            lambda state: fragments.block(("first-tactic", units[state.unit.id]), lambda: _first_tactic(advice, state)))))
     except TemplateError as exc:
         raise SiteBuildError(f"网页模板有错误：{_where(exc)}{exc.message or exc}\n请检查小区 site_templates/pages/ 里自己改过的模板。") from None
+    if fragments is not None:
+        fragments.save()
     charts, chart_keys = chart_files(board, complaints, inputs.work.absolute(), kept)
     files.update(charts)
     files["robots.txt"] = "User-agent: *\nDisallow: /\n"
@@ -609,12 +626,13 @@ def _digest(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _prepare(desk: Desk, inputs: SiteInputs, kept=None) -> tuple[Path, int, bool, dict[str, str], str, Rendered]:
+def _prepare(desk: Desk, inputs: SiteInputs, kept=None, cache_key: bytes | None = None) -> tuple[Path, int, bool, dict[str, str], str, Rendered]:
     """``prepare``, and what ``site.incremental`` compares with the last build: each page's source digest (its
-    Markdown, and a unit's detail) and the digest of everything else a page's HTML depends on."""
+    Markdown, and a unit's detail) and the digest of everything else a page's HTML depends on. ``kept`` and
+    ``cache_key``: as ``render``'s."""
     work = inputs.work.absolute()
     config = siteconfig.site_config(inputs.root, desk.policy.community, search=inputs.search)
-    rendered = render(desk, inputs, kept)
+    rendered = render(desk, inputs, kept, cache_key)
     written, _ = sync_tree(work / "docs", rendered.docs, rendered.same)
     overrides = siteconfig.override_files(config.overrides)
     theme = {**overrides, **rendered.details}
@@ -654,10 +672,11 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
     from generator.site.segments import Segmenter
 
     kept = saved.previous() if saved is not None else None
-    config_path, written, own_theme, sources, env, rendered = _prepare(desk, inputs, kept)
+    cache_key = saved.memo.key if saved is not None else None
+    config_path, written, own_theme, sources, env, rendered = _prepare(desk, inputs, kept, cache_key)
     siteconfig.quiet_search_segmenter()
     # with the work folder in use (the user's cache key), the search's word breaks are remembered between builds
-    segmenter = Segmenter(inputs.work.absolute(), saved.memo.key, installed_versions()) if saved is not None else None
+    segmenter = Segmenter(inputs.work.absolute(), cache_key, installed_versions()) if saved is not None else None
     collected = _Collect()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(collected)
@@ -691,7 +710,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
                 try:
                     pages, titles, taken = mkdocs_build()
                 except incremental.Stale:  # a unit page left unread was changed in the work folder: render them all
-                    config_path, again, own_theme, sources, env, rendered = _prepare(desk, inputs, None)
+                    config_path, again, own_theme, sources, env, rendered = _prepare(desk, inputs, None, cache_key)
                     written += again
                     pages, titles, taken = mkdocs_build()
             except (Abort, ConfigurationError) as exc:

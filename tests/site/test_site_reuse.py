@@ -429,3 +429,21 @@ def test_a_rebuild_leaves_every_output_file_whose_bytes_did_not_change_the_same_
     assert any(rel.startswith("assets/") for rel in unchanged) and "units/1-1-102.html" in unchanged
     assert {rel for rel in unchanged if before[rel] != after[rel]} == set()
     assert {"units/1-1-101.html", "index.html"} <= set(after) - unchanged
+
+
+def test_after_one_new_contact_the_lists_rows_of_other_units_come_from_the_work_folder(tmp_path, capsys, monkeypatch):
+    """Their rows are not rendered again (no advice worked out for them), and the lists come out as a full build's."""
+    c = Community(tmp_path / "c", fees=[fee()])
+    for n in range(1, 6):
+        c.unit(f"1-1-10{n}", area="89.50", billing_start="2024-01-01")  # all in arrears: every list has a row each
+    c.write()
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    advised: list[str] = []
+    real = site_build.unit_advice
+    monkeypatch.setattr(site_build, "unit_advice", lambda state, *args: (advised.append(state.unit.id), real(state, *args))[1])
+    c.contact("1-1-103", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    assert advised == ["1-1-103"]
+    assert (out / "site" / "arrears.html").read_text(encoding="utf-8").count('href="units/1-1-10') == 5
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
