@@ -16,6 +16,7 @@ import hashlib
 import os
 import stat
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -141,6 +142,27 @@ def input_fingerprint(root: Path, as_of: date, today: date) -> str | None:
     return digest.hexdigest()
 
 
+def input_stats(root: Path) -> tuple:
+    """How the files ``input_fingerprint`` reads look on disk (path, size, modification and change times,
+    inode), with the generator's code fingerprint: the same before and after a computation means no input
+    changed while it ran (any write sets a file's change time), found without reading the data again."""
+    shared = shared_policy(root)
+    paths, notes = discover(root, ledger_optional=shared is not None)
+    seen: list = [repr([(n.severity, n.pos.path, n.message) for n in notes]), code_fingerprint()]
+    files = [root / path for path in ([shared] if shared else []) + paths]
+    for dirpath, dirnames, filenames in os.walk(root / "site_templates"):
+        dirnames.sort()
+        files += [Path(dirpath, name) for name in sorted(filenames)]
+    for path in files:
+        try:
+            info = os.lstat(path)
+        except OSError:
+            seen.append((str(path), None))
+            continue
+        seen.append((str(path), info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+    return tuple(seen)
+
+
 def tree_digest(folder: Path) -> bytes | None:
     """SHA-256 over the names and bytes of the regular files under ``folder`` (b"" when there is none);
     None when it holds anything else (a link, a FIFO): the commands refuse those, nothing is remembered."""
@@ -182,6 +204,9 @@ _MEMO_FILE = msgspec.msgpack.Decoder(_MemoFile)
 _NOT_DATA = (msgspec.DecodeError, ValueError, TypeError)
 
 
+RACY_NS = 100_000_000  # 0.1 s: far above the file systems' timestamp tick (a jiffy, 1 to 10 ms)
+
+
 class Memo:
     """Results computed from one community's inputs as they are now, each kept by name in the work folder.
 
@@ -189,7 +214,7 @@ class Memo:
     same input fingerprint, or None: a file missing, unsigned or signed with
     another key, written for other inputs or not decoding into ``type`` is
     never used. ``put`` stores only when the inputs did not change while the
-    value was computed (the fingerprint is taken again).
+    value was computed (``input_stats`` taken again: a file written since has another change time).
     """
 
     def __init__(self, root: Path, as_of: date, today: date, enabled: bool = True, folder: Path | None = None) -> None:
@@ -197,12 +222,27 @@ class Memo:
         self.folder = (folder or work_folder(root)) / "memo"
         self.key = cache_key() if enabled else None
         self._fingerprint: str | None | bool = False  # False: not taken yet
+        self._stats: tuple | None = None  # ``input_stats`` taken just before the fingerprint
+        self._stats_at = 0  # when (time.time_ns)
 
     @property
     def fingerprint(self) -> str | None:
         if self._fingerprint is False:
-            self._fingerprint = input_fingerprint(self.root, self.as_of, self.today) if self.key is not None else None
+            if self.key is None:
+                self._fingerprint = None
+            else:
+                self._stats = input_stats(self.root)
+                self._stats_at = time.time_ns()
+                self._fingerprint = input_fingerprint(self.root, self.as_of, self.today)
         return self._fingerprint
+
+    def _racy(self) -> bool:
+        """Whether a file's change time is so close to when the stats were taken that a second write in the same
+        tick of the file system's clock (a few ms) would leave its times as they were (git's "racy clean")."""
+        if self._stats is None:
+            return True
+        since = self._stats_at - RACY_NS
+        return any(len(entry) == 6 and max(entry[3], entry[4]) >= since for entry in self._stats[2:])
 
     def _file(self, name: str) -> Path:
         return self.folder / f"{name}-v{MEMO_VERSION}.msgpack"
@@ -242,8 +282,11 @@ class Memo:
             return
         if again != value or _ENCODER.encode(again) != encoded:
             return
-        self._fingerprint = False
-        if self.fingerprint != before:  # the data changed while it was computed: keep nothing
+        if self._racy():  # a file changed just before the stats were taken: only its bytes can tell
+            self._fingerprint = False
+            if self.fingerprint != before:  # the data changed while it was computed: keep nothing
+                return
+        elif input_stats(self.root) != self._stats:  # the data changed while it was computed: keep nothing
             return
         payload = _ENCODER.encode(_MemoFile(before, msgspec.Raw(encoded)))
         write_signed(self.folder, self._file(name).name, self.key, payload)

@@ -136,6 +136,37 @@ def test_a_memo_is_not_kept_when_the_data_changed_while_it_was_computed(tmp_path
     assert not _memo_file(c.root).exists()
 
 
+@pytest.mark.parametrize("change", ["new owner file", "owner file rewritten with the same bytes", "own template"])
+def test_a_memo_is_not_kept_when_a_file_was_added_or_written_while_it_was_computed(tmp_path, monkeypatch, change):
+    """Found by the files' sizes, times and inodes (``input_stats``), not by reading the data a second time:
+    even bytes written back unchanged count (the fingerprint would have said the same; nothing is lost)."""
+    monkeypatch.setattr(pipeline, "RACY_NS", 0)  # the files are written well before the stats are taken
+    c = _community(tmp_path / "c")
+    memo = pipeline.Memo(c.root, AS_OF, AS_OF)
+    assert memo.fingerprint is not None
+    owner = next((c.root / "owners").glob("*.yaml"))
+    if change == "new owner file":
+        shutil.copy(owner, c.root / "owners" / "9-9-999.yaml")
+    elif change == "owner file rewritten with the same bytes":
+        owner.write_bytes(owner.read_bytes())
+    else:
+        (c.root / "site_templates" / "pages").mkdir(parents=True)
+        (c.root / "site_templates" / "pages" / "arrears.md.j2").write_text("# 欠费\n", encoding="utf-8")
+    memo.put("report-json", "a report of other data", str)
+    assert not _memo_file(c.root).exists()
+
+
+@pytest.mark.parametrize("paid, kept", [("500.00", True), ("600.00", False)])
+def test_files_written_just_before_the_fingerprint_are_compared_by_their_bytes(tmp_path, paid, kept):
+    """Racy: a second write in the same tick of the file system's clock would leave the times as they were."""
+    c = _community(tmp_path / "c")  # just written: within RACY_NS of the stats
+    memo = pipeline.Memo(c.root, AS_OF, AS_OF)
+    assert memo.fingerprint is not None
+    _community(c.root, paid=paid)  # the same bytes again, or other bytes of the same size
+    memo.put("report-json", "a report", str)
+    assert _memo_file(c.root).exists() == kept
+
+
 def test_a_value_that_does_not_come_back_as_its_type_is_not_kept(tmp_path):
     root = _community(tmp_path / "c").root
     memo = pipeline.Memo(root, AS_OF, AS_OF)
