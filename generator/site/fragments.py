@@ -27,7 +27,7 @@ from jinja2 import nodes
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-from generator.speed.signed import read_signed, write_signed
+from generator.speed.signed import read_decoded, write_signed
 
 FILE = "fragments.msgpack"
 
@@ -51,14 +51,9 @@ class FragmentCache:
         self.kept: dict[str, str] = {}
         self.used: dict[str, str] = {}
         self.made = 0
-        payload = read_signed(folder, FILE, key)
-        if payload is not None:
-            try:
-                stored = _DECODER.decode(payload)
-            except (msgspec.DecodeError, ValueError, TypeError):
-                stored = None
-            if stored is not None and stored.context == context:
-                self.kept = stored.blocks
+        stored = read_decoded(folder, FILE, key, _DECODER)
+        if stored is not None and stored.context == context:
+            self.kept = stored.blocks
 
     def block(self, keys: tuple, render) -> str:
         """The text kept for ``keys``, or ``render()``'s (then kept)."""

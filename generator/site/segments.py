@@ -20,7 +20,7 @@ from pathlib import Path
 import msgspec
 from backrefs import bre
 
-from generator.speed.signed import read_signed, write_signed
+from generator.speed.signed import read_decoded, write_signed
 
 FILE = "search-words.msgpack"
 MAX_WORDS = 200_000  # runs kept: far above a 5,000-unit site's (names, notes); beyond it only this build's are kept
@@ -45,14 +45,9 @@ class Segmenter:
         self.words: dict[str, str] = {}
         self.used: set[str] = set()
         self.added = False
-        payload = read_signed(folder, FILE, key)
-        if payload is not None:
-            try:
-                stored = _DECODER.decode(payload)
-            except (msgspec.DecodeError, ValueError, TypeError):
-                stored = None
-            if stored is not None and stored.versions == versions:
-                self.words = stored.words
+        stored = read_decoded(folder, FILE, key, _DECODER)
+        if stored is not None and stored.versions == versions:
+            self.words = stored.words
 
     def segment(self, data: str) -> str:
         return HAN.sub(self._words_of, data).strip(BREAK)

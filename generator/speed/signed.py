@@ -16,6 +16,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+import msgspec
+
 SIGNATURE_BYTES = 32
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -70,3 +72,15 @@ def read_signed(folder: Path, name: str, key: bytes | None, touch: bool = False)
     if len(data) < SIGNATURE_BYTES or not hmac.compare_digest(data[:SIGNATURE_BYTES], hmac.digest(key, payload, "sha256")):
         return None
     return bytes(payload)
+
+
+def read_decoded(folder: Path, name: str, key: bytes | None, decoder: msgspec.msgpack.Decoder):
+    """``read_signed``'s payload decoded by ``decoder`` (msgspec, typed), or None when it is not there, not to be
+    trusted or does not decode into the type."""
+    payload = read_signed(folder, name, key)
+    if payload is None:
+        return None
+    try:
+        return decoder.decode(payload)
+    except (msgspec.DecodeError, ValueError, TypeError):
+        return None

@@ -292,6 +292,14 @@ def test_charts_drawn_from_the_same_numbers_are_taken_from_the_work_folder_unles
     _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
 
 
+def _elsewhere(tmp_path: Path) -> Path:
+    """A folder outside the work folder holding keep.txt ("mine"), for links planted in it to point to."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_bytes(b"mine")
+    return elsewhere
+
+
 def test_links_planted_in_the_work_folder_are_replaced_never_written_through(tmp_path, capsys, monkeypatch):
     """The work folder may be a CI cache someone else wrote: a link where a folder, a page, a page's temporary
     file or the MkDocs configuration goes takes nothing out of it, and the site is still a full build's."""
@@ -299,9 +307,7 @@ def test_links_planted_in_the_work_folder_are_replaced_never_written_through(tmp
     out = tmp_path / "out"
     _site(capsys, c.root, out)
     work = work_folder(c.root) / "site"
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "keep.txt").write_bytes(b"mine")
+    elsewhere = _elsewhere(tmp_path)
     secret = tmp_path / "secret.txt"
     secret.write_bytes(b"PRIVATE")
     shutil.rmtree(work / "docs" / "units")
@@ -326,9 +332,7 @@ def test_what_a_killed_build_left_in_the_work_folder_is_removed_by_the_next_buil
     work = work_folder(c.root)
     for name in ("site-built.tmp-999999", "site-built.old-4242"):
         shutil.copytree(work / "site-built", work / name)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "keep.txt").write_bytes(b"mine")
+    elsewhere = _elsewhere(tmp_path)
     (work / "site-built.tmp-77").symlink_to(elsewhere)
     (work / "site-built.notes").mkdir()
     c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
@@ -384,9 +388,7 @@ def test_a_link_planted_in_the_kept_folder_is_never_written_through(tmp_path, ca
     out = tmp_path / "out"
     _site(capsys, c.root, out)
     kept = work_folder(c.root) / "site-built"
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "keep.txt").write_bytes(b"mine")
+    elsewhere = _elsewhere(tmp_path)
     shutil.rmtree(kept / "units")
     (kept / "units").symlink_to(elsewhere)
     c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
