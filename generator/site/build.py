@@ -365,13 +365,15 @@ class Rendered:
 
 def _unit_env(env: Environment, desk: Desk, inputs: SiteInputs) -> str:
     """Everything a unit page is rendered from besides its own state and letters: the templates and the
-    community's content (playbook, legal book), the policy, as_of and the code; the totals only when a unit
-    template names them."""
+    community's content (playbook, legal book), the policy, as_of, the code and the installed libraries'
+    versions; the totals only when a unit template names them."""
     from jinja2 import meta
 
     from generator import pipeline
+    from generator.site.reuse import installed_versions
 
-    digest = hashlib.sha256(f"{desk.as_of} {pipeline.code_fingerprint()}".encode())
+    # the libraries too: chinese-calendar's holidays move deadlines, Jinja and markupsafe shape the HTML
+    digest = hashlib.sha256(f"{desk.as_of} {pipeline.code_fingerprint()} {installed_versions()}".encode())
     digest.update(RECORD_ENCODER.encode(desk.policy))
     for folder in (inputs.root / "site_templates", PROJECT_DIR / "site_templates"):
         tree = pipeline.tree_digest(folder)

@@ -449,3 +449,14 @@ def test_after_one_new_contact_the_lists_rows_of_other_units_come_from_the_work_
     assert advised == ["1-1-103"]
     assert (out / "site" / "arrears.html").read_text(encoding="utf-8").count('href="units/1-1-10') == 5
     _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
+
+
+def test_unit_pages_and_rows_kept_by_other_library_versions_are_rendered_again(tmp_path, capsys, monkeypatch):
+    """chinese-calendar's holidays move a unit's deadlines; Jinja and markupsafe shape its HTML."""
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    histories = _rendered_units(monkeypatch)
+    monkeypatch.setattr(reuse, "installed_versions", lambda: "chinese-calendar==9.9.9")
+    _site(capsys, c.root, out)
+    assert sorted(histories) == ["1-1-101", "1-1-102"]
