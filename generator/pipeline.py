@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 import msgspec
 
@@ -121,16 +122,30 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def input_fingerprint(root: Path, as_of: date, today: date) -> str | None:
+class InputListing(NamedTuple):
+    """What ``input_fingerprint`` and ``input_stats`` read, listed once for both."""
+
+    files: list[str]  # the data files as load() finds them, relative to the community folder, the shared policy first
+    notes: str  # what finding them said (repr of the notes)
+    code: str  # ``code_fingerprint()``
+
+
+def list_inputs(root: Path) -> InputListing:
+    shared = shared_policy(root)
+    paths, notes = discover(root, ledger_optional=shared is not None)  # as load() finds them
+    return InputListing(([shared] if shared else []) + paths, repr([(n.severity, n.pos.path, n.message) for n in notes]),
+                        code_fingerprint())
+
+
+def input_fingerprint(root: Path, as_of: date, today: date, listing: InputListing | None = None) -> str | None:
     """SHA-256 over everything ``check`` and ``compute`` read: every data file (path and bytes), the shared
     policy, the community's own content (site_templates/), the generator's code, as_of and max(today, as_of)
     (validation depends on it). None when something is not a plain readable file: then nothing is remembered.
     """
-    digest = hashlib.sha256(f"{code_fingerprint()} {as_of} {max(today, as_of)}".encode())
-    shared = shared_policy(root)
-    paths, notes = discover(root, ledger_optional=shared is not None)  # as load() finds them
-    digest.update(repr([(n.severity, n.pos.path, n.message) for n in notes]).encode())
-    for path in ([shared] if shared else []) + paths:
+    listing = listing or list_inputs(root)
+    digest = hashlib.sha256(f"{listing.code} {as_of} {max(today, as_of)}".encode())
+    digest.update(listing.notes.encode())
+    for path in listing.files:
         raw, _refused = read_data_file(root, path)
         if raw is None:
             return None
@@ -142,24 +157,24 @@ def input_fingerprint(root: Path, as_of: date, today: date) -> str | None:
     return digest.hexdigest()
 
 
-def input_stats(root: Path) -> tuple:
+def input_stats(root: Path, listing: InputListing | None = None) -> tuple:
     """How the files ``input_fingerprint`` reads look on disk (path, size, modification and change times,
     inode), with the generator's code fingerprint: the same before and after a computation means no input
     changed while it ran (any write sets a file's change time), found without reading the data again."""
-    shared = shared_policy(root)
-    paths, notes = discover(root, ledger_optional=shared is not None)
-    seen: list = [repr([(n.severity, n.pos.path, n.message) for n in notes]), code_fingerprint()]
-    files = [root / path for path in ([shared] if shared else []) + paths]
-    for dirpath, dirnames, filenames in os.walk(root / "site_templates"):
+    listing = listing or list_inputs(root)
+    top = str(root)
+    files = [os.path.join(top, path) for path in listing.files]
+    for dirpath, dirnames, filenames in os.walk(os.path.join(top, "site_templates")):
         dirnames.sort()
-        files += [Path(dirpath, name) for name in sorted(filenames)]
+        files += [os.path.join(dirpath, name) for name in sorted(filenames)]
+    seen: list = [listing.notes, listing.code]
     for path in files:
         try:
             info = os.lstat(path)
         except OSError:
-            seen.append((str(path), None))
+            seen.append((path, None))
             continue
-        seen.append((str(path), info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+        seen.append((path, info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
     return tuple(seen)
 
 
@@ -231,9 +246,10 @@ class Memo:
             if self.key is None:
                 self._fingerprint = None
             else:
-                self._stats = input_stats(self.root)
+                listing = list_inputs(self.root)
+                self._stats = input_stats(self.root, listing)
                 self._stats_at = time.time_ns()
-                self._fingerprint = input_fingerprint(self.root, self.as_of, self.today)
+                self._fingerprint = input_fingerprint(self.root, self.as_of, self.today, listing)
         return self._fingerprint
 
     def _racy(self) -> bool:

@@ -529,7 +529,8 @@ def _kept_unit(work: Path, uid: str, kept) -> str | None:
     page = kept.pages.get(f"units/{uid}.md")
     if page is None:
         return None
-    for path in (work / "docs" / "units" / f"{uid}.md", work / siteconfig.OVERRIDES / "cj-units" / f"{uid}.html"):
+    for folder, name in _unit_sources(work, uid):
+        path = folder / name
         try:
             if not stat.S_ISREG(os.lstat(path).st_mode):
                 return None
@@ -540,10 +541,13 @@ def _kept_unit(work: Path, uid: str, kept) -> str | None:
 
 def kept_unit_holds(work: Path, rel: str, source: str) -> bool:
     """Whether the work folder's page ``units/<房号>.md`` and its detail are the sources whose digest is ``source``."""
-    uid = rel[len("units/"):-len(".md")]
-    md, _ = read_data_file(work / "docs" / "units", f"{uid}.md")
-    detail, _ = read_data_file(work / siteconfig.OVERRIDES / "cj-units", f"{uid}.html")
+    (md, _), (detail, _) = (read_data_file(folder, name) for folder, name in _unit_sources(work, rel[len("units/"):-len(".md")]))
     return md is not None and detail is not None and _digest(md, detail) == source
+
+
+def _unit_sources(work: Path, uid: str) -> tuple[tuple[Path, str], tuple[Path, str]]:
+    """Where a unit page's Markdown and its detail are in the work folder: (folder, file name) each."""
+    return (work / "docs" / "units", f"{uid}.md"), (work / siteconfig.OVERRIDES / "cj-units", f"{uid}.html")
 
 
 def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:

@@ -25,6 +25,14 @@ def _households(root: Path) -> Community:
     return c
 
 
+def _built(tmp_path: Path, capsys) -> tuple[Community, Path]:
+    """The two households' community, with its site built once into ``tmp_path/out``."""
+    c = _households(tmp_path / "c")
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    return c, out
+
+
 def _community(root: Path) -> Path:
     return _households(root).root
 
@@ -210,9 +218,7 @@ def _tamper_with_a_kept_unit_page(root: Path) -> None:
 
 def test_a_unit_page_changed_in_the_work_folder_never_reaches_the_site(tmp_path, capsys, monkeypatch):
     """A unit page whose unit did not change is left unread in the work folder: its HTML comes from the kept build."""
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     _tamper_with_a_kept_unit_page(c.root)
     histories = _rendered_units(monkeypatch)
     c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
@@ -224,9 +230,7 @@ def test_a_unit_page_changed_in_the_work_folder_never_reaches_the_site(tmp_path,
 def test_a_unit_page_changed_in_the_work_folder_is_rendered_again_before_mkdocs_reads_it(tmp_path, capsys, monkeypatch):
     """When its kept HTML cannot be used either, MkDocs must read the page: it is checked first, found changed, and
     every page is rendered again from the data."""
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     _tamper_with_a_kept_unit_page(c.root)
     kept_html = work_folder(c.root) / "site-built" / "units" / "1-1-102.html"
     kept_html.unlink()
@@ -240,9 +244,7 @@ def test_a_unit_page_changed_in_the_work_folder_is_rendered_again_before_mkdocs_
 
 
 def test_a_link_in_place_of_a_kept_unit_page_is_replaced_by_its_page_rendered_again(tmp_path, capsys, monkeypatch):
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     secret = tmp_path / "secret.md"
     secret.write_text("# secret\n", encoding="utf-8")
     source = work_folder(c.root) / "site" / "docs" / "units" / "1-1-102.md"
@@ -257,9 +259,7 @@ def test_a_link_in_place_of_a_kept_unit_page_is_replaced_by_its_page_rendered_ag
 
 
 def test_a_new_payment_renders_again_only_its_units_page_and_gives_a_full_builds_bytes(tmp_path, capsys, monkeypatch):
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     histories = _rendered_units(monkeypatch)
     c.payment("1-1-102", "2026-11-20", "100.00").write()  # the entries file every unit's payments are in changes
     _site(capsys, c.root, out)
@@ -270,9 +270,7 @@ def test_a_new_payment_renders_again_only_its_units_page_and_gives_a_full_builds
 def test_charts_drawn_from_the_same_numbers_are_taken_from_the_work_folder_unless_changed_there(tmp_path, capsys, monkeypatch):
     from generator.site import charts
 
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     drawn = []
     for name in ("aging_chart", "rate_chart", "complaint_chart"):
         real = getattr(charts, name)
@@ -303,9 +301,7 @@ def _elsewhere(tmp_path: Path) -> Path:
 def test_links_planted_in_the_work_folder_are_replaced_never_written_through(tmp_path, capsys, monkeypatch):
     """The work folder may be a CI cache someone else wrote: a link where a folder, a page, a page's temporary
     file or the MkDocs configuration goes takes nothing out of it, and the site is still a full build's."""
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     work = work_folder(c.root) / "site"
     elsewhere = _elsewhere(tmp_path)
     secret = tmp_path / "secret.txt"
@@ -326,9 +322,7 @@ def test_links_planted_in_the_work_folder_are_replaced_never_written_through(tmp
 
 
 def test_what_a_killed_build_left_in_the_work_folder_is_removed_by_the_next_build(tmp_path, capsys):
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     work = work_folder(c.root)
     for name in ("site-built.tmp-999999", "site-built.old-4242"):
         shutil.copytree(work / "site-built", work / name)
@@ -363,9 +357,7 @@ def _inodes(folder: Path) -> dict[str, int]:
 
 
 def test_keeping_a_rebuild_links_in_only_what_changed_and_the_next_unchanged_build_restores_it(tmp_path, capsys, monkeypatch):
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     kept = work_folder(c.root) / "site-built"
     before = _inodes(kept)
     c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
@@ -384,9 +376,7 @@ def test_keeping_a_rebuild_links_in_only_what_changed_and_the_next_unchanged_bui
 
 
 def test_a_link_planted_in_the_kept_folder_is_never_written_through(tmp_path, capsys, monkeypatch):
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     kept = work_folder(c.root) / "site-built"
     elsewhere = _elsewhere(tmp_path)
     shutil.rmtree(kept / "units")
@@ -399,9 +389,7 @@ def test_a_link_planted_in_the_kept_folder_is_never_written_through(tmp_path, ca
 
 
 def test_a_build_that_fails_while_keeping_leaves_no_record_so_the_next_build_is_a_full_one(tmp_path, capsys, monkeypatch):
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     assert reuse.SavedSite(pipeline.Memo(c.root, AS_OF, AS_OF), work_folder(c.root), c.root, (), (), True).previous() is not None
     c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
 
@@ -420,9 +408,7 @@ def test_a_build_that_fails_while_keeping_leaves_no_record_so_the_next_build_is_
 def test_a_rebuild_leaves_every_output_file_whose_bytes_did_not_change_the_same_file(tmp_path, capsys):
     """Same inode (and time) for what did not change, theme files MkDocs copies again included: what serves or
     syncs the site sees only the changed pages change, and the next rebuild compares no file twice."""
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     before, before_bytes = _inodes(out / "site"), _files(out / "site")
     c.contact("1-1-101", "2026-11-20", "phone", "reached", by="张敏").write()
     _site(capsys, c.root, out)
@@ -453,9 +439,7 @@ def test_after_one_new_contact_the_lists_rows_of_other_units_come_from_the_work_
 
 def test_unit_pages_and_rows_kept_by_other_library_versions_are_rendered_again(tmp_path, capsys, monkeypatch):
     """chinese-calendar's holidays move a unit's deadlines; Jinja and markupsafe shape its HTML."""
-    c = _households(tmp_path / "c")
-    out = tmp_path / "out"
-    _site(capsys, c.root, out)
+    c, out = _built(tmp_path, capsys)
     histories = _rendered_units(monkeypatch)
     monkeypatch.setattr(reuse, "installed_versions", lambda: "chinese-calendar==9.9.9")
     _site(capsys, c.root, out)
