@@ -12,6 +12,7 @@ entry is simply not used, never an error.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
@@ -21,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,7 +36,8 @@ from generator.core.paths import work_folder
 from generator.reading.files import discover, read_data_file, shared_policy
 from generator.reading.load import cache_key, load
 from generator.reading.validate import validate
-from generator.rules.engine import Desk, Totals, compute, unit_inputs, unit_state
+from generator.rules.engine import RECORD_ENCODER, Desk, Totals, compute, unit_inputs, unit_state
+from generator.speed.shares import Shares
 from generator.speed.signed import read_signed, write_signed
 
 
@@ -101,10 +104,30 @@ def community_content_problems(root: Path) -> list[Diagnostic]:
     return [*book.legal.problems, *book.problems]
 
 
-def desk_for(checked: Checked, as_of: date, digests: bool = False) -> Desk:
-    """``digests``: with each unit's input digest (``engine.input_digest``), for the site."""
+def desk_for(checked: Checked, as_of: date, digests: bool = False, work: Path | None = None) -> Desk:
+    """``digests``: with each unit's input digest (``engine.input_digest``), for the site. ``work``: the folder
+    where what each unit adds to the all-unit figures is kept between builds (``kept_shares``), signed with the
+    user's cache key: then only the units whose inputs changed are computed, when something asks."""
     assert checked.ledger is not None and not checked.errors
-    return compute(checked.ledger, as_of, digests)
+    shares = kept_shares(work, checked.ledger, as_of) if work is not None else None
+    return compute(checked.ledger, as_of, digests, shares)
+
+
+@functools.cache  # asked four times a build, 0.09 s each; what is installed does not change while a command runs
+def installed_versions() -> str:
+    """Python's version and every installed distribution's: MkDocs, its theme and plugins shape the pages."""
+    return repr((sys.version, sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())))
+
+
+
+def kept_shares(work: Path, ledger: Ledger, as_of: date) -> Shares | None:
+    """The ``speed.shares`` kept in ``work`` for this policy and as_of, made by this code with these libraries
+    (chinese-calendar's holidays move deadlines); None without a cache key."""
+    key = cache_key()
+    if key is None:
+        return None
+    context = hashlib.sha256(f"{as_of} {code_fingerprint()} {installed_versions()}".encode() + RECORD_ENCODER.encode(ledger.policy))
+    return Shares(work, key, context.hexdigest())
 
 
 # -- results remembered by the fingerprint of their inputs ----------------------------------------

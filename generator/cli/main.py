@@ -313,15 +313,19 @@ def _site_into(obj: Context, stages: Plain, desk, site_dir: Path, letters=(), le
     with stages.stage("生成网站", "个网页", clock=True) as step:
         written = build_site(desk, inputs, site_dir, saved)
         step.tally(sum(1 for _ in site_dir.rglob("*.html")))
+    if desk.shares is not None:
+        desk.shares.save()
     return written
 
 
 def _produce(obj: Context, stages: Plain, out: Path, names: tuple[str, ...], produce, compute: bool = True,
-             lazy: bool = False, digests: bool = False):
+             lazy: bool = False, digests: bool = False, shares: bool = False):
     """Build ``OUT/<names>`` from the day's desk (or, ``compute=False``, the checked ledger): ``produce(desk, tmps)``
     fills fresh folders swapped in on success; ``stages`` shows each step's progress on stderr. ``lazy``:
     ``produce`` gets a function that checks and computes when first called (an output kept from the same
     inputs needs neither). ``digests``: the desk carries each unit's input digest (the site keeps unchanged pages).
+    ``shares``: with the cache in use, what each unit adds to the all-unit figures is kept in the work folder
+    (``pipeline.kept_shares``), so the next run computes only the units whose inputs changed.
 
     Only the folders named are ever replaced (site, letters, receipts-YYYY-MM); an --out that would endanger
     the data is refused before any work (a usage error).
@@ -341,7 +345,8 @@ def _produce(obj: Context, stages: Plain, out: Path, names: tuple[str, ...], pro
             checked = obj.checked_or_exit(stages)
             if compute:
                 with stages.stage("计算欠费", "户") as step:
-                    made.append(pipeline.desk_for(checked, obj.as_of, digests))
+                    work = obj.work_dir / "site" if shares and obj.use_cache else None
+                    made.append(pipeline.desk_for(checked, obj.as_of, digests, work))
                     step.tally(len(made[0].units))
             else:
                 made.append(checked.ledger)
@@ -372,7 +377,7 @@ def site(obj: Context, out: Path, no_search: bool) -> None:
     links, stages = existing_letters(obj.out_for(out) / "letters"), reporter()
     result = _produce(obj, stages, out, ("site",),
                       lambda desk, tmps: _site_into(obj, stages, desk, tmps["site"], links, obj.out_for(out) / "letters", not no_search),
-                      lazy=True, digests=True)
+                      lazy=True, digests=True, shares=True)
     click.echo(f"网站已生成：{result.path / 'site'}/index.html（更新 {result.written} 个文件，{result.kept} 个未变）")
 
 

@@ -57,6 +57,7 @@ from generator.rules.stats import collection_rate
 from generator.speed.forking import can_fork, in_two_processes
 from generator.speed.gcpause import paused_gc
 from generator.speed.records import Record
+from generator.speed.shares import Adds, NotCents, Shares, Tally, summed
 
 T = TypeVar("T")
 
@@ -154,14 +155,128 @@ class Desk(Record):
 
     as_of: date
     policy: Policy
-    units: tuple[UnitState, ...]
+    units: tuple[UnitState, ...]  # or ``LazyState``s, when computed with ``shares``
     totals: Totals
     # each unit's ``input_digest``, in the order of units, when ``compute`` was asked for them (the site keeps
     # the pages of units whose inputs did not change); empty otherwise
     digests: tuple[str, ...] = ()
+    shares: Shares | None = None  # what each unit adds to the all-unit figures, kept between builds
 
     def unit(self, unit_id: str) -> UnitState | None:
         return find(self.units, unit_id, key=lambda state: state.unit.id)
+
+    def tally(self, name: str, adds: Callable[[UnitState], Adds]) -> Tally:
+        """The sum over the units of ``adds(state)`` (``speed.shares``): key -> [units adding to it, *sums]. ``name``
+        names ``adds`` with every argument it is made with besides the state (those the shares' context covers)."""
+        if self.shares is not None:
+            try:
+                return self.shares.tally(name, self.units, adds)
+            except NotCents:  # a value with more than two decimals: summed afresh, as without shares
+                pass
+        return summed(self.units, adds)
+
+
+class UnitCore(Record):
+    """The few figures of a unit the all-unit lists sort, filter and count by: kept between builds (``LazyState``)."""
+
+    outstanding: Decimal
+    late_fee: Decimal
+    late_fee_barred: Decimal
+    oldest_due: date | None
+    days_overdue: int | None
+    stage: int | None  # its place in the policy's dunning stages
+    limitation: UnitLimitation
+    reasons: tuple[str, ...]
+    last_reached: date | None
+    aging: dict[str, Decimal]
+    next_action: NextAction
+
+
+def unit_core(state: UnitState, policy: Policy) -> UnitCore:
+    return UnitCore(state.outstanding, state.late_fee, state.late_fee_barred, state.oldest_due, state.days_overdue,
+                    None if state.stage is None else policy.dunning.index(state.stage), state.limitation, state.reasons,
+                    state.last_reached, state.aging, state.next_action)
+
+
+_CORE = msgspec.msgpack.Decoder(UnitCore)
+_CORE_FIELDS = frozenset(UnitCore.__struct_fields__) | {"in_arrears"}
+_NO_COMPLAINTS = {"complaints": (), "open_complaints": (), "latest_confirmed": None, "disputed": ()}
+
+
+class LazyState:
+    """A unit's state, computed only when something asks for more than what the last build kept of it.
+
+    Reads like a ``UnitState``. ``unit`` is its input; the ``UnitCore`` figures and every ``share`` are taken
+    from the parts the last build kept for the same inputs (``speed.shares``); anything else computes the
+    state (``unit_state``), which is then the answer to everything. Equal inputs, equal state: the shares'
+    context covers the policy, as_of and code, the digest the unit's own inputs.
+    """
+
+    __slots__ = ("args", "digest", "parts", "_state", "_core", "_values")
+
+    def __init__(self, args: tuple, digest: str, parts: dict) -> None:
+        self.args, self.digest, self.parts = args, digest, parts
+        self._state: UnitState | None = None
+        self._core: UnitCore | None = None
+        self._values: dict = {}
+
+    @property
+    def unit(self) -> Unit:
+        return self.args[1]
+
+    @property
+    def state(self) -> UnitState:
+        if self._state is None:
+            self._state = unit_state(*self.args)
+            self.core  # kept for the next build, which may need only that  # noqa: B018
+        return self._state
+
+    @property
+    def core(self) -> UnitCore:
+        if self._core is None:
+            self._core = self.share("core", _CORE, lambda state: unit_core(state, self.args[0]))
+        return self._core
+
+    def share(self, name: str, decoder: msgspec.msgpack.Decoder, make: Callable[[UnitState], T]) -> T:
+        """``make(state)``, or the value the last build kept under ``name`` for these inputs (then decoded)."""
+        if name in self._values:
+            return self._values[name]
+        raw = self.parts.get(name)
+        value = None
+        if raw is not None:
+            try:
+                value = decoder.decode(raw)
+            except (msgspec.DecodeError, ValueError, TypeError):
+                value = None
+        if value is None:
+            value = make(self.state)
+            self.parts[name] = msgspec.Raw(SHARE_ENCODER.encode(value))
+        self._values[name] = value
+        return value
+
+    def __getattr__(self, name: str):
+        if self._state is None:
+            if name in _CORE_FIELDS:
+                core = self.core
+                if name == "in_arrears":
+                    return core.outstanding > 0
+                if name == "stage":
+                    return None if core.stage is None else self.args[0].dunning[core.stage]
+                return getattr(core, name)
+            if name in _NO_COMPLAINTS and not self.unit.complaints:
+                return _NO_COMPLAINTS[name]
+        return getattr(self.state, name)
+
+
+SHARE_ENCODER = msgspec.msgpack.Encoder()
+
+
+def share(state, name: str, decoder: msgspec.msgpack.Decoder, make: Callable[[UnitState], T]) -> T:
+    """``make(state)``; for a ``LazyState``, what the last build kept of it for the same inputs. ``name`` names
+    ``make`` with every argument it is made with besides the state (those the shares' context covers)."""
+    if type(state) is LazyState:
+        return state.share(name, decoder, make)
+    return make(state)
 
 
 def _by_unit(records, as_of: date, date_of) -> dict[str, list]:
@@ -172,16 +287,26 @@ def _by_unit(records, as_of: date, date_of) -> dict[str, list]:
     return grouped
 
 
-def compute(ledger: Ledger, as_of: date, digests: bool = False) -> Desk:
-    """``digests``: also each unit's ``input_digest`` (0.3 s at 5,000 units, so only for who uses them)."""
+def compute(ledger: Ledger, as_of: date, digests: bool = False, shares: Shares | None = None) -> Desk:
+    """``digests``: also each unit's ``input_digest`` (0.3 s at 5,000 units, so only for who uses them).
+
+    ``shares``: what the last build kept of each unit (``speed.shares``, made for this policy and as_of): the
+    units are ``LazyState``s, and only those whose inputs changed are computed, when something asks.
+    """
     with paused_gc():  # millions of records and no cycles: the collector would only slow it down
-        return _compute(ledger, as_of, digests)
+        return _compute(ledger, as_of, digests or shares is not None, shares)
 
 
-def _compute(ledger: Ledger, as_of: date, digests: bool) -> Desk:
+def _compute(ledger: Ledger, as_of: date, digests: bool, shares: Shares | None) -> Desk:
     inputs = unit_inputs(ledger, as_of)
+    keys = tuple(map(input_digest, inputs)) if digests else ()
+    if shares is not None:
+        lazy = tuple(LazyState(args, key, shares.unit_parts(args[1].id, key)) for args, key in zip(inputs, keys))
+        desk = Desk(as_of, ledger.policy, lazy, Totals(ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, 0, None), keys, shares)
+        return msgspec.structs.replace(desk, totals=totals_of(desk))
     states = [unit_state(*args) for args in inputs]
-    return Desk(as_of, ledger.policy, tuple(states), totals(states, as_of), tuple(map(input_digest, inputs)) if digests else ())
+    desk = Desk(as_of, ledger.policy, tuple(states), Totals(ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, 0, None), keys)
+    return msgspec.structs.replace(desk, totals=totals_of(desk))
 
 
 def _fraction(value):
@@ -318,8 +443,16 @@ def unit_state(policy: Policy, unit: Unit, payments: list[Payment], waivers: lis
     )
 
 
-def totals(states: list[UnitState], as_of: date) -> Totals:
-    return sum_totals([totals_part(s, as_of) for s in states])
+def totals_of(desk: Desk) -> Totals:
+    """The totals, from ``totals_adds`` of every unit (``Desk.tally``: only the changed units' for a kept desk)."""
+    as_of = desk.as_of
+    row = desk.tally(f"totals {as_of}", lambda state: {(): totals_part(state, as_of)}).get((), None)
+    if row is None:  # no unit
+        return sum_totals([])
+    _, charged, paid, waived, outstanding, not_due, credit, late_fee, arrears, amount, rate_paid, rate_waived, barred = row
+    return Totals(charged=charged, paid=paid, waived=waived, outstanding=outstanding, not_due=not_due, credit=credit,
+                  late_fee=late_fee, units_in_arrears=arrears, collection_rate=collection_rate([(amount, rate_paid, rate_waived)]),
+                  late_fee_barred=barred)
 
 
 def totals_part(state: UnitState, as_of: date) -> tuple:
@@ -332,7 +465,7 @@ def totals_part(state: UnitState, as_of: date) -> tuple:
             paid += c.paid
             waived += c.waived
     return (state.charged, state.paid, state.waived, state.outstanding, state.not_due, state.credit, state.late_fee,
-            1 if state.outstanding > 0 else 0, (amount, paid, waived), state.late_fee_barred)
+            1 if state.outstanding > 0 else 0, amount, paid, waived, state.late_fee_barred)
 
 
 def sum_totals(parts: list[tuple]) -> Totals:
@@ -341,8 +474,8 @@ def sum_totals(parts: list[tuple]) -> Totals:
 
     return Totals(
         charged=total(0), paid=total(1), waived=total(2), outstanding=total(3), not_due=total(4), credit=total(5),
-        late_fee=total(6), units_in_arrears=sum(p[7] for p in parts), collection_rate=collection_rate([p[8] for p in parts]),
-        late_fee_barred=total(9),
+        late_fee=total(6), units_in_arrears=sum(p[7] for p in parts), collection_rate=collection_rate([p[8:11] for p in parts]),
+        late_fee_barred=total(11),
     )
 
 

@@ -22,9 +22,11 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field, fields, is_dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
+import msgspec
 from jinja2 import (
     Environment,
     TemplateError,
@@ -55,7 +57,7 @@ from generator.render import templates
 from generator.render.outputs import holds, link_or_copy, sync_tree, write_new
 from generator.render.templates import template_dirs
 from generator.rules.aging import BUCKET_NAMES
-from generator.rules.engine import RECORD_ENCODER, Desk, UnitState
+from generator.rules.engine import RECORD_ENCODER, Desk, UnitState, share
 from generator.rules.followup import channels_text
 from generator.site import config as siteconfig
 from generator.site.asis import MARK, AsIsBlocks, put_back
@@ -370,10 +372,9 @@ def _unit_env(env: Environment, desk: Desk, inputs: SiteInputs) -> str:
     from jinja2 import meta
 
     from generator import pipeline
-    from generator.site.reuse import installed_versions
 
     # the libraries too: chinese-calendar's holidays move deadlines, Jinja and markupsafe shape the HTML
-    digest = hashlib.sha256(f"{desk.as_of} {pipeline.code_fingerprint()} {installed_versions()}".encode())
+    digest = hashlib.sha256(f"{desk.as_of} {pipeline.code_fingerprint()} {pipeline.installed_versions()}".encode())
     digest.update(RECORD_ENCODER.encode(desk.policy))
     for folder in (inputs.root / "site_templates", PROJECT_DIR / "site_templates"):
         tree = pipeline.tree_digest(folder)
@@ -495,14 +496,14 @@ def chart_files(board, complaints, work: Path, kept=None) -> tuple[dict[str, str
     after a new contact draws nothing and never imports matplotlib (0.9 s).
     """
     from generator import pipeline
-    from generator.site.reuse import installed_fonts, installed_versions
+    from generator.site.reuse import installed_fonts
 
     drawn_from = {  # file -> the function of site.charts that draws it, and its arguments but the font
         "charts/aging.svg": ("aging_chart", (board.aging,)),
         "charts/rates.svg": ("rate_chart", (board.monthly_rates,)),
         "charts/complaints.svg": ("complaint_chart", (complaints.months, COMPLAINT_CATEGORY)),
     }
-    salt = installed_fonts() + f"{installed_versions()} {pipeline.code_fingerprint()}".encode()
+    salt = installed_fonts() + f"{pipeline.installed_versions()} {pipeline.code_fingerprint()}".encode()
     files: dict[str, str | bytes] = {}
     keys: dict[str, str] = {}
     family = None
@@ -586,20 +587,49 @@ class LimitationPage:
     warning_units: int
 
 
-def limitation_rows(desk: Desk) -> list[tuple[UnitState, object, str]]:
+class KeptCharge:
+    """One unpaid charge of the limitation page, as a unit's share keeps it: its place among the unit's charges
+    (``index``, what a kept row is keyed by), expiry, status, unpaid amount and whether the 20-year cap set its
+    expiry. Anything else is the unit's ``ChargeState``'s (a kept unit is then computed)."""
+
+    __slots__ = ("state", "index", "expiry", "status", "unpaid", "capped")
+
+    def __init__(self, state, index: int, expiry, status: str, unpaid, capped: bool) -> None:
+        self.state, self.index, self.expiry, self.status, self.unpaid, self.capped = state, index, expiry, status, unpaid, capped
+
+    @property
+    def limitation_status(self) -> str:
+        return self.status
+
+    def __getattr__(self, name: str):
+        return getattr(self.state.charges[self.index], name)
+
+
+_LIMITS = msgspec.msgpack.Decoder(list[tuple[int, date, str, Decimal, bool]])
+
+
+def _limits(state: UnitState) -> list[tuple[int, date, str, Decimal, bool]]:
+    """A unit's unpaid charges with a limitation status: (index, expiry, status, unpaid, capped)."""
+    return [(i, c.limitation.expiry, status, c.unpaid, c.limitation.capped)
+            for i, c in enumerate(state.charges) for status in (c.limitation_status,) if status]
+
+
+def unit_limits(state: UnitState) -> list[KeptCharge]:
+    """``_limits`` of the unit as a share (``rules.engine.share``): a rebuild works out only the changed units'."""
+    return [KeptCharge(state, *row) for row in share(state, "limitation-rows", _LIMITS, _limits)]
+
+
+def limitation_rows(desk: Desk) -> list[tuple[UnitState, KeptCharge, str]]:
     """Every unpaid charge whose limitation ends within warn_days or has ended, soonest first."""
-    rows = [
-        (s, c, status) for s in desk.units for c in s.charges
-        for status in (c.limitation_status,) if status in ("warning", "expired")
-    ]
-    rows.sort(key=lambda r: (r[1].limitation.expiry, r[0].unit.id))
+    rows = [(s, c, c.status) for s in desk.units if s.limitation.status for c in unit_limits(s) if c.status in ("warning", "expired")]
+    rows.sort(key=lambda r: (r[1].expiry, r[0].unit.id))
     return rows
 
 
 def limitation_page(desk: Desk) -> LimitationPage:
     rows = limitation_rows(desk)
-    capped = sorted(((s, c) for s in desk.units for c in s.charges if c.limitation_status and c.limitation.capped),
-                    key=lambda r: (r[1].limitation.expiry, r[0].unit.id))
+    capped = sorted(((s, c) for s in desk.units if s.limitation.status for c in unit_limits(s) if c.capped),
+                    key=lambda r: (r[1].expiry, r[0].unit.id))
     barred = sorted((s for s in desk.units if s.late_fee_barred > 0), key=lambda s: (-s.late_fee_barred, s.unit.id))
     warning = [r for r in rows if r[2] == "warning"]
     return LimitationPage(
@@ -655,11 +685,10 @@ def _prepare(desk: Desk, inputs: SiteInputs, kept=None, cache_key: bytes | None 
             detail = rendered.details.get(f"cj-units/{rel[len('units/'):-len('.md')]}.html") if rel.startswith("units/") else None
             sources[rel] = _digest(content, detail or b"")
     from generator import pipeline
-    from generator.site.reuse import installed_versions
 
     env = _digest(text, repr(sorted((k, hashlib.sha256(v).hexdigest()) for k, v in overrides.items())).encode(),
                   f"{desk.as_of} {inputs.search} {own_theme}".encode(), pipeline.code_fingerprint().encode(),
-                  installed_versions().encode())
+                  pipeline.installed_versions().encode())
     return config_path, written + changed, own_theme, sources, env, rendered
 
 
@@ -672,9 +701,9 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from generator import pipeline
     from generator.site import incremental
     from generator.site import plugin as compact_plugin
-    from generator.site.reuse import installed_versions
     from generator.site.segments import Segmenter
 
     kept = saved.previous() if saved is not None else None
@@ -682,7 +711,7 @@ def build_site(desk: Desk, inputs: SiteInputs, site_dir: Path, saved=None) -> in
     config_path, written, own_theme, sources, env, rendered = _prepare(desk, inputs, kept, cache_key)
     siteconfig.quiet_search_segmenter()
     # with the work folder in use (the user's cache key), the search's word breaks are remembered between builds
-    segmenter = Segmenter(inputs.work.absolute(), cache_key, installed_versions()) if saved is not None else None
+    segmenter = Segmenter(inputs.work.absolute(), cache_key, pipeline.installed_versions()) if saved is not None else None
     collected = _Collect()
     mkdocs_logger = logging.getLogger("mkdocs")
     mkdocs_logger.addHandler(collected)

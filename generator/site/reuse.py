@@ -24,14 +24,11 @@ its own mkdocs.yml (which may name any folder of it) is always built in full
 from __future__ import annotations
 
 import filecmp
-import functools
 import hashlib
 import os
 import re
 import shutil
 import stat
-import sys
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -85,15 +82,9 @@ def site_fingerprint(memo: pipeline.Memo, root: Path, letters: tuple, prints: tu
     if config is None:
         return None
     digest.update(hashlib.sha256(config).digest())
-    digest.update(installed_versions().encode())
+    digest.update(pipeline.installed_versions().encode())
     digest.update(installed_fonts())
     return digest.hexdigest()
-
-
-@functools.cache  # asked four times a build, 0.09 s each; what is installed does not change while a command runs
-def installed_versions() -> str:
-    """Python's version and every installed distribution's: MkDocs, its theme and plugins shape the pages."""
-    return repr((sys.version, sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())))
 
 
 def installed_fonts() -> bytes:

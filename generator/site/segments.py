@@ -29,7 +29,7 @@ BREAK = "\u200b"  # what Material puts between the words of a run, and around it
 
 
 class _WordsFile(msgspec.Struct, frozen=True, array_like=True):
-    versions: str  # ``reuse.installed_versions()`` when the breaks were made
+    versions: str  # ``pipeline.installed_versions()`` when the breaks were made
     words: dict[str, str]  # run of Han characters -> its words joined by BREAK
 
 

@@ -13,12 +13,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+import msgspec
+
 from generator.core.dates import month_end, month_index
 from generator.core.model import REACHED_OUTCOMES
 from generator.core.money import ZERO, fmt_grouped, round_places
 from generator.rules.aging import BUCKET_NAMES
 from generator.rules.billing import KIND_FEE
-from generator.rules.engine import Desk, UnitState
+from generator.rules.engine import Desk, UnitState, share
 from generator.rules.followup import (
     PROMISE_BROKEN_TEXT,
     installment_text,
@@ -93,12 +95,13 @@ def month_sums(desk: Desk, ends: list[date]) -> list[tuple[Decimal, Decimal, Dec
     with what payments and waivers settled of them by that day. So a charge
     counts at every end of its due year from the first end on or after its due
     and issue days, a piece from the first such end on or after the day it
-    settled: each is added once at the end where it starts counting, and the
-    ends of each year are then summed up in date order (5,000 units: 0.17 s
-    instead of 1.3 s end by end). Decimal sums of cents are exact, so the order
-    of adding changes nothing. ``ends`` may come in any order; the sums come in
-    the same order. The fourth figure: how many units those charges are of (the
-    portfolio's small-cell rule).
+    settled: each is added once at the end where it starts counting
+    (``_month_adds``, summed over the units by ``Desk.tally``: a kept desk adds
+    only the changed units), and the ends of each year are then summed up in
+    date order (5,000 units: 0.17 s instead of 1.3 s end by end). Decimal sums
+    of cents are exact, so the order of adding changes nothing. ``ends`` may
+    come in any order; the sums come in the same order. The fourth figure: how
+    many units those charges are of (the portfolio's small-cell rule).
     """
     order = sorted(range(len(ends)), key=ends.__getitem__)  # positions of the ends in date order
     days_of_year: dict[int, list[date]] = defaultdict(list)  # year -> its ends, ascending
@@ -110,44 +113,55 @@ def month_sums(desk: Desk, ends: list[date]) -> list[tuple[Decimal, Decimal, Dec
         start[year] = n
         n += len(days)
     years = {year: (start[year], days, len(days)) for year, days in days_of_year.items()}
-    amounts, paid, waived, units = [ZERO] * n, [ZERO] * n, [ZERO] * n, [0] * n
-    for state in desk.units:
-        first_counted: dict[int, int] = {}  # year -> the first place where a charge of this unit counts
-        for c in state.charges:
-            charge = c.charge
-            due = charge.due
-            year = years.get(due.year)
-            if year is None:
-                continue
-            first, days, count = year
-            issued = charge.issued
-            k = bisect_left(days, issued if issued > due else due)
-            if k == count:
-                continue
-            amounts[first + k] += charge.amount
-            if first + k < first_counted.get(due.year, n):
-                first_counted[due.year] = first + k
-            for p in c.pieces:
-                j = bisect_left(days, p.settled, k)
-                if j < count:
-                    if p.by_payment:
-                        paid[first + j] += p.amount
-                    else:
-                        waived[first + j] += p.amount
-        for i in first_counted.values():
-            units[i] += 1
+    added = desk.tally(f"month-sums {[end.isoformat() for end in sorted(ends)]}", lambda state: _month_adds(state, years, n))
     flat: list[tuple[Decimal, Decimal, Decimal, int]] = []  # the running sums, in date order
     for first, days, count in years.values():
         amount_sum = paid_sum = waived_sum = ZERO
         unit_sum = 0
         for i in range(first, first + count):
-            amount_sum, paid_sum, waived_sum = amount_sum + amounts[i], paid_sum + paid[i], waived_sum + waived[i]
-            unit_sum += units[i]
+            row = added.get((str(i),))
+            if row is not None:
+                amount_sum, paid_sum, waived_sum = amount_sum + row[1], paid_sum + row[2], waived_sum + row[3]
+                unit_sum += row[4]
             flat.append((amount_sum, paid_sum, waived_sum, unit_sum))
     sums: list[tuple[Decimal, Decimal, Decimal, int]] = [(ZERO, ZERO, ZERO, 0)] * len(ends)
     for position, i in enumerate(order):
         sums[i] = flat[position]
     return sums
+
+
+def _month_adds(state: UnitState, years: dict[int, tuple[int, list[date], int]], n: int) -> dict:
+    """What one unit adds at each place of ``month_sums``' ends where something of it starts counting:
+    (amount, paid, waived, 1 at the first place a charge of its counts in a year, else 0)."""
+    adds: dict[int, list] = {}
+    first_counted: dict[int, int] = {}  # year -> the first place where a charge of this unit counts
+    for c in state.charges:
+        charge = c.charge
+        due = charge.due
+        year = years.get(due.year)
+        if year is None:
+            continue
+        first, days, count = year
+        issued = charge.issued
+        k = bisect_left(days, issued if issued > due else due)
+        if k == count:
+            continue
+        row = adds.get(first + k)
+        if row is None:
+            row = adds[first + k] = [ZERO, ZERO, ZERO, 0]
+        row[0] += charge.amount
+        if first + k < first_counted.get(due.year, n):
+            first_counted[due.year] = first + k
+        for p in c.pieces:
+            j = bisect_left(days, p.settled, k)
+            if j < count:
+                row = adds.get(first + j)
+                if row is None:
+                    row = adds[first + j] = [ZERO, ZERO, ZERO, 0]
+                row[1 if p.by_payment else 2] += p.amount
+    for i in first_counted.values():
+        adds[i][3] += 1
+    return {(str(i),): tuple(row) for i, row in adds.items()}
 
 
 def monthly_rates_at(desk: Desk, ends: list[date]) -> list[Decimal | None]:
@@ -179,22 +193,17 @@ def period_speeds(desk: Desk, limit: int = 12) -> tuple[PeriodSpeed, ...]:
     """How fast each fee's billing periods got paid: the last ``limit`` periods of each fee, fee by fee.
 
     Bills are grouped by fee and period; a bill prorated from a mid-period
-    move-in falls due later and is counted from its own due day. Only the
-    periods shown have their pieces added up, each piece once for all three
-    windows, and a period's bills are kept by due day so that the first due
-    day and the prorated bills need no pass of their own.
+    move-in falls due later and is counted from its own due day. Each unit's
+    bills are added up by fee, period and due day (``_speed_adds``, summed
+    over the units by ``Desk.tally``), each piece once for all three windows,
+    so the first due day and the prorated bills of a period need no pass of
+    their own.
     """
     as_of = desk.as_of
-    bills: dict[tuple[str, str, date], list] = defaultdict(list)  # (fee, period, due) -> its bills
-    for state in desk.units:
-        for c in state.charges:
-            charge = c.charge
-            due = charge.due
-            if charge.kind == KIND_FEE and due < as_of:
-                bills[(charge.item, charge.period, due)].append(c)
-    groups: dict[tuple[str, str], list[tuple[date, list]]] = defaultdict(list)  # (fee, period) -> (due, bills)
-    for (fee, period, due), charges in bills.items():
-        groups[(fee, period)].append((due, charges))
+    added = desk.tally("period-speeds", lambda state: _speed_adds(state, as_of))
+    groups: dict[tuple[str, str], list[tuple[date, list]]] = defaultdict(list)  # (fee, period) -> (due, its sums)
+    for (fee, period, due), row in added.items():
+        groups[(fee, period)].append((date.fromisoformat(due), row))
     per_fee: dict[str, list] = defaultdict(list)
     for (fee, period), dues in groups.items():
         dues.sort(key=lambda d: d[0])
@@ -206,13 +215,10 @@ def period_speeds(desk: Desk, limit: int = 12) -> tuple[PeriodSpeed, ...]:
         for due, period, dues in sorted(per_fee[fee], key=lambda g: g[:2])[-limit:]:  # (fee, period) is unique
             amount = ZERO
             late = [ZERO] * (len(SPEED_DAYS) + 1)  # paid within each window and not an earlier one; then later
-            for day, same_day in dues:
-                day = day.toordinal()
-                for c in same_day:
-                    amount += c.charge.amount - c.waived
-                    for p in c.pieces:
-                        if p.by_payment:
-                            late[bisect_left(SPEED_DAYS, p.settled.toordinal() - day)] += p.amount
+            for _day, row in dues:
+                amount += row[2]
+                for i in range(len(late)):
+                    late[i] += row[3 + i]
             newest = dues[-1][0].toordinal()
             shares: list[Decimal | None] = []
             paid = ZERO
@@ -220,31 +226,58 @@ def period_speeds(desk: Desk, limit: int = 12) -> tuple[PeriodSpeed, ...]:
                 paid += more
                 old_enough = newest + days <= today
                 shares.append(round_places(Fraction(paid) / Fraction(amount), 4) if old_enough and amount != 0 else None)
-            count = sum(len(same_day) for _, same_day in dues)
-            prorated = count - len(dues[0][1])  # the bills due later than the period's first due day
+            count = sum(row[1] for _, row in dues)
+            prorated = count - dues[0][1][1]  # the bills due later than the period's first due day
             speeds.append(PeriodSpeed(fee, period, due, count, prorated, amount, tuple(shares)))
     return tuple(speeds)
 
 
+def _speed_adds(state: UnitState, as_of: date) -> dict:
+    """One unit's fee bills due before ``as_of``, by (fee, period, due day): (bills, amount less waivers, paid within
+    each of ``SPEED_DAYS`` of the due day and not an earlier one, paid later)."""
+    adds: dict[tuple[str, str, str], list] = {}
+    for c in state.charges:
+        charge = c.charge
+        due = charge.due
+        if charge.kind == KIND_FEE and due < as_of:
+            key = (charge.item, charge.period, due.isoformat())
+            row = adds.get(key)
+            if row is None:
+                row = adds[key] = [0, ZERO, *([ZERO] * (len(SPEED_DAYS) + 1))]
+            row[0] += 1
+            row[1] += charge.amount - c.waived
+            day = due.toordinal()
+            for p in c.pieces:
+                if p.by_payment:
+                    row[2 + bisect_left(SPEED_DAYS, p.settled.toordinal() - day)] += p.amount
+    return {key: tuple(row) for key, row in adds.items()}
+
+
 def collectors(desk: Desk) -> tuple[CollectorWork, ...]:
-    rows: dict[str, dict] = defaultdict(lambda: {"contacts": 0, "reached": 0, "promises": 0, "kept": 0, "payments": set()})
-    for state in desk.units:
-        kept = {id(p.contact) for p in state.promises if p.kept}
-        for contact in state.contacts:
-            row = rows[contact.by or "（未署名）"]
-            row["contacts"] += 1
-            row["reached"] += contact.outcome in REACHED_OUTCOMES
-            if contact.outcome == "promised":
-                row["promises"] += 1
-                row["kept"] += id(contact) in kept
-            end = contact.date + timedelta(days=30)
-            for payment in state.payments:
-                if contact.date <= payment.date <= end:  # a payment on the day of the contact counts
-                    row["payments"].add(payment)
-    return tuple(
-        CollectorWork(name, r["contacts"], r["reached"], r["promises"], r["kept"], sum((p.amount for p in r["payments"]), ZERO))
-        for name, r in sorted(rows.items())
-    )
+    added = desk.tally("collectors", _collector_adds)
+    return tuple(CollectorWork(name, *row[1:5], row[5]) for (name,), row in sorted(added.items()))
+
+
+def _collector_adds(state: UnitState) -> dict:
+    """One unit's contacts by who made them: (contacts, reached, promises, promises kept, paid within 30 days)."""
+    rows: dict[str, list] = {}
+    payments: dict[str, set] = defaultdict(set)
+    kept = {id(p.contact) for p in state.promises if p.kept}
+    for contact in state.contacts:
+        name = contact.by or "（未署名）"
+        row = rows.get(name)
+        if row is None:
+            row = rows[name] = [0, 0, 0, 0]
+        row[0] += 1
+        row[1] += contact.outcome in REACHED_OUTCOMES
+        if contact.outcome == "promised":
+            row[2] += 1
+            row[3] += id(contact) in kept
+        end = contact.date + timedelta(days=30)
+        for payment in state.payments:
+            if contact.date <= payment.date <= end:  # a payment on the day of the contact counts
+                payments[name].add(payment)
+    return {(name,): (*row, sum((p.amount for p in payments[name]), ZERO)) for name, row in rows.items()}
 
 
 NO_STAGE = "未到催缴阶段"
@@ -258,7 +291,14 @@ def _in_dunning_order(rows, desk: Desk):
 
 def charge_statuses(state: UnitState) -> set[str]:
     """The limitation statuses of the unit's unpaid charges: a unit can have several."""
-    return {status for c in state.charges for status in (c.limitation_status,) if status}
+    return set(share(state, "charge-statuses", _STATUSES, _charge_statuses))
+
+
+_STATUSES = msgspec.msgpack.Decoder(tuple[str, ...])
+
+
+def _charge_statuses(state: UnitState) -> tuple[str, ...]:
+    return tuple(sorted({status for c in state.charges for status in (c.limitation_status,) if status}))
 
 
 def dashboard(desk: Desk) -> Dashboard:
@@ -286,62 +326,74 @@ def queue(desk: Desk) -> dict[str, list[QueueItem]]:
     """The follow-up queue: what is due today and in the next seven days, by kind of work.
 
     A unit is listed in every group that applies to it (a broken promise and a
-    plan behind: both), not only under its single next action.
+    plan behind: both), not only under its single next action. Each unit's
+    items are a share (``rules.engine.share``): a rebuild works out only the changed units'.
     """
     as_of = desk.as_of
-    horizon = as_of + timedelta(days=QUEUE_HORIZON_DAYS)
     groups: dict[str, list[QueueItem]] = {key: [] for key in QUEUE_GROUPS}
-
-    def add(key: str, s: UnitState, when: date | None, text: str, why: str) -> None:
-        groups[key].append(QueueItem(s, when, text, why, when is not None and when < as_of))
-
+    name = f"queue {as_of}"
     for s in desk.units:
-        if not s.in_arrears:
-            continue
-        action = s.next_action
-        soon = action.date is not None and action.date <= horizon
-        unauthorised = action.kind == "authorise"  # the issuer may not demand today: no demand is queued, only that
-        for promise in s.promises:
-            p = promise.contact.promise
-            if promise.broken and not promise.superseded:
-                if unauthorised:
-                    continue
-                add("promises", s, p.date + timedelta(days=1), PROMISE_BROKEN_TEXT,
-                    f"业主 {promise.contact.date} 承诺 {p.date} 前付{promised_amount_text(p)}，到期只付了 {fmt_grouped(promise.paid)} 元")
-            elif not promise.kept and not promise.broken and p.date <= horizon:
-                add("promises", s, p.date, promise_waiting_text(p), f"{promise.contact.date} 联系时业主承诺付款")
-        plan = s.plan
-        if plan is not None and plan.status == BEHIND:
-            if not unauthorised:
-                add("plans", s, as_of, plan_behind_text(plan), plan_behind_why(plan))
-        elif plan is not None and plan.status == ON_TRACK and plan.next_installment and plan.next_installment[0] <= horizon:
-            due, amount = plan.next_installment
-            add("plans", s, due, installment_text(due, amount), f"分期协议（{plan.plan.signed} 签订）按期履行中")
-        if unauthorised:
-            add("authorise", s, action.date, action.text, action.why)
-        elif action.kind in ("complaint", "complaint_resolved"):  # the why says why a lawyer letter is held
-            add("complaints", s, action.date, action.text, action.why)
-        elif action.kind == "wait" and soon:
-            add("waiting", s, action.date, action.text, action.why)
-        elif action.letter and action.kind in ("do_stage", "repeat") and soon:
-            add("letters", s, action.date, action.text, action.why)
-        elif soon and action.kind not in ("none", "plan", "plan_behind", "promise", "promise_broken"):
-            add("contacts", s, action.date, action.text, action.why)
-        warning = [c.limitation.expiry for c in s.charges if c.limitation_status == "warning"]
-        if warning:
-            first = min(warning)
-            add("limitation", s, first, f"诉讼时效将于 {first} 届满（{len(warning)} 笔）",
-                ("先取得债权人的书面授权（或请债权人自己）" if unauthorised else "")
-                + "尽快送达书面催缴并取得签收，或与业主签订还款计划，以中断时效")
-        if s.last_reached is None or (as_of - s.last_reached).days > NOT_REACHED_DAYS:
-            since = f"上次联系上是 {s.last_reached}" if s.last_reached else "从未联系上"
-            groups["unreached"].append(QueueItem(s, None, f"超过 {NOT_REACHED_DAYS} 天未联系上业主", since))
+        if s.in_arrears:
+            for key, when, text, why, overdue in share(s, name, _QUEUE_ITEMS, lambda state: queue_items(state, as_of)):
+                groups[key].append(QueueItem(s, when, text, why, overdue))
     for key, items in groups.items():
         if key == "unreached":  # longest without contact first; dates here are not due dates
             items.sort(key=lambda i: (i.state.last_reached or date.min, i.state.unit.id))
         else:
             items.sort(key=lambda i: (i.date or date.min, i.state.unit.id))
     return groups
+
+
+_QUEUE_ITEMS = msgspec.msgpack.Decoder(list[tuple[str, date | None, str, str, bool]])
+
+
+def queue_items(s: UnitState, as_of: date) -> list[tuple[str, date | None, str, str, bool]]:
+    """One unit's items of the queue, in the order they are listed: (group, date, text, why, whether overdue)."""
+    horizon = as_of + timedelta(days=QUEUE_HORIZON_DAYS)
+    items: list[tuple[str, date | None, str, str, bool]] = []
+
+    def add(key: str, when: date | None, text: str, why: str) -> None:
+        items.append((key, when, text, why, when is not None and when < as_of))
+
+    action = s.next_action
+    soon = action.date is not None and action.date <= horizon
+    unauthorised = action.kind == "authorise"  # the issuer may not demand today: no demand is queued, only that
+    for promise in s.promises:
+        p = promise.contact.promise
+        if promise.broken and not promise.superseded:
+            if unauthorised:
+                continue
+            add("promises", p.date + timedelta(days=1), PROMISE_BROKEN_TEXT,
+                f"业主 {promise.contact.date} 承诺 {p.date} 前付{promised_amount_text(p)}，到期只付了 {fmt_grouped(promise.paid)} 元")
+        elif not promise.kept and not promise.broken and p.date <= horizon:
+            add("promises", p.date, promise_waiting_text(p), f"{promise.contact.date} 联系时业主承诺付款")
+    plan = s.plan
+    if plan is not None and plan.status == BEHIND:
+        if not unauthorised:
+            add("plans", as_of, plan_behind_text(plan), plan_behind_why(plan))
+    elif plan is not None and plan.status == ON_TRACK and plan.next_installment and plan.next_installment[0] <= horizon:
+        due, amount = plan.next_installment
+        add("plans", due, installment_text(due, amount), f"分期协议（{plan.plan.signed} 签订）按期履行中")
+    if unauthorised:
+        add("authorise", action.date, action.text, action.why)
+    elif action.kind in ("complaint", "complaint_resolved"):  # the why says why a lawyer letter is held
+        add("complaints", action.date, action.text, action.why)
+    elif action.kind == "wait" and soon:
+        add("waiting", action.date, action.text, action.why)
+    elif action.letter and action.kind in ("do_stage", "repeat") and soon:
+        add("letters", action.date, action.text, action.why)
+    elif soon and action.kind not in ("none", "plan", "plan_behind", "promise", "promise_broken"):
+        add("contacts", action.date, action.text, action.why)
+    warning = [c.limitation.expiry for c in s.charges if c.limitation_status == "warning"]
+    if warning:
+        first = min(warning)
+        add("limitation", first, f"诉讼时效将于 {first} 届满（{len(warning)} 笔）",
+            ("先取得债权人的书面授权（或请债权人自己）" if unauthorised else "")
+            + "尽快送达书面催缴并取得签收，或与业主签订还款计划，以中断时效")
+    if s.last_reached is None or (as_of - s.last_reached).days > NOT_REACHED_DAYS:
+        since = f"上次联系上是 {s.last_reached}" if s.last_reached else "从未联系上"
+        items.append(("unreached", None, f"超过 {NOT_REACHED_DAYS} 天未联系上业主", since, False))
+    return items
 
 
 QUEUE_GROUPS = {

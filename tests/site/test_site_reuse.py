@@ -441,6 +441,48 @@ def test_unit_pages_and_rows_kept_by_other_library_versions_are_rendered_again(t
     """chinese-calendar's holidays move a unit's deadlines; Jinja and markupsafe shape its HTML."""
     c, out = _built(tmp_path, capsys)
     histories = _rendered_units(monkeypatch)
-    monkeypatch.setattr(reuse, "installed_versions", lambda: "chinese-calendar==9.9.9")
+    monkeypatch.setattr(pipeline, "installed_versions", lambda: "chinese-calendar==9.9.9")
     _site(capsys, c.root, out)
     assert sorted(histories) == ["1-1-101", "1-1-102"]
+
+
+def _computed_units(monkeypatch) -> list[str]:
+    """The units whose state is computed from now on, in order."""
+    from generator.rules import engine
+
+    computed: list[str] = []
+    real = engine.unit_state
+    monkeypatch.setattr(engine, "unit_state", lambda *args: (computed.append(args[1].id), real(*args))[1])
+    return computed
+
+
+def test_after_one_new_contact_only_its_unit_is_computed_and_the_site_is_a_full_build_s(tmp_path, capsys, monkeypatch):
+    """What the other units add to the totals, dashboard, lists and queue is kept by the digest of their inputs."""
+    c = Community(tmp_path / "c", fees=[fee()])
+    for n in range(1, 7):
+        c.unit(f"1-1-10{n}", area="89.50", billing_start="2024-01-01")
+        c.contact(f"1-1-10{n}", "2026-06-01", "phone", "promised", by="李华", promise={"date": "2026-07-01", "amount": "100.00"})
+    c.payment("1-1-101", "2024-03-01", "500.00")
+    c.payment("1-1-102", "2026-06-20", "100.00")
+    c.write()
+    out = tmp_path / "out"
+    _site(capsys, c.root, out)
+    computed = _computed_units(monkeypatch)
+    c.contact("1-1-103", "2026-11-20", "phone", "reached", by="张敏").write()
+    _site(capsys, c.root, out)
+    assert computed == ["1-1-103"]
+    assert "张敏" in (out / "site" / "index.html").read_text(encoding="utf-8")  # the collectors' table has the new contact
+    c.payment("1-1-104", "2026-11-21", "300.00").write()
+    computed.clear()
+    _site(capsys, c.root, out)
+    # the totals and the dashboard's sums take out and add only its unit; the new totals then render every row again
+    assert computed[0] == "1-1-104"
+    _assert_a_fresh_build_is_the_same(capsys, monkeypatch, tmp_path, c.root, out)
+
+
+def test_shares_kept_by_other_library_versions_are_not_used(tmp_path, capsys, monkeypatch):
+    c, out = _built(tmp_path, capsys)
+    computed = _computed_units(monkeypatch)
+    monkeypatch.setattr(pipeline, "installed_versions", lambda: "chinese-calendar==9.9.9")
+    _site(capsys, c.root, out)
+    assert sorted(computed) == ["1-1-101", "1-1-102"]
