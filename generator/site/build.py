@@ -422,8 +422,7 @@ def render(desk: Desk, inputs: SiteInputs, kept=None, cache_key: bytes | None = 
         units[state.unit.id] = hashlib.sha256(made_from + repr(letters_by_unit.get(state.unit.id, [])).encode()).hexdigest()
     fragments = None
     if cache_key is not None and unit_env:
-        context = hashlib.sha256(unit_env.encode() + RECORD_ENCODER.encode(desk.totals)).hexdigest()
-        fragments = env.fragment_cache = FragmentCache(inputs.work.absolute(), cache_key, context)
+        fragments = env.fragment_cache = FragmentCache(inputs.work.absolute(), cache_key, unit_env)
     book = playbook_or_error(inputs.root)
     advice = AdviceBook(desk, book)
     board = dashboard(desk)
@@ -455,10 +454,11 @@ def render(desk: Desk, inputs: SiteInputs, kept=None, cache_key: bytes | None = 
         same: set[str] = set()
         kept_sources: dict[str, str] = {}
         work_dir = inputs.work.absolute()
+        present = _kept_unit_files(work_dir) if reusable else frozenset()
         for state in desk.units:
             uid = state.unit.id
             if reusable and kept.units.get(uid) == units[uid]:
-                source = _kept_unit(work_dir, uid, kept)
+                source = _kept_unit(uid, kept, present)
                 if source is not None:
                     kept_sources[f"units/{uid}.md"] = source
                     same.update((f"units/{uid}.md", f"cj-units/{uid}.html"))
@@ -472,13 +472,13 @@ def render(desk: Desk, inputs: SiteInputs, kept=None, cache_key: bytes | None = 
             lambda state: fragments.block(("first-tactic", units[state.unit.id]), lambda: _first_tactic(advice, state)))))
     except TemplateError as exc:
         raise SiteBuildError(f"网页模板有错误：{_where(exc)}{exc.message or exc}\n请检查小区 site_templates/pages/ 里自己改过的模板。") from None
-    if fragments is not None:
-        fragments.save()
     charts, chart_keys = chart_files(board, complaints, inputs.work.absolute(), kept)
     files.update(charts)
     files["robots.txt"] = "User-agent: *\nDisallow: /\n"
     if export is not None:
-        files[export.file] = workbook([arrears_sheet(arrears), queue_sheet(work, QUEUE_GROUPS)], desk.as_of)
+        files[export.file] = workbook([arrears_sheet(arrears), queue_sheet(work, QUEUE_GROUPS)], desk.as_of, fragments)
+    if fragments is not None:
+        fragments.save()
     for folder in reversed(template_dirs(inputs.root, "site_templates", "assets")):  # the community's assets win
         for path in own_files(folder):
             files["assets/" + path.relative_to(folder).as_posix()] = read_own(folder, path)
@@ -523,21 +523,27 @@ def chart_files(board, complaints, work: Path, kept=None) -> tuple[dict[str, str
     return files, keys
 
 
-def _kept_unit(work: Path, uid: str, kept) -> str | None:
+def _kept_unit(uid: str, kept, present: frozenset[str]) -> str | None:
     """The source digest the last build kept for a unit's page, if its page and detail are still regular files of
-    the work folder (no link). They are not read: MkDocs reads them only to render the page again, and then
+    the work folder (``present``). They are not read: MkDocs reads them only to render the page again, and then
     ``kept_unit_holds`` checks them first (a rebuild after one contact reads none of 5,000 pages)."""
     page = kept.pages.get(f"units/{uid}.md")
-    if page is None:
-        return None
-    for folder, name in _unit_sources(work, uid):
-        path = folder / name
+    return page.source if page is not None and uid in present else None
+
+
+def _kept_unit_files(work: Path) -> frozenset[str]:
+    """The units whose page and detail are regular files (no link) of the work folder: two folder listings,
+    not 10,000 ``lstat`` calls."""
+    found = []
+    for folder, suffix in _unit_folders(work):
         try:
-            if not stat.S_ISREG(os.lstat(path).st_mode):
-                return None
+            if not stat.S_ISDIR(os.lstat(folder).st_mode):  # a link in the folder's place: nothing in it is kept
+                return frozenset()
+            with os.scandir(folder) as entries:
+                found.append({e.name[:-len(suffix)] for e in entries if e.name.endswith(suffix) and e.is_file(follow_symlinks=False)})
         except OSError:
-            return None
-    return page.source
+            return frozenset()
+    return frozenset(found[0] & found[1])
 
 
 def kept_unit_holds(work: Path, rel: str, source: str) -> bool:
@@ -546,9 +552,14 @@ def kept_unit_holds(work: Path, rel: str, source: str) -> bool:
     return md is not None and detail is not None and _digest(md, detail) == source
 
 
-def _unit_sources(work: Path, uid: str) -> tuple[tuple[Path, str], tuple[Path, str]]:
+def _unit_folders(work: Path) -> tuple[tuple[Path, str], tuple[Path, str]]:
+    """Where the unit pages' Markdown and details are in the work folder: (folder, suffix) each."""
+    return (work / "docs" / "units", ".md"), (work / siteconfig.OVERRIDES / "cj-units", ".html")
+
+
+def _unit_sources(work: Path, uid: str) -> tuple[tuple[Path, str], ...]:
     """Where a unit page's Markdown and its detail are in the work folder: (folder, file name) each."""
-    return (work / "docs" / "units", f"{uid}.md"), (work / siteconfig.OVERRIDES / "cj-units", f"{uid}.html")
+    return tuple((folder, uid + suffix) for folder, suffix in _unit_folders(work))
 
 
 def pages(desk: Desk, inputs: SiteInputs) -> dict[str, bytes]:

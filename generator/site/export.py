@@ -22,6 +22,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+import msgspec
+
 from generator.core.inert import REPLACEMENT, visible
 from generator.core.labels import LIMITATION_STATUS
 
@@ -81,18 +83,37 @@ def queue_sheet(groups: dict, titles: dict[str, str]) -> Sheet:
     )
 
 
-def workbook(sheets: list[Sheet], as_of: date) -> bytes:
+def workbook(sheets: list[Sheet], as_of: date, kept=None) -> bytes:
     """The sheets as .xlsx bytes: a bold frozen header row, filters on, money as numbers, text as text.
 
-    openpyxl writes the package (workbook, styles, properties, each sheet's header row, column widths,
-    frozen pane and filter); the data rows are written here as XML (``_row``), the cells openpyxl would
-    write for the same values, at a fraction of its cost per cell, and put into each sheet while the
-    package is zipped again with fixed times (``_package``).
+    openpyxl writes the package with each sheet's header row alone (``_frames``: workbook, styles,
+    properties, column widths, frozen pane, a filter on the header); the data rows are written here as XML
+    (``_row``), the cells openpyxl would write for the same values, at a fraction of its cost per cell, and
+    put into each sheet, with the filter and extents they make, while the package is zipped again with
+    fixed times (``_package``). ``kept`` (``site.fragments.FragmentCache``): the frames, which depend on
+    the titles, headers, widths and as_of and not on the rows, are kept there, so a rebuild does not even
+    import openpyxl (0.3 s with numpy, which it imports).
     """
+    columns = [max(len(row) for row in (sheet.headers, *sheet.rows)) for sheet in sheets]
+    money = any(isinstance(v, Decimal) for sheet in sheets for row in sheet.rows for v in row)
+    shape = repr((as_of, [(sheet.title, sheet.headers, sheet.widths, n, bool(sheet.rows)) for sheet, n in zip(sheets, columns)], money))
+    make = lambda: msgspec.json.encode(_frames(sheets, as_of, columns, money)).decode("utf-8")  # noqa: E731
+    text = make() if kept is None else kept.block(("workbook-frames", shape), make)
+    money_style, paths, frames = msgspec.json.decode(text, type=tuple[str, list[str], str])
+    fills = {}
+    for i, (sheet, n, path) in enumerate(zip(sheets, columns, paths)):
+        letters = [column_letter(c) for c in range(1, n + 1)]
+        rows = "".join(_row(r, row, letters, money_style) for r, row in enumerate(sheet.rows, start=2))
+        fills[path] = (i, f"A1:{column_letter(len(sheet.headers))}1", letters[-1], len(sheet.rows) + 1, rows)
+    return _package(frames.encode("latin-1"), fills)
+
+
+def _frames(sheets: list[Sheet], as_of: date, columns: list[int], money: bool) -> tuple[str, list[str], str]:
+    """What openpyxl writes of the workbook, each sheet with its header row alone (its filter, when it has rows,
+    on the header): the amounts' style id, each sheet's path in the package, the package (stored, as latin-1)."""
     from openpyxl import Workbook
     from openpyxl.cell import Cell
     from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
     from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook()
@@ -102,30 +123,34 @@ def workbook(sheets: list[Sheet], as_of: date) -> bytes:
     book.properties.creator = book.properties.lastModifiedBy = "cuijiao"
     bold = Font(bold=True)
     money_style = ""
-    framed = []
-    for sheet in sheets:
+    for sheet, n in zip(sheets, columns):
         ws = book.create_sheet(sheet.title)
         ws.append(sheet.headers)
         for cell in ws[1]:
             cell.font = bold
         for c, width in enumerate(sheet.widths, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = width
+            ws.column_dimensions[column_letter(c)].width = width
         ws.freeze_panes = "A2"
-        columns = max(len(row) for row in (sheet.headers, *sheet.rows))
-        letters = [get_column_letter(c) for c in range(1, columns + 1)]
-        if not money_style and any(isinstance(v, Decimal) for row in sheet.rows for v in row):
+        if money and not money_style:
             amount = Cell(ws)  # never placed in the sheet: it registers the amounts' style in the book
             amount.number_format = MONEY_FORMAT
             money_style = str(amount.style_id)
-        rows = "".join(_row(r, row, letters, money_style) for r, row in enumerate(sheet.rows, start=2))
-        extent = f"A1:{letters[-1]}{len(sheet.rows) + 1}"
         if sheet.rows:
-            ws.auto_filter.ref = extent
-        framed.append((ws, f"A1:{get_column_letter(len(sheet.headers))}1", extent, rows))
+            ws.auto_filter.ref = f"A1:{column_letter(n)}1"  # widened to the rows by _with_rows
     frames = io.BytesIO()
     # stored, not compressed: the frames are small and _package compresses once; Workbook.save would stamp "modified" now
     ExcelWriter(book, zipfile.ZipFile(frames, "w", zipfile.ZIP_STORED)).save()
-    return _package(frames.getvalue(), {ws.path.lstrip("/"): fill for ws, *fill in framed})
+    paths = [ws.path.lstrip("/") for ws in book.worksheets]  # known once written
+    return money_style, paths, frames.getvalue().decode("latin-1")
+
+
+def column_letter(n: int) -> str:
+    """Excel's name of column ``n`` (1 is A, 27 is AA), as ``openpyxl.utils.get_column_letter``."""
+    name = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 # What openpyxl writes for the same values (openpyxl.cell._writer.etree_write_cell): text inline, never a formula
@@ -159,15 +184,17 @@ def _row(r: int, values: tuple, letters: list[str], money_style: str) -> str:
     return f'<row r="{r}">{"".join(cells)}</row>'
 
 
-def _package(frames: bytes, rows: dict[str, tuple]) -> bytes:
-    """The zip openpyxl wrote, each sheet with its data rows and its full extent, every entry at ZIP_TIME
-    (openpyxl stamps each entry with the clock)."""
+def _package(frames: bytes, fills: dict[str, tuple]) -> bytes:
+    """The zip openpyxl wrote, each sheet with its data rows, its full extent and its filter over them
+    (``_with_rows``), every entry at ZIP_TIME (openpyxl stamps each entry with the clock)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(frames)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info)
-            if info.filename in rows:
-                data = _with_rows(data, *rows[info.filename])
+            if info.filename in fills:
+                data = _with_rows(data, *fills[info.filename][1:])
+            elif info.filename == "xl/workbook.xml":
+                data = _with_filters(data, fills.values())
             entry = zipfile.ZipInfo(info.filename, ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
@@ -175,11 +202,28 @@ def _package(frames: bytes, rows: dict[str, tuple]) -> bytes:
     return out.getvalue()
 
 
-def _with_rows(frame: bytes, header: str, ref: str, rows: str) -> bytes:
-    """A sheet openpyxl wrote with its header row alone (extent ``header``), given the data rows after that row
-    and the extent ``ref`` they make."""
+def _with_rows(frame: bytes, header: str, last: str, count: int, rows: str) -> bytes:
+    """A sheet openpyxl wrote with its header row alone (extent ``header``, a filter on it when there are rows),
+    given the data rows after that row: its extent and filter reach column ``last`` of row ``count``."""
     extent = f'<dimension ref="{header}" />'.encode()
     if frame.count(extent) != 1 or frame.count(b"</sheetData>") != 1:
         raise ValueError("openpyxl wrote a sheet this module does not know how to fill")  # a new openpyxl: see _row
-    frame = frame.replace(extent, f'<dimension ref="{ref}" />'.encode())
+    frame = frame.replace(extent, f'<dimension ref="A1:{last}{count}" />'.encode())
+    if rows:
+        header_filter = f'<autoFilter ref="A1:{last}1" />'.encode()
+        if frame.count(header_filter) != 1:
+            raise ValueError("openpyxl wrote a filter this module does not know how to widen")
+        frame = frame.replace(header_filter, f'<autoFilter ref="A1:{last}{count}" />'.encode())
     return frame.replace(b"</sheetData>", rows.encode("utf-8") + b"</sheetData>")
+
+
+def _with_filters(book: bytes, fills) -> bytes:
+    """The workbook part with each filtered sheet's filter range (a defined name) reaching its last row."""
+    for index, _header, last, count, rows in fills:
+        if not rows:
+            continue
+        pattern = re.compile(rf'(<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">[^<]*!\$A\$1:\${last}\$)1(</definedName>)'.encode())
+        book, found = pattern.subn(rb"\g<1>" + str(count).encode() + rb"\g<2>", book)
+        if found != 1:
+            raise ValueError("openpyxl wrote a workbook this module does not know how to fill")
+    return book

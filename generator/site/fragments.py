@@ -14,9 +14,13 @@ the units that did not change.
 
 What a block may depend on: its keys, and what every page is rendered from
 (``FragmentCache.context``: the templates, playbook and legal book, the
-policy, as_of, the generator's code, the totals). The project's lists key
-each row by the unit's digest (its inputs and its letters). A block must
-not read anything else: not ``loop``, not the page's other rows.
+policy, as_of, the generator's code and libraries). The project's lists key
+each row by the unit's digest (its inputs and its letters). A block that
+names the totals (``t``), or includes or imports a template, has the totals
+added to its keys when it is parsed: a new payment changes the totals, a new
+contact rarely does, and the rows that do not show them stay kept either way.
+A block must not read anything else: not ``loop``, not the page's other rows,
+not the totals through a macro imported ``with context``.
 """
 from __future__ import annotations
 
@@ -91,6 +95,8 @@ class CacheExtension(Extension):
         while parser.stream.skip_if("comma"):
             keys.append(parser.parse_expression())
         body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        if _may_read_totals(body):
+            keys.append(nodes.Name("t", "load"))
         return nodes.CallBlock(self.call_method("_block", [nodes.Tuple(keys, "load")]), [], [], body).set_lineno(lineno)
 
     def _block(self, keys: tuple, caller) -> str:
@@ -99,3 +105,10 @@ class CacheExtension(Extension):
             return caller()
         html = cache.block(keys, caller)
         return Markup(html) if self.environment.autoescape else html
+
+
+def _may_read_totals(body: list[nodes.Node]) -> bool:
+    """Whether a block names ``t`` or brings in another template (which may)."""
+    kinds = (nodes.Name, nodes.Include, nodes.Import, nodes.FromImport)
+    return any(not isinstance(found, nodes.Name) or found.name == "t"
+               for node in body for found in (node, *node.find_all(kinds)) if isinstance(found, kinds))

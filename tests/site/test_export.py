@@ -191,3 +191,49 @@ def test_it_reads_back_as_the_workbook_openpyxl_writes_cell_by_cell():
         ]
 
     assert seen(workbook(sheets, AS_OF)) == seen(openpyxl_cell_by_cell(sheets))
+
+
+def test_the_filter_s_defined_range_covers_the_data_rows():
+    """Spreadsheet programs take the filter's range from the workbook's _FilterDatabase name as well."""
+    import re
+
+    book = zipfile.ZipFile(io.BytesIO(workbook([ARREARS, QUEUE], AS_OF))).read("xl/workbook.xml").decode("utf-8")
+    ranges = re.findall(r'<definedName name="_xlnm._FilterDatabase" localSheetId="(\d)" hidden="1">([^<]*)</definedName>', book)
+    assert ranges == [("0", "'欠费清单'!$A$1:$F$7"), ("1", "'跟催表'!$A$1:$D$3")]
+
+
+def test_frames_kept_for_other_row_counts_give_the_bytes_of_a_workbook_made_afresh(tmp_path):
+    """openpyxl's part (the frames) depends on the titles, headers, widths and day, not on the rows: it is kept, and a
+    workbook made from kept frames is the workbook made afresh, for more rows, fewer rows and none."""
+    from generator.site.fragments import FragmentCache
+
+    kept = FragmentCache(tmp_path, b"k" * 32, "context")
+    for arrears, queue in ((6, 2), (2, 1), (4, 2), (0, 1), (0, 2)):
+        sheets = [Sheet(ARREARS.title, ARREARS.headers, ARREARS.rows[:arrears], ARREARS.widths),
+                  Sheet(QUEUE.title, QUEUE.headers, QUEUE.rows[:queue], QUEUE.widths)]
+        assert workbook(sheets, AS_OF, kept) == workbook(sheets, AS_OF)
+    assert kept.made == 2  # one frame with rows in both sheets, one with the arrears sheet empty
+
+
+def test_a_workbook_from_kept_frames_does_not_import_openpyxl(tmp_path):
+    """openpyxl imports numpy: 0.3 s of a rebuild. In a fresh interpreter the first workbook imports it; with
+    the frames kept, a workbook with other rows is made after openpyxl and numpy are forgotten without them."""
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+from datetime import date
+from pathlib import Path
+from generator.site.export import Sheet, workbook
+from generator.site.fragments import FragmentCache
+kept = FragmentCache(Path({str(tmp_path)!r}), b"k" * 32, "context")
+workbook([Sheet("欠费清单", ("房号",), (("1-101",),), (10,))], date(2026, 11, 22), kept)
+kept.save()
+for name in [m for m in sys.modules if m.split(".")[0] in ("openpyxl", "numpy")]:
+    del sys.modules[name]
+workbook([Sheet("欠费清单", ("房号",), (("1-101",), ("1-102",)), (10,))], date(2026, 11, 22), FragmentCache(kept.folder, b"k" * 32, "context"))
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("openpyxl", "numpy")))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -68,3 +68,42 @@ def test_an_unchanged_build_writes_nothing(tmp_path):
     _render(tmp_path)
     assert (tmp_path / FILE).stat().st_mtime_ns == touched >= before
     assert read_signed(tmp_path, FILE, KEY) is not None
+
+
+@pytest.mark.parametrize("body, reads", [
+    ("{{ u }} of {{ t.outstanding }}", True),
+    ("{% include 'other' %}", True),
+    ("{% from 'other' import x %}{{ x }}", True),
+    ("{{ u }} {{ seen(u) }}", False),
+])
+def test_a_block_that_may_read_the_totals_is_rendered_again_when_they_change_and_only_such_a_block(tmp_path, body, reads):
+    """The totals are a key of the blocks that name them (or bring in another template), not of the context:
+    a new contact that moves a late fee between claimable and barred changes them, and the other rows stay kept."""
+    templates = {"page": "{% for u in units %}{% cache 'row', u %}" + body + "{% endcache %}{% endfor %}",
+                 "other": "{% macro x() %}{{ t }}{% endmacro %}{{ t }}"}
+    env = Environment(loader=DictLoader(templates), extensions=[CacheExtension])
+    rendered: list[str] = []
+    for totals in ("100", "100", "120"):
+        env.fragment_cache = FragmentCache(tmp_path, KEY, "c1")
+        env.get_template("page").render(units=["1-101"], t={"outstanding": totals}, seen=rendered.append)
+        env.fragment_cache.save()
+        made = env.fragment_cache.made
+    assert made == (1 if reads else 0)
+
+
+def test_no_row_of_the_project_s_lists_reads_the_totals():
+    """So a new contact that changes the totals renders no row again but its unit's."""
+    from jinja2 import nodes
+
+    from generator.core.paths import PROJECT_DIR
+    from generator.site.build import environment
+
+    env = environment(PROJECT_DIR)
+    blocks = 0
+    for name in ("arrears.md.j2", "queue.md.j2", "limitation.md.j2"):
+        source, _, _ = env.loader.get_source(env, name)
+        for block in env.parse(source).find_all(nodes.CallBlock):
+            keys = block.call.args[0].items
+            blocks += 1
+            assert not any(isinstance(k, nodes.Name) and k.name == "t" for k in keys), name
+    assert blocks == 4
