@@ -57,6 +57,7 @@ from generator.rules.stats import collection_rate
 from generator.speed.forking import can_fork, in_two_processes
 from generator.speed.gcpause import paused_gc
 from generator.speed.records import Record
+from generator.speed.shares import ENCODER as SHARE_ENCODER
 from generator.speed.shares import Adds, NotCents, Shares, Tally, summed
 
 T = TypeVar("T")
@@ -250,11 +251,13 @@ class LazyState:
                 value = None
         if value is None:
             value = make(self.state)
-            self.parts[name] = msgspec.Raw(SHARE_ENCODER.encode(value))
+            self.parts[name] = msgspec.Raw(SHARE_ENCODER.encode(value))  # kept for the next build by ``Shares.save``
         self._values[name] = value
         return value
 
     def __getattr__(self, name: str):
+        if name.startswith("__"):  # a protocol asked of the object (Jinja's ``__html__``): a state has none either
+            raise AttributeError(name)
         if self._state is None:
             if name in _CORE_FIELDS:
                 core = self.core
@@ -266,9 +269,6 @@ class LazyState:
             if name in _NO_COMPLAINTS and not self.unit.complaints:
                 return _NO_COMPLAINTS[name]
         return getattr(self.state, name)
-
-
-SHARE_ENCODER = msgspec.msgpack.Encoder()
 
 
 def share(state, name: str, decoder: msgspec.msgpack.Decoder, make: Callable[[UnitState], T]) -> T:
