@@ -119,7 +119,6 @@ def installed_versions() -> str:
     return repr((sys.version, sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())))
 
 
-
 def kept_shares(work: Path, ledger: Ledger, as_of: date) -> Shares | None:
     """The ``speed.shares`` kept in ``work`` for this policy and as_of, made by this code with these libraries
     (chinese-calendar's holidays move deadlines); None without a cache key."""
