@@ -118,6 +118,8 @@ class Shares:
             for unit_id, kept in self.kept.items():
                 if unit_id not in current:
                     _add(total, _ADDS.decode(kept.parts[name]), -1)
+        except NotCents:
+            raise  # a full pass would meet the same value: summed afresh at once (``Desk.tally``)
         except (KeyError, msgspec.DecodeError, ValueError, TypeError):
             return None  # a unit without this part, or values of another shape: a full pass
         return total
